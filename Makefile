@@ -1,0 +1,117 @@
+# Makefile: builds libpolicy (portable engine + compiler + Linux backend), policyctl,
+# the tests, benchmarks and fuzz targets.  GNU make; see README.md for the targets.
+
+BUILD	?= build
+PREFIX	?= /usr/local
+CC	?= cc
+CFLAGS	?= -O2 -g
+WARN	:= -Wall -Wextra -Werror -Wno-unused-parameter
+CSTD	:= -std=c11 -D_GNU_SOURCE
+CPPFLAGS += -I. -Isys -Ilib/libpolicy -I$(BUILD)/gen
+ifeq ($(SAN),1)
+CFLAGS	:= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS	+= -fsanitize=address,undefined
+endif
+LDLIBS	:= -lyaml -lseccomp -lpthread
+
+ENGINE_SRCS := $(wildcard sys/secmodel/policy/policy_*.c)
+LIB_SRCS    := $(wildcard lib/libpolicy/*.c)
+LEX_SRC     := lib/libpolicy/policy_cond_lex.l
+YACC_SRC    := lib/libpolicy/policy_cond_parse.y
+GEN_SRCS    := $(BUILD)/gen/policy_cond_lex.c $(BUILD)/gen/policy_cond_parse.c
+CTL_SRCS    := $(wildcard usr.sbin/policyctl/*.c)
+TEST_SRCS   := $(wildcard tests/unit/test_*.c)
+TEST_HELPER_SRCS := $(filter-out $(TEST_SRCS),$(wildcard tests/unit/*.c))
+BENCH_SRCS  := $(wildcard bench/bench_*.c)
+
+LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(ENGINE_SRCS) $(LIB_SRCS)) \
+	    $(patsubst $(BUILD)/gen/%.c,$(BUILD)/obj/gen/%.o,$(GEN_SRCS))
+CTL_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(CTL_SRCS))
+TEST_HELPER_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(TEST_HELPER_SRCS))
+TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+BENCHES  := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
+LIB      := $(BUILD)/libpolicy.a
+POLICYCTL := $(BUILD)/policyctl
+
+DEB_PKGS := build-essential libyaml-dev libcmocka-dev flex bison libseccomp-dev \
+	    clang valgrind busybox-static python3 git curl strace hyperfine
+
+.PHONY: all check asan bench fuzz deps install clean demo
+.SECONDARY:
+
+all: $(POLICYCTL) $(TESTS) $(BENCHES)
+
+$(BUILD)/gen/policy_cond_parse.c $(BUILD)/gen/policy_cond_parse.h: $(YACC_SRC)
+	@mkdir -p $(dir $@)
+	bison -Wall -Werror -o $(BUILD)/gen/policy_cond_parse.c --defines=$(BUILD)/gen/policy_cond_parse.h $<
+
+$(BUILD)/gen/policy_cond_lex.c $(BUILD)/gen/policy_cond_lex.h: $(LEX_SRC) $(BUILD)/gen/policy_cond_parse.h
+	@mkdir -p $(dir $@)
+	flex -o $(BUILD)/gen/policy_cond_lex.c --header-file=$(BUILD)/gen/policy_cond_lex.h $<
+
+# Generated scanners are not written to our warning standard.
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) -Wall -Wno-unused-function -Wno-sign-compare -Wno-unused-parameter -c $< -o $@
+
+$(BUILD)/obj/%.o: %.c $(BUILD)/gen/policy_cond_parse.h $(BUILD)/gen/policy_cond_lex.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(POLICYCTL): $(CTL_OBJS) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CTL_OBJS) $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TEST_HELPER_OBJS) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(TEST_HELPER_OBJS) $(LIB) $(LDLIBS) -lcmocka
+
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lm
+
+# Every cmocka program, then every shell test; stop at the first failure.
+check: $(POLICYCTL) $(TESTS)
+	@set -e; for t in $(TESTS); do echo "== $$t"; POLICYCTL=$(abspath $(POLICYCTL)) $$t; done
+	@set -e; for t in $(sort $(wildcard tests/sh/test_*.sh)); do echo "== $$t"; \
+	    POLICYCTL=$(abspath $(POLICYCTL)) BUILD=$(abspath $(BUILD)) sh $$t; done
+	@echo "make check: all tests passed"
+
+asan:
+	$(MAKE) BUILD=build-asan SAN=1 check
+
+bench: $(BENCHES)
+	@set -e; for b in $(BENCHES); do $$b; done
+
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+fuzz: $(GEN_SRCS)
+	@mkdir -p $(BUILD)/fuzz
+	@set -e; for f in $(FUZZ_SRCS); do n=$$(basename $$f .c); \
+	    echo "clang $$n"; clang $(CSTD) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -Wno-unused-function -o $(BUILD)/fuzz/$$n $$f $(ENGINE_SRCS) $(LIB_SRCS) $(GEN_SRCS) $(LDLIBS); \
+	    $(BUILD)/fuzz/$$n -max_total_time=$${FUZZ_TIME:-20} -seed=1 tests/fuzz/corpus/$$n 2>&1 | tail -3; done
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	    SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	else echo "make deps: all build dependencies are installed"; fi
+
+install: $(POLICYCTL)
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man4 \
+	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8 \
+	    $(DESTDIR)$(PREFIX)/share/policy
+	install -m 755 $(POLICYCTL) $(DESTDIR)$(PREFIX)/sbin/policyctl
+	install -m 644 usr.sbin/policyctl/policyctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 644 lib/libpolicy/policy.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 share/policies/*.yaml $(DESTDIR)$(PREFIX)/share/policy/
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,571 @@
+/* policy_build.c: turns a parsed policy into the flat blob: string table, rules,
+ * postfix condition code, regex programs, and the index (exact-key hash, prefix radix trie). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy_compile.h"
+
+/* A growable array of fixed-size elements. */
+struct pc_vec {
+	uint8_t	*d;
+	size_t	n, cap, esz;
+};
+
+static void *
+pc_vec_push(struct pc_vec *v, const void *e, size_t count)
+{
+	void *at;
+
+	if (v->n + count > v->cap || v->d == NULL) {
+		size_t cap = v->cap ? v->cap : 64;
+		uint8_t *d;
+		while (cap < v->n + count)
+			cap *= 2;
+		if ((d = realloc(v->d, cap * v->esz)) == NULL)
+			return NULL;
+		v->d = d;
+		v->cap = cap;
+	}
+	at = v->d + v->n * v->esz;
+	if (e != NULL)
+		memcpy(at, e, count * v->esz);
+	else
+		memset(at, 0, count * v->esz);
+	v->n += count;
+	return at;
+}
+
+#define PC_VEC(type)	{ NULL, 0, 0, sizeof(type) }
+#define PC_AT(v, type, i)	(&((type *)(void *)(v)->d)[i])
+
+/* One (key, rule) pair for the index. */
+struct pc_key {
+	const char	*s;
+	size_t		len;
+	uint32_t	rule;
+	uint16_t	op;
+};
+
+struct pc_build {
+	struct pc_vec	str;		/* char */
+	uint32_t	*intern;	/* open addressing: offset + 1, 0 = empty */
+	size_t		ninterned, capintern;
+	struct pc_vec	rules, code, lists, rxprog, rxinsn, classes;
+	struct pc_vec	nodes, edges, hashent, exact, prefix;	/* exact, prefix: pc_key */
+	struct policy_opindex opindex[POLICY_OP_COUNT];
+	uint32_t	*buckets;
+	uint32_t	nbuckets;
+	struct pc_arena	keyarena;	/* stable copies of derived keys */
+	bool		nomem;
+};
+
+static uint32_t
+pc_strhash(const char *s, size_t n)
+{
+	return policy_hash(0, s, n);
+}
+
+/* Intern a string; returns its reference (identical strings share bytes). */
+static struct policy_ref
+pc_str(struct pc_build *b, const char *s, size_t len)
+{
+	struct policy_ref r = { 0, (uint32_t)len };
+	size_t i;
+
+	if (b->ninterned * 2 >= b->capintern) {
+		size_t cap = b->capintern ? b->capintern * 2 : 1024;
+		uint32_t *t = calloc(cap, sizeof(*t));
+		if (t == NULL) {
+			b->nomem = true;
+			return r;
+		}
+		for (i = 0; i < b->capintern; i++) {
+			uint32_t o = b->intern[i];
+			size_t j;
+			if (o == 0)
+				continue;
+			j = pc_strhash((char *)b->str.d + o - 1,
+			    strlen((char *)b->str.d + o - 1)) & (cap - 1);
+			while (t[j] != 0)
+				j = (j + 1) & (cap - 1);
+			t[j] = o;
+		}
+		free(b->intern);
+		b->intern = t;
+		b->capintern = cap;
+	}
+	for (i = pc_strhash(s, len) & (b->capintern - 1); b->intern[i] != 0;
+	    i = (i + 1) & (b->capintern - 1)) {
+		const char *c = (char *)b->str.d + b->intern[i] - 1;
+		if (strncmp(c, s, len) == 0 && c[len] == '\0') {
+			r.off = b->intern[i] - 1;
+			return r;
+		}
+	}
+	r.off = (uint32_t)b->str.n;
+	if (pc_vec_push(&b->str, s, len) == NULL ||
+	    pc_vec_push(&b->str, "", 1) == NULL) {
+		b->nomem = true;
+		return r;
+	}
+	b->intern[i] = r.off + 1;
+	b->ninterned++;
+	return r;
+}
+
+static struct policy_list
+pc_list(struct pc_build *b, const uint32_t *rules, size_t n)
+{
+	struct policy_list l = { (uint32_t)b->lists.n, (uint32_t)n };
+
+	if (n > 0 && pc_vec_push(&b->lists, rules, n) == NULL)
+		b->nomem = true;
+	return l;
+}
+
+/* Postfix code for an expression; returns the stack depth it needs. */
+static int
+pc_emit(struct pc_build *b, const struct pc_expr *e, const struct pc_rule *r)
+{
+	struct policy_insn in;
+	int dl, dr;
+
+	memset(&in, 0, sizeof(in));
+	switch (e->kind) {
+	case PC_TEST:
+		in.pi_field = (uint8_t)e->field;
+		in.pi_cmp = (uint8_t)e->cmp;
+		if (!POLICY_FIELD_IS_STR(e->field)) {
+			in.pi_kind = POLICY_I_INT;
+			in.pi_mask = e->mask;
+			in.pi_value = e->value;
+		} else {
+			in.pi_kind = POLICY_I_STR;
+			in.pi_str = pc_str(b, e->str, e->len);
+		}
+		if (e->rx != NULL) {
+			struct policy_rxprog rp = { (uint32_t)b->rxinsn.n,
+			    e->rx->ninsn };
+			uint32_t base = (uint32_t)b->classes.n, k;
+			struct policy_rxinsn *ri;
+
+			in.pi_value = (int64_t)b->rxprog.n;
+			if (pc_vec_push(&b->rxprog, &rp, 1) == NULL ||
+			    (ri = pc_vec_push(&b->rxinsn, e->rx->insn,
+			    e->rx->ninsn)) == NULL ||
+			    (e->rx->nclasses > 0 && pc_vec_push(&b->classes,
+			    e->rx->classes, e->rx->nclasses) == NULL)) {
+				b->nomem = true;
+				return 0;
+			}
+			for (k = 0; k < e->rx->ninsn; k++)
+				if (ri[k].rx_op == POLICY_RX_CLASS)
+					ri[k].rx_arg += base;
+		}
+		if (pc_vec_push(&b->code, &in, 1) == NULL)
+			b->nomem = true;
+		return 1;
+	case PC_NOT:
+		dl = pc_emit(b, e->l, r);
+		in.pi_kind = POLICY_I_NOT;
+		if (pc_vec_push(&b->code, &in, 1) == NULL)
+			b->nomem = true;
+		return dl;
+	default:
+		dl = pc_emit(b, e->l, r);
+		dr = pc_emit(b, e->r, r) + 1;
+		in.pi_kind = e->kind == PC_AND ? POLICY_I_AND : POLICY_I_OR;
+		if (pc_vec_push(&b->code, &in, 1) == NULL)
+			b->nomem = true;
+		return dl > dr ? dl : dr;
+	}
+}
+
+/* The index key a rule offers for field f: exact (returns 1) or prefix (2). */
+static int
+pc_key_of(const struct pc_expr *e, unsigned f, const char **s, size_t *len,
+    char *buf, size_t bufsz)
+{
+	const char *ks = NULL;
+	size_t k, klen = 0;
+	int kind = 0, sub;
+
+	if (e == NULL)
+		return 0;
+	if (e->kind == PC_AND) {
+		const char *s2;
+		size_t l2;
+		char buf2[POLICY_PATH_MAX];
+
+		kind = pc_key_of(e->l, f, s, len, buf, bufsz);
+		sub = pc_key_of(e->r, f, &s2, &l2, buf2, sizeof(buf2));
+		if (sub != 0 && (kind == 0 || sub < kind ||
+		    (sub == kind && sub == 2 && l2 > *len))) {
+			if (s2 == buf2) {
+				memcpy(buf, buf2, l2);
+				s2 = buf;
+			}
+			*s = s2;
+			*len = l2;
+			kind = sub;
+		}
+		return kind;
+	}
+	if (e->kind != PC_TEST || e->field != f)
+		return 0;
+	switch (e->cmp) {
+	case POLICY_C_EQ:
+		ks = e->str;
+		klen = e->len;
+		kind = 1;
+		break;
+	case POLICY_C_MATCH:
+		for (k = 0; k < e->len; k++)
+			if (strchr("*?[\\", e->str[k]) != NULL)
+				break;
+		ks = e->str;
+		klen = k;
+		kind = k == e->len ? 1 : 2;
+		break;
+	case POLICY_C_INPATH:
+		ks = e->str;
+		klen = e->len;
+		while (klen > 1 && ks[klen - 1] == '/')
+			klen--;
+		kind = 2;
+		break;
+	case POLICY_C_RE:
+		klen = policy_rx_literal_prefix(e->str, e->len, buf, bufsz);
+		ks = buf;
+		kind = 2;
+		break;
+	default:
+		return 0;
+	}
+	if (kind == 2 && klen == 0)
+		return 0;
+	if (klen >= POLICY_PATH_MAX)	/* longer than any request value */
+		klen = POLICY_PATH_MAX - 1;
+	*s = ks;
+	*len = klen;
+	return kind;
+}
+
+static int
+pc_key_cmp(const void *a, const void *b)
+{
+	const struct pc_key *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c;
+
+	if (x->op != y->op)
+		return x->op < y->op ? -1 : 1;
+	if ((c = memcmp(x->s, y->s, n)) != 0)
+		return c;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+/* Radix trie over keys[lo, hi), which share their first `start` bytes. */
+static uint32_t
+pc_trie(struct pc_build *b, const struct pc_key *keys, size_t lo, size_t hi,
+    size_t start)
+{
+	const struct pc_key *f = &keys[lo], *l = &keys[hi - 1];
+	size_t lcp = start, i, n, nedges = 0;
+	uint32_t idx = (uint32_t)b->nodes.n, *rules;
+	struct policy_edge *edges;
+	struct policy_node *node;
+
+	while (lcp < f->len && lcp < l->len && f->s[lcp] == l->s[lcp])
+		lcp++;
+	if (pc_vec_push(&b->nodes, NULL, 1) == NULL ||
+	    (rules = malloc((hi - lo) * sizeof(*rules))) == NULL) {
+		b->nomem = true;
+		return idx;
+	}
+	PC_AT(&b->nodes, struct policy_node, idx)->pn_label =
+	    pc_str(b, f->s + start, lcp - start);
+	for (i = lo, n = 0; i < hi && keys[i].len == lcp; i++)
+		rules[n++] = keys[i].rule;
+	PC_AT(&b->nodes, struct policy_node, idx)->pn_rules =
+	    pc_list(b, rules, n);
+	free(rules);
+	if ((edges = malloc(256 * sizeof(*edges))) == NULL) {
+		b->nomem = true;
+		return idx;
+	}
+	while (i < hi && !b->nomem) {
+		size_t j = i;
+		uint8_t c = (uint8_t)keys[i].s[lcp];
+
+		while (j < hi && (uint8_t)keys[j].s[lcp] == c)
+			j++;
+		edges[nedges].pe_byte = c;
+		memset(edges[nedges].pe_pad, 0, sizeof(edges[nedges].pe_pad));
+		edges[nedges++].pe_child = pc_trie(b, keys, i, j, lcp);
+		i = j;
+	}
+	node = PC_AT(&b->nodes, struct policy_node, idx);
+	node->pn_edge = (uint32_t)b->edges.n;
+	node->pn_nedges = (uint32_t)nedges;
+	if (nedges > 0 && pc_vec_push(&b->edges, edges, nedges) == NULL)
+		b->nomem = true;
+	free(edges);
+	return idx;
+}
+
+static int
+pc_index(struct pc_build *b, const struct pc_policy *pol)
+{
+	struct pc_vec generic[POLICY_OP_COUNT];
+	struct pc_key *keys;
+	size_t i, j, nb;
+	unsigned op;
+	uint32_t r;
+
+	for (op = 0; op < POLICY_OP_COUNT; op++) {
+		generic[op] = (struct pc_vec)PC_VEC(uint32_t);
+		b->opindex[op].po_root = POLICY_NONE;
+	}
+	for (r = 0; r < pol->nrules; r++) {
+		const struct pc_rule *rule = &pol->rules[r];
+		for (op = 1; op < POLICY_OP_COUNT; op++) {
+			int f = policy_field_primary(op), kind = 0;
+			struct pc_key k = { NULL, 0, r, (uint16_t)op };
+			char buf[POLICY_PATH_MAX];
+
+			if (!policy_op_in_alias(rule->op, op))
+				continue;
+			if (f >= 0)
+				kind = pc_key_of(rule->cond, (unsigned)f, &k.s,
+				    &k.len, buf, sizeof(buf));
+			if (kind != 0 && k.s == buf)
+				k.s = pc_strndup(&b->keyarena, buf, k.len);
+			if (kind == 1 && pc_vec_push(&b->exact, &k, 1) == NULL)
+				b->nomem = true;
+			else if (kind == 2 &&
+			    pc_vec_push(&b->prefix, &k, 1) == NULL)
+				b->nomem = true;
+			else if (kind == 0 &&
+			    pc_vec_push(&generic[op], &r, 1) == NULL)
+				b->nomem = true;
+		}
+	}
+	for (op = 0; op < POLICY_OP_COUNT; op++) {
+		b->opindex[op].po_generic = pc_list(b,
+		    (uint32_t *)(void *)generic[op].d, generic[op].n);
+		free(generic[op].d);
+	}
+	/* Exact keys: one hash entry per (op, key), its rules ascending. */
+	keys = (struct pc_key *)(void *)b->exact.d;
+	qsort(keys, b->exact.n, sizeof(*keys), pc_key_cmp);
+	for (i = 0; i < b->exact.n; i = j) {
+		struct policy_hashent he;
+		uint32_t *rules = malloc((b->exact.n - i) * sizeof(*rules));
+		size_t n = 0;
+
+		if (rules == NULL) {
+			b->nomem = true;
+			break;
+		}
+		for (j = i; j < b->exact.n && keys[j].op == keys[i].op &&
+		    keys[j].len == keys[i].len &&
+		    memcmp(keys[j].s, keys[i].s, keys[i].len) == 0; j++)
+			rules[n++] = keys[j].rule;
+		memset(&he, 0, sizeof(he));
+		he.ph_op = keys[i].op;
+		he.ph_key = pc_str(b, keys[i].s, keys[i].len);
+		he.ph_rules = pc_list(b, rules, n);
+		free(rules);
+		if (pc_vec_push(&b->hashent, &he, 1) == NULL)
+			b->nomem = true;
+	}
+	/* Order entries by bucket (stable: each bucket's entries contiguous). */
+	for (nb = 1; nb < b->hashent.n; nb *= 2)
+		;
+	b->nbuckets = (uint32_t)nb;
+	if ((b->buckets = calloc(nb + 1, sizeof(uint32_t))) == NULL)
+		return -1;
+	{
+		struct policy_hashent *he = (void *)b->hashent.d, *sorted;
+		size_t *pos;
+
+		for (i = 0; i < b->hashent.n; i++)
+			b->buckets[(policy_hash(he[i].ph_op, (char *)b->str.d +
+			    he[i].ph_key.off, he[i].ph_key.len) & (nb - 1)) + 1]++;
+		for (i = 0; i < nb; i++)
+			b->buckets[i + 1] += b->buckets[i];
+		sorted = malloc((b->hashent.n + 1) * sizeof(*sorted));
+		pos = malloc((nb + 1) * sizeof(*pos));
+		if (sorted == NULL || pos == NULL) {
+			free(sorted);
+			free(pos);
+			return -1;
+		}
+		for (i = 0; i < nb; i++)
+			pos[i] = b->buckets[i];
+		for (i = 0; i < b->hashent.n; i++)
+			sorted[pos[policy_hash(he[i].ph_op, (char *)b->str.d +
+			    he[i].ph_key.off, he[i].ph_key.len) & (nb - 1)]++] =
+			    he[i];
+		if (b->hashent.n > 0)
+			memcpy(he, sorted, b->hashent.n * sizeof(*he));
+		free(sorted);
+		free(pos);
+	}
+	/* Prefix keys: a radix trie per operation. */
+	keys = (struct pc_key *)(void *)b->prefix.d;
+	qsort(keys, b->prefix.n, sizeof(*keys), pc_key_cmp);
+	for (i = 0; i < b->prefix.n; i = j) {
+		for (j = i; j < b->prefix.n && keys[j].op == keys[i].op; j++)
+			;
+		b->opindex[keys[i].op].po_root = pc_trie(b, keys, i, j, 0);
+	}
+	return b->nomem ? -1 : 0;
+}
+
+/* Place each section at an 8-aligned offset after the header. */
+static void *
+pc_assemble(struct pc_build *b, const struct pc_policy *pol, size_t *sizep)
+{
+	const void *src[POLICY_S_COUNT];
+	size_t len[POLICY_S_COUNT], off, i;
+	struct policy_blob_header *h;
+	uint8_t *blob;
+
+	src[POLICY_S_STRTAB] = b->str.d;	len[POLICY_S_STRTAB] = b->str.n;
+	src[POLICY_S_RULES] = b->rules.d;	len[POLICY_S_RULES] = b->rules.n * b->rules.esz;
+	src[POLICY_S_CODE] = b->code.d;		len[POLICY_S_CODE] = b->code.n * b->code.esz;
+	src[POLICY_S_OPINDEX] = b->opindex;	len[POLICY_S_OPINDEX] = sizeof(b->opindex);
+	src[POLICY_S_BUCKETS] = b->buckets;	len[POLICY_S_BUCKETS] = (b->nbuckets + 1) * sizeof(uint32_t);
+	src[POLICY_S_HASHENT] = b->hashent.d;	len[POLICY_S_HASHENT] = b->hashent.n * b->hashent.esz;
+	src[POLICY_S_NODES] = b->nodes.d;	len[POLICY_S_NODES] = b->nodes.n * b->nodes.esz;
+	src[POLICY_S_EDGES] = b->edges.d;	len[POLICY_S_EDGES] = b->edges.n * b->edges.esz;
+	src[POLICY_S_LISTS] = b->lists.d;	len[POLICY_S_LISTS] = b->lists.n * b->lists.esz;
+	src[POLICY_S_RXPROG] = b->rxprog.d;	len[POLICY_S_RXPROG] = b->rxprog.n * b->rxprog.esz;
+	src[POLICY_S_RXINSN] = b->rxinsn.d;	len[POLICY_S_RXINSN] = b->rxinsn.n * b->rxinsn.esz;
+	src[POLICY_S_CLASSES] = b->classes.d;	len[POLICY_S_CLASSES] = b->classes.n * b->classes.esz;
+	off = sizeof(*h);
+	for (i = 0; i < POLICY_S_COUNT; i++)
+		off = ((off + 7) & ~(size_t)7) + len[i];
+	off = (off + 7) & ~(size_t)7;
+	if (off > POLICY_BLOB_MAX || (blob = aligned_alloc(8, off)) == NULL)
+		return NULL;
+	memset(blob, 0, off);
+	h = (struct policy_blob_header *)(void *)blob;
+	h->ph_magic = POLICY_MAGIC;
+	h->ph_version = POLICY_VERSION;
+	h->ph_header_size = sizeof(*h);
+	h->ph_total_size = (uint32_t)off;
+	h->ph_default_action = (uint8_t)pol->default_action;
+	h->ph_log = (uint8_t)pol->log;
+	h->ph_default_errno = (uint16_t)pol->default_errno;
+	h->ph_nrules = (uint32_t)pol->nrules;
+	off = sizeof(*h);
+	for (i = 0; i < POLICY_S_COUNT; i++) {
+		off = (off + 7) & ~(size_t)7;
+		h->ph_sect[i].off = (uint32_t)off;
+		h->ph_sect[i].size = (uint32_t)len[i];
+		if (len[i] > 0)
+			memcpy(blob + off, src[i], len[i]);
+		off += len[i];
+	}
+	*sizep = h->ph_total_size;
+	return blob;
+}
+
+int
+pc_build(const struct pc_policy *pol, void **blobp, size_t *sizep,
+    struct policy_diag *diag)
+{
+	struct pc_build b;
+	struct policy_ref name, program, source;
+	struct policy_blob_header *h;
+	void *blob = NULL;
+	size_t i, size = 0;
+	int rv = -1;
+
+	memset(&b, 0, sizeof(b));
+	b.str = (struct pc_vec)PC_VEC(char);
+	b.rules = (struct pc_vec)PC_VEC(struct policy_rule);
+	b.code = (struct pc_vec)PC_VEC(struct policy_insn);
+	b.lists = (struct pc_vec)PC_VEC(uint32_t);
+	b.rxprog = (struct pc_vec)PC_VEC(struct policy_rxprog);
+	b.rxinsn = (struct pc_vec)PC_VEC(struct policy_rxinsn);
+	b.classes = (struct pc_vec)PC_VEC(uint8_t[32]);
+	b.nodes = (struct pc_vec)PC_VEC(struct policy_node);
+	b.edges = (struct pc_vec)PC_VEC(struct policy_edge);
+	b.hashent = (struct pc_vec)PC_VEC(struct policy_hashent);
+	b.exact = (struct pc_vec)PC_VEC(struct pc_key);
+	b.prefix = (struct pc_vec)PC_VEC(struct pc_key);
+
+	if (pol->nrules > POLICY_RULES_MAX) {
+		policy_diag_set(diag, pol->source, 0, 0, "too many rules "
+		    "(%zu; at most %u)", pol->nrules, POLICY_RULES_MAX);
+		goto out;
+	}
+	name = pc_str(&b, pol->name ? pol->name : "", pol->name ?
+	    strlen(pol->name) : 0);
+	program = pc_str(&b, pol->program ? pol->program : "", pol->program ?
+	    strlen(pol->program) : 0);
+	source = pc_str(&b, pol->source ? pol->source : "", pol->source ?
+	    strlen(pol->source) : 0);
+	for (i = 0; i < pol->nrules; i++) {
+		const struct pc_rule *r = &pol->rules[i];
+		struct policy_rule pr;
+		int depth = 0;
+
+		memset(&pr, 0, sizeof(pr));
+		pr.pr_code = (uint32_t)b.code.n;
+		if (r->cond != NULL)
+			depth = pc_emit(&b, r->cond, r);
+		if (depth > POLICY_STACK_MAX ||
+		    b.code.n - pr.pr_code > POLICY_CODE_MAX) {
+			policy_diag_set(diag, pol->source, r->line, r->col,
+			    "condition too complex (at most %d tests and "
+			    "nesting depth %d)", POLICY_CODE_MAX / 2,
+			    POLICY_STACK_MAX);
+			goto out;
+		}
+		pr.pr_ncode = (uint16_t)(b.code.n - pr.pr_code);
+		if (pr.pr_ncode == 0)
+			pr.pr_code = 0;
+		pr.pr_op = (uint8_t)r->op;
+		pr.pr_emul = (uint8_t)r->emul;
+		pr.pr_action = (uint8_t)r->action;
+		pr.pr_flags = r->log ? POLICY_RULE_LOG : 0;
+		pr.pr_errno = (uint16_t)r->perrno;
+		pr.pr_line = r->line;
+		pr.pr_col = r->col;
+		pr.pr_text = pc_str(&b, r->text, strlen(r->text));
+		if (pc_vec_push(&b.rules, &pr, 1) == NULL)
+			b.nomem = true;
+	}
+	if (b.nomem || pc_index(&b, pol) != 0)
+		goto nomem;
+	if ((blob = pc_assemble(&b, pol, &size)) == NULL) {
+		policy_diag_set(diag, pol->source, 0, 0, "compiled policy "
+		    "larger than %u bytes", POLICY_BLOB_MAX);
+		goto out;
+	}
+	h = blob;
+	h->ph_name = name;
+	h->ph_program = program;
+	h->ph_source = source;
+	h->ph_checksum = policy_blob_checksum(blob, size);
+	*blobp = blob;
+	*sizep = size;
+	rv = 0;
+	goto out;
+nomem:
+	policy_diag_set(diag, pol->source, 0, 0, "out of memory");
+out:
+	free(b.str.d); free(b.intern); free(b.rules.d); free(b.code.d);
+	free(b.lists.d); free(b.rxprog.d); free(b.rxinsn.d); free(b.classes.d);
+	free(b.nodes.d); free(b.edges.d); free(b.hashent.d); free(b.exact.d);
+	free(b.prefix.d); free(b.buckets);
+	pc_arena_free(&b.keyarena);
+	return rv;
+}

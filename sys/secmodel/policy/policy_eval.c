@@ -1,0 +1,281 @@
+/* policy_eval.c: decides one request against a validated policy.  First matching
+ * rule wins (as in systrace); candidates come from the exact-key hash, the prefix trie
+ * and the unindexed list of the operation, so cost grows with matches, not rule count. */
+#include "policy_impl.h"
+
+const char *
+policy_str(const struct policy *p, struct policy_ref r)
+{
+	return p->p_strtab + r.off;
+}
+
+/* The systrace alias (fsread or fswrite) a request belongs to, or 0. */
+int
+policy_op_class(const struct policy_request *req)
+{
+	int64_t fl;
+
+	switch (req->pr_op) {
+	case POLICY_OP_OPEN:
+		fl = req->pr_int[POLICY_F_FLAGS - POLICY_F_NSTR];
+		if ((fl & POLICY_O_ACCMODE) != POLICY_O_RDONLY ||
+		    (fl & (POLICY_O_CREAT | POLICY_O_TRUNC | POLICY_O_APPEND |
+		    POLICY_O_TMPFILE)) != 0)
+			return POLICY_OP_FSWRITE;
+		return POLICY_OP_FSREAD;
+	case POLICY_OP_ACCESS: case POLICY_OP_STAT:
+	case POLICY_OP_READLINK: case POLICY_OP_CHDIR:
+		return POLICY_OP_FSREAD;
+	case POLICY_OP_UNLINK: case POLICY_OP_RENAME: case POLICY_OP_MKDIR:
+	case POLICY_OP_RMDIR: case POLICY_OP_LINK: case POLICY_OP_SYMLINK:
+	case POLICY_OP_CHMOD: case POLICY_OP_CHOWN: case POLICY_OP_TRUNCATE:
+	case POLICY_OP_UTIMES:
+		return POLICY_OP_FSWRITE;
+	default:
+		return 0;
+	}
+}
+
+/* The field an operation's rules are indexed on, or -1. */
+int
+policy_field_primary(unsigned op)
+{
+	switch (op) {
+	case POLICY_OP_CONNECT: case POLICY_OP_BIND:
+	case POLICY_OP_SENDTO: case POLICY_OP_SENDMSG:
+		return POLICY_F_SOCKADDR;
+	case POLICY_OP_SYSCALL:
+		return POLICY_F_SYSCALL;
+	case POLICY_OP_SOCKET: case POLICY_OP_KILL: case POLICY_OP_PTRACE:
+		return -1;
+	default:
+		return POLICY_F_FILENAME;
+	}
+}
+
+static const char *
+policy_req_str(const struct policy_request *req, unsigned f, size_t *len)
+{
+	static const uint32_t cap[POLICY_F_NSTR] = {
+		POLICY_PATH_MAX, POLICY_PATH_MAX, POLICY_SOCKADDR_MAX,
+		POLICY_ARGV_MAX, POLICY_SYSCALL_MAX
+	};
+	const char *s;
+
+	switch (f) {
+	case POLICY_F_FILENAME:	 s = req->pr_filename; break;
+	case POLICY_F_FILENAME2: s = req->pr_filename2; break;
+	case POLICY_F_SOCKADDR:	 s = req->pr_sockaddr; break;
+	case POLICY_F_ARGV:	 s = req->pr_argv; break;
+	default:		 s = req->pr_syscall; break;
+	}
+	*len = req->pr_len[f] < cap[f] ? req->pr_len[f] : cap[f] - 1;
+	return s;
+}
+
+static bool
+policy_test_str(const struct policy *p, const struct policy_insn *in,
+    const struct policy_request *req)
+{
+	const char *arg = policy_str(p, in->pi_str);
+	size_t alen = in->pi_str.len, slen;
+	const char *s = policy_req_str(req, in->pi_field, &slen);
+
+	switch (in->pi_cmp) {
+	case POLICY_C_EQ:
+		return slen == alen && memcmp(s, arg, alen) == 0;
+	case POLICY_C_NEQ:
+		return !(slen == alen && memcmp(s, arg, alen) == 0);
+	case POLICY_C_MATCH:
+		return policy_glob_match(s, slen, arg, alen);
+	case POLICY_C_NMATCH:
+		return !policy_glob_match(s, slen, arg, alen);
+	case POLICY_C_RE:
+		return policy_rx_exec(p, (uint32_t)in->pi_value, s, slen);
+	case POLICY_C_NRE:
+		return !policy_rx_exec(p, (uint32_t)in->pi_value, s, slen);
+	case POLICY_C_SUB:
+		return policy_substr(s, slen, arg, alen);
+	case POLICY_C_NSUB:
+		return !policy_substr(s, slen, arg, alen);
+	case POLICY_C_INPATH:
+		return policy_inpath(s, slen, arg, alen);
+	default:
+		return false;
+	}
+}
+
+static bool
+policy_test_int(const struct policy_insn *in, const struct policy_request *req)
+{
+	int64_t v = req->pr_int[in->pi_field - POLICY_F_NSTR];
+
+	switch (in->pi_cmp) {
+	case POLICY_C_EQ:	return v == in->pi_value;
+	case POLICY_C_NEQ:	return v != in->pi_value;
+	case POLICY_C_SUB:	return (v & in->pi_mask) == in->pi_value;
+	case POLICY_C_NSUB:	return (v & in->pi_mask) != in->pi_value;
+	default:		return false;
+	}
+}
+
+/* Does rule r match?  Code was validated: the stack cannot under- or overflow. */
+static bool
+policy_rule_match(const struct policy *p, uint32_t rn,
+    const struct policy_request *req, int cls)
+{
+	const struct policy_rule *r = &p->p_rules[rn];
+	uint32_t stack = 0;	/* bit i: value at depth i */
+	unsigned sp = 0, i;
+
+	if ((r->pr_emul & (1u << req->pr_emul)) == 0)
+		return false;
+	if (r->pr_op != req->pr_op && r->pr_op != cls)
+		return false;
+	for (i = 0; i < r->pr_ncode; i++) {
+		const struct policy_insn *in = &p->p_code[r->pr_code + i];
+		bool val = false, a, b;
+
+		switch (in->pi_kind) {
+		case POLICY_I_STR:
+		case POLICY_I_INT:
+			if (req->pr_present & (1u << in->pi_field))
+				val = in->pi_kind == POLICY_I_STR ?
+				    policy_test_str(p, in, req) :
+				    policy_test_int(in, req);
+			stack = (stack & ~(1u << sp)) | ((uint32_t)val << sp);
+			sp++;
+			continue;
+		case POLICY_I_NOT:
+			stack ^= 1u << (sp - 1);
+			continue;
+		default:
+			a = (stack >> (sp - 1)) & 1;
+			b = (stack >> (sp - 2)) & 1;
+			val = in->pi_kind == POLICY_I_AND ? (a && b) : (a || b);
+			sp--;
+			stack = (stack & ~(1u << (sp - 1))) | ((uint32_t)val << (sp - 1));
+			continue;
+		}
+	}
+	return r->pr_ncode == 0 || (stack & 1);
+}
+
+/* First rule in list l below *best that matches lowers *best. */
+static void
+policy_scan(const struct policy *p, struct policy_list l,
+    const struct policy_request *req, int cls, uint32_t *best)
+{
+	uint32_t i;
+
+	for (i = 0; i < l.count; i++) {
+		uint32_t rn = p->p_lists[l.off + i];
+		if (rn >= *best)
+			return;
+		if (policy_rule_match(p, rn, req, cls)) {
+			*best = rn;
+			return;
+		}
+	}
+}
+
+static void
+policy_scan_hash(const struct policy *p, const struct policy_request *req,
+    const char *key, size_t klen, int cls, uint32_t *best)
+{
+	uint32_t b = policy_hash(req->pr_op, key, klen) & (p->p_nbuckets - 1);
+	uint32_t e;
+
+	for (e = p->p_buckets[b]; e < p->p_buckets[b + 1]; e++) {
+		const struct policy_hashent *he = &p->p_hashent[e];
+		if (he->ph_op == req->pr_op && he->ph_key.len == klen &&
+		    memcmp(policy_str(p, he->ph_key), key, klen) == 0) {
+			policy_scan(p, he->ph_rules, req, cls, best);
+			return;
+		}
+	}
+}
+
+/* Walk the radix trie along key; every node passed holds rules whose key
+ * prefix the key starts with.  Each step consumes at least one byte. */
+static void
+policy_scan_trie(const struct policy *p, uint32_t node, const char *key,
+    size_t klen, const struct policy_request *req, int cls, uint32_t *best)
+{
+	size_t pos = 0;
+
+	while (node < p->p_nnodes) {
+		const struct policy_node *n = &p->p_nodes[node];
+		uint32_t lo, hi;
+
+		if (n->pn_label.len > klen - pos ||
+		    memcmp(policy_str(p, n->pn_label), key + pos,
+		    n->pn_label.len) != 0)
+			return;
+		pos += n->pn_label.len;
+		policy_scan(p, n->pn_rules, req, cls, best);
+		if (pos == klen)
+			return;
+		lo = 0;
+		hi = n->pn_nedges;
+		node = POLICY_NONE;
+		while (lo < hi) {
+			uint32_t mid = (lo + hi) / 2;
+			const struct policy_edge *e = &p->p_edges[n->pn_edge + mid];
+			if (e->pe_byte == (unsigned char)key[pos]) {
+				node = e->pe_child;
+				break;
+			}
+			if (e->pe_byte < (unsigned char)key[pos])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+}
+
+void
+policy_eval(const struct policy *p, const struct policy_request *req,
+    struct policy_decision *d)
+{
+	uint32_t best = POLICY_NONE;
+	const struct policy_blob_header *h = p->p_hdr;
+	int cls, f;
+
+	memset(d, 0, sizeof(*d));
+	if (req->pr_op != POLICY_OP_NONE && req->pr_op < POLICY_OP_COUNT &&
+	    req->pr_emul < POLICY_EMUL_COUNT) {
+		const struct policy_opindex *oi = &p->p_opindex[req->pr_op];
+
+		cls = policy_op_class(req);
+		f = policy_field_primary(req->pr_op);
+		if (f >= 0 && (req->pr_present & (1u << f))) {
+			size_t klen;
+			const char *key = policy_req_str(req, (unsigned)f, &klen);
+
+			policy_scan_hash(p, req, key, klen, cls, &best);
+			if (oi->po_root != POLICY_NONE)
+				policy_scan_trie(p, oi->po_root, key, klen, req,
+				    cls, &best);
+		}
+		policy_scan(p, oi->po_generic, req, cls, &best);
+	}
+	d->pd_rule = best;
+	if (best != POLICY_NONE) {
+		const struct policy_rule *r = &p->p_rules[best];
+		d->pd_action = r->pr_action;
+		d->pd_perrno = r->pr_errno ? r->pr_errno : h->ph_default_errno;
+		d->pd_log = (r->pr_flags & POLICY_RULE_LOG) ||
+		    h->ph_log == POLICY_LOG_ALL ||
+		    (h->ph_log == POLICY_LOG_DENY && r->pr_action == POLICY_ACT_DENY);
+		d->pd_line = r->pr_line;
+		d->pd_col = r->pr_col;
+	} else {
+		d->pd_action = h->ph_default_action;
+		d->pd_perrno = h->ph_default_errno;
+		d->pd_log = h->ph_log == POLICY_LOG_ALL ||
+		    (h->ph_log == POLICY_LOG_DENY &&
+		    d->pd_action == POLICY_ACT_DENY);
+	}
+	d->pd_errno = policy_errno_native(d->pd_perrno);
+}

@@ -1,0 +1,95 @@
+/* policy_impl.h: the portable engine's interface: a validated view of a compiled
+ * policy, the evaluator, the matchers and the name tables shared with the compiler. */
+#ifndef _SECMODEL_POLICY_IMPL_H_
+#define _SECMODEL_POLICY_IMPL_H_
+
+#include "policy_os.h"
+#include "../../sys/policy.h"
+
+/* A validated blob: typed pointers into it, with element counts. */
+struct policy {
+	const uint8_t			*p_base;
+	uint32_t			p_size;
+	const struct policy_blob_header	*p_hdr;
+	const char			*p_strtab;
+	uint32_t			p_strtab_size;
+	const struct policy_rule	*p_rules;
+	uint32_t			p_nrules;
+	const struct policy_insn	*p_code;
+	uint32_t			p_ncode;
+	const struct policy_opindex	*p_opindex;
+	const uint32_t			*p_buckets;
+	uint32_t			p_nbuckets;	/* power of two */
+	const struct policy_hashent	*p_hashent;
+	uint32_t			p_nhashent;
+	const struct policy_node	*p_nodes;
+	uint32_t			p_nnodes;
+	const struct policy_edge	*p_edges;
+	uint32_t			p_nedges;
+	const uint32_t			*p_lists;
+	uint32_t			p_nlists;
+	const struct policy_rxprog	*p_rxprog;
+	uint32_t			p_nrxprog;
+	const struct policy_rxinsn	*p_rxinsn;
+	uint32_t			p_nrxinsn;
+	const uint8_t			*p_classes;	/* 32 bytes each */
+	uint32_t			p_nclasses;
+};
+
+/* The outcome of one evaluation. */
+struct policy_decision {
+	uint32_t	pd_rule;	/* rule number, or POLICY_NONE for default */
+	uint8_t		pd_action;	/* enum policy_action */
+	uint8_t		pd_log;		/* nonzero: log this decision */
+	uint16_t	pd_perrno;	/* portable errno number */
+	int		pd_errno;	/* native errno, for deny */
+	uint32_t	pd_line;	/* rule's source line, 0 for default */
+	uint32_t	pd_col;
+};
+
+/* policy_blob.c */
+#define POLICY_ERRBUF	160
+int	policy_blob_validate(struct policy *, const void *, size_t,
+	    char *, size_t);
+uint32_t policy_crc32(uint32_t, const void *, size_t);
+uint32_t policy_blob_checksum(const void *, size_t);
+
+/* policy_eval.c */
+void	policy_eval(const struct policy *, const struct policy_request *,
+	    struct policy_decision *);
+int	policy_op_class(const struct policy_request *);
+int	policy_field_primary(unsigned);
+bool	policy_op_in_alias(unsigned, unsigned);
+const char *policy_str(const struct policy *, struct policy_ref);
+
+/* policy_match.c */
+bool	policy_glob_match(const char *, size_t, const char *, size_t);
+bool	policy_inpath(const char *, size_t, const char *, size_t);
+bool	policy_substr(const char *, size_t, const char *, size_t);
+bool	policy_rx_exec(const struct policy *, uint32_t, const char *, size_t);
+uint32_t policy_hash(unsigned, const char *, size_t);
+
+/* policy_names.c: name <-> number tables */
+struct policy_name {
+	const char	*pn_name;
+	int64_t		pn_value;
+};
+extern const struct policy_name policy_op_names[];
+extern const struct policy_name policy_op_synonyms[];
+extern const struct policy_name policy_field_names[];
+extern const struct policy_name policy_cmp_names[];
+extern const struct policy_name policy_action_names[];
+extern const struct policy_name policy_emul_names[];
+extern const struct policy_name policy_oflag_names[];
+extern const struct policy_name policy_signal_names[];
+extern const struct policy_name policy_domain_names[];
+extern const struct policy_name policy_socktype_names[];
+extern const struct policy_name policy_errno_names[];	/* value: native */
+extern const unsigned policy_nerrno;
+const char *policy_name_of(const struct policy_name *, int64_t);
+bool	policy_name_lookup(const struct policy_name *, const char *, size_t,
+	    int64_t *);
+int	policy_errno_native(unsigned);
+int	policy_errno_portable(int);
+
+#endif /* !_SECMODEL_POLICY_IMPL_H_ */

@@ -1,0 +1,254 @@
+/* policy_match.c: the string matchers a condition uses (glob, inpath, substring,
+ * regular-expression VM), the index hash and the blob checksum; bounded, no allocation. */
+#include "policy_impl.h"
+
+/* Glob: '*' any run (slashes included), '?' one byte, '[...]' a class with
+ * ranges and '!' or '^' negation, '\' quotes the next byte. */
+/* A '[...]' class at p[*pi]: 1 if c is in it, 0 if not, -1 if the class has
+ * no closing ']' (then '[' is an ordinary byte).  On 0 or 1, *pi moves past it. */
+static int
+policy_glob_class(const char *p, size_t plen, size_t *pi, unsigned char c)
+{
+	size_t i = *pi + 1;
+	bool neg = false, hit = false, first = true;
+
+	if (i < plen && (p[i] == '!' || p[i] == '^')) {
+		neg = true;
+		i++;
+	}
+	for (; i < plen && (first || p[i] != ']'); first = false) {
+		unsigned char lo = (unsigned char)p[i], hi;
+
+		if (lo == '\\' && i + 1 < plen)
+			lo = (unsigned char)p[++i];
+		hi = lo;
+		if (i + 2 < plen && p[i + 1] == '-' && p[i + 2] != ']') {
+			hi = (unsigned char)p[i + 2];
+			i += 2;
+		}
+		if (c >= lo && c <= hi)
+			hit = true;
+		i++;
+	}
+	if (i >= plen)
+		return -1;
+	*pi = i + 1;
+	return hit != neg;
+}
+
+bool
+policy_glob_match(const char *s, size_t slen, const char *p, size_t plen)
+{
+	size_t si = 0, pi = 0, star_p = (size_t)-1, star_s = 0;
+
+	while (si < slen) {
+		if (pi < plen) {
+			unsigned char pc = (unsigned char)p[pi];
+			size_t next = pi + 1, k = pi;
+			int r;
+
+			if (pc == '*') {
+				star_p = pi++;
+				star_s = si;
+				continue;
+			}
+			if (pc == '?') {
+				si++;
+				pi = next;
+				continue;
+			}
+			if (pc == '[' &&
+			    (r = policy_glob_class(p, plen, &k,
+			    (unsigned char)s[si])) >= 0) {
+				if (r == 1) {
+					si++;
+					pi = k;
+					continue;
+				}
+			} else {
+				if (pc == '\\' && pi + 1 < plen) {
+					pc = (unsigned char)p[pi + 1];
+					next = pi + 2;
+				}
+				if (pc == (unsigned char)s[si]) {
+					si++;
+					pi = next;
+					continue;
+				}
+			}
+		}
+		if (star_p == (size_t)-1)
+			return false;
+		pi = star_p + 1;
+		si = ++star_s;
+	}
+	while (pi < plen && p[pi] == '*')
+		pi++;
+	return pi == plen;
+}
+
+/* The path is dir itself or lies below it. */
+bool
+policy_inpath(const char *s, size_t slen, const char *dir, size_t dlen)
+{
+	while (dlen > 1 && dir[dlen - 1] == '/')
+		dlen--;
+	if (slen < dlen || memcmp(s, dir, dlen) != 0)
+		return false;
+	return slen == dlen || s[dlen] == '/' || (dlen == 1 && dir[0] == '/');
+}
+
+bool
+policy_substr(const char *s, size_t slen, const char *sub, size_t sublen)
+{
+	size_t i;
+
+	if (sublen == 0)
+		return true;
+	for (i = 0; i + sublen <= slen; i++)
+		if (s[i] == sub[0] && memcmp(s + i, sub, sublen) == 0)
+			return true;
+	return false;
+}
+
+/* FNV-1a over the operation number and the key. */
+uint32_t
+policy_hash(unsigned op, const char *key, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	h = (h ^ (op & 0xff)) * 16777619u;
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)key[i]) * 16777619u;
+	return h;
+}
+
+/* CRC-32 (IEEE); chain calls by passing the previous result, start with 0. */
+uint32_t
+policy_crc32(uint32_t crc, const void *buf, size_t len)
+{
+	static const uint32_t nibble[16] = {
+		0x00000000, 0x1db71064, 0x3b6e20c8, 0x26d930ac,
+		0x76dc4190, 0x6b6b51f4, 0x4db26158, 0x5005713c,
+		0xedb88320, 0xf00f9344, 0xd6d6a3e8, 0xcb61b38c,
+		0x9b64c2b0, 0x86d3d2d4, 0xa00ae278, 0xbdbdf21c,
+	};
+	const uint8_t *p = buf;
+
+	crc ^= 0xffffffffu;
+	while (len--) {
+		crc ^= *p++;
+		crc = (crc >> 4) ^ nibble[crc & 15];
+		crc = (crc >> 4) ^ nibble[crc & 15];
+	}
+	return crc ^ 0xffffffffu;
+}
+
+/*
+ * Regular expressions run as a Thompson NFA simulation over a program the
+ * compiler built and the validator checked: every state is visited at most
+ * once per input byte, so the cost is O(len * ninsn) and no input can make it
+ * backtrack.  The search is unanchored unless the program starts with BOL.
+ */
+struct policy_rxset {
+	uint16_t	n;
+	uint16_t	pc[POLICY_RX_MAX];
+	uint8_t		seen[POLICY_RX_MAX / 8];
+};
+
+static void
+policy_rx_add(const struct policy_rxinsn *code, uint32_t n,
+    struct policy_rxset *set, uint32_t pc0, size_t pos, size_t len)
+{
+	uint16_t stack[2 * POLICY_RX_MAX + 2];
+	unsigned sp = 0;
+
+	stack[sp++] = (uint16_t)pc0;
+	while (sp > 0) {
+		uint32_t pc = stack[--sp];
+		const struct policy_rxinsn *in;
+
+		if (pc >= n || (set->seen[pc >> 3] & (1u << (pc & 7))))
+			continue;
+		set->seen[pc >> 3] |= (uint8_t)(1u << (pc & 7));
+		in = &code[pc];
+		switch (in->rx_op) {
+		case POLICY_RX_JMP:
+			stack[sp++] = in->rx_x;
+			break;
+		case POLICY_RX_SPLIT:
+			stack[sp++] = in->rx_y;
+			stack[sp++] = in->rx_x;
+			break;
+		case POLICY_RX_BOL:
+			if (pos == 0)
+				stack[sp++] = (uint16_t)(pc + 1);
+			break;
+		case POLICY_RX_EOL:
+			if (pos == len)
+				stack[sp++] = (uint16_t)(pc + 1);
+			break;
+		default:
+			set->pc[set->n++] = (uint16_t)pc;
+			break;
+		}
+	}
+}
+
+bool
+policy_rx_exec(const struct policy *p, uint32_t prog, const char *s,
+    size_t len)
+{
+	struct policy_rxset sets[2], *cur = &sets[0], *nxt = &sets[1], *t;
+	const struct policy_rxinsn *code;
+	uint32_t n, i;
+	size_t pos;
+
+	if (prog >= p->p_nrxprog)
+		return false;
+	code = p->p_rxinsn + p->p_rxprog[prog].rp_insn;
+	n = p->p_rxprog[prog].rp_ninsn;
+	memset(cur, 0, sizeof(*cur));
+	policy_rx_add(code, n, cur, 0, 0, len);
+	for (pos = 0;; pos++) {
+		unsigned char c;
+
+		for (i = 0; i < cur->n; i++)
+			if (code[cur->pc[i]].rx_op == POLICY_RX_MATCH)
+				return true;
+		if (pos == len)
+			return false;
+		c = (unsigned char)s[pos];
+		nxt->n = 0;
+		memset(nxt->seen, 0, sizeof(nxt->seen));
+		for (i = 0; i < cur->n; i++) {
+			const struct policy_rxinsn *in = &code[cur->pc[i]];
+			bool ok;
+
+			switch (in->rx_op) {
+			case POLICY_RX_CHAR:
+				ok = c == in->rx_arg;
+				break;
+			case POLICY_RX_ANY:
+				ok = true;
+				break;
+			case POLICY_RX_CLASS:
+				ok = (p->p_classes[in->rx_arg * 32 + (c >> 3)] >>
+				    (c & 7)) & 1;
+				break;
+			default:
+				ok = false;
+				break;
+			}
+			if (ok)
+				policy_rx_add(code, n, nxt, cur->pc[i] + 1,
+				    pos + 1, len);
+		}
+		/* Unanchored search: a match may also start here. */
+		policy_rx_add(code, n, nxt, 0, pos + 1, len);
+		t = cur;
+		cur = nxt;
+		nxt = t;
+	}
+}

@@ -1,0 +1,36 @@
+/* policy_os.h: the only place the portable engine meets its host; maps the few
+ * kernel or libc facilities it uses (headers, allocation, logging) for NetBSD and userland. */
+#ifndef _SECMODEL_POLICY_OS_H_
+#define _SECMODEL_POLICY_OS_H_
+
+#if defined(_KERNEL)
+#include <sys/param.h>
+#include <sys/types.h>
+#include <sys/systm.h>
+#include <sys/errno.h>
+#include <sys/kmem.h>
+#include <sys/signal.h>
+#include <lib/libkern/libkern.h>
+#define policy_os_zalloc(sz)	kmem_zalloc((sz), KM_SLEEP)
+#define policy_os_free(p, sz)	kmem_free((p), (sz))
+#define policy_os_log(...)	printf(__VA_ARGS__)
+#else
+#include <sys/types.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#define policy_os_zalloc(sz)	calloc(1, (sz))
+#define policy_os_free(p, sz)	((void)(sz), free(p))
+#define policy_os_log(...)	fprintf(stderr, __VA_ARGS__)
+#endif
+
+#ifndef __arraycount
+#define __arraycount(a)		(sizeof(a) / sizeof((a)[0]))
+#endif
+
+#endif /* !_SECMODEL_POLICY_OS_H_ */

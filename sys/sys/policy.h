@@ -1,0 +1,355 @@
+/* policy.h: the ABI shared by the kernel engine, libpolicy, policyctl and policyd.
+ * Compiled-policy blob layout, requests, alarms and answers; fixed-width types, no pointers. */
+#ifndef _SYS_POLICY_H_
+#define _SYS_POLICY_H_
+
+#if defined(_KERNEL) || defined(_STANDALONE)
+#include <sys/types.h>
+#else
+#include <stdint.h>
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Operations, emulations, actions                                     */
+
+enum policy_op {
+	POLICY_OP_NONE = 0,
+	POLICY_OP_OPEN,		/* open, openat, openat2, creat */
+	POLICY_OP_ACCESS,	/* access, faccessat, faccessat2 */
+	POLICY_OP_STAT,		/* stat, lstat, fstatat, statx */
+	POLICY_OP_READLINK,	/* readlink, readlinkat */
+	POLICY_OP_CHDIR,	/* chdir, chroot */
+	POLICY_OP_UNLINK,	/* unlink, unlinkat */
+	POLICY_OP_RENAME,	/* rename, renameat, renameat2 */
+	POLICY_OP_MKDIR,	/* mkdir, mkdirat, mknod */
+	POLICY_OP_RMDIR,	/* rmdir, unlinkat(AT_REMOVEDIR) */
+	POLICY_OP_LINK,		/* link, linkat */
+	POLICY_OP_SYMLINK,	/* symlink, symlinkat */
+	POLICY_OP_CHMOD,	/* chmod, fchmodat, lchmod */
+	POLICY_OP_CHOWN,	/* chown, fchownat, lchown */
+	POLICY_OP_TRUNCATE,	/* truncate */
+	POLICY_OP_UTIMES,	/* utimes, utimensat, lutimes */
+	POLICY_OP_EXECVE,	/* execve, execveat, fexecve */
+	POLICY_OP_CONNECT,
+	POLICY_OP_BIND,
+	POLICY_OP_SENDTO,
+	POLICY_OP_SENDMSG,
+	POLICY_OP_SOCKET,
+	POLICY_OP_KILL,		/* kill, tkill, tgkill */
+	POLICY_OP_PTRACE,
+	POLICY_OP_MOUNT,
+	POLICY_OP_UNMOUNT,
+	POLICY_OP_SYSCALL,	/* any other system call, named by the syscall field */
+	POLICY_OP_COUNT,	/* number of request operations */
+	/* Aliases: appear in rules only, never in requests. */
+	POLICY_OP_FSREAD = POLICY_OP_COUNT,
+	POLICY_OP_FSWRITE,
+	POLICY_OP_ALL_COUNT
+};
+
+enum policy_emul {
+	POLICY_EMUL_NATIVE = 0,
+	POLICY_EMUL_NETBSD32,
+	POLICY_EMUL_LINUX,
+	POLICY_EMUL_LINUX32,
+	POLICY_EMUL_COUNT
+};
+#define POLICY_EMUL_ALL		((1u << POLICY_EMUL_COUNT) - 1)
+
+enum policy_action {
+	POLICY_ACT_NONE = 0,
+	POLICY_ACT_PERMIT,
+	POLICY_ACT_DENY,
+	POLICY_ACT_ASK,
+	POLICY_ACT_COUNT
+};
+
+/* Log levels (header) and rule flags. */
+#define POLICY_LOG_NONE		0
+#define POLICY_LOG_DENY		1
+#define POLICY_LOG_ALL		2
+#define POLICY_RULE_LOG		0x01
+
+/* ------------------------------------------------------------------ */
+/* Request fields                                                      */
+
+enum policy_field {
+	/* String fields. */
+	POLICY_F_FILENAME = 0,	/* first path (resolved when the backend can) */
+	POLICY_F_FILENAME2,	/* second path: rename/link target, symlink text */
+	POLICY_F_SOCKADDR,	/* "inet-1.2.3.4:53", "inet6-[::1]:53", "unix-/path" */
+	POLICY_F_ARGV,		/* execve argv joined with single spaces */
+	POLICY_F_SYSCALL,	/* system call name, for POLICY_OP_SYSCALL */
+	POLICY_F_NSTR,
+	/* Integer fields. */
+	POLICY_F_FLAGS = POLICY_F_NSTR,	/* POLICY_O_* bits */
+	POLICY_F_MODE,
+	POLICY_F_UID,
+	POLICY_F_GID,
+	POLICY_F_SIGNAL,
+	POLICY_F_PID,
+	POLICY_F_DOMAIN,	/* POLICY_AF_* */
+	POLICY_F_TYPE,		/* POLICY_SOCK_* */
+	POLICY_F_PROTOCOL,
+	POLICY_F_REQUEST,	/* ptrace request, mount flags */
+	POLICY_F_COUNT
+};
+#define POLICY_F_NINT		(POLICY_F_COUNT - POLICY_F_NSTR)
+#define POLICY_FIELD_IS_STR(f)	((unsigned)(f) < POLICY_F_NSTR)
+
+/* Portable open flags (the backends translate native flags to these). */
+#define POLICY_O_RDONLY		0x0000
+#define POLICY_O_WRONLY		0x0001
+#define POLICY_O_RDWR		0x0002
+#define POLICY_O_ACCMODE	0x0003
+#define POLICY_O_CREAT		0x0010
+#define POLICY_O_EXCL		0x0020
+#define POLICY_O_TRUNC		0x0040
+#define POLICY_O_APPEND		0x0080
+#define POLICY_O_NONBLOCK	0x0100
+#define POLICY_O_DIRECTORY	0x0200
+#define POLICY_O_NOFOLLOW	0x0400
+#define POLICY_O_CLOEXEC	0x0800
+#define POLICY_O_PATH		0x1000
+#define POLICY_O_TMPFILE	0x2000
+#define POLICY_O_SYNC		0x4000
+#define POLICY_O_NOCTTY		0x8000
+
+/* Portable socket domains and types. */
+#define POLICY_AF_UNSPEC	0
+#define POLICY_AF_UNIX		1
+#define POLICY_AF_INET		2
+#define POLICY_AF_INET6		10
+#define POLICY_AF_NETLINK	16
+#define POLICY_AF_PACKET	17
+#define POLICY_SOCK_STREAM	1
+#define POLICY_SOCK_DGRAM	2
+#define POLICY_SOCK_RAW		3
+#define POLICY_SOCK_SEQPACKET	5
+
+/* Sizes of request buffers (including the terminating NUL). */
+#define POLICY_PATH_MAX		1024
+#define POLICY_SOCKADDR_MAX	128
+#define POLICY_ARGV_MAX		4096
+#define POLICY_SYSCALL_MAX	32
+
+/*
+ * A request: one system call's decision-relevant arguments, already copied
+ * out of the confined process.  Strings are NUL-terminated; pr_len[] gives
+ * their lengths without the NUL, and pr_present has bit (1 << field) set for
+ * each field the call supplies.  A rule testing an absent field never matches.
+ */
+struct policy_request {
+	uint16_t	pr_op;		/* enum policy_op, < POLICY_OP_COUNT */
+	uint8_t		pr_emul;	/* enum policy_emul */
+	uint8_t		pr_pad0;
+	uint32_t	pr_present;	/* bit (1 << field) per supplied field */
+	int64_t		pr_int[POLICY_F_NINT];	/* indexed by field - POLICY_F_NSTR */
+	uint32_t	pr_len[POLICY_F_NSTR];
+	char		pr_filename[POLICY_PATH_MAX];
+	char		pr_filename2[POLICY_PATH_MAX];
+	char		pr_sockaddr[POLICY_SOCKADDR_MAX];
+	char		pr_argv[POLICY_ARGV_MAX];
+	char		pr_syscall[POLICY_SYSCALL_MAX];
+};
+
+/* ------------------------------------------------------------------ */
+/* Compiled policy blob                                                */
+
+#define POLICY_MAGIC		0x504f4c59u	/* "POLY" */
+#define POLICY_VERSION		1
+#define POLICY_BLOB_MAX		(64u * 1024 * 1024)
+#define POLICY_RULES_MAX	(1u << 20)
+#define POLICY_NONE		0xffffffffu	/* "no index" */
+#define POLICY_STACK_MAX	32	/* condition evaluation stack depth */
+#define POLICY_CODE_MAX		256	/* instructions in one condition */
+#define POLICY_RX_MAX		256	/* instructions in one regex program */
+
+/* A string in the string table: bytes [off, off+len) plus a NUL at off+len. */
+struct policy_ref {
+	uint32_t	off;
+	uint32_t	len;
+};
+
+/* A run of rule numbers in the LISTS section: [off, off+count), ascending. */
+struct policy_list {
+	uint32_t	off;
+	uint32_t	count;
+};
+
+/* A section: byte range of the blob, aligned to 8. */
+struct policy_section {
+	uint32_t	off;
+	uint32_t	size;
+};
+
+enum policy_sect {
+	POLICY_S_STRTAB = 0,	/* char[] */
+	POLICY_S_RULES,		/* struct policy_rule[] */
+	POLICY_S_CODE,		/* struct policy_insn[] */
+	POLICY_S_OPINDEX,	/* struct policy_opindex[POLICY_OP_COUNT] */
+	POLICY_S_BUCKETS,	/* uint32_t[nbuckets + 1] into HASHENT */
+	POLICY_S_HASHENT,	/* struct policy_hashent[] */
+	POLICY_S_NODES,		/* struct policy_node[] (radix trie) */
+	POLICY_S_EDGES,		/* struct policy_edge[] */
+	POLICY_S_LISTS,		/* uint32_t[] rule numbers */
+	POLICY_S_RXPROG,	/* struct policy_rxprog[] */
+	POLICY_S_RXINSN,	/* struct policy_rxinsn[] */
+	POLICY_S_CLASSES,	/* uint8_t[32] character-class bitmaps */
+	POLICY_S_COUNT
+};
+
+struct policy_blob_header {
+	uint32_t	ph_magic;	/* POLICY_MAGIC */
+	uint16_t	ph_version;	/* POLICY_VERSION */
+	uint16_t	ph_header_size;	/* sizeof(struct policy_blob_header) */
+	uint32_t	ph_total_size;	/* whole blob, header included */
+	uint32_t	ph_checksum;	/* CRC-32 of the blob with this field 0 */
+	uint8_t		ph_default_action;
+	uint8_t		ph_log;		/* POLICY_LOG_* */
+	uint16_t	ph_default_errno; /* portable errno number (policy_errno) */
+	uint32_t	ph_nrules;
+	struct policy_ref ph_name;
+	struct policy_ref ph_program;
+	struct policy_ref ph_source;	/* file the policy was compiled from */
+	struct policy_section ph_sect[POLICY_S_COUNT];
+};
+
+struct policy_rule {
+	uint32_t	pr_code;	/* first instruction in CODE */
+	uint16_t	pr_ncode;	/* 0: no condition, always true */
+	uint8_t		pr_op;		/* enum policy_op, aliases included */
+	uint8_t		pr_emul;	/* mask of (1 << enum policy_emul) */
+	uint8_t		pr_action;	/* enum policy_action */
+	uint8_t		pr_flags;	/* POLICY_RULE_* */
+	uint16_t	pr_errno;	/* portable errno number, for deny */
+	uint32_t	pr_line;	/* source position, for logs */
+	uint32_t	pr_col;
+	struct policy_ref pr_text;	/* the rule as written */
+};
+
+enum policy_insn_kind {
+	POLICY_I_STR = 1,	/* string test: field cmp pi_str */
+	POLICY_I_INT,		/* integer test: (field & pi_mask) == pi_value */
+	POLICY_I_AND,		/* pop two, push conjunction */
+	POLICY_I_OR,
+	POLICY_I_NOT
+};
+
+enum policy_cmp {
+	POLICY_C_EQ = 1,
+	POLICY_C_NEQ,
+	POLICY_C_MATCH,		/* glob: * ? [...] */
+	POLICY_C_NMATCH,
+	POLICY_C_RE,		/* regular expression (POLICY_S_RXPROG[pi_value]) */
+	POLICY_C_NRE,
+	POLICY_C_SUB,		/* substring; for integers: bits present */
+	POLICY_C_NSUB,
+	POLICY_C_INPATH,	/* path is the directory or below it */
+	POLICY_C_COUNT
+};
+
+/* Condition instruction; a condition is postfix code. */
+struct policy_insn {
+	uint8_t		pi_kind;	/* enum policy_insn_kind */
+	uint8_t		pi_field;	/* enum policy_field */
+	uint8_t		pi_cmp;		/* enum policy_cmp */
+	uint8_t		pi_pad;
+	uint32_t	pi_pad2;
+	int64_t		pi_mask;	/* POLICY_I_INT */
+	int64_t		pi_value;	/* POLICY_I_INT value, or regex number */
+	struct policy_ref pi_str;	/* POLICY_I_STR operand */
+};
+
+/* Per-operation index: radix-trie root for prefix keys and the list of
+ * rules that no key indexes; exact keys live in the shared hash table. */
+struct policy_opindex {
+	uint32_t	po_root;	/* node number or POLICY_NONE */
+	uint32_t	po_pad;
+	struct policy_list po_generic;
+};
+
+struct policy_hashent {
+	uint16_t	ph_op;
+	uint16_t	ph_pad;
+	uint32_t	ph_pad2;
+	struct policy_ref ph_key;
+	struct policy_list ph_rules;
+};
+
+/* Radix-trie node; every non-root node has a non-empty label. */
+struct policy_node {
+	struct policy_ref pn_label;
+	uint32_t	pn_edge;	/* first edge in EDGES */
+	uint32_t	pn_nedges;	/* edges sorted by pe_byte */
+	struct policy_list pn_rules;	/* rules whose key prefix ends here */
+};
+
+struct policy_edge {
+	uint8_t		pe_byte;
+	uint8_t		pe_pad[3];
+	uint32_t	pe_child;
+};
+
+struct policy_rxprog {
+	uint32_t	rp_insn;	/* first instruction in RXINSN */
+	uint32_t	rp_ninsn;
+};
+
+enum policy_rxop {
+	POLICY_RX_CHAR = 1,	/* byte == rx_arg */
+	POLICY_RX_ANY,		/* any byte */
+	POLICY_RX_CLASS,	/* byte in class rx_arg */
+	POLICY_RX_SPLIT,	/* continue at rx_x and rx_y */
+	POLICY_RX_JMP,		/* continue at rx_x */
+	POLICY_RX_BOL,		/* at start of subject */
+	POLICY_RX_EOL,		/* at end of subject */
+	POLICY_RX_MATCH
+};
+
+struct policy_rxinsn {
+	uint8_t		rx_op;
+	uint8_t		rx_pad[3];
+	uint32_t	rx_arg;
+	uint16_t	rx_x;		/* relative to the program start */
+	uint16_t	rx_y;
+};
+
+/* ------------------------------------------------------------------ */
+/* Alarms and answers (policyd <-> kernel or supervisor)               */
+
+#define POLICY_NAME_MAX		256
+
+struct policy_alarm {
+	uint64_t	pa_id;
+	int32_t		pa_pid;
+	uint32_t	pa_uid;
+	uint32_t	pa_rule;	/* rule number, or POLICY_NONE */
+	uint32_t	pa_line;	/* rule's source line, 0 if none */
+	char		pa_program[POLICY_NAME_MAX];
+	char		pa_policy[POLICY_NAME_MAX];	/* policy file */
+	struct policy_request pa_req;
+};
+
+#define POLICY_ANSWER_ONCE	0
+#define POLICY_ANSWER_ALWAYS	1
+
+struct policy_answer {
+	uint64_t	pa_id;
+	uint8_t		pa_action;	/* POLICY_ACT_PERMIT or POLICY_ACT_DENY */
+	uint8_t		pa_scope;	/* POLICY_ANSWER_* */
+	uint16_t	pa_errno;	/* portable errno number for deny */
+	uint32_t	pa_pad;
+};
+
+/* /dev/policy: load a blob for the calling credential. */
+struct policy_load {
+	uint64_t	pl_addr;	/* user address of the blob */
+	uint64_t	pl_size;
+};
+
+#define POLICY_IOC_LOAD		_IOW('P', 1, struct policy_load)
+#define POLICY_IOC_ANSWER	_IOW('P', 2, struct policy_answer)
+#define POLICY_IOC_UNLOAD	_IO('P', 3)
+
+#endif /* !_SYS_POLICY_H_ */
