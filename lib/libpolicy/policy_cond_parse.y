@@ -40,7 +40,7 @@ pc_yyerror(YYLTYPE *loc, yyscan_t scanner, struct pc_parse *pp, const char *msg)
 %token END 0 "end of rule"
 %token <str> WORD "word"
 %token <str> STRING "quoted string"
-%token <num> CMP "operator (eq, neq, match, nmatch, re, nre, sub, nsub, inpath)"
+%token <num> CMP "operator (eq neq match nmatch re nre sub nsub inpath)"
 %token THEN "then"
 %token AND "and"
 %token OR "or"

@@ -561,11 +561,7 @@ rx_quantifier(struct rx_parse *ps, int atom)
 {
 	size_t at = ps->i;
 	int c = rx_peek(ps, 0), min, max;
-	enum rx_kind k = (enum rx_kind)ps->nodes[atom].rn_kind;
 
-	if (k == RX_BOL || k == RX_EOL)
-		return rx_error(ps, at, "nothing to repeat (an anchor "
-		    "cannot be repeated)");
 	ps->i++;
 	switch (c) {
 	case '*':
@@ -628,13 +624,15 @@ rx_atom(struct rx_parse *ps)
 		ps->i++;
 		n = rx_node(ps, RX_ANY, at);
 		break;
-	case '^':
+	case '^': case '$':
 		ps->i++;
-		n = rx_node(ps, RX_BOL, at);
-		break;
-	case '$':
-		ps->i++;
-		n = rx_node(ps, RX_EOL, at);
+		n = rx_node(ps, c == '^' ? RX_BOL : RX_EOL, at);
+		/* As in POSIX, a bare anchor cannot be repeated ("(^)*" can). */
+		c = rx_peek(ps, 0);
+		if (n != RX_NONE && (c == '*' || c == '+' || c == '?' ||
+		    c == '{'))
+			return rx_error(ps, ps->i, "nothing to repeat (an "
+			    "anchor cannot be repeated)");
 		break;
 	case '\\':
 		if ((e = rx_peek(ps, 1)) < 0)

@@ -10,6 +10,8 @@
 struct pc_yaml {
 	struct pc_arena		*arena;
 	const char		*file;
+	const char		*text;		/* the raw document */
+	size_t			len;
 	yaml_document_t		*doc;
 	struct pc_policy	*pol;
 	struct policy_diag	*diag;
@@ -40,6 +42,63 @@ pc_yaml_where(struct pc_yaml *y, const yaml_node_t *n)
 	return w;
 }
 
+/* Bytes of UTF-8 that code point c takes. */
+static size_t
+pc_utf8_len(unsigned long c)
+{
+	return c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+}
+
+/*
+ * A diagnostic inside a quoted scalar was positioned on the unescaped text;
+ * move its column to the raw bytes of the file ("\"" and '' take two).
+ */
+static void
+pc_yaml_fix_col(struct pc_yaml *y, const yaml_node_t *n,
+    const struct pc_where *w)
+{
+	yaml_scalar_style_t st = n->data.scalar.style;
+	size_t i = n->start_mark.index + 1, cooked = 0, want;
+
+	if ((st != YAML_SINGLE_QUOTED_SCALAR_STYLE &&
+	    st != YAML_DOUBLE_QUOTED_SCALAR_STYLE) ||
+	    y->diag->pd_line != w->line || y->diag->pd_col < w->col)
+		return;
+	want = y->diag->pd_col - w->col;
+	while (cooked < want && i < y->len && y->text[i] != '\n') {
+		if (st == YAML_SINGLE_QUOTED_SCALAR_STYLE) {
+			if (y->text[i] == '\'' && i + 1 < y->len &&
+			    y->text[i + 1] == '\'')
+				i++;
+			else if (y->text[i] == '\'')
+				return;
+			i++;
+			cooked++;
+			continue;
+		}
+		if (y->text[i] == '"')
+			return;
+		if (y->text[i] == '\\' && i + 1 < y->len) {
+			char e = y->text[i + 1];
+			size_t hex = e == 'x' ? 2 : e == 'u' ? 4 : e == 'U' ? 8 : 0;
+			unsigned long c = 0;
+			size_t k;
+
+			for (k = 0; k < hex && i + 2 + k < y->len; k++) {
+				char h = y->text[i + 2 + k];
+				c = c * 16 + (unsigned long)(h <= '9' ? h - '0' :
+				    (h | 0x20) - 'a' + 10);
+			}
+			i += 2 + hex;
+			cooked += hex > 2 ? pc_utf8_len(c) : 1;
+			continue;
+		}
+		i++;
+		cooked++;
+	}
+	y->diag->pd_col = w->col + (unsigned)(i - n->start_mark.index - 1);
+}
+
 static const char *
 pc_yaml_scalar(struct pc_yaml *y, const yaml_node_t *n, const char *key)
 {
@@ -67,8 +126,10 @@ pc_yaml_rule(struct pc_yaml *y, yaml_node_t *item)
 			return -1;
 		w = pc_yaml_where(y, item);
 		if (pc_parse_rule(y->arena, text, strlen(text), NULL, NULL, &w,
-		    &rule, y->diag) != 0)
+		    &rule, y->diag) != 0) {
+			pc_yaml_fix_col(y, item, &w);
 			return -1;
+		}
 	} else if (item->type == YAML_MAPPING_NODE &&
 	    item->data.mapping.pairs.top - item->data.mapping.pairs.start == 1) {
 		k = yaml_document_get_node(y->doc,
@@ -84,8 +145,10 @@ pc_yaml_rule(struct pc_yaml *y, yaml_node_t *item)
 			return pc_yaml_err(y, v, "rule for '%s' has no action "
 			    "(expected e.g. '[condition] then permit')", op);
 		if (pc_parse_rule(y->arena, text, strlen(text), op, &kw, &w,
-		    &rule, y->diag) != 0)
+		    &rule, y->diag) != 0) {
+			pc_yaml_fix_col(y, v, &w);
 			return -1;
+		}
 	} else
 		return pc_yaml_err(y, item, "%s", "a rule is a string "
 		    "'op: [condition then] action' or a one-entry mapping "
@@ -218,7 +281,7 @@ int
 pc_yaml_parse(struct pc_arena *a, const char *name, const char *text,
     size_t len, struct pc_policy *pol, struct policy_diag *diag)
 {
-	struct pc_yaml y = { a, name, NULL, pol, diag };
+	struct pc_yaml y = { a, name, text, len, NULL, pol, diag };
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	yaml_node_t *root;
