@@ -361,9 +361,10 @@ policy_index_ok(struct policy_vctx *v)
 	for (i = 0; i < p->p_nnodes; i++) {
 		const struct policy_list l = p->p_nodes[i].pn_rules;
 		uint32_t k;
-		if ((uint64_t)l.off + l.count > p->p_nlists ||
-		    l.count > v->list_budget)
+		if ((uint64_t)l.off + l.count > p->p_nlists)
 			return policy_bad(v, "trie rule list out of range");
+		if (l.count > v->list_budget)
+			return policy_bad(v, "rule lists referenced too often");
 		v->list_budget -= l.count;
 		for (k = 0; k < l.count; k++) {
 			uint32_t r = p->p_lists[l.off + k];

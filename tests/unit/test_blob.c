@@ -1,0 +1,411 @@
+/* test_blob.c: compiled-blob round trip and the validator's rejection of every kind
+ * of malformed blob: truncation, magic, version, checksum, ranges, overlaps, strings,
+ * counts, code, lists, hash, trie and regex programs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+static const char *full_policy =
+    "policy: 1\nname: full\nprogram: /bin/full\ndefault: deny\nerrno: EACCES\nrules:\n"
+    "  - open: filename eq \"/etc/passwd\" then permit\n"
+    "  - fsread: filename match \"/usr/lib/*\" then permit\n"
+    "  - open: filename match \"/usr/share/*\" then permit\n"
+    "  - stat: filename re \"^/home/[a-z]+/x$\" then permit\n"
+    "  - open: flags sub \"O_CREAT\" and not filename inpath \"/tmp\" then deny[EROFS]\n"
+    "  - getpid: then permit\n";
+
+struct blob {
+	uint8_t	*d;
+	size_t	size;
+};
+
+static struct blob
+compile_full(void)
+{
+	struct policy_diag d;
+	struct blob b;
+	void *p;
+
+	if (policy_compile_buffer("full.yaml", full_policy, strlen(full_policy),
+	    &p, &b.size, &d) != 0)
+		fail_msg("%s", d.pd_msg);
+	b.d = p;
+	return b;
+}
+
+static struct policy_blob_header *
+hdr(struct blob *b)
+{
+	return (struct policy_blob_header *)(void *)b->d;
+}
+
+static void
+refix(struct blob *b)
+{
+	hdr(b)->ph_checksum = policy_blob_checksum(b->d, b->size);
+}
+
+/* Validate, expect failure whose message contains want. */
+static void
+expect_reject(struct blob *b, const char *want)
+{
+	struct policy p;
+	char err[POLICY_ERRBUF];
+
+	assert_int_equal(policy_blob_validate(&p, b->d, b->size, err,
+	    sizeof(err)), EINVAL);
+	if (strstr(err, want) == NULL)
+		fail_msg("error '%s' lacks '%s'", err, want);
+	assert_null(p.p_base);
+}
+
+static void
+test_crc32(void **state)
+{
+	(void)state;
+	assert_int_equal(policy_crc32(0, "123456789", 9), 0xcbf43926u);
+	assert_int_equal(policy_crc32(policy_crc32(0, "1234", 4), "56789", 5),
+	    0xcbf43926u);
+	assert_int_equal(policy_crc32(0, "", 0), 0);
+}
+
+static void
+test_round_trip(void **state)
+{
+	struct blob a = compile_full(), b = compile_full();
+	struct policy p;
+	char err[POLICY_ERRBUF], *text = NULL;
+	size_t tlen = 0;
+	FILE *fp;
+
+	(void)state;
+	/* deterministic: the same source gives the same bytes */
+	assert_int_equal(a.size, b.size);
+	assert_memory_equal(a.d, b.d, a.size);
+	assert_int_equal(policy_blob_validate(&p, a.d, a.size, err, sizeof(err)), 0);
+	assert_int_equal(p.p_nrules, 6);
+	assert_true(p.p_nrxprog == 1 && p.p_nclasses >= 1 && p.p_nnodes >= 2 &&
+	    p.p_nhashent >= 2 && p.p_nlists > 0);
+	assert_string_equal(policy_str(&p, p.p_hdr->ph_program), "/bin/full");
+	assert_non_null(fp = open_memstream(&text, &tlen));
+	policy_dump(fp, &p);
+	fclose(fp);
+	assert_non_null(strstr(text, "policy:  full"));
+	assert_non_null(strstr(text, "#1     8:5"));
+	assert_non_null(strstr(text, "exact  \"/etc/passwd\" -> #0"));
+	assert_non_null(strstr(text, "prefix \"/usr/lib/\" -> #1"));
+	assert_non_null(strstr(text, "prefix \"/home/\" -> #3"));
+	assert_non_null(strstr(text, "unindexed -> #4"));
+	assert_non_null(strstr(text, "exact  \"getpid\" -> #5"));
+	free(text);
+	free(a.d);
+	free(b.d);
+}
+
+static void
+test_header_rejects(void **state)
+{
+	struct blob b = compile_full();
+	struct policy p;
+	char err[POLICY_ERRBUF];
+	uint8_t *odd;
+
+	(void)state;
+	assert_int_equal(policy_blob_validate(&p, NULL, 0, err, sizeof(err)), EINVAL);
+	assert_non_null(strstr(err, "truncated"));
+	assert_int_equal(policy_blob_validate(&p, b.d, 10, err, sizeof(err)), EINVAL);
+	assert_non_null(strstr(err, "truncated"));
+	assert_int_equal(policy_blob_validate(&p, b.d, b.size - 8, err, sizeof(err)), EINVAL);
+	assert_non_null(strstr(err, "size does not match"));
+	assert_int_equal(policy_blob_validate(&p, b.d, POLICY_BLOB_MAX + 8ul, err, sizeof(err)), EINVAL);
+	assert_non_null(strstr(err, "too large"));
+	/* misaligned in memory */
+	odd = malloc(b.size + 1);
+	memcpy(odd + 1, b.d, b.size);
+	assert_int_equal(policy_blob_validate(&p, odd + 1, b.size, err, sizeof(err)), EINVAL);
+	assert_non_null(strstr(err, "aligned"));
+	free(odd);
+
+	hdr(&b)->ph_magic ^= 1;
+	expect_reject(&b, "wrong magic");
+	hdr(&b)->ph_magic ^= 1;
+	hdr(&b)->ph_version = 2;
+	expect_reject(&b, "unsupported format version");
+	hdr(&b)->ph_version = POLICY_VERSION;
+	hdr(&b)->ph_header_size = 12;
+	expect_reject(&b, "header size");
+	hdr(&b)->ph_header_size = sizeof(struct policy_blob_header);
+	b.d[b.size - 1] ^= 0x55;	/* any byte: checksum */
+	expect_reject(&b, "checksum mismatch");
+	b.d[b.size - 1] ^= 0x55;
+	hdr(&b)->ph_checksum ^= 1;
+	expect_reject(&b, "checksum mismatch");
+	hdr(&b)->ph_checksum ^= 1;
+	assert_int_equal(policy_blob_validate(&p, b.d, b.size, err, sizeof(err)), 0);
+	free(b.d);
+}
+
+/* Mutate a copy of the blob with fn, fix the checksum, expect a rejection. */
+typedef void (*mutator)(struct blob *, struct policy *);
+
+static void
+mutate_and_reject(mutator fn, const char *want)
+{
+	struct blob b = compile_full();
+	struct policy p;
+	char err[POLICY_ERRBUF];
+
+	assert_int_equal(policy_blob_validate(&p, b.d, b.size, err, sizeof(err)), 0);
+	fn(&b, &p);
+	refix(&b);
+	expect_reject(&b, want);
+	free(b.d);
+}
+
+#define MUT(name, ...) \
+	static void name(struct blob *b, struct policy *p) { (void)b; (void)p; __VA_ARGS__; }
+#define SECT(b, i)	(hdr(b)->ph_sect[i])
+#define W(p, ptr)	((void *)(uintptr_t)(ptr))	/* writable view */
+
+MUT(m_sect_range, SECT(b, POLICY_S_RULES).off = (uint32_t)b->size)
+MUT(m_sect_huge, SECT(b, POLICY_S_LISTS).size = 0xfffffff0u)
+MUT(m_sect_wrap, SECT(b, POLICY_S_LISTS).off = 0xfffffff8u)
+MUT(m_sect_align, SECT(b, POLICY_S_CODE).off += 4)
+MUT(m_sect_in_header, SECT(b, POLICY_S_STRTAB).off = 8)
+MUT(m_sect_overlap, SECT(b, POLICY_S_CODE).off = SECT(b, POLICY_S_RULES).off)
+MUT(m_sect_overlap2, SECT(b, POLICY_S_RULES).size += sizeof(struct policy_rule))
+MUT(m_sect_partial, SECT(b, POLICY_S_RULES).size -= 4)
+MUT(m_opindex_size, SECT(b, POLICY_S_OPINDEX).size -= sizeof(struct policy_opindex))
+MUT(m_strtab_empty, SECT(b, POLICY_S_STRTAB).size = 0)
+MUT(m_nrules, hdr(b)->ph_nrules = 0xffffffffu)
+MUT(m_nrules_small, hdr(b)->ph_nrules = 2)
+MUT(m_default_action, hdr(b)->ph_default_action = 9)
+MUT(m_default_none, hdr(b)->ph_default_action = POLICY_ACT_NONE)
+MUT(m_log, hdr(b)->ph_log = 3)
+MUT(m_errno, hdr(b)->ph_default_errno = 60000)
+MUT(m_name_range, hdr(b)->ph_name.off = 0x7fffffff)
+MUT(m_name_len_wrap, hdr(b)->ph_name.len = 0xffffffffu)
+MUT(m_name_unterminated,
+    ((char *)W(p, p->p_strtab))[hdr(b)->ph_name.off + hdr(b)->ph_name.len] = 'x')
+MUT(m_name_nul_inside,
+    ((char *)W(p, p->p_strtab))[hdr(b)->ph_name.off + 1] = '\0')
+MUT(m_rule_op, ((struct policy_rule *)W(p, p->p_rules))[0].pr_op = 200)
+MUT(m_rule_op0, ((struct policy_rule *)W(p, p->p_rules))[0].pr_op = 0)
+MUT(m_rule_emul, ((struct policy_rule *)W(p, p->p_rules))[0].pr_emul = 0)
+MUT(m_rule_emul2, ((struct policy_rule *)W(p, p->p_rules))[0].pr_emul = 0x80)
+MUT(m_rule_action, ((struct policy_rule *)W(p, p->p_rules))[0].pr_action = 7)
+MUT(m_rule_flags, ((struct policy_rule *)W(p, p->p_rules))[0].pr_flags = 0x80)
+MUT(m_rule_errno, ((struct policy_rule *)W(p, p->p_rules))[0].pr_errno = 999)
+MUT(m_rule_text, ((struct policy_rule *)W(p, p->p_rules))[0].pr_text.off = 0xfffffff0u)
+MUT(m_code_range, ((struct policy_rule *)W(p, p->p_rules))[5].pr_ncode = 300)
+MUT(m_code_order, ((struct policy_rule *)W(p, p->p_rules))[1].pr_code = 0)
+MUT(m_code_unused, ((struct policy_rule *)W(p, p->p_rules))[5].pr_ncode -= 1)
+MUT(m_code_underflow, ((struct policy_insn *)W(p, p->p_code))[0].pi_kind = POLICY_I_AND)
+MUT(m_code_kind, ((struct policy_insn *)W(p, p->p_code))[0].pi_kind = 77)
+MUT(m_code_field, ((struct policy_insn *)W(p, p->p_code))[0].pi_field = POLICY_F_FLAGS)
+MUT(m_code_cmp, ((struct policy_insn *)W(p, p->p_code))[0].pi_cmp = 0)
+MUT(m_code_str, ((struct policy_insn *)W(p, p->p_code))[0].pi_str.len = 0x10000000)
+MUT(m_code_leftover, {
+	/* rule 4: flags-sub, filename-inpath, NOT, AND -> turn AND into NOT */
+	struct policy_insn *c = W(p, p->p_code);
+	const struct policy_rule *r = &p->p_rules[4];
+	c[r->pr_code + r->pr_ncode - 1].pi_kind = POLICY_I_NOT;
+})
+MUT(m_code_intcmp, {
+	struct policy_insn *c = W(p, p->p_code);
+	c[p->p_rules[4].pr_code].pi_cmp = POLICY_C_MATCH;
+})
+MUT(m_code_rx, {
+	struct policy_insn *c = W(p, p->p_code);
+	c[p->p_rules[3].pr_code].pi_value = 5;
+})
+MUT(m_list_range, ((struct policy_opindex *)W(p, p->p_opindex))[POLICY_OP_OPEN].po_generic.count = 0x7fffffff)
+MUT(m_list_rule, ((uint32_t *)W(p, p->p_lists))[p->p_opindex[POLICY_OP_OPEN].po_generic.off] = 99)
+MUT(m_list_wrong_op, ((uint32_t *)W(p, p->p_lists))[p->p_opindex[POLICY_OP_OPEN].po_generic.off] = 5)
+MUT(m_root_range, ((struct policy_opindex *)W(p, p->p_opindex))[POLICY_OP_STAT].po_root = 1000)
+MUT(m_buckets_pow2, SECT(b, POLICY_S_BUCKETS).size = 4)
+MUT(m_buckets_cover, ((uint32_t *)W(p, p->p_buckets))[p->p_nbuckets] = 99)
+MUT(m_hash_op, ((struct policy_hashent *)W(p, p->p_hashent))[0].ph_op = 0)
+MUT(m_hash_bucket, {
+	struct policy_hashent *h = W(p, p->p_hashent);
+	uint32_t k;
+	for (k = 0; k < p->p_nhashent; k++)
+		h[k].ph_key = h[(k + 1) % p->p_nhashent].ph_key;
+})
+MUT(m_node_label, ((struct policy_node *)W(p, p->p_nodes))[0].pn_label.off = 0xffffff00u)
+MUT(m_node_edges, ((struct policy_node *)W(p, p->p_nodes))[0].pn_nedges = 1000)
+MUT(m_edge_child, ((struct policy_edge *)W(p, p->p_edges))[0].pe_child = 1000)
+MUT(m_edge_byte, ((struct policy_edge *)W(p, p->p_edges))[0].pe_byte ^= 0x20)
+MUT(m_edge_cycle, {
+	/* an edge back to a node with an empty label: cannot make progress */
+	struct policy_node *n = W(p, p->p_nodes);
+	struct policy_edge *e = W(p, p->p_edges);
+	n[e[0].pe_child].pn_label.len = 0;
+})
+MUT(m_node_list, ((struct policy_node *)W(p, p->p_nodes))[1].pn_rules.off = 0xfffffff0u)
+MUT(m_rx_jump, ((struct policy_rxinsn *)W(p, p->p_rxinsn))[0].rx_op = POLICY_RX_JMP;
+    ((struct policy_rxinsn *)W(p, p->p_rxinsn))[0].rx_x = 300)
+MUT(m_rx_op, ((struct policy_rxinsn *)W(p, p->p_rxinsn))[0].rx_op = 99)
+MUT(m_rx_off_end, ((struct policy_rxinsn *)W(p, p->p_rxinsn))[p->p_nrxinsn - 1].rx_op = POLICY_RX_ANY)
+MUT(m_rx_class, {
+	struct policy_rxinsn *r = W(p, p->p_rxinsn);
+	uint32_t k;
+	for (k = 0; k < p->p_nrxinsn; k++)
+		if (r[k].rx_op == POLICY_RX_CLASS)
+			r[k].rx_arg = 50;
+})
+MUT(m_rx_char, ((struct policy_rxinsn *)W(p, p->p_rxinsn))[0].rx_op = POLICY_RX_CHAR;
+    ((struct policy_rxinsn *)W(p, p->p_rxinsn))[0].rx_arg = 256)
+MUT(m_rx_prog, ((struct policy_rxprog *)W(p, p->p_rxprog))[0].rp_ninsn = 0)
+MUT(m_rx_prog_big, ((struct policy_rxprog *)W(p, p->p_rxprog))[0].rp_ninsn = 5000)
+MUT(m_classes_size, SECT(b, POLICY_S_CLASSES).size -= 1)
+
+static void
+test_structure_rejects(void **state)
+{
+	static const struct { mutator fn; const char *want; } t[] = {
+		{ m_sect_range, "section out of range" },
+		{ m_sect_huge, "section out of range" },
+		{ m_sect_wrap, "section out of range" },
+		{ m_sect_align, "section out of range" },
+		{ m_sect_in_header, "section out of range" },
+		{ m_sect_overlap, "overlap" },
+		{ m_sect_overlap2, "overlap" },
+		{ m_sect_partial, "whole number" },
+		{ m_opindex_size, "operation index has the wrong size" },
+		{ m_strtab_empty, "empty string table" },
+		{ m_nrules, "rule count" },
+		{ m_nrules_small, "rule count" },
+		{ m_default_action, "header fields" },
+		{ m_default_none, "header fields" },
+		{ m_log, "header fields" },
+		{ m_errno, "header fields" },
+		{ m_name_range, "header fields" },
+		{ m_name_len_wrap, "header fields" },
+		{ m_name_unterminated, "header fields" },
+		{ m_name_nul_inside, "header fields" },
+		{ m_rule_op, "bad rule header" },
+		{ m_rule_op0, "bad rule header" },
+		{ m_rule_emul, "bad rule header" },
+		{ m_rule_emul2, "bad rule header" },
+		{ m_rule_action, "bad rule header" },
+		{ m_rule_flags, "bad rule header" },
+		{ m_rule_errno, "bad rule header" },
+		{ m_rule_text, "bad rule header" },
+		{ m_code_range, "condition code out of range" },
+		{ m_code_order, "rule order" },
+		{ m_code_unused, "unused condition code" },
+		{ m_code_underflow, "underflow" },
+		{ m_code_kind, "unknown condition instruction" },
+		{ m_code_field, "bad string test" },
+		{ m_code_cmp, "bad string test" },
+		{ m_code_str, "bad string test" },
+		{ m_code_leftover, "bad stack" },
+		{ m_code_intcmp, "bad integer test" },
+		{ m_code_rx, "regular expression number" },
+		{ m_list_range, "rule list out of range" },
+		{ m_list_rule, "not ascending" },
+		{ m_list_wrong_op, "another operation" },
+		{ m_root_range, "trie root out of range" },
+		{ m_buckets_pow2, "power of two" },
+		{ m_buckets_cover, "do not cover" },
+		{ m_hash_op, "bad hash entry" },
+		{ m_hash_bucket, "wrong bucket" },
+		{ m_node_label, "bad trie node" },
+		{ m_node_edges, "bad trie node" },
+		{ m_edge_child, "trie edge out of range" },
+		{ m_edge_byte, "disagree" },
+		{ m_edge_cycle, "disagree" },
+		{ m_node_list, "trie rule list out of range" },
+		{ m_rx_jump, "jump out of range" },
+		{ m_rx_op, "unknown regex instruction" },
+		{ m_rx_off_end, "runs off its end" },
+		{ m_rx_class, "class out of range" },
+		{ m_rx_char, "byte out of range" },
+		{ m_rx_prog, "program out of range" },
+		{ m_rx_prog_big, "program out of range" },
+		{ m_classes_size, "whole number" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		print_message("mutation %zu: expect '%s'\n", i, t[i].want);
+		mutate_and_reject(t[i].fn, t[i].want);
+	}
+}
+
+/* Lists shared between index entries are fine, but the total referenced
+ * may not exceed the LISTS section: validation stays linear in blob size. */
+static void
+test_list_budget(void **state)
+{
+	const char *y = "policy: 1\nrules:\n  - fsread: filename match \"/a*\" then permit\n";
+	struct policy_diag d;
+	struct policy p;
+	struct policy_opindex *oi;
+	char err[POLICY_ERRBUF];
+	struct blob b;
+	void *v;
+
+	(void)state;
+	assert_int_equal(policy_compile_buffer("t", y, strlen(y), &v, &b.size, &d), 0);
+	b.d = v;
+	assert_int_equal(policy_blob_validate(&p, b.d, b.size, err, sizeof(err)), 0);
+	assert_int_equal(p.p_nlists, 5);	/* one trie node per fsread op */
+	oi = W(&p, p.p_opindex);
+	oi[POLICY_OP_OPEN].po_generic = (struct policy_list){ 0, 1 };
+	refix(&b);
+	assert_int_equal(policy_blob_validate(&p, b.d, b.size, err, sizeof(err)), EINVAL);
+	assert_non_null(strstr(err, "referenced too often"));
+	free(b.d);
+}
+
+/* A loaded blob file, and one with a bad blob, through the library entry. */
+static void
+test_load_file(void **state)
+{
+	struct blob b = compile_full();
+	char path[] = "/tmp/policy-test-XXXXXX";
+	struct policy_diag d;
+	struct policy_loaded *pl;
+	FILE *fp;
+	int fd;
+
+	(void)state;
+	assert_true((fd = mkstemp(path)) >= 0);
+	assert_non_null(fp = fdopen(fd, "w"));
+	assert_int_equal(fwrite(b.d, 1, b.size, fp), b.size);
+	fclose(fp);
+	assert_non_null(pl = policy_load_file(path, &d));
+	assert_int_equal(pl->pl_policy.p_nrules, 6);
+	policy_loaded_free(pl);
+	/* truncate the file: rejected, with the file name */
+	assert_int_equal(truncate(path, (off_t)b.size / 2), 0);
+	assert_null(policy_load_file(path, &d));
+	assert_string_equal(d.pd_file, path);
+	assert_non_null(strstr(d.pd_msg, "size does not match"));
+	unlink(path);
+	assert_null(policy_load_file(path, &d));
+	assert_non_null(strstr(d.pd_msg, "cannot open"));
+	assert_null(policy_load_file("/tmp", &d));
+	assert_non_null(strstr(d.pd_msg, "directory"));
+	free(b.d);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_crc32),
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_header_rejects),
+		cmocka_unit_test(test_structure_rejects),
+		cmocka_unit_test(test_list_budget),
+		cmocka_unit_test(test_load_file),
+	};
+
+	return cmocka_run_group_tests_name("blob", tests, NULL, NULL);
+}
