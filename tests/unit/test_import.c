@@ -134,7 +134,7 @@ test_import_errors(void **state)
 		{ "Policy: , Emulation: native\n", 1, 9, "expected a policy name" },
 		{ "Policy: /bin/ls, Emulation: native\nPolicy: /bin/cat, Emulation: native\n", 2, 1, "a second 'Policy:'" },
 		{ "Policy: /bin/ls, Emulation: native\n\tbsd-open: permit\n", 2, 2, "unknown emulation 'bsd'" },
-		{ "Policy: /bin/ls, Emulation: native\n\tnative-open: filename eq \"/x\" then permit, if user = root\n", 2, 44, "unexpected character ','" },
+		{ "Policy: /bin/ls, Emulation: native\n\tnative-open: filename eq \"/x\" then permit, if user = root\n", 2, 43, "unexpected character ','" },
 	};
 	size_t i;
 
