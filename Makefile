@@ -78,6 +78,11 @@ check: $(POLICYCTL) $(TESTS)
 	@set -e; for t in $(TESTS); do echo "== $$t"; POLICYCTL=$(abspath $(POLICYCTL)) $$t; done
 	@set -e; for t in $(sort $(wildcard tests/sh/test_*.sh)); do echo "== $$t"; \
 	    POLICYCTL=$(abspath $(POLICYCTL)) BUILD=$(abspath $(BUILD)) sh $$t; done
+ifneq ($(SAN),1)
+	@echo "== mutation test under ASan+UBSan"
+	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 build-asan/tests/test_mutation
+	build-asan/tests/test_mutation
+endif
 	@echo "make check: all tests passed"
 
 asan:
@@ -85,6 +90,7 @@ asan:
 
 bench: $(BENCHES)
 	@set -e; for b in $(BENCHES); do $$b; done
+	@sh bench/callgrind.sh $(BUILD)/bench/bench_eval
 
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 fuzz: $(GEN_SRCS)

@@ -360,7 +360,8 @@ pc_index(struct pc_build *b, const struct pc_policy *pol)
 	}
 	/* Exact keys: one hash entry per (op, key), its rules ascending. */
 	keys = (struct pc_key *)(void *)b->exact.d;
-	qsort(keys, b->exact.n, sizeof(*keys), pc_key_cmp);
+	if (b->exact.n > 0)
+		qsort(keys, b->exact.n, sizeof(*keys), pc_key_cmp);
 	for (i = 0; i < b->exact.n; i = j) {
 		struct policy_hashent he;
 		uint32_t *rules = malloc((b->exact.n - i) * sizeof(*rules));
@@ -417,7 +418,8 @@ pc_index(struct pc_build *b, const struct pc_policy *pol)
 	}
 	/* Prefix keys: a radix trie per operation. */
 	keys = (struct pc_key *)(void *)b->prefix.d;
-	qsort(keys, b->prefix.n, sizeof(*keys), pc_key_cmp);
+	if (b->prefix.n > 0)
+		qsort(keys, b->prefix.n, sizeof(*keys), pc_key_cmp);
 	for (i = 0; i < b->prefix.n; i = j) {
 		for (j = i; j < b->prefix.n && keys[j].op == keys[i].op; j++)
 			;

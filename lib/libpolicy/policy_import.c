@@ -20,6 +20,38 @@ policy_import_quoted(FILE *fp, const char *s, size_t n)
 	fputc('\'', fp);
 }
 
+/* Offset of the first control byte or invalid UTF-8 sequence, or -1:
+ * the YAML written must be readable back. */
+static size_t
+policy_import_bad_byte(const char *s, size_t n)
+{
+	size_t i = 0, k, more;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x80) {
+			if ((c < 0x20 && c != '\t') || c == 0x7f)
+				return i;
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			more = 1;
+		else if (c >= 0xe0 && c <= 0xef)
+			more = 2;
+		else if (c >= 0xf0 && c <= 0xf4)
+			more = 3;
+		else
+			return i;
+		for (k = 1; k <= more; k++)
+			if (i + k >= n || ((unsigned char)s[i + k] & 0xc0) != 0x80)
+				return i;
+		i += more + 1;
+	}
+	return (size_t)-1;
+}
+
 /* "Policy: /bin/ls, Emulation: native" */
 static int
 policy_import_header(const char *name, const char *s, size_t n, unsigned line,
@@ -92,7 +124,7 @@ policy_import_systrace(const char *name, const char *text, size_t len,
 	}
 	while (i < len) {
 		const char *s = text + i, *nl = memchr(s, '\n', len - i);
-		size_t n = nl ? (size_t)(nl - s) : len - i, ind = 0;
+		size_t n = nl ? (size_t)(nl - s) : len - i, ind = 0, bad;
 		struct pc_where w;
 		struct pc_rule rule;
 
@@ -102,8 +134,10 @@ policy_import_systrace(const char *name, const char *text, size_t len,
 			n--;
 		while (ind < n && isspace((unsigned char)s[ind]))
 			ind++;
-		if (memchr(s, '\0', n) != NULL) {
-			policy_diag_set(diag, name, line, 1, "NUL byte in line");
+		if ((bad = policy_import_bad_byte(s, n)) != (size_t)-1) {
+			policy_diag_set(diag, name, line, (unsigned)bad + 1,
+			    "byte 0x%02x is not allowed (control character or "
+			    "invalid UTF-8)", (unsigned char)s[bad]);
 			goto out;
 		}
 		if (ind == n || s[ind] == '#')
