@@ -51,10 +51,13 @@ struct pc_build {
 	uint32_t	*intern;	/* open addressing: offset + 1, 0 = empty */
 	size_t		ninterned, capintern;
 	struct pc_vec	rules, code, lists, rxprog, rxinsn, classes;
-	struct pc_vec	nodes, edges, hashent, exact, prefix;	/* exact, prefix: pc_key */
+	struct pc_vec	nodes, hashent, exact, prefix;	/* exact, prefix: pc_key */
 	struct policy_opindex opindex[POLICY_OP_COUNT];
 	uint32_t	*buckets;
 	uint32_t	nbuckets;
+	uint8_t		*nodebytes;
+	uint64_t	*bloom;
+	uint32_t	nbloom;
 	struct pc_arena	keyarena;	/* stable copies of derived keys */
 	bool		nomem;
 };
@@ -267,53 +270,112 @@ pc_key_cmp(const void *a, const void *b)
 	return x->rule < y->rule ? -1 : x->rule > y->rule;
 }
 
-/* Radix trie over keys[lo, hi), which share their first `start` bytes. */
+/* A trie node while building: children in ascending byte order. */
+struct pc_tnode {
+	const char	*label;
+	size_t		len;
+	uint32_t	*rules, *kids;
+	size_t		nrules, nkids;
+};
+
+/* Radix trie over keys[lo, hi), which share their first `start` bytes;
+ * returns the node's index in tn. */
 static uint32_t
-pc_trie(struct pc_build *b, const struct pc_key *keys, size_t lo, size_t hi,
-    size_t start)
+pc_trie(struct pc_build *b, struct pc_vec *tn, const struct pc_key *keys,
+    size_t lo, size_t hi, size_t start)
 {
 	const struct pc_key *f = &keys[lo], *l = &keys[hi - 1];
-	size_t lcp = start, i, n, nedges = 0;
-	uint32_t idx = (uint32_t)b->nodes.n, *rules;
-	struct policy_edge *edges;
-	struct policy_node *node;
+	size_t lcp = start, i, n;
+	uint32_t idx = (uint32_t)tn->n, kid, *kids;
+	struct pc_tnode *t;
 
 	while (lcp < f->len && lcp < l->len && f->s[lcp] == l->s[lcp])
 		lcp++;
-	if (pc_vec_push(&b->nodes, NULL, 1) == NULL ||
-	    (rules = malloc((hi - lo) * sizeof(*rules))) == NULL) {
+	if ((t = pc_vec_push(tn, NULL, 1)) == NULL ||
+	    (t->rules = malloc((hi - lo) * sizeof(uint32_t))) == NULL ||
+	    (t->kids = malloc(256 * sizeof(uint32_t))) == NULL) {
 		b->nomem = true;
 		return idx;
 	}
-	PC_AT(&b->nodes, struct policy_node, idx)->pn_label =
-	    pc_str(b, f->s + start, lcp - start);
+	t->label = f->s + start;
+	t->len = lcp - start;
 	for (i = lo, n = 0; i < hi && keys[i].len == lcp; i++)
-		rules[n++] = keys[i].rule;
-	PC_AT(&b->nodes, struct policy_node, idx)->pn_rules =
-	    pc_list(b, rules, n);
-	free(rules);
-	if ((edges = malloc(256 * sizeof(*edges))) == NULL) {
-		b->nomem = true;
-		return idx;
-	}
+		t->rules[n++] = keys[i].rule;
+	t->nrules = n;
 	while (i < hi && !b->nomem) {
 		size_t j = i;
 		uint8_t c = (uint8_t)keys[i].s[lcp];
 
 		while (j < hi && (uint8_t)keys[j].s[lcp] == c)
 			j++;
-		edges[nedges].pe_byte = c;
-		memset(edges[nedges].pe_pad, 0, sizeof(edges[nedges].pe_pad));
-		edges[nedges++].pe_child = pc_trie(b, keys, i, j, lcp);
+		kid = pc_trie(b, tn, keys, i, j, lcp);
+		t = PC_AT(tn, struct pc_tnode, idx);	/* tn may have moved */
+		kids = t->kids;
+		kids[t->nkids++] = kid;
 		i = j;
 	}
-	node = PC_AT(&b->nodes, struct policy_node, idx);
-	node->pn_edge = (uint32_t)b->edges.n;
-	node->pn_nedges = (uint32_t)nedges;
-	if (nedges > 0 && pc_vec_push(&b->edges, edges, nedges) == NULL)
-		b->nomem = true;
-	free(edges);
 	return idx;
+}
+
+/* Lay the trie out breadth first, so that siblings are contiguous and
+ * children follow their parent; returns the root's node number. */
+static uint32_t
+pc_trie_emit(struct pc_build *b, struct pc_vec *tn)
+{
+	struct pc_tnode *t = (struct pc_tnode *)(void *)tn->d;
+	uint32_t base = (uint32_t)b->nodes.n, *queue, *first;
+	size_t head, tail = 1, i;
+
+	queue = malloc(tn->n * sizeof(*queue));
+	first = malloc(tn->n * sizeof(*first));
+	if (queue == NULL || first == NULL ||
+	    pc_vec_push(&b->nodes, NULL, tn->n) == NULL) {
+		b->nomem = true;
+		free(queue);
+		free(first);
+		return POLICY_NONE;
+	}
+	queue[0] = 0;
+	for (head = 0; head < tail; head++) {
+		first[head] = (uint32_t)tail;
+		for (i = 0; i < t[queue[head]].nkids; i++)
+			queue[tail++] = t[queue[head]].kids[i];
+	}
+	for (head = 0; head < tail; head++) {
+		const struct pc_tnode *x = &t[queue[head]];
+		struct policy_node *n = PC_AT(&b->nodes, struct policy_node,
+		    base + head);
+		size_t k;
+
+		n->pn_label = pc_str(b, x->label, x->len);
+		for (k = 0; k < x->len && k < POLICY_NODE_INLINE; k++)
+			n->pn_inline[k] = (uint8_t)x->label[k];
+		n->pn_rules = pc_list(b, x->rules, x->nrules);
+		n->pn_nchild = (uint32_t)x->nkids;
+		n->pn_child = x->nkids ? base + first[head] : 0;
+	}
+	free(queue);
+	free(first);
+	return base;
+}
+
+static uint32_t
+pc_trie_build(struct pc_build *b, const struct pc_key *keys, size_t lo,
+    size_t hi)
+{
+	struct pc_vec tn = PC_VEC(struct pc_tnode);
+	uint32_t root = POLICY_NONE;
+	size_t i;
+
+	pc_trie(b, &tn, keys, lo, hi, 0);
+	if (!b->nomem)
+		root = pc_trie_emit(b, &tn);
+	for (i = 0; i < tn.n; i++) {
+		free(PC_AT(&tn, struct pc_tnode, i)->rules);
+		free(PC_AT(&tn, struct pc_tnode, i)->kids);
+	}
+	free(tn.d);
+	return root;
 }
 
 static int
@@ -416,6 +478,26 @@ pc_index(struct pc_build *b, const struct pc_policy *pol)
 		free(sorted);
 		free(pos);
 	}
+	/* Bloom filter over the exact keys: 8 or more bits per key. */
+	for (b->nbloom = 1; (uint64_t)b->nbloom * 64 < 8 * (uint64_t)b->hashent.n;
+	    b->nbloom *= 2)
+		;
+	if ((b->bloom = calloc(b->nbloom, sizeof(uint64_t))) == NULL)
+		return -1;
+	{
+		const struct policy_hashent *he = (void *)b->hashent.d;
+		unsigned k;
+
+		for (i = 0; i < b->hashent.n; i++) {
+			uint32_t h = policy_hash(he[i].ph_op, (char *)b->str.d +
+			    he[i].ph_key.off, he[i].ph_key.len);
+			for (k = 0; k < POLICY_BLOOM_K; k++) {
+				uint32_t bit = policy_bloom_bit(h, k,
+				    b->nbloom * 64);
+				b->bloom[bit >> 6] |= 1ull << (bit & 63);
+			}
+		}
+	}
 	/* Prefix keys: a radix trie per operation. */
 	keys = (struct pc_key *)(void *)b->prefix.d;
 	if (b->prefix.n > 0)
@@ -423,8 +505,12 @@ pc_index(struct pc_build *b, const struct pc_policy *pol)
 	for (i = 0; i < b->prefix.n; i = j) {
 		for (j = i; j < b->prefix.n && keys[j].op == keys[i].op; j++)
 			;
-		b->opindex[keys[i].op].po_root = pc_trie(b, keys, i, j, 0);
+		b->opindex[keys[i].op].po_root = pc_trie_build(b, keys, i, j);
 	}
+	if ((b->nodebytes = malloc(b->nodes.n + 1)) == NULL)
+		return -1;
+	for (i = 0; i < b->nodes.n; i++)
+		b->nodebytes[i] = PC_AT(&b->nodes, struct policy_node, i)->pn_inline[0];
 	return b->nomem ? -1 : 0;
 }
 
@@ -444,11 +530,12 @@ pc_assemble(struct pc_build *b, const struct pc_policy *pol, size_t *sizep)
 	src[POLICY_S_BUCKETS] = b->buckets;	len[POLICY_S_BUCKETS] = (b->nbuckets + 1) * sizeof(uint32_t);
 	src[POLICY_S_HASHENT] = b->hashent.d;	len[POLICY_S_HASHENT] = b->hashent.n * b->hashent.esz;
 	src[POLICY_S_NODES] = b->nodes.d;	len[POLICY_S_NODES] = b->nodes.n * b->nodes.esz;
-	src[POLICY_S_EDGES] = b->edges.d;	len[POLICY_S_EDGES] = b->edges.n * b->edges.esz;
 	src[POLICY_S_LISTS] = b->lists.d;	len[POLICY_S_LISTS] = b->lists.n * b->lists.esz;
 	src[POLICY_S_RXPROG] = b->rxprog.d;	len[POLICY_S_RXPROG] = b->rxprog.n * b->rxprog.esz;
 	src[POLICY_S_RXINSN] = b->rxinsn.d;	len[POLICY_S_RXINSN] = b->rxinsn.n * b->rxinsn.esz;
 	src[POLICY_S_CLASSES] = b->classes.d;	len[POLICY_S_CLASSES] = b->classes.n * b->classes.esz;
+	src[POLICY_S_NODEBYTES] = b->nodebytes;	len[POLICY_S_NODEBYTES] = b->nodes.n;
+	src[POLICY_S_BLOOM] = b->bloom;		len[POLICY_S_BLOOM] = b->nbloom * sizeof(uint64_t);
 	off = sizeof(*h);
 	for (i = 0; i < POLICY_S_COUNT; i++)
 		off = ((off + 7) & ~(size_t)7) + len[i];
@@ -498,7 +585,6 @@ pc_build(const struct pc_policy *pol, void **blobp, size_t *sizep,
 	b.rxinsn = (struct pc_vec)PC_VEC(struct policy_rxinsn);
 	b.classes = (struct pc_vec)PC_VEC(uint8_t[32]);
 	b.nodes = (struct pc_vec)PC_VEC(struct policy_node);
-	b.edges = (struct pc_vec)PC_VEC(struct policy_edge);
 	b.hashent = (struct pc_vec)PC_VEC(struct policy_hashent);
 	b.exact = (struct pc_vec)PC_VEC(struct pc_key);
 	b.prefix = (struct pc_vec)PC_VEC(struct pc_key);
@@ -566,8 +652,8 @@ nomem:
 out:
 	free(b.str.d); free(b.intern); free(b.rules.d); free(b.code.d);
 	free(b.lists.d); free(b.rxprog.d); free(b.rxinsn.d); free(b.classes.d);
-	free(b.nodes.d); free(b.edges.d); free(b.hashent.d); free(b.exact.d);
-	free(b.prefix.d); free(b.buckets);
+	free(b.nodes.d); free(b.hashent.d); free(b.exact.d);
+	free(b.prefix.d); free(b.buckets); free(b.nodebytes); free(b.bloom);
 	pc_arena_free(&b.keyarena);
 	return rv;
 }

@@ -34,9 +34,8 @@ policy_dump_trie(FILE *fp, const struct policy *p, uint32_t node, char *buf,
 		policy_dump_list(fp, p, n->pn_rules);
 		fputc('\n', fp);
 	}
-	for (e = 0; e < n->pn_nedges; e++)
-		policy_dump_trie(fp, p, p->p_edges[n->pn_edge + e].pe_child,
-		    buf, len, budget);
+	for (e = 0; e < n->pn_nchild; e++)
+		policy_dump_trie(fp, p, n->pn_child + e, buf, len, budget);
 }
 
 void

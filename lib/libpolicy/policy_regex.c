@@ -11,7 +11,7 @@
 #include "policy_regex.h"
 
 #define RX_REPMAX	32	/* largest count in {m,n} */
-#define RX_INF		0xff	/* rn_max of an unbounded repetition */
+#define RX_INF		0xff	/* rn_max when unbounded */
 #define RX_PARENMAX	100	/* nesting of ( ) */
 #define RX_HEIGHTMAX	200	/* height of the syntax tree */
 #define RX_NONE		(-1)
@@ -20,24 +20,24 @@ enum rx_kind {
 	RX_EMPTY,		/* matches the empty string */
 	RX_CHAR,		/* rn_byte */
 	RX_ANY,
-	RX_CLASS,		/* rn_class indexes the parse's class table */
+	RX_CLASS,		/* rn_class: index into rx_parse.cls */
 	RX_BOL,
 	RX_EOL,
-	RX_CAT,			/* children rn_first .. rn_last, in order */
+	RX_CAT,			/* children rn_first .. rn_last */
 	RX_ALT,
-	RX_REP			/* rn_first repeated rn_min .. rn_max times */
+	RX_REP			/* rn_first, rn_min .. rn_max times */
 };
 
 struct rx_node {
 	uint8_t		rn_kind;
 	uint8_t		rn_byte;
 	uint8_t		rn_min, rn_max;
-	bool		rn_open;	/* a CAT or ALT list still being built */
+	bool		rn_open;	/* a list still being built */
 	uint32_t	rn_class;
 	int32_t		rn_first, rn_last, rn_next;
 	uint16_t	rn_size;	/* instructions it compiles to */
 	uint16_t	rn_height;
-	size_t		rn_pos;		/* where it starts in the pattern */
+	size_t		rn_pos;		/* offset in the pattern */
 };
 
 struct rx_parse {
@@ -59,7 +59,7 @@ struct rx_emit {
 	const struct rx_parse	*ps;
 	struct policy_rxinsn	*insn;
 	unsigned		pc, cap;
-	bool			overflow;	/* a sizing bug: never set */
+	bool			overflow;	/* a sizing bug */
 	uint8_t			(*cls)[32];
 	unsigned		ncls, capcls;
 };
@@ -476,14 +476,17 @@ rx_bracket(struct rx_parse *ps)
 	int lo, hi;
 
 	/* "[:alpha:]" alone is a common slip for "[[:alpha:]]". */
-	for (j = open + 2; j < ps->len && ps->re[j] >= 'a' && ps->re[j] <= 'z';
-	    j++)
-		continue;
-	if (rx_peek(ps, 1) == ':' && j > open + 2 && j + 1 < ps->len &&
-	    ps->re[j] == ':' && ps->re[j + 1] == ']')
-		return rx_error(ps, open, "character class syntax is "
-		    "[[:%.*s:]], not [:%.*s:]", (int)(j - open - 2),
-		    ps->re + open + 2, (int)(j - open - 2), ps->re + open + 2);
+	if (rx_peek(ps, 1) == ':') {
+		j = open + 2;
+		while (j < ps->len && ps->re[j] >= 'a' && ps->re[j] <= 'z')
+			j++;
+		if (j > open + 2 && j + 1 < ps->len && ps->re[j] == ':' &&
+		    ps->re[j + 1] == ']')
+			return rx_error(ps, open, "character class syntax is "
+			    "[[:%.*s:]], not [:%.*s:]", (int)(j - open - 2),
+			    ps->re + open + 2, (int)(j - open - 2),
+			    ps->re + open + 2);
+	}
 
 	memset(bm, 0, sizeof(bm));
 	ps->i++;
@@ -627,7 +630,7 @@ rx_atom(struct rx_parse *ps)
 	case '^': case '$':
 		ps->i++;
 		n = rx_node(ps, c == '^' ? RX_BOL : RX_EOL, at);
-		/* As in POSIX, a bare anchor cannot be repeated ("(^)*" can). */
+		/* As in POSIX, a bare anchor cannot be repeated. */
 		c = rx_peek(ps, 0);
 		if (n != RX_NONE && (c == '*' || c == '+' || c == '?' ||
 		    c == '{'))
@@ -639,16 +642,19 @@ rx_atom(struct rx_parse *ps)
 			return rx_error(ps, at, "trailing backslash");
 		ps->i += 2;
 		memset(bm, 0, sizeof(bm));
-		if (rx_shorthand(e, bm))
+		if (rx_shorthand(e, bm)) {
 			n = rx_class_node(ps, bm, at);
-		else if (e >= '0' && e <= '9')
+			break;
+		}
+		if (e >= '0' && e <= '9')
 			return rx_error(ps, at,
 			    "back-references are not supported");
-		else if (rx_control_escape(e) < 0 && rx_isalnum(e))
+		if (rx_control_escape(e) >= 0)
+			e = rx_control_escape(e);
+		else if (rx_isalnum(e))
 			return rx_error(ps, at, "unknown escape '\\%c'", e);
-		else if ((n = rx_node(ps, RX_CHAR, at)) != RX_NONE)
-			ps->nodes[n].rn_byte = (uint8_t)(rx_control_escape(e) >= 0 ?
-			    rx_control_escape(e) : e);
+		if ((n = rx_node(ps, RX_CHAR, at)) != RX_NONE)
+			ps->nodes[n].rn_byte = (uint8_t)e;
 		break;
 	default:
 		ps->i++;
@@ -787,7 +793,7 @@ rx_emit_class(struct rx_emit *em, uint32_t k)
 static void
 rx_emit(struct rx_emit *em, int n)
 {
-	const struct rx_node *nd = &em->ps->nodes[n];
+	const struct rx_node *nodes = em->ps->nodes, *nd = &nodes[n];
 	unsigned k, loop, fix[RX_REPMAX], nfix = 0;
 	int c;
 
@@ -811,15 +817,15 @@ rx_emit(struct rx_emit *em, int n)
 		rx_insn(em, POLICY_RX_EOL, 0, 0, 0);
 		break;
 	case RX_CAT:
-		for (c = nd->rn_first; c != RX_NONE; c = em->ps->nodes[c].rn_next)
+		for (c = nd->rn_first; c != RX_NONE; c = nodes[c].rn_next)
 			rx_emit(em, c);
 		break;
 	case RX_ALT: {
 		/* SPLIT l1,l2; l1: a; JMP end; l2: SPLIT ... ; last; end: */
 		unsigned jmp[POLICY_RX_MAX / 2], njmp = 0, split;
 
-		for (c = nd->rn_first; c != RX_NONE; c = em->ps->nodes[c].rn_next) {
-			if (em->ps->nodes[c].rn_next == RX_NONE ||
+		for (c = nd->rn_first; c != RX_NONE; c = nodes[c].rn_next) {
+			if (nodes[c].rn_next == RX_NONE ||
 			    njmp == POLICY_RX_MAX / 2) {
 				rx_emit(em, c);
 				break;
@@ -834,7 +840,7 @@ rx_emit(struct rx_emit *em, int n)
 		break;
 	}
 	case RX_REP:
-		if (em->ps->nodes[nd->rn_first].rn_size == 0)
+		if (nodes[nd->rn_first].rn_size == 0)
 			break;
 		if (nd->rn_max == RX_INF && nd->rn_min > 0) {
 			/* x{min-1} then L: x; SPLIT L, out */
@@ -879,8 +885,11 @@ policy_rx_compile(const char *re, size_t len, struct policy_rx *out,
 		err[0] = '\0';
 	if (errpos != NULL)
 		*errpos = 0;
-	if (out == NULL)
+	if (out == NULL) {
+		if (err != NULL && errlen > 0)
+			snprintf(err, errlen, "no output structure");
 		return -1;
+	}
 	memset(out, 0, sizeof(*out));
 	if ((root = rx_parse(&ps, re, len, err, errlen)) == RX_NONE)
 		goto fail;
@@ -944,7 +953,7 @@ struct rx_prefix {
 static bool
 rx_prefix_walk(struct rx_prefix *pf, int n)
 {
-	const struct rx_node *nd = &pf->ps->nodes[n];
+	const struct rx_node *nodes = pf->ps->nodes, *nd = &nodes[n];
 	int c;
 
 	switch (nd->rn_kind) {
@@ -959,7 +968,7 @@ rx_prefix_walk(struct rx_prefix *pf, int n)
 		pf->buf[pf->n++] = (char)nd->rn_byte;
 		return true;
 	case RX_CAT:
-		for (c = nd->rn_first; c != RX_NONE; c = pf->ps->nodes[c].rn_next)
+		for (c = nd->rn_first; c != RX_NONE; c = nodes[c].rn_next)
 			if (!rx_prefix_walk(pf, c))
 				return false;
 		return true;

@@ -191,11 +191,12 @@ enum policy_sect {
 	POLICY_S_BUCKETS,	/* uint32_t[nbuckets + 1] into HASHENT */
 	POLICY_S_HASHENT,	/* struct policy_hashent[] */
 	POLICY_S_NODES,		/* struct policy_node[] (radix trie) */
-	POLICY_S_EDGES,		/* struct policy_edge[] */
 	POLICY_S_LISTS,		/* uint32_t[] rule numbers */
 	POLICY_S_RXPROG,	/* struct policy_rxprog[] */
 	POLICY_S_RXINSN,	/* struct policy_rxinsn[] */
 	POLICY_S_CLASSES,	/* uint8_t[32] character-class bitmaps */
+	POLICY_S_NODEBYTES,	/* uint8_t[nnodes]: first label byte per node */
+	POLICY_S_BLOOM,		/* uint64_t[2^k]: Bloom filter of exact keys */
 	POLICY_S_COUNT
 };
 
@@ -277,18 +278,19 @@ struct policy_hashent {
 	struct policy_list ph_rules;
 };
 
-/* Radix-trie node; every non-root node has a non-empty label. */
+/*
+ * Radix-trie node.  Children are contiguous, after their parent, sorted by
+ * the first byte of their (non-empty) labels; the first 8 label bytes are
+ * kept inline so that a walk rarely touches the string table.
+ */
+#define POLICY_NODE_INLINE	8
+#define POLICY_BLOOM_K		3	/* bits set per exact key */
 struct policy_node {
-	struct policy_ref pn_label;
-	uint32_t	pn_edge;	/* first edge in EDGES */
-	uint32_t	pn_nedges;	/* edges sorted by pe_byte */
+	struct policy_ref pn_label;	/* the whole label */
+	uint8_t		pn_inline[POLICY_NODE_INLINE]; /* its head, 0-padded */
+	uint32_t	pn_child;	/* first child */
+	uint32_t	pn_nchild;
 	struct policy_list pn_rules;	/* rules whose key prefix ends here */
-};
-
-struct policy_edge {
-	uint8_t		pe_byte;
-	uint8_t		pe_pad[3];
-	uint32_t	pe_child;
 };
 
 struct policy_rxprog {

@@ -235,14 +235,31 @@ MUT(m_hash_bucket, {
 		h[k].ph_key = h[(k + 1) % p->p_nhashent].ph_key;
 })
 MUT(m_node_label, ((struct policy_node *)W(p, p->p_nodes))[0].pn_label.off = 0xffffff00u)
-MUT(m_node_edges, ((struct policy_node *)W(p, p->p_nodes))[0].pn_nedges = 1000)
-MUT(m_edge_child, ((struct policy_edge *)W(p, p->p_edges))[0].pe_child = 1000)
-MUT(m_edge_byte, ((struct policy_edge *)W(p, p->p_edges))[0].pe_byte ^= 0x20)
-MUT(m_edge_cycle, {
-	/* an edge back to a node with an empty label: cannot make progress */
+MUT(m_node_kids, ((struct policy_node *)W(p, p->p_nodes))[0].pn_nchild = 1000)
+MUT(m_node_kid_back, {
+	/* a child before its parent would allow a cycle */
 	struct policy_node *n = W(p, p->p_nodes);
-	struct policy_edge *e = W(p, p->p_edges);
-	n[e[0].pe_child].pn_label.len = 0;
+	uint32_t k;
+	for (k = 0; k < p->p_nnodes; k++)
+		if (n[k].pn_nchild > 0) {
+			n[k].pn_child = k;
+			break;
+		}
+})
+MUT(m_node_inline, ((struct policy_node *)W(p, p->p_nodes))[1].pn_inline[7] ^= 0x20)
+MUT(m_node_byte, ((uint8_t *)W(p, p->p_nodebytes))[1] ^= 0x20)
+MUT(m_nodebytes_size, SECT(b, POLICY_S_NODEBYTES).size -= 1)
+MUT(m_bloom_size, SECT(b, POLICY_S_BLOOM).size = 0)
+MUT(m_bloom_clear, memset(W(p, p->p_bloom), 0, p->p_nbloom * 8))
+MUT(m_node_kid_empty, {
+	struct policy_node *n = W(p, p->p_nodes);
+	uint32_t k;
+	for (k = 0; k < p->p_nnodes; k++)
+		if (n[k].pn_nchild > 0) {
+			n[n[k].pn_child].pn_label.len = 0;
+			memset(n[n[k].pn_child].pn_inline, 0, POLICY_NODE_INLINE);
+			break;
+		}
 })
 MUT(m_node_list, ((struct policy_node *)W(p, p->p_nodes))[1].pn_rules.off = 0xfffffff0u)
 MUT(m_rx_jump, ((struct policy_rxinsn *)W(p, p->p_rxinsn))[0].rx_op = POLICY_RX_JMP;
@@ -314,10 +331,14 @@ test_structure_rejects(void **state)
 		{ m_hash_op, "bad hash entry" },
 		{ m_hash_bucket, "wrong bucket" },
 		{ m_node_label, "bad trie node" },
-		{ m_node_edges, "bad trie node" },
-		{ m_edge_child, "trie edge out of range" },
-		{ m_edge_byte, "disagree" },
-		{ m_edge_cycle, "disagree" },
+		{ m_node_kids, "trie children out of range" },
+		{ m_node_kid_back, "trie children out of range" },
+		{ m_node_inline, "inline head disagree" },
+		{ m_node_byte, "node byte table and trie node disagree" },
+		{ m_nodebytes_size, "node byte table has the wrong size" },
+		{ m_bloom_size, "Bloom filter size" },
+		{ m_bloom_clear, "Bloom filter misses an exact key" },
+		{ m_node_kid_empty, "not sorted by label" },
 		{ m_node_list, "trie rule list out of range" },
 		{ m_rx_jump, "jump out of range" },
 		{ m_rx_op, "unknown regex instruction" },

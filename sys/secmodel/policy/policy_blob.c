@@ -97,11 +97,12 @@ policy_sections(struct policy_vctx *v, const struct policy_blob_header *h)
 		[POLICY_S_BUCKETS] = sizeof(uint32_t),
 		[POLICY_S_HASHENT] = sizeof(struct policy_hashent),
 		[POLICY_S_NODES] = sizeof(struct policy_node),
-		[POLICY_S_EDGES] = sizeof(struct policy_edge),
 		[POLICY_S_LISTS] = sizeof(uint32_t),
 		[POLICY_S_RXPROG] = sizeof(struct policy_rxprog),
 		[POLICY_S_RXINSN] = sizeof(struct policy_rxinsn),
 		[POLICY_S_CLASSES] = 32,
+		[POLICY_S_NODEBYTES] = 1,
+		[POLICY_S_BLOOM] = sizeof(uint64_t),
 	};
 	struct policy *p = v->p;
 	unsigned order[POLICY_S_COUNT], n = 0, i, j;
@@ -143,8 +144,6 @@ policy_sections(struct policy_vctx *v, const struct policy_blob_header *h)
 	p->p_nhashent = COUNT(POLICY_S_HASHENT);
 	p->p_nodes = SECT(POLICY_S_NODES, struct policy_node);
 	p->p_nnodes = COUNT(POLICY_S_NODES);
-	p->p_edges = SECT(POLICY_S_EDGES, struct policy_edge);
-	p->p_nedges = COUNT(POLICY_S_EDGES);
 	p->p_lists = SECT(POLICY_S_LISTS, uint32_t);
 	p->p_nlists = COUNT(POLICY_S_LISTS);
 	p->p_rxprog = SECT(POLICY_S_RXPROG, struct policy_rxprog);
@@ -153,6 +152,14 @@ policy_sections(struct policy_vctx *v, const struct policy_blob_header *h)
 	p->p_nrxinsn = COUNT(POLICY_S_RXINSN);
 	p->p_classes = SECT(POLICY_S_CLASSES, uint8_t);
 	p->p_nclasses = COUNT(POLICY_S_CLASSES);
+	p->p_nodebytes = SECT(POLICY_S_NODEBYTES, uint8_t);
+	p->p_bloom = SECT(POLICY_S_BLOOM, uint64_t);
+	p->p_nbloom = COUNT(POLICY_S_BLOOM);
+	if (COUNT(POLICY_S_NODEBYTES) != p->p_nnodes)
+		return policy_bad(v, "node byte table has the wrong size");
+	if (p->p_nbloom == 0 || (p->p_nbloom & (p->p_nbloom - 1)) != 0 ||
+	    p->p_nbloom > (1u << 26))
+		return policy_bad(v, "Bloom filter size not a power of two");
 	if (COUNT(POLICY_S_OPINDEX) != POLICY_OP_COUNT)
 		return policy_bad(v, "operation index has the wrong size");
 	if (p->p_strtab_size == 0)
@@ -303,7 +310,7 @@ static int
 policy_index_ok(struct policy_vctx *v)
 {
 	const struct policy *p = v->p;
-	uint64_t edge_budget = p->p_nedges;
+	uint64_t child_budget = p->p_nnodes;
 	uint32_t i, e;
 	int error;
 
@@ -332,28 +339,40 @@ policy_index_ok(struct policy_vctx *v)
 				return policy_bad(v, "hash entry in the wrong bucket");
 			if ((error = policy_list_ok(v, he->ph_rules, he->ph_op)) != 0)
 				return error;
+			if (!policy_bloom_has(p, policy_hash(he->ph_op,
+			    p->p_strtab + he->ph_key.off, he->ph_key.len)))
+				return policy_bad(v, "Bloom filter misses an exact key");
 		}
 	}
-	/* Trie: every edge leads to a node whose label starts with its byte,
-	 * so a walk consumes at least one byte per step. */
+	/* Trie: children lie after their parent (no cycles), each label but
+	 * the root's is non-empty, so a walk consumes a byte per step. */
 	for (i = 0; i < p->p_nnodes; i++) {
 		const struct policy_node *n = &p->p_nodes[i];
-		if (!policy_ref_ok(p, n->pn_label) ||
-		    (uint64_t)n->pn_edge + n->pn_nedges > p->p_nedges ||
-		    n->pn_nedges > edge_budget)
+		uint32_t k, head;
+
+		if (!policy_ref_ok(p, n->pn_label))
 			return policy_bad(v, "bad trie node");
-		edge_budget -= n->pn_nedges;
-		for (e = 0; e < n->pn_nedges; e++) {
-			const struct policy_edge *ed = &p->p_edges[n->pn_edge + e];
-			const struct policy_node *c;
-			if (ed->pe_child >= p->p_nnodes)
-				return policy_bad(v, "trie edge out of range");
-			if (e > 0 && ed->pe_byte <= p->p_edges[n->pn_edge + e - 1].pe_byte)
-				return policy_bad(v, "trie edges not sorted");
-			c = &p->p_nodes[ed->pe_child];
-			if (!policy_ref_ok(p, c->pn_label) || c->pn_label.len == 0 ||
-			    (uint8_t)p->p_strtab[c->pn_label.off] != ed->pe_byte)
-				return policy_bad(v, "trie edge and label disagree");
+		if (p->p_nodebytes[i] != n->pn_inline[0])
+			return policy_bad(v, "node byte table and trie node disagree");
+		head = n->pn_label.len < POLICY_NODE_INLINE ? n->pn_label.len :
+		    POLICY_NODE_INLINE;
+		for (k = 0; k < POLICY_NODE_INLINE; k++)
+			if (n->pn_inline[k] != (k < head ? (uint8_t)
+			    p->p_strtab[n->pn_label.off + k] : 0))
+				return policy_bad(v, "trie node label and inline head disagree");
+		if (n->pn_nchild == 0)
+			continue;
+		if (n->pn_child <= i ||
+		    (uint64_t)n->pn_child + n->pn_nchild > p->p_nnodes ||
+		    n->pn_nchild > child_budget)
+			return policy_bad(v, "trie children out of range");
+		child_budget -= n->pn_nchild;
+		for (e = n->pn_child; e < n->pn_child + n->pn_nchild; e++) {
+			const struct policy_node *c = &p->p_nodes[e];
+			if (c->pn_label.len == 0 ||
+			    (e > n->pn_child &&
+			    c->pn_inline[0] <= p->p_nodes[e - 1].pn_inline[0]))
+				return policy_bad(v, "trie children not sorted by label");
 		}
 	}
 	/* Node rule lists: the operation is that of the root they hang under;

@@ -179,12 +179,29 @@ policy_scan(const struct policy *p, struct policy_list l,
 	}
 }
 
+/* May the exact-key table hold a key with hash h?  (No false negatives.) */
+bool
+policy_bloom_has(const struct policy *p, uint32_t h)
+{
+	uint32_t nbits = p->p_nbloom * 64, i, bit;
+
+	for (i = 0; i < POLICY_BLOOM_K; i++) {
+		bit = policy_bloom_bit(h, i, nbits);
+		if (((p->p_bloom[bit >> 6] >> (bit & 63)) & 1) == 0)
+			return false;
+	}
+	return true;
+}
+
 static void
 policy_scan_hash(const struct policy *p, const struct policy_request *req,
     const char *key, size_t klen, int cls, uint32_t *best)
 {
-	uint32_t b = policy_hash(req->pr_op, key, klen) & (p->p_nbuckets - 1);
-	uint32_t e;
+	uint32_t h = policy_hash(req->pr_op, key, klen), b, e;
+
+	if (!policy_bloom_has(p, h))
+		return;
+	b = h & (p->p_nbuckets - 1);
 
 	for (e = p->p_buckets[b]; e < p->p_buckets[b + 1]; e++) {
 		const struct policy_hashent *he = &p->p_hashent[e];
@@ -206,27 +223,35 @@ policy_scan_trie(const struct policy *p, uint32_t node, const char *key,
 
 	while (node < p->p_nnodes) {
 		const struct policy_node *n = &p->p_nodes[node];
-		uint32_t lo, hi;
+		uint32_t len = n->pn_label.len, lo, hi;
+		unsigned char c;
 
-		if (n->pn_label.len > klen - pos ||
-		    memcmp(policy_str(p, n->pn_label), key + pos,
-		    n->pn_label.len) != 0)
+		if (len > klen - pos)
 			return;
-		pos += n->pn_label.len;
-		policy_scan(p, n->pn_rules, req, cls, best);
+		if (len <= POLICY_NODE_INLINE) {
+			if (memcmp(n->pn_inline, key + pos, len) != 0)
+				return;
+		} else if (memcmp(n->pn_inline, key + pos, POLICY_NODE_INLINE) != 0 ||
+		    memcmp(policy_str(p, n->pn_label) + POLICY_NODE_INLINE,
+		    key + pos + POLICY_NODE_INLINE, len - POLICY_NODE_INLINE) != 0)
+			return;
+		pos += len;
+		if (n->pn_rules.count > 0)
+			policy_scan(p, n->pn_rules, req, cls, best);
 		if (pos == klen)
 			return;
-		lo = 0;
-		hi = n->pn_nedges;
+		c = (unsigned char)key[pos];
+		lo = n->pn_child;
+		hi = n->pn_child + n->pn_nchild;
 		node = POLICY_NONE;
 		while (lo < hi) {
-			uint32_t mid = (lo + hi) / 2;
-			const struct policy_edge *e = &p->p_edges[n->pn_edge + mid];
-			if (e->pe_byte == (unsigned char)key[pos]) {
-				node = e->pe_child;
+			uint32_t mid = lo + (hi - lo) / 2;
+			unsigned char b = p->p_nodebytes[mid];
+			if (b == c) {
+				node = mid;
 				break;
 			}
-			if (e->pe_byte < (unsigned char)key[pos])
+			if (b < c)
 				lo = mid + 1;
 			else
 				hi = mid;

@@ -24,8 +24,6 @@ struct policy {
 	uint32_t			p_nhashent;
 	const struct policy_node	*p_nodes;
 	uint32_t			p_nnodes;
-	const struct policy_edge	*p_edges;
-	uint32_t			p_nedges;
 	const uint32_t			*p_lists;
 	uint32_t			p_nlists;
 	const struct policy_rxprog	*p_rxprog;
@@ -34,6 +32,9 @@ struct policy {
 	uint32_t			p_nrxinsn;
 	const uint8_t			*p_classes;	/* 32 bytes each */
 	uint32_t			p_nclasses;
+	const uint8_t			*p_nodebytes;	/* p_nnodes entries */
+	const uint64_t			*p_bloom;
+	uint32_t			p_nbloom;	/* words, power of two */
 };
 
 /* The outcome of one evaluation. */
@@ -55,6 +56,7 @@ uint32_t policy_crc32(uint32_t, const void *, size_t);
 uint32_t policy_blob_checksum(const void *, size_t);
 
 /* policy_eval.c */
+bool	policy_bloom_has(const struct policy *, uint32_t);
 void	policy_eval(const struct policy *, const struct policy_request *,
 	    struct policy_decision *);
 int	policy_op_class(const struct policy_request *);
@@ -68,6 +70,7 @@ bool	policy_inpath(const char *, size_t, const char *, size_t);
 bool	policy_substr(const char *, size_t, const char *, size_t);
 bool	policy_rx_exec(const struct policy *, uint32_t, const char *, size_t);
 uint32_t policy_hash(unsigned, const char *, size_t);
+uint32_t policy_bloom_bit(uint32_t, unsigned, uint32_t);
 
 /* policy_names.c: name <-> number tables */
 struct policy_name {

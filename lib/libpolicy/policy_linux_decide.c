@@ -1,0 +1,174 @@
+/* policy_linux_decide.c: turns a built request into a verdict: policy evaluation, ask,
+ * dry-run, -v output and denial logs naming the rule's file:line. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "policy_linux.h"
+
+/* Start the request for a call: operation, emulation, and for generic
+ * calls the syscall name. */
+void
+policy_linux_req(struct policy_linux_call *c, unsigned op)
+{
+	memset(&c->c_req, 0, sizeof(c->c_req));
+	c->c_req.pr_op = (uint16_t)op;
+	c->c_req.pr_emul = POLICY_EMUL_NATIVE;
+	if (op == POLICY_OP_SYSCALL && c->c_name != NULL)
+		policy_request_set_str(&c->c_req, POLICY_F_SYSCALL, c->c_name);
+}
+
+int64_t
+policy_linux_oflags(int fl)
+{
+	static const struct { int native; int64_t portable; } map[] = {
+		{ O_CREAT, POLICY_O_CREAT }, { O_EXCL, POLICY_O_EXCL },
+		{ O_TRUNC, POLICY_O_TRUNC }, { O_APPEND, POLICY_O_APPEND },
+		{ O_NONBLOCK, POLICY_O_NONBLOCK },
+		{ O_DIRECTORY, POLICY_O_DIRECTORY },
+		{ O_NOFOLLOW, POLICY_O_NOFOLLOW }, { O_CLOEXEC, POLICY_O_CLOEXEC },
+		{ O_PATH, POLICY_O_PATH }, { O_NOCTTY, POLICY_O_NOCTTY },
+	};
+	int64_t v = 0;
+	size_t i;
+
+	switch (fl & O_ACCMODE) {
+	case O_WRONLY: v = POLICY_O_WRONLY; break;
+	case O_RDWR: v = POLICY_O_RDWR; break;
+	default: break;
+	}
+	for (i = 0; i < __arraycount(map); i++)
+		if (fl & map[i].native)
+			v |= map[i].portable;
+	if ((fl & O_TMPFILE) == O_TMPFILE)
+		v = (v & ~POLICY_O_DIRECTORY) | POLICY_O_TMPFILE;
+	if ((fl & O_SYNC) == O_SYNC)
+		v |= POLICY_O_SYNC;
+	return v;
+}
+
+int64_t
+policy_linux_signal(int sig)
+{
+	unsigned i;
+
+	for (i = 0; policy_signal_names[i].pn_name != NULL; i++)
+		if (policy_signal_names[i].pn_value == sig)
+			return i + 1;
+	return sig == 0 ? 0 : 64 + sig;
+}
+
+/* A compact, printable description of the request for logs. */
+static void
+policy_linux_describe(const struct policy_request *r, char *buf, size_t cap)
+{
+	static const char *const fname[POLICY_F_NSTR] = {
+		"filename", "filename2", "sockaddr", "argv", "syscall"
+	};
+	const char *str[POLICY_F_NSTR] = { r->pr_filename, r->pr_filename2,
+	    r->pr_sockaddr, r->pr_argv, r->pr_syscall };
+	size_t n = 0;
+	unsigned f;
+
+	buf[0] = '\0';
+	for (f = 0; f < POLICY_F_COUNT && n < cap; f++) {
+		if (!(r->pr_present & (1u << f)) ||
+		    (f == POLICY_F_SYSCALL && r->pr_op == POLICY_OP_SYSCALL))
+			continue;
+		if (f < POLICY_F_NSTR) {
+			char tmp[160];
+			size_t i, j = 0;
+
+			for (i = 0; str[f][i] && j + 5 < sizeof(tmp); i++) {
+				unsigned char ch = (unsigned char)str[f][i];
+				if (ch < 0x20 || ch >= 0x7f || ch == '"')
+					j += (size_t)snprintf(tmp + j,
+					    sizeof(tmp) - j, "\\x%02x", ch);
+				else
+					tmp[j++] = (char)ch;
+			}
+			tmp[j] = '\0';
+			n += (size_t)snprintf(buf + n, cap - n, " %s=\"%s%s\"",
+			    fname[f], tmp, str[f][i] ? "..." : "");
+		} else {
+			const char *nm = policy_name_of(policy_field_names, f);
+			n += (size_t)snprintf(buf + n, cap - n, " %s=%#llx",
+			    nm ? nm : "?",
+			    (unsigned long long)r->pr_int[f - POLICY_F_NSTR]);
+		}
+	}
+}
+
+static const char *
+policy_linux_opname(const struct policy_request *r)
+{
+	const char *n;
+
+	if (r->pr_op == POLICY_OP_SYSCALL)
+		return r->pr_syscall;
+	n = policy_name_of(policy_op_names, r->pr_op);
+	return n ? n : "?";
+}
+
+static void
+policy_linux_log(struct policy_linux_call *c, const char *verdict)
+{
+	const struct policy_sup *s = c->c_sup;
+	const struct policy_decision *d = &c->c_dec;
+	char desc[1024], where[320];
+
+	policy_linux_describe(&c->c_req, desc, sizeof(desc));
+	if (d->pd_rule != POLICY_NONE)
+		snprintf(where, sizeof(where), "%s:%u", s->s_source,
+		    (unsigned)d->pd_line);
+	else
+		snprintf(where, sizeof(where), "%s: default", s->s_source);
+	fprintf(s->s_log, "policyctl: pid %d: %s %s%s (%s)\n", (int)c->c_tid,
+	    verdict, policy_linux_opname(&c->c_req), desc, where);
+	fflush(s->s_log);
+}
+
+/*
+ * Decide the call's request.  Returns 0 to go ahead, or the native errno
+ * the call fails with.  Every supervisor decision goes through here.
+ */
+int
+policy_linux_decide(struct policy_linux_call *c)
+{
+	const struct policy_sup *s = c->c_sup;
+	struct policy_decision *d = &c->c_dec;
+	int action;
+
+	policy_eval(s->s_pol, &c->c_req, d);
+	action = d->pd_action;
+	if (action == POLICY_ACT_ASK)
+		action = policy_linux_ask(c);
+	if (action == POLICY_ACT_PERMIT) {
+		if (s->s_verbose || d->pd_log)
+			policy_linux_log(c, "permit");
+		return 0;
+	}
+	if (s->s_dry_run) {
+		policy_linux_log(c, "would deny");
+		return 0;
+	}
+	if (s->s_verbose || d->pd_log || d->pd_action == POLICY_ACT_DENY)
+		policy_linux_log(c, "deny");
+	return d->pd_errno > 0 ? d->pd_errno : EPERM;
+}
+
+/* A supervisor message about a call (not a policy decision). */
+void
+policy_linux_note(struct policy_linux_call *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(c->c_sup->s_log, "policyctl: pid %d: ", (int)c->c_tid);
+	va_start(ap, fmt);
+	vfprintf(c->c_sup->s_log, fmt, ap);
+	va_end(ap);
+	fputc('\n', c->c_sup->s_log);
+	fflush(c->c_sup->s_log);
+}

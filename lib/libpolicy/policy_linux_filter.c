@@ -1,0 +1,384 @@
+/* policy_linux_filter.c: compiles a policy to the seccomp BPF program the target runs:
+ * integer-decidable calls answered in the kernel, pointer calls sent to the supervisor. */
+/*
+ * The program is written by hand rather than with libseccomp's rule API
+ * (libseccomp is used only for syscall names) because we need exact control
+ * of three things libseccomp 2.5 does not give us: the install flags
+ * (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV), the treatment of x32 and i386
+ * entry (killed, explicitly, before anything else), and a per-syscall
+ * argument test that falls back to the policy's own verdict rather than to
+ * a filter-wide default.  The dispatch is a binary search over runs of
+ * syscall numbers with the same verdict, so its cost is logarithmic.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sched.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+
+#include "policy_linux.h"
+
+#define NR_MAX		512		/* native numbers scanned */
+#define X32_BIT		0x40000000u
+#define NS_FLAGS	(CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | \
+			 CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | \
+			 CLONE_NEWCGROUP | 0x00000080 /* CLONE_NEWTIME */)
+#define RET_DENY(e)	(SECCOMP_RET_ERRNO | ((uint32_t)(e) & SECCOMP_RET_DATA))
+
+/* How the supervisor treats a native system call, by name. */
+static const struct {
+	const char	*name;
+	unsigned	op;
+} policy_linux_ops[] = {
+	{ "open", POLICY_OP_OPEN }, { "openat", POLICY_OP_OPEN },
+	{ "openat2", POLICY_OP_OPEN }, { "creat", POLICY_OP_OPEN },
+	{ "access", POLICY_OP_ACCESS }, { "faccessat", POLICY_OP_ACCESS },
+	{ "faccessat2", POLICY_OP_ACCESS },
+	{ "stat", POLICY_OP_STAT }, { "lstat", POLICY_OP_STAT },
+	{ "newfstatat", POLICY_OP_STAT }, { "statx", POLICY_OP_STAT },
+	{ "readlink", POLICY_OP_READLINK }, { "readlinkat", POLICY_OP_READLINK },
+	{ "chdir", POLICY_OP_CHDIR },
+	{ "unlink", POLICY_OP_UNLINK }, { "unlinkat", POLICY_OP_UNLINK },
+	{ "rename", POLICY_OP_RENAME }, { "renameat", POLICY_OP_RENAME },
+	{ "renameat2", POLICY_OP_RENAME },
+	{ "mkdir", POLICY_OP_MKDIR }, { "mkdirat", POLICY_OP_MKDIR },
+	{ "mknod", POLICY_OP_MKDIR }, { "mknodat", POLICY_OP_MKDIR },
+	{ "rmdir", POLICY_OP_RMDIR },
+	{ "link", POLICY_OP_LINK }, { "linkat", POLICY_OP_LINK },
+	{ "symlink", POLICY_OP_SYMLINK }, { "symlinkat", POLICY_OP_SYMLINK },
+	{ "chmod", POLICY_OP_CHMOD }, { "fchmodat", POLICY_OP_CHMOD },
+	{ "chown", POLICY_OP_CHOWN }, { "lchown", POLICY_OP_CHOWN },
+	{ "fchownat", POLICY_OP_CHOWN },
+	{ "truncate", POLICY_OP_TRUNCATE },
+	{ "utime", POLICY_OP_UTIMES }, { "utimes", POLICY_OP_UTIMES },
+	{ "utimensat", POLICY_OP_UTIMES }, { "futimesat", POLICY_OP_UTIMES },
+	{ "execve", POLICY_OP_EXECVE }, { "execveat", POLICY_OP_EXECVE },
+	{ "connect", POLICY_OP_CONNECT }, { "bind", POLICY_OP_BIND },
+	{ "sendto", POLICY_OP_SENDTO }, { "sendmsg", POLICY_OP_SENDMSG },
+	{ "sendmmsg", POLICY_OP_SENDMSG },
+	{ "socket", POLICY_OP_SOCKET },
+	{ "kill", POLICY_OP_KILL }, { "tkill", POLICY_OP_KILL },
+	{ "tgkill", POLICY_OP_KILL },
+	{ "ptrace", POLICY_OP_PTRACE },
+	{ "mount", POLICY_OP_MOUNT }, { "umount2", POLICY_OP_UNMOUNT },
+};
+
+/*
+ * Calls refused whatever the policy says, and why: io_uring performs
+ * system calls the filter never sees; the others would give the target a
+ * root directory, mount namespace or file handle the supervisor's path
+ * resolution (done in our own namespace, from our own root) does not share,
+ * or let it stall the supervisor's reads of its memory (userfaultfd).
+ */
+static const struct {
+	const char	*name;
+	int		error;
+} policy_linux_refused[] = {
+	{ "io_uring_setup", EPERM }, { "io_uring_enter", EPERM },
+	{ "io_uring_register", EPERM },
+	{ "chroot", EPERM }, { "pivot_root", EPERM }, { "setns", EPERM },
+	{ "open_by_handle_at", EPERM }, { "userfaultfd", EPERM },
+	{ "clone3", ENOSYS },	/* flags in memory: libc falls back to clone */
+};
+
+/* Always let through: denying them cannot be meaningfully honoured. */
+static const char *const policy_linux_always[] = {
+	"exit", "exit_group", "rt_sigreturn", "restart_syscall",
+};
+
+/* Calls whose pid argument the supervisor checks is not its own. */
+static const char *const policy_linux_pidcheck[] = {
+	"process_vm_readv", "process_vm_writev", "pidfd_open",
+	"kcmp", "process_madvise", "perf_event_open",
+};
+
+const char *
+policy_linux_syscall_name(int nr)
+{
+	static char *names[NR_MAX];
+	static int done;
+	int i;
+
+	if (!done) {
+		for (i = 0; i < NR_MAX; i++)
+			names[i] = seccomp_syscall_resolve_num_arch(
+			    SCMP_ARCH_X86_64, i);
+		done = 1;
+	}
+	if (nr < 0 || nr >= NR_MAX)
+		return NULL;
+	return names[nr];
+}
+
+static int
+policy_linux_name_in(const char *name, const char *const *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(name, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int
+policy_linux_syscall_op(int nr)
+{
+	const char *name = policy_linux_syscall_name(nr);
+	size_t i;
+
+	if (name == NULL)
+		return POLICY_OP_NONE;
+	for (i = 0; i < __arraycount(policy_linux_ops); i++)
+		if (strcmp(name, policy_linux_ops[i].name) == 0)
+			return (int)policy_linux_ops[i].op;
+	return POLICY_OP_SYSCALL;
+}
+
+/* Does rule r apply to requests of operation op (ignoring its condition)? */
+static bool
+policy_linux_rule_for(const struct policy_rule *r, unsigned op, int cls)
+{
+	if ((r->pr_emul & (1u << POLICY_EMUL_NATIVE)) == 0)
+		return false;
+	if (r->pr_op == op)
+		return true;
+	if (op == POLICY_OP_OPEN)
+		return r->pr_op == POLICY_OP_FSREAD ||
+		    r->pr_op == POLICY_OP_FSWRITE;
+	return cls != 0 && r->pr_op == (unsigned)cls;
+}
+
+static int
+policy_linux_class(unsigned op)
+{
+	struct policy_request req;
+
+	memset(&req, 0, sizeof(req));
+	req.pr_op = (uint16_t)op;
+	return policy_op_class(&req);
+}
+
+bool
+policy_linux_op_constant(const struct policy *p, unsigned op)
+{
+	int cls = policy_linux_class(op);
+	uint32_t i;
+
+	for (i = 0; i < p->p_nrules; i++) {
+		const struct policy_rule *r = &p->p_rules[i];
+
+		if (!policy_linux_rule_for(r, op, cls))
+			continue;
+		/* open's alias depends on its flags */
+		if (r->pr_ncode > 0 || r->pr_op != op)
+			return false;
+		return true;
+	}
+	return true;
+}
+
+bool
+policy_linux_rules_test(const struct policy *p, unsigned op, unsigned field)
+{
+	int cls = policy_linux_class(op);
+	uint32_t i, j;
+
+	for (i = 0; i < p->p_nrules; i++) {
+		const struct policy_rule *r = &p->p_rules[i];
+
+		if (!policy_linux_rule_for(r, op, cls))
+			continue;
+		for (j = 0; j < r->pr_ncode; j++) {
+			const struct policy_insn *in = &p->p_code[r->pr_code + j];
+			if ((in->pi_kind == POLICY_I_STR ||
+			    in->pi_kind == POLICY_I_INT) && in->pi_field == field)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* The seccomp return value for a decision made without the arguments. */
+static uint32_t
+policy_linux_verdict(const struct policy_sup *s, const struct policy_decision *d)
+{
+	if (s->s_verbose || d->pd_log)
+		return SECCOMP_RET_USER_NOTIF;
+	switch (d->pd_action) {
+	case POLICY_ACT_PERMIT:
+		return SECCOMP_RET_ALLOW;
+	case POLICY_ACT_DENY:
+		if (s->s_dry_run)
+			return SECCOMP_RET_USER_NOTIF;
+		return RET_DENY(d->pd_errno);
+	default:
+		return SECCOMP_RET_USER_NOTIF;	/* ask */
+	}
+}
+
+/* The verdict for native system call nr. */
+static uint32_t
+policy_linux_nr_verdict(const struct policy_sup *s, int nr, uint32_t *nsdeny)
+{
+	const char *name = policy_linux_syscall_name(nr);
+	struct policy_request req;
+	struct policy_decision d;
+	size_t i;
+	int op;
+
+	*nsdeny = 0;
+	if (name == NULL)
+		return RET_DENY(ENOSYS);
+	for (i = 0; i < __arraycount(policy_linux_refused); i++)
+		if (strcmp(name, policy_linux_refused[i].name) == 0)
+			return RET_DENY(policy_linux_refused[i].error);
+	if (policy_linux_name_in(name, policy_linux_always,
+	    __arraycount(policy_linux_always)))
+		return SECCOMP_RET_ALLOW;
+	op = policy_linux_syscall_op(nr);
+	memset(&req, 0, sizeof(req));
+	req.pr_emul = POLICY_EMUL_NATIVE;
+	req.pr_op = (uint16_t)op;
+	if (op == POLICY_OP_SYSCALL) {
+		policy_request_set_str(&req, POLICY_F_SYSCALL, name);
+		policy_eval(s->s_pol, &req, &d);
+		if (strcmp(name, "clone") == 0 || strcmp(name, "unshare") == 0)
+			*nsdeny = RET_DENY(EPERM);
+		if (d.pd_action == POLICY_ACT_PERMIT &&
+		    policy_linux_name_in(name, policy_linux_pidcheck,
+		    __arraycount(policy_linux_pidcheck)))
+			return SECCOMP_RET_USER_NOTIF;
+		return policy_linux_verdict(s, &d);
+	}
+	/* Always checked by the supervisor: pid protection, exec verification
+	 * when the verdict depends on the binary. */
+	if (op == POLICY_OP_PTRACE || op == POLICY_OP_MOUNT)
+		return SECCOMP_RET_USER_NOTIF;
+	if (!policy_linux_op_constant(s->s_pol, (unsigned)op))
+		return SECCOMP_RET_USER_NOTIF;
+	policy_eval(s->s_pol, &req, &d);
+	return policy_linux_verdict(s, &d);
+}
+
+/* A growing BPF program. */
+struct policy_linux_prog {
+	struct sock_filter *ins;
+	size_t		n, cap;
+	int		oom;
+};
+
+static size_t
+emit(struct policy_linux_prog *pg, uint16_t code, uint8_t jt, uint8_t jf,
+    uint32_t k)
+{
+	if (pg->n == pg->cap) {
+		size_t cap = pg->cap ? pg->cap * 2 : 256;
+		struct sock_filter *n = realloc(pg->ins, cap * sizeof(*n));
+		if (n == NULL) {
+			pg->oom = 1;
+			return pg->n;
+		}
+		pg->ins = n;
+		pg->cap = cap;
+	}
+	pg->ins[pg->n] = (struct sock_filter)BPF_JUMP(code, k, jt, jf);
+	return pg->n++;
+}
+
+struct policy_linux_run {
+	uint32_t	lo;		/* first number of the run */
+	uint32_t	ret;		/* verdict */
+	uint32_t	nsdeny;		/* nonzero: arg0 & NS_FLAGS -> this */
+};
+
+static void
+policy_linux_emit_leaf(struct policy_linux_prog *pg,
+    const struct policy_linux_run *r)
+{
+	if (r->nsdeny != 0) {
+		emit(pg, BPF_LD | BPF_W | BPF_ABS, 0, 0,
+		    offsetof(struct seccomp_data, args[0]));
+		emit(pg, BPF_JMP | BPF_JSET | BPF_K, 0, 1, NS_FLAGS);
+		emit(pg, BPF_RET | BPF_K, 0, 0, r->nsdeny);
+	}
+	emit(pg, BPF_RET | BPF_K, 0, 0, r->ret);
+}
+
+/* Binary search over runs [a, b]; far jumps go through BPF_JA. */
+static void
+policy_linux_emit_tree(struct policy_linux_prog *pg,
+    const struct policy_linux_run *runs, size_t a, size_t b)
+{
+	size_t mid, ja;
+
+	if (a == b) {
+		policy_linux_emit_leaf(pg, &runs[a]);
+		return;
+	}
+	mid = (a + b + 1) / 2;
+	emit(pg, BPF_JMP | BPF_JGE | BPF_K, 0, 1, runs[mid].lo);
+	ja = emit(pg, BPF_JMP | BPF_JA, 0, 0, 0);
+	policy_linux_emit_tree(pg, runs, a, mid - 1);
+	if (!pg->oom)
+		pg->ins[ja].k = (uint32_t)(pg->n - ja - 1);
+	policy_linux_emit_tree(pg, runs, mid, b);
+}
+
+int
+policy_linux_filter_build(struct policy_sup *s, struct sock_fprog *fp,
+    char *err, size_t errlen)
+{
+	struct policy_linux_run runs[NR_MAX + 1];
+	struct policy_linux_prog pg = { NULL, 0, 0, 0 };
+	size_t nruns = 0;
+	int nr;
+
+	s->s_exec_unchecked = 1;
+	for (nr = 0; nr < NR_MAX; nr++) {
+		uint32_t ns, ret = policy_linux_nr_verdict(s, nr, &ns);
+
+		if (policy_linux_syscall_op(nr) == POLICY_OP_EXECVE &&
+		    ret != SECCOMP_RET_ALLOW)
+			s->s_exec_unchecked = 0;
+
+		if (nruns > 0 && ns == 0 && runs[nruns - 1].nsdeny == 0 &&
+		    runs[nruns - 1].ret == ret)
+			continue;
+		runs[nruns].lo = (uint32_t)nr;
+		runs[nruns].ret = ret;
+		runs[nruns].nsdeny = ns;
+		nruns++;
+	}
+	if (runs[nruns - 1].ret != RET_DENY(ENOSYS) || runs[nruns - 1].nsdeny) {
+		runs[nruns].lo = NR_MAX;
+		runs[nruns].ret = RET_DENY(ENOSYS);
+		runs[nruns].nsdeny = 0;
+		nruns++;
+	}
+
+	/* Native x86-64 only: i386 (int 0x80) and x32 entry are killed. */
+	emit(&pg, BPF_LD | BPF_W | BPF_ABS, 0, 0,
+	    offsetof(struct seccomp_data, arch));
+	emit(&pg, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, AUDIT_ARCH_X86_64);
+	emit(&pg, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_KILL_PROCESS);
+	emit(&pg, BPF_LD | BPF_W | BPF_ABS, 0, 0,
+	    offsetof(struct seccomp_data, nr));
+	emit(&pg, BPF_JMP | BPF_JGE | BPF_K, 0, 1, X32_BIT);
+	emit(&pg, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_KILL_PROCESS);
+	policy_linux_emit_tree(&pg, runs, 0, nruns - 1);
+
+	if (pg.oom || pg.n > BPF_MAXINSNS) {
+		snprintf(err, errlen, "seccomp filter: %s",
+		    pg.oom ? "out of memory" : "program too large");
+		free(pg.ins);
+		return -1;
+	}
+	fp->len = (unsigned short)pg.n;
+	fp->filter = pg.ins;
+	return 0;
+}

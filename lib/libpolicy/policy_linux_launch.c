@@ -1,0 +1,284 @@
+/* policy_linux_launch.c: starts the confined program: fork, ptrace seize, no_new_privs,
+ * seccomp filter with a notification listener, handover of the listener, exec, serve. */
+/*
+ * The listener is created by the child when it installs its filter, and
+ * from then on every system call the child makes is filtered, including
+ * the ones that would pass the fd to us.  So the child does none: it stores
+ * the fd number in a variable and executes int3.  We, already its tracer,
+ * see the SIGTRAP stop, read the number with PTRACE_PEEKDATA, take the fd
+ * with pidfd_getfd and resume the child, which execs the program.  That
+ * execve is the first call the supervisor decides.
+ *
+ * Fail closed: the tracer uses PTRACE_O_EXITKILL, so if the supervisor
+ * dies every confined task gets SIGKILL (the child also has
+ * PR_SET_PDEATHSIG); a task blocked in a notification gets ENOSYS when the
+ * listener closes.  no_new_privs means set-id binaries run without their
+ * privileges: they run unprivileged rather than being refused.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "policy_linux.h"
+
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV	(1UL << 5)
+#endif
+
+extern char **environ;
+
+/* Written by the child between seccomp() and int3, read with PEEKDATA. */
+static volatile long policy_linux_child_fd;
+
+/* execvp's search: 0 with the path, or ENOENT / EACCES. */
+static int
+policy_linux_find(const char *name, char *out, size_t cap)
+{
+	const char *pathv, *p, *e;
+	struct stat st;
+	int err = ENOENT;
+
+	if (name[0] == '\0')
+		return ENOENT;
+	if (strchr(name, '/') != NULL) {
+		if (stat(name, &st) != 0)
+			return errno;
+		if (S_ISDIR(st.st_mode) || access(name, X_OK) != 0)
+			return EACCES;
+		snprintf(out, cap, "%s", name);
+		return 0;
+	}
+	if ((pathv = getenv("PATH")) == NULL)
+		pathv = "/usr/local/bin:/usr/bin:/bin";
+	for (p = pathv; ; p = e + 1) {
+		size_t dl;
+
+		e = strchrnul(p, ':');
+		dl = (size_t)(e - p);
+		if ((size_t)snprintf(out, cap, "%.*s%s%s", (int)dl, p,
+		    dl ? "/" : "", name) < cap && stat(out, &st) == 0) {
+			if (!S_ISDIR(st.st_mode) && access(out, X_OK) == 0)
+				return 0;
+			err = EACCES;
+		}
+		if (*e == '\0')
+			break;
+	}
+	return err;
+}
+
+static void __attribute__((noreturn))
+policy_linux_child(int syncfd, pid_t parent, const sigset_t *mask,
+    const struct sock_fprog *prog, const char *path, char *const argv[])
+{
+	char b;
+	long fd;
+
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+		_exit(127);
+	if (read(syncfd, &b, 1) != 1)		/* we are traced now */
+		_exit(127);
+	close(syncfd);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		fd = -errno;
+	else {
+		fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+		    SECCOMP_FILTER_FLAG_NEW_LISTENER |
+		    SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, prog);
+		if (fd < 0 && errno == EINVAL)
+			fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			    SECCOMP_FILTER_FLAG_NEW_LISTENER, prog);
+		if (fd < 0)
+			fd = -errno;
+	}
+	policy_linux_child_fd = fd;
+	__asm__ volatile("int3");
+	if (fd < 0)
+		_exit(127);
+	execve(path, argv, environ);
+	_exit(errno == ENOENT ? 127 : 126);
+}
+
+/* Take the listener from the stopped child.  Returns the fd or -errno. */
+static int
+policy_linux_handover(pid_t pid, char *err, size_t errlen)
+{
+	long fd;
+	int pidfd, l;
+
+	errno = 0;
+	fd = ptrace(PTRACE_PEEKDATA, pid, (void *)&policy_linux_child_fd, 0);
+	if (errno != 0) {
+		snprintf(err, errlen, "ptrace: %s", strerror(errno));
+		return -errno;
+	}
+	if (fd < 0) {
+		snprintf(err, errlen, "this kernel cannot confine programs: "
+		    "seccomp user notification unavailable (%s)",
+		    strerror((int)-fd));
+		return -ENOTSUP;
+	}
+	if ((pidfd = (int)syscall(SYS_pidfd_open, pid, 0)) < 0 ||
+	    (l = (int)syscall(SYS_pidfd_getfd, pidfd, (int)fd, 0)) < 0) {
+		snprintf(err, errlen, "pidfd_getfd: %s", strerror(errno));
+		if (pidfd >= 0)
+			close(pidfd);
+		return -ENOTSUP;
+	}
+	close(pidfd);
+	return l;
+}
+
+int
+policy_linux_run(const struct policy_linux_opts *o, char *const argv[],
+    int *wstatus, char *err, size_t errlen)
+{
+	struct policy_sup s;
+	struct sock_fprog prog = { 0, NULL };
+	char path[PATH_MAX];
+	sigset_t block, old;
+	int sync[2] = { -1, -1 }, st, rv = POLICY_LINUX_ESYSTEM, e;
+	int dumpable = prctl(PR_GET_DUMPABLE);
+	pid_t pid = -1;
+	struct stat pst;
+
+	memset(&s, 0, sizeof(s));
+	s.s_pol = o->plo_policy;
+	s.s_verbose = o->plo_verbose;
+	s.s_dry_run = o->plo_dry_run;
+	s.s_log = o->plo_log ? o->plo_log : stderr;
+	s.s_source = s.s_pol->p_hdr->ph_source.len ?
+	    policy_str(s.s_pol, s.s_pol->p_hdr->ph_source) : "policy";
+	s.s_pid = getpid();
+	s.s_listener = s.s_sigfd = s.s_rootfd = -1;
+	s.s_argv_rules = policy_linux_rules_test(s.s_pol, POLICY_OP_EXECVE,
+	    POLICY_F_ARGV);
+	if (argv[0] == NULL) {
+		snprintf(err, errlen, "no program to run");
+		return POLICY_LINUX_ESYSTEM;
+	}
+	if ((e = policy_linux_find(argv[0], path, sizeof(path))) != 0) {
+		snprintf(err, errlen, "%s: %s", argv[0], strerror(e));
+		return e == ENOENT || e == ENOTDIR ? POLICY_LINUX_ENOTFOUND :
+		    POLICY_LINUX_ENOEXEC;
+	}
+	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &s.s_sizes) != 0) {
+		snprintf(err, errlen, "this kernel cannot confine programs: "
+		    "seccomp user notification unavailable (%s)",
+		    strerror(errno));
+		return POLICY_LINUX_ENOTSUPP;
+	}
+	if ((s.s_rootfd = open("/", O_PATH | O_CLOEXEC)) < 0 ||
+	    stat("/proc/self", &pst) != 0) {
+		snprintf(err, errlen, "/ or /proc: %s", strerror(errno));
+		goto out;
+	}
+	s.s_procdev = pst.st_dev;
+	if (policy_linux_filter_build(&s, &prog, err, errlen) != 0)
+		goto out;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGCHLD);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGQUIT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	if ((s.s_sigfd = signalfd(-1, &block, SFD_NONBLOCK | SFD_CLOEXEC)) < 0 ||
+	    pipe2(sync, O_CLOEXEC) != 0) {
+		snprintf(err, errlen, "signalfd/pipe: %s", strerror(errno));
+		goto out_mask;
+	}
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		goto out_mask;
+	}
+	if (pid == 0) {
+		close(sync[1]);
+		policy_linux_child(sync[0], s.s_pid, &old, &prog, path, argv);
+	}
+	close(sync[0]);
+	sync[0] = -1;
+	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_TRACEFORK |
+	    PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC |
+	    PTRACE_O_EXITKILL) != 0) {
+		snprintf(err, errlen, "ptrace: %s", strerror(errno));
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+		goto out_mask;
+	}
+	/* keep confined tasks from attaching to or reading us */
+	(void)prctl(PR_SET_DUMPABLE, 0);
+	if (write(sync[1], "g", 1) != 1 ||
+	    waitpid(pid, &st, __WALL) != pid || !WIFSTOPPED(st) ||
+	    WSTOPSIG(st) != SIGTRAP) {
+		snprintf(err, errlen, "the confined child did not start");
+		kill(pid, SIGKILL);
+		while (waitpid(pid, &st, __WALL) == pid && !WIFEXITED(st) &&
+		    !WIFSIGNALED(st))
+			;
+		goto out_mask;
+	}
+	if ((s.s_listener = policy_linux_handover(pid, err, errlen)) < 0) {
+		rv = s.s_listener == -ENOTSUP ? POLICY_LINUX_ENOTSUPP :
+		    POLICY_LINUX_ESYSTEM;
+		s.s_listener = -1;
+		kill(pid, SIGKILL);
+		(void)ptrace(PTRACE_CONT, pid, 0, 0);
+		while (waitpid(pid, &st, __WALL) == pid && !WIFEXITED(st) &&
+		    !WIFSIGNALED(st))
+			;
+		goto out_mask;
+	}
+	s.s_child = pid;
+	s.s_initial_pending = 1;
+	(void)ptrace(PTRACE_CONT, pid, 0, 0);	/* drop the SIGTRAP */
+	policy_linux_serve(&s);
+	if (!s.s_child_done) {
+		snprintf(err, errlen, "lost track of the confined program");
+		goto out_mask;
+	}
+	*wstatus = s.s_child_status;
+	rv = POLICY_LINUX_OK;
+out_mask:
+	if (s.s_sigfd >= 0) {
+		/* what the program was sent is not ours to act on */
+		struct signalfd_siginfo si;
+
+		while (read(s.s_sigfd, &si, sizeof(si)) > 0)
+			;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+out:
+	if (dumpable >= 0)
+		(void)prctl(PR_SET_DUMPABLE, dumpable);
+	while (s.s_execs != NULL)
+		policy_linux_exec_forget(&s, s.s_execs->pe_tid);
+	if (sync[0] >= 0)
+		close(sync[0]);
+	if (sync[1] >= 0)
+		close(sync[1]);
+	if (s.s_sigfd >= 0)
+		close(s.s_sigfd);
+	if (s.s_listener >= 0)
+		close(s.s_listener);
+	if (s.s_rootfd >= 0)
+		close(s.s_rootfd);
+	free(prog.filter);
+	return rv;
+}

@@ -1,0 +1,256 @@
+/* policy_linux_mem.c: the supervisor's only access to a target: copying its memory once
+ * (process_vm_readv), writing results back, taking its fds, and answering notifications. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+
+#include "policy_linux.h"
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD	O_EXCL
+#endif
+
+#define PAGE	4096u
+
+/* Copy len bytes; a bad address is EFAULT, never a crash. */
+int
+policy_linux_read(pid_t tid, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec local = { buf, len };
+	struct iovec remote = { (void *)(uintptr_t)addr, len };
+	ssize_t n;
+
+	if (len == 0)
+		return 0;
+	if (addr == 0)
+		return -EFAULT;
+	n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
+	if (n < 0)
+		return errno == ESRCH ? -ESRCH : -EFAULT;
+	return (size_t)n == len ? 0 : -EFAULT;
+}
+
+/*
+ * Copy a NUL-terminated string of at most cap - 1 bytes.  Reads stop at page
+ * boundaries so that a string ending just before an unmapped page is read.
+ */
+int
+policy_linux_read_str(pid_t tid, uint64_t addr, char *buf, size_t cap,
+    size_t *lenp)
+{
+	size_t got = 0;
+
+	if (addr == 0)
+		return -EFAULT;
+	while (got < cap) {
+		size_t chunk = PAGE - ((addr + got) & (PAGE - 1));
+		struct iovec local, remote;
+		ssize_t n;
+		char *nul;
+
+		if (chunk > cap - got)
+			chunk = cap - got;
+		local.iov_base = buf + got;
+		local.iov_len = chunk;
+		remote.iov_base = (void *)(uintptr_t)(addr + got);
+		remote.iov_len = chunk;
+		n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
+		if (n <= 0)
+			return errno == ESRCH ? -ESRCH : -EFAULT;
+		if ((nul = memchr(buf + got, '\0', (size_t)n)) != NULL) {
+			if (lenp != NULL)
+				*lenp = (size_t)(nul - buf);
+			return 0;
+		}
+		got += (size_t)n;
+	}
+	buf[cap - 1] = '\0';
+	return -ENAMETOOLONG;
+}
+
+int
+policy_linux_write(pid_t tid, uint64_t addr, const void *buf, size_t len)
+{
+	struct iovec local = { (void *)(uintptr_t)buf, len };
+	struct iovec remote = { (void *)(uintptr_t)addr, len };
+	ssize_t n;
+
+	if (len == 0)
+		return 0;
+	if (addr == 0)
+		return -EFAULT;
+	n = process_vm_writev(tid, &local, 1, &remote, 1, 0);
+	return n >= 0 && (size_t)n == len ? 0 : -EFAULT;
+}
+
+/* Is the notification still pending?  Checked after every read of the
+ * target, so that what we read belonged to the thread that is waiting
+ * (a thread id can be reused once the thread is gone). */
+bool
+policy_linux_valid(const struct policy_sup *s, uint64_t id)
+{
+	return ioctl(s->s_listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
+}
+
+/* A duplicate of the target thread's fd (same open file description). */
+int
+policy_linux_getfd(pid_t tid, int fd)
+{
+	int pidfd, r, e;
+
+	if (fd < 0)
+		return -EBADF;
+	pidfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+	if (pidfd < 0 && errno == EINVAL)
+		pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
+	if (pidfd < 0)
+		return -ESRCH;
+	r = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	e = errno;
+	close(pidfd);
+	if (r < 0)
+		return e == EBADF ? -EBADF : -e;
+	return r;
+}
+
+/*
+ * The directory a target's path is resolved from: the root for absolute
+ * paths, its cwd for AT_FDCWD, else its dirfd.  Returns an fd we own.
+ */
+int
+policy_linux_startfd(const struct policy_sup *s, pid_t tid, int dirfd,
+    const char *path)
+{
+	char buf[64];
+	int fd;
+
+	if (path != NULL && path[0] == '/')
+		fd = fcntl(s->s_rootfd, F_DUPFD_CLOEXEC, 3);
+	else if (dirfd == AT_FDCWD) {
+		snprintf(buf, sizeof(buf), "/proc/%d/cwd", (int)tid);
+		fd = open(buf, O_PATH | O_CLOEXEC);
+		if (fd < 0)
+			return -ESRCH;
+	} else
+		return policy_linux_getfd(tid, dirfd);
+	return fd < 0 ? -errno : fd;
+}
+
+void
+policy_linux_reply(const struct policy_sup *s, uint64_t id, int64_t val,
+    int error)
+{
+	struct seccomp_notif_resp resp;
+
+	memset(&resp, 0, sizeof(resp));
+	resp.id = id;
+	resp.val = error ? 0 : val;
+	resp.error = error ? -error : 0;
+	/* ENOENT: the target was interrupted or died; nothing to answer. */
+	(void)ioctl(s->s_listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+}
+
+/*
+ * Let the kernel run the call as the target made it.  Used only where the
+ * decision read nothing from the target's memory (its registers were
+ * captured in the notification and cannot change), and for execve, whose
+ * image is verified at the exec event.
+ */
+void
+policy_linux_continue(const struct policy_sup *s, uint64_t id)
+{
+	struct seccomp_notif_resp resp;
+
+	memset(&resp, 0, sizeof(resp));
+	resp.id = id;
+	resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	(void)ioctl(s->s_listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+}
+
+/* Install fd in the target and complete its call with the new number. */
+int
+policy_linux_addfd(const struct policy_sup *s, uint64_t id, int fd,
+    bool cloexec)
+{
+	struct seccomp_notif_addfd a;
+	int r;
+
+	memset(&a, 0, sizeof(a));
+	a.id = id;
+	a.flags = SECCOMP_ADDFD_FLAG_SEND;
+	a.srcfd = (uint32_t)fd;
+	a.newfd_flags = cloexec ? O_CLOEXEC : 0;
+	r = ioctl(s->s_listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
+	if (r < 0 && errno != ENOENT && errno != EINPROGRESS) {
+		/* not installed (EMFILE...): the call fails with that error */
+		policy_linux_reply(s, id, 0, errno);
+		return -1;
+	}
+	return r;
+}
+
+/* The kernel's name for what fd refers to. */
+int
+policy_linux_fdpath(int fd, char *buf, size_t cap)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, buf, cap);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= cap)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* The target's umask (from /proc/TID/status), or 022 if unknown. */
+int
+policy_linux_umask(pid_t tid)
+{
+	char path[64], buf[2048], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 022;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 022;
+	buf[n] = '\0';
+	if ((p = strstr(buf, "\nUmask:")) == NULL)
+		return 022;
+	return (int)strtol(p + 7, NULL, 8) & 0777;
+}
+
+/* The thread group (process) a thread belongs to, or -1. */
+pid_t
+policy_linux_tgid(pid_t tid)
+{
+	char path[64], buf[1024], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if ((p = strstr(buf, "\nTgid:")) == NULL)
+		return -1;
+	return (pid_t)strtol(p + 6, NULL, 10);
+}

@@ -1,0 +1,455 @@
+/* policy_linux_path.c: path operations (stat family, access, readlink, chdir, unlink,
+ * rename, mkdir, rmdir, link, symlink, chmod, chown, truncate, utimes) done on our fds. */
+/*
+ * Each path is walked once to an fd (the object, or its parent directory
+ * plus the final name for calls that create or remove names); the policy
+ * decides on that object's resolved path, and the call is then made with
+ * the fd and the *at() family, so a path changed after the check changes
+ * nothing.  Results (stat buffers, link text) are written back into the
+ * target.  chdir is the exception: see policy_linux_chdir().
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <utime.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/time.h>
+
+#include "policy_linux.h"
+
+#define ARG(i)	(c->c_args[i])
+#define DIRFD(i) ((int)c->c_args[i])
+
+static int
+policy_linux_joined(const struct policy_linux_walk *w, char *buf, size_t cap)
+{
+	if ((size_t)snprintf(buf, cap, "%s%s%s", w->w_dirpath,
+	    strcmp(w->w_dirpath, "/") == 0 ? "" : "/", w->w_last) >= cap)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+static void
+policy_linux_procpath(int fd, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "/proc/self/fd/%d", fd);
+}
+
+/* chdir: decided on the object the supervisor resolved; then the kernel
+ * performs it, because no interface can change another process's cwd.  A
+ * path swapped after the check can only leave the target in a different
+ * directory, and the cwd confers nothing: every later relative path is
+ * resolved by the supervisor from /proc/TID/cwd and decided on the object
+ * it reaches.  chroot, whose result would confer something, is refused in
+ * the filter. */
+static void
+policy_linux_chdir(struct policy_linux_call *c, struct policy_linux_walk *w)
+{
+	if (!S_ISDIR(w->w_st.st_mode)) {
+		policy_linux_reply(c->c_sup, c->c_id, 0, ENOTDIR);
+		return;
+	}
+	policy_linux_continue(c->c_sup, c->c_id);
+}
+
+/* Write a struct stat or statx for the object back to the target. */
+static int
+policy_linux_stat_out(struct policy_linux_call *c,
+    const struct policy_linux_walk *w, int statx_call)
+{
+	if (statx_call) {
+		struct statx stx;
+		int fl = (int)ARG(2);
+
+		if (statx(w->w_fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW |
+		    (fl & AT_STATX_SYNC_TYPE), (unsigned)ARG(3), &stx) != 0)
+			return -errno;
+		return policy_linux_write(c->c_tid, ARG(4), &stx, sizeof(stx));
+	}
+	return policy_linux_write(c->c_tid, strcmp(c->c_name, "newfstatat") == 0 ?
+	    ARG(2) : ARG(1), &w->w_st, sizeof(w->w_st));
+}
+
+static int
+policy_linux_times(struct policy_linux_call *c, struct timespec ts[2],
+    struct timespec **tsp)
+{
+	const char *n = c->c_name;
+	int r;
+
+	*tsp = ts;
+	if (strcmp(n, "utimensat") == 0) {
+		if (ARG(2) == 0) {
+			*tsp = NULL;
+			return 0;
+		}
+		return policy_linux_read(c->c_tid, ARG(2), ts, 2 * sizeof(*ts));
+	}
+	if (strcmp(n, "utime") == 0) {
+		struct utimbuf ub;
+
+		if (ARG(1) == 0) {
+			*tsp = NULL;
+			return 0;
+		}
+		if ((r = policy_linux_read(c->c_tid, ARG(1), &ub, sizeof(ub))) != 0)
+			return r;
+		ts[0].tv_sec = ub.actime;
+		ts[1].tv_sec = ub.modtime;
+		ts[0].tv_nsec = ts[1].tv_nsec = 0;
+		return 0;
+	} else {
+		struct timeval tv[2];
+		uint64_t a = strcmp(n, "utimes") == 0 ? ARG(1) : ARG(2);
+
+		if (a == 0) {
+			*tsp = NULL;
+			return 0;
+		}
+		if ((r = policy_linux_read(c->c_tid, a, tv, sizeof(tv))) != 0)
+			return r;
+		if (tv[0].tv_usec < 0 || tv[0].tv_usec >= 1000000 ||
+		    tv[1].tv_usec < 0 || tv[1].tv_usec >= 1000000)
+			return -EINVAL;
+		ts[0].tv_sec = tv[0].tv_sec;
+		ts[0].tv_nsec = tv[0].tv_usec * 1000;
+		ts[1].tv_sec = tv[1].tv_sec;
+		ts[1].tv_nsec = tv[1].tv_usec * 1000;
+		return 0;
+	}
+}
+
+/*
+ * Where the (first) path of each call is: dirfd argument (-1: AT_FDCWD),
+ * path argument, walk flags, AT_EMPTY_PATH allowed.
+ */
+static int
+policy_linux_first(struct policy_linux_call *c, unsigned op, int *dirfd,
+    uint64_t *path, int *wflags, int *emptyok)
+{
+	const char *n = c->c_name;
+	int atflags = 0;
+
+	*dirfd = AT_FDCWD;
+	*emptyok = 0;
+	*wflags = PLW_MUSTEXIST;
+	/* the *at variants take (dirfd, path, ...) */
+	if (strcmp(n, "faccessat") == 0 || strcmp(n, "faccessat2") == 0 ||
+	    strcmp(n, "newfstatat") == 0 || strcmp(n, "statx") == 0 ||
+	    strcmp(n, "readlinkat") == 0 || strcmp(n, "unlinkat") == 0 ||
+	    strcmp(n, "renameat") == 0 || strcmp(n, "renameat2") == 0 ||
+	    strcmp(n, "mkdirat") == 0 || strcmp(n, "mknodat") == 0 ||
+	    strcmp(n, "linkat") == 0 || strcmp(n, "fchmodat") == 0 ||
+	    strcmp(n, "fchownat") == 0 || strcmp(n, "utimensat") == 0 ||
+	    strcmp(n, "futimesat") == 0) {
+		*dirfd = DIRFD(0);
+		*path = ARG(1);
+	} else
+		*path = ARG(0);
+
+	if (strcmp(n, "faccessat2") == 0)
+		atflags = (int)ARG(3);
+	else if (strcmp(n, "newfstatat") == 0 || strcmp(n, "utimensat") == 0)
+		atflags = (int)ARG(3);
+	else if (strcmp(n, "statx") == 0)
+		atflags = (int)ARG(2);
+	else if (strcmp(n, "fchownat") == 0 || strcmp(n, "linkat") == 0)
+		atflags = (int)ARG(4);
+	if (strcmp(n, "lstat") == 0 || strcmp(n, "lchown") == 0)
+		atflags |= AT_SYMLINK_NOFOLLOW;
+
+	switch (op) {
+	case POLICY_OP_ACCESS: case POLICY_OP_STAT: case POLICY_OP_CHOWN:
+	case POLICY_OP_UTIMES:
+		if (atflags & AT_SYMLINK_NOFOLLOW)
+			*wflags |= PLW_NOFOLLOW;
+		*emptyok = (atflags & AT_EMPTY_PATH) != 0;
+		if (op == POLICY_OP_UTIMES && *path == 0 &&
+		    strcmp(n, "utimensat") == 0)
+			*emptyok = 2;	/* futimens(): NULL path is the fd */
+		break;
+	case POLICY_OP_LINK:
+		if (!(atflags & AT_SYMLINK_FOLLOW))
+			*wflags |= PLW_NOFOLLOW;
+		*emptyok = (atflags & AT_EMPTY_PATH) != 0;
+		break;
+	case POLICY_OP_READLINK:
+		*wflags |= PLW_NOFOLLOW;
+		*emptyok = strcmp(n, "readlinkat") == 0;
+		break;
+	case POLICY_OP_UNLINK: case POLICY_OP_RENAME: case POLICY_OP_MKDIR:
+	case POLICY_OP_RMDIR: case POLICY_OP_SYMLINK:
+		*wflags = PLW_PARENT | PLW_NOFOLLOW;
+		break;
+	default:
+		break;
+	}
+	if (op == POLICY_OP_SYMLINK) {
+		/* symlink(target, linkpath), symlinkat(target, dirfd, linkpath) */
+		if (strcmp(n, "symlinkat") == 0) {
+			*dirfd = DIRFD(1);
+			*path = ARG(2);
+		} else
+			*path = ARG(1);
+	}
+	return 0;
+}
+
+/* The second path of rename and link: (dirfd, path). */
+static void
+policy_linux_second(struct policy_linux_call *c, int *dirfd, uint64_t *path)
+{
+	if (strcmp(c->c_name, "rename") == 0 || strcmp(c->c_name, "link") == 0) {
+		*dirfd = AT_FDCWD;
+		*path = ARG(1);
+	} else {
+		*dirfd = DIRFD(2);
+		*path = ARG(3);
+	}
+}
+
+/* Walk with AT_EMPTY_PATH / NULL-path (futimens) handling. */
+static int
+policy_linux_walk_arg(struct policy_linux_call *c, int dirfd, uint64_t path,
+    int wflags, int emptyok, struct policy_linux_walk *w)
+{
+	if (emptyok == 2) {
+		/* utimensat(fd, NULL, ...): the fd itself */
+		char link[64];
+		int r;
+
+		memset(w, 0, sizeof(*w));
+		w->w_fd = w->w_dirfd = -1;
+		if (dirfd == AT_FDCWD)
+			return -EFAULT;
+		snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)c->c_tid,
+		    dirfd);
+		if ((w->w_fd = open(link, O_PATH | O_CLOEXEC)) < 0)
+			return -EBADF;
+		if (!policy_linux_valid(c->c_sup, c->c_id)) {
+			policy_linux_walk_done(w);
+			return -ESRCH;
+		}
+		if (fstat(w->w_fd, &w->w_st) != 0 || (r = policy_linux_fdpath(
+		    w->w_fd, w->w_path, sizeof(w->w_path))) != 0) {
+			policy_linux_walk_done(w);
+			return -EBADF;
+		}
+		return 0;
+	}
+	return policy_linux_path_arg(c, dirfd, path, wflags, emptyok, w);
+}
+
+void
+policy_linux_pathop(struct policy_linux_call *c, unsigned op)
+{
+	const struct policy_sup *s = c->c_sup;
+	struct policy_linux_walk w, w2;
+	char path1[POLICY_PATH_MAX], path2[POLICY_PATH_MAX], text[PATH_MAX];
+	char proc[64];
+	struct timespec ts[2], *tsp = NULL;
+	const char *n = c->c_name;
+	uint64_t paddr, p2addr;
+	int dirfd, d2, wflags, emptyok, err = 0, r;
+	int64_t ret = 0;
+
+	w2.w_fd = w2.w_dirfd = -1;
+	if (op == POLICY_OP_UNLINK && strcmp(n, "unlinkat") == 0 &&
+	    (ARG(2) & AT_REMOVEDIR))
+		op = POLICY_OP_RMDIR;
+	policy_linux_first(c, op, &dirfd, &paddr, &wflags, &emptyok);
+	if (op == POLICY_OP_SYMLINK) {
+		size_t tl;
+
+		if ((r = policy_linux_read_str(c->c_tid, ARG(0), text,
+		    sizeof(text), &tl)) != 0) {
+			policy_linux_reply(s, c->c_id, 0, -r);
+			return;
+		}
+		if (tl == 0) {
+			policy_linux_reply(s, c->c_id, 0, ENOENT);
+			return;
+		}
+	}
+	if (op == POLICY_OP_UTIMES &&
+	    (r = policy_linux_times(c, ts, &tsp)) != 0) {
+		policy_linux_reply(s, c->c_id, 0, -r);
+		return;
+	}
+	if ((r = policy_linux_walk_arg(c, dirfd, paddr, wflags, emptyok,
+	    &w)) != 0) {
+		policy_linux_reply(s, c->c_id, 0, -r);
+		return;
+	}
+	if (op == POLICY_OP_RENAME || op == POLICY_OP_LINK) {
+		policy_linux_second(c, &d2, &p2addr);
+		if ((r = policy_linux_path_arg(c, d2, p2addr,
+		    PLW_PARENT | PLW_NOFOLLOW, 0, &w2)) != 0) {
+			err = -r;
+			goto out;
+		}
+	}
+
+	policy_linux_req(c, op);
+	if (wflags & PLW_PARENT) {
+		if ((r = policy_linux_joined(&w, path1, sizeof(path1))) != 0) {
+			err = -r;
+			goto out;
+		}
+	} else
+		snprintf(path1, sizeof(path1), "%s", w.w_path);
+	policy_request_set_str(&c->c_req, POLICY_F_FILENAME, path1);
+	if (w2.w_dirfd >= 0) {
+		if ((r = policy_linux_joined(&w2, path2, sizeof(path2))) != 0) {
+			err = -r;
+			goto out;
+		}
+		policy_request_set_str(&c->c_req, POLICY_F_FILENAME2, path2);
+	}
+	if (op == POLICY_OP_SYMLINK)
+		policy_request_set_str(&c->c_req, POLICY_F_FILENAME2, text);
+	if (op == POLICY_OP_CHMOD)
+		policy_request_set_int(&c->c_req, POLICY_F_MODE,
+		    (int64_t)(ARG(strcmp(n, "fchmodat") == 0 ? 2 : 1) & 07777));
+	if (op == POLICY_OP_MKDIR)
+		policy_request_set_int(&c->c_req, POLICY_F_MODE, (int64_t)(ARG(
+		    strcmp(n, "mkdirat") == 0 || strcmp(n, "mknodat") == 0 ?
+		    2 : 1) & 0177777));
+	if (op == POLICY_OP_ACCESS)
+		policy_request_set_int(&c->c_req, POLICY_F_MODE, (int64_t)(ARG(
+		    strcmp(n, "access") == 0 ? 1 : 2) & 7));
+	if (op == POLICY_OP_CHOWN) {
+		int i = strcmp(n, "fchownat") == 0 ? 2 : 1;
+		policy_request_set_int(&c->c_req, POLICY_F_UID, (int32_t)ARG(i));
+		policy_request_set_int(&c->c_req, POLICY_F_GID,
+		    (int32_t)ARG(i + 1));
+	}
+	if ((err = policy_linux_decide(c)) != 0)
+		goto out;
+
+	if (w.w_fd >= 0)
+		policy_linux_procpath(w.w_fd, proc, sizeof(proc));
+	switch (op) {
+	case POLICY_OP_ACCESS: {
+		int mode = (int)ARG(strcmp(n, "access") == 0 ? 1 : 2);
+		int fl = strcmp(n, "faccessat2") == 0 ?
+		    (int)ARG(3) & (AT_EACCESS | AT_SYMLINK_NOFOLLOW) : 0;
+
+		if (syscall(SYS_faccessat2, w.w_fd, "", mode,
+		    fl | AT_EMPTY_PATH) != 0)
+			err = errno;
+		break;
+	}
+	case POLICY_OP_STAT:
+		if ((r = policy_linux_stat_out(c, &w,
+		    strcmp(n, "statx") == 0)) != 0)
+			err = -r;
+		break;
+	case POLICY_OP_READLINK: {
+		uint64_t buf = ARG(strcmp(n, "readlink") == 0 ? 1 : 2);
+		int64_t size = (int)ARG(strcmp(n, "readlink") == 0 ? 2 : 3);
+		ssize_t len;
+
+		if (size <= 0) {
+			err = EINVAL;
+			break;
+		}
+		if (!S_ISLNK(w.w_st.st_mode)) {
+			err = EINVAL;
+			break;
+		}
+		if ((len = readlinkat(w.w_fd, "", text, sizeof(text))) < 0) {
+			err = errno;
+			break;
+		}
+		if (len > size)
+			len = size;
+		if ((r = policy_linux_write(c->c_tid, buf, text,
+		    (size_t)len)) != 0)
+			err = -r;
+		ret = len;
+		break;
+	}
+	case POLICY_OP_CHDIR:
+		policy_linux_chdir(c, &w);
+		policy_linux_walk_done(&w);
+		return;
+	case POLICY_OP_UNLINK:
+		if (unlinkat(w.w_dirfd, w.w_last, 0) != 0)
+			err = errno;
+		break;
+	case POLICY_OP_RMDIR:
+		if (unlinkat(w.w_dirfd, w.w_last, AT_REMOVEDIR) != 0)
+			err = errno;
+		break;
+	case POLICY_OP_RENAME:
+		if (syscall(SYS_renameat2, w.w_dirfd, w.w_last, w2.w_dirfd,
+		    w2.w_last, strcmp(n, "renameat2") == 0 ?
+		    (unsigned)ARG(4) : 0u) != 0)
+			err = errno;
+		break;
+	case POLICY_OP_MKDIR: {
+		mode_t old = umask((mode_t)policy_linux_umask(c->c_tid));
+
+		if (strcmp(n, "mkdir") == 0 || strcmp(n, "mkdirat") == 0)
+			r = mkdirat(w.w_dirfd, w.w_last, (mode_t)ARG(
+			    n[5] == 'a' ? 2 : 1) & 07777);
+		else
+			r = mknodat(w.w_dirfd, w.w_last, (mode_t)ARG(
+			    n[5] == 'a' ? 2 : 1), (dev_t)ARG(
+			    n[5] == 'a' ? 3 : 2));
+		umask(old);
+		if (r != 0)
+			err = errno;
+		break;
+	}
+	case POLICY_OP_LINK:
+		if (linkat(AT_FDCWD, proc, w2.w_dirfd, w2.w_last,
+		    AT_SYMLINK_FOLLOW) != 0)
+			err = errno;
+		break;
+	case POLICY_OP_SYMLINK:
+		if (symlinkat(text, w.w_dirfd, w.w_last) != 0)
+			err = errno;
+		break;
+	case POLICY_OP_CHMOD:
+		if (S_ISLNK(w.w_st.st_mode))
+			err = EOPNOTSUPP;
+		else if (chmod(proc, (mode_t)ARG(
+		    strcmp(n, "fchmodat") == 0 ? 2 : 1) & 07777) != 0)
+			err = errno;
+		break;
+	case POLICY_OP_CHOWN: {
+		int i = strcmp(n, "fchownat") == 0 ? 2 : 1;
+
+		if (fchownat(w.w_fd, "", (uid_t)ARG(i), (gid_t)ARG(i + 1),
+		    AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0)
+			err = errno;
+		break;
+	}
+	case POLICY_OP_TRUNCATE:
+		if (S_ISDIR(w.w_st.st_mode))
+			err = EISDIR;
+		else if (truncate(proc, (off_t)ARG(1)) != 0)
+			err = errno;
+		break;
+	case POLICY_OP_UTIMES:
+		if (utimensat(w.w_fd, "", tsp, AT_EMPTY_PATH |
+		    AT_SYMLINK_NOFOLLOW) != 0)
+			err = errno;
+		break;
+	default:
+		err = ENOSYS;
+		break;
+	}
+out:
+	policy_linux_walk_done(&w);
+	policy_linux_walk_done(&w2);
+	policy_linux_reply(s, c->c_id, ret, err);
+}
