@@ -98,7 +98,9 @@ fuzz: $(GEN_SRCS)
 	@set -e; for f in $(FUZZ_SRCS); do n=$$(basename $$f .c); \
 	    echo "clang $$n"; clang $(CSTD) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -Wno-unused-function -o $(BUILD)/fuzz/$$n $$f $(ENGINE_SRCS) $(LIB_SRCS) $(GEN_SRCS) $(LDLIBS); \
-	    $(BUILD)/fuzz/$$n -max_total_time=$${FUZZ_TIME:-20} -seed=1 tests/fuzz/corpus/$$n 2>&1 | tail -3; done
+	    mkdir -p $(BUILD)/fuzz/corpus-$$n; \
+	    $(BUILD)/fuzz/$$n -max_total_time=$${FUZZ_TIME:-20} -seed=1 \
+	    -artifact_prefix=$(BUILD)/fuzz/$$n- $(BUILD)/fuzz/corpus-$$n tests/fuzz/corpus/$$n 2>&1 | tail -3; done
 
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "policy_compile.h"
 
 struct lang_case {
 	const char	*rule;
@@ -381,6 +382,25 @@ test_rule_positions(void **state)
 	policy_loaded_free(pl);
 }
 
+/* Bytes YAML cannot carry still reach the rule parser through import. */
+static void
+test_nul_in_string(void **state)
+{
+	static const char rule[] = "open: filename eq \"/a\0b\" then permit";
+	struct pc_where w = { "x", 1, 1 };
+	struct pc_arena a;
+	struct pc_rule r;
+	struct policy_diag d;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	assert_int_equal(pc_parse_rule(&a, rule, sizeof(rule) - 1, NULL, NULL,
+	    &w, &r, &d), -1);
+	assert_non_null(strstr(d.pd_msg, "NUL"));
+	assert_int_equal(d.pd_col, 22);
+	pc_arena_free(&a);
+}
+
 int
 main(void)
 {
@@ -389,6 +409,7 @@ main(void)
 		cmocka_unit_test(test_yaml_errors),
 		cmocka_unit_test(test_header_fields),
 		cmocka_unit_test(test_rule_positions),
+		cmocka_unit_test(test_nul_in_string),
 	};
 
 	return cmocka_run_group_tests_name("language", tests, NULL, NULL);
