@@ -119,6 +119,10 @@ install: $(POLICYCTL)
 	install -m 644 lib/libpolicy/policy.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 644 share/policies/*.yaml $(DESTDIR)$(PREFIX)/share/policy/
 
+# The main job: a real program confined, with a permit and denials shown.
+demo: $(POLICYCTL)
+	@POLICYCTL=$(abspath $(POLICYCTL)) sh tests/demo/demo.sh
+
 clean:
 	rm -rf build build-asan
 

@@ -64,6 +64,8 @@ const struct policy_name policy_op_synonyms[] = {
 	{ "utimensat", POLICY_OP_UTIMES },
 	{ "lutimes", POLICY_OP_UTIMES },
 	{ "utime", POLICY_OP_UTIMES },
+	{ "futimesat", POLICY_OP_UTIMES },
+	{ "sendmmsg", POLICY_OP_SENDMSG },
 	{ "execveat", POLICY_OP_EXECVE },
 	{ "fexecve", POLICY_OP_EXECVE },
 	{ "tkill", POLICY_OP_KILL },
