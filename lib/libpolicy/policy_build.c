@@ -121,7 +121,9 @@ pc_list(struct pc_build *b, const uint32_t *rules, size_t n)
 {
 	struct policy_list l = { (uint32_t)b->lists.n, (uint32_t)n };
 
-	if (n > 0 && pc_vec_push(&b->lists, rules, n) == NULL)
+	if (n == 1)
+		l.off = rules[0];	/* held inline */
+	else if (n > 1 && pc_vec_push(&b->lists, rules, n) == NULL)
 		b->nomem = true;
 	return l;
 }
@@ -627,11 +629,17 @@ pc_build(const struct pc_policy *pol, void **blobp, size_t *sizep,
 		pr.pr_errno = (uint16_t)r->perrno;
 		pr.pr_line = r->line;
 		pr.pr_col = r->col;
-		pr.pr_text = pc_str(&b, r->text, strlen(r->text));
 		if (pc_vec_push(&b.rules, &pr, 1) == NULL)
 			b.nomem = true;
 	}
 	if (b.nomem || pc_index(&b, pol) != 0)
+		goto nomem;
+	/* Rule texts are read only for logs: keep them after the strings that
+	 * evaluation reads, which then share fewer cache lines with cold text. */
+	for (i = 0; i < pol->nrules; i++)
+		PC_AT(&b.rules, struct policy_rule, i)->pr_text =
+		    pc_str(&b, pol->rules[i].text, strlen(pol->rules[i].text));
+	if (b.nomem)
 		goto nomem;
 	if ((blob = pc_assemble(&b, pol, &size)) == NULL) {
 		policy_diag_set(diag, pol->source, 0, 0, "compiled policy "

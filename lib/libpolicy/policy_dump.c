@@ -10,7 +10,7 @@ policy_dump_list(FILE *fp, const struct policy *p, struct policy_list l)
 	uint32_t i;
 
 	for (i = 0; i < l.count; i++)
-		fprintf(fp, "%s#%u", i ? " " : "", p->p_lists[l.off + i]);
+		fprintf(fp, "%s#%u", i ? " " : "", policy_list_rule(p, l, i));
 }
 
 /* Depth-first over the trie; budget bounds the walk even on a cyclic blob. */

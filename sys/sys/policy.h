@@ -171,7 +171,8 @@ struct policy_ref {
 	uint32_t	len;
 };
 
-/* A run of rule numbers in the LISTS section: [off, off+count), ascending. */
+/* A run of rule numbers in the LISTS section: [off, off+count), ascending.
+ * A list of exactly one rule holds that rule's number in off instead. */
 struct policy_list {
 	uint32_t	off;
 	uint32_t	count;

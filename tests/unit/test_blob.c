@@ -14,7 +14,8 @@ static const char *full_policy =
     "  - open: filename match \"/usr/share/*\" then permit\n"
     "  - stat: filename re \"^/home/[a-z]+/x$\" then permit\n"
     "  - open: flags sub \"O_CREAT\" and not filename inpath \"/tmp\" then deny[EROFS]\n"
-    "  - getpid: then permit\n";
+    "  - getpid: then permit\n"
+    "  - open: flags sub \"O_TRUNC\" then deny\n";
 
 struct blob {
 	uint8_t	*d;
@@ -85,7 +86,7 @@ test_round_trip(void **state)
 	assert_int_equal(a.size, b.size);
 	assert_memory_equal(a.d, b.d, a.size);
 	assert_int_equal(policy_blob_validate(&p, a.d, a.size, err, sizeof(err)), 0);
-	assert_int_equal(p.p_nrules, 6);
+	assert_int_equal(p.p_nrules, 7);
 	assert_true(p.p_nrxprog == 1 && p.p_nclasses >= 1 && p.p_nnodes >= 2 &&
 	    p.p_nhashent >= 2 && p.p_nlists > 0);
 	assert_string_equal(policy_str(&p, p.p_hdr->ph_program), "/bin/full");
@@ -97,7 +98,7 @@ test_round_trip(void **state)
 	assert_non_null(strstr(text, "exact  \"/etc/passwd\" -> #0"));
 	assert_non_null(strstr(text, "prefix \"/usr/lib/\" -> #1"));
 	assert_non_null(strstr(text, "prefix \"/home/\" -> #3"));
-	assert_non_null(strstr(text, "unindexed -> #4"));
+	assert_non_null(strstr(text, "unindexed -> #4 #6"));
 	assert_non_null(strstr(text, "exact  \"getpid\" -> #5"));
 	free(text);
 	free(a.d);
@@ -201,7 +202,7 @@ MUT(m_rule_errno, ((struct policy_rule *)W(p, p->p_rules))[0].pr_errno = 999)
 MUT(m_rule_text, ((struct policy_rule *)W(p, p->p_rules))[0].pr_text.off = 0xfffffff0u)
 MUT(m_code_range, ((struct policy_rule *)W(p, p->p_rules))[5].pr_ncode = 300)
 MUT(m_code_order, ((struct policy_rule *)W(p, p->p_rules))[1].pr_code = 0)
-MUT(m_code_unused, ((struct policy_rule *)W(p, p->p_rules))[5].pr_ncode -= 1)
+MUT(m_code_unused, ((struct policy_rule *)W(p, p->p_rules))[p->p_nrules - 1].pr_ncode -= 1)
 MUT(m_code_underflow, ((struct policy_insn *)W(p, p->p_code))[0].pi_kind = POLICY_I_AND)
 MUT(m_code_kind, ((struct policy_insn *)W(p, p->p_code))[0].pi_kind = 77)
 MUT(m_code_field, ((struct policy_insn *)W(p, p->p_code))[0].pi_field = POLICY_F_FLAGS)
@@ -222,8 +223,22 @@ MUT(m_code_rx, {
 	c[p->p_rules[3].pr_code].pi_value = 5;
 })
 MUT(m_list_range, ((struct policy_opindex *)W(p, p->p_opindex))[POLICY_OP_OPEN].po_generic.count = 0x7fffffff)
-MUT(m_list_rule, ((uint32_t *)W(p, p->p_lists))[p->p_opindex[POLICY_OP_OPEN].po_generic.off] = 99)
-MUT(m_list_wrong_op, ((uint32_t *)W(p, p->p_lists))[p->p_opindex[POLICY_OP_OPEN].po_generic.off] = 5)
+MUT(m_list_rule, ((struct policy_opindex *)W(p, p->p_opindex))[POLICY_OP_OPEN].po_generic =
+    (struct policy_list){ 99, 1 })
+MUT(m_list_wrong_op, ((struct policy_opindex *)W(p, p->p_opindex))[POLICY_OP_OPEN].po_generic =
+    (struct policy_list){ 5, 1 })
+MUT(m_list_order, {
+	struct policy_opindex *oi = W(p, p->p_opindex);
+	uint32_t *l = W(p, p->p_lists);
+	uint32_t k;
+	for (k = 1; k < POLICY_OP_COUNT; k++)
+		if (oi[k].po_generic.count > 1) {
+			uint32_t t = l[oi[k].po_generic.off];
+			l[oi[k].po_generic.off] = l[oi[k].po_generic.off + 1];
+			l[oi[k].po_generic.off + 1] = t;
+			break;
+		}
+})
 MUT(m_root_range, ((struct policy_opindex *)W(p, p->p_opindex))[POLICY_OP_STAT].po_root = 1000)
 MUT(m_buckets_pow2, SECT(b, POLICY_S_BUCKETS).size = 4)
 MUT(m_buckets_cover, ((uint32_t *)W(p, p->p_buckets))[p->p_nbuckets] = 99)
@@ -261,7 +276,8 @@ MUT(m_node_kid_empty, {
 			break;
 		}
 })
-MUT(m_node_list, ((struct policy_node *)W(p, p->p_nodes))[1].pn_rules.off = 0xfffffff0u)
+MUT(m_node_list, ((struct policy_node *)W(p, p->p_nodes))[1].pn_rules =
+    (struct policy_list){ 0xfffffff0u, 2 })
 MUT(m_rx_jump, ((struct policy_rxinsn *)W(p, p->p_rxinsn))[0].rx_op = POLICY_RX_JMP;
     ((struct policy_rxinsn *)W(p, p->p_rxinsn))[0].rx_x = 300)
 MUT(m_rx_op, ((struct policy_rxinsn *)W(p, p->p_rxinsn))[0].rx_op = 99)
@@ -325,6 +341,7 @@ test_structure_rejects(void **state)
 		{ m_list_range, "rule list out of range" },
 		{ m_list_rule, "not ascending" },
 		{ m_list_wrong_op, "another operation" },
+		{ m_list_order, "not ascending" },
 		{ m_root_range, "trie root out of range" },
 		{ m_buckets_pow2, "power of two" },
 		{ m_buckets_cover, "do not cover" },
@@ -339,7 +356,7 @@ test_structure_rejects(void **state)
 		{ m_bloom_size, "Bloom filter size" },
 		{ m_bloom_clear, "Bloom filter misses an exact key" },
 		{ m_node_kid_empty, "not sorted by label" },
-		{ m_node_list, "trie rule list out of range" },
+		{ m_node_list, "rule list out of range" },
 		{ m_rx_jump, "jump out of range" },
 		{ m_rx_op, "unknown regex instruction" },
 		{ m_rx_off_end, "runs off its end" },
@@ -363,7 +380,8 @@ test_structure_rejects(void **state)
 static void
 test_list_budget(void **state)
 {
-	const char *y = "policy: 1\nrules:\n  - fsread: filename match \"/a*\" then permit\n";
+	const char *y = "policy: 1\nrules:\n  - fsread: filename match \"/a*\" then permit\n"
+	    "  - fsread: filename match \"/a*\" then deny\n";
 	struct policy_diag d;
 	struct policy p;
 	struct policy_opindex *oi;
@@ -375,9 +393,9 @@ test_list_budget(void **state)
 	assert_int_equal(policy_compile_buffer("t", y, strlen(y), &v, &b.size, &d), 0);
 	b.d = v;
 	assert_int_equal(policy_blob_validate(&p, b.d, b.size, err, sizeof(err)), 0);
-	assert_int_equal(p.p_nlists, 5);	/* one trie node per fsread op */
+	assert_int_equal(p.p_nlists, 10);	/* a two-rule node per fsread op */
 	oi = W(&p, p.p_opindex);
-	oi[POLICY_OP_OPEN].po_generic = (struct policy_list){ 0, 1 };
+	oi[POLICY_OP_OPEN].po_generic = (struct policy_list){ 0, 2 };
 	refix(&b);
 	assert_int_equal(policy_blob_validate(&p, b.d, b.size, err, sizeof(err)), EINVAL);
 	assert_non_null(strstr(err, "referenced too often"));
@@ -401,7 +419,7 @@ test_load_file(void **state)
 	assert_int_equal(fwrite(b.d, 1, b.size, fp), b.size);
 	fclose(fp);
 	assert_non_null(pl = policy_load_file(path, &d));
-	assert_int_equal(pl->pl_policy.p_nrules, 6);
+	assert_int_equal(pl->pl_policy.p_nrules, 7);
 	policy_loaded_free(pl);
 	/* truncate the file: rejected, with the file name */
 	assert_int_equal(truncate(path, (off_t)b.size / 2), 0);

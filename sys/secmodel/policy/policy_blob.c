@@ -64,22 +64,28 @@ policy_op_in_alias(unsigned rule_op, unsigned op)
 	}
 }
 
+/* A rule list: in range, ascending rule numbers, each rule covering op
+ * (op < 0: any).  Lists may be shared, but the entries referenced in all
+ * may not exceed the LISTS section, so validation stays linear. */
 static int
-policy_list_ok(struct policy_vctx *v, struct policy_list l, unsigned op)
+policy_list_ok(struct policy_vctx *v, struct policy_list l, int op)
 {
 	const struct policy *p = v->p;
-	uint32_t i, prev = 0;
+	uint32_t i, r, prev = 0;
 
-	if ((uint64_t)l.off + l.count > p->p_nlists)
-		return policy_bad(v, "rule list out of range");
-	if (l.count > v->list_budget)
-		return policy_bad(v, "rule lists referenced too often");
-	v->list_budget -= l.count;
+	if (l.count > 1) {
+		if ((uint64_t)l.off + l.count > p->p_nlists)
+			return policy_bad(v, "rule list out of range");
+		if (l.count > v->list_budget)
+			return policy_bad(v, "rule lists referenced too often");
+		v->list_budget -= l.count;
+	}
 	for (i = 0; i < l.count; i++) {
-		uint32_t r = p->p_lists[l.off + i];
+		r = policy_list_rule(p, l, i);
 		if (r >= p->p_nrules || (i > 0 && r <= prev))
 			return policy_bad(v, "rule list not ascending rule numbers");
-		if (!policy_op_in_alias(p->p_rules[r].pr_op, op))
+		if (op >= 0 && !policy_op_in_alias(p->p_rules[r].pr_op,
+		    (unsigned)op))
 			return policy_bad(v, "rule listed under another operation");
 		prev = r;
 	}
@@ -318,7 +324,7 @@ policy_index_ok(struct policy_vctx *v)
 		const struct policy_opindex *oi = &p->p_opindex[i];
 		if (oi->po_root != POLICY_NONE && oi->po_root >= p->p_nnodes)
 			return policy_bad(v, "trie root out of range");
-		if ((error = policy_list_ok(v, oi->po_generic, i)) != 0)
+		if ((error = policy_list_ok(v, oi->po_generic, (int)i)) != 0)
 			return error;
 	}
 	/* Hash table: power-of-two buckets, monotone bounds, keys in place. */
@@ -375,23 +381,11 @@ policy_index_ok(struct policy_vctx *v)
 				return policy_bad(v, "trie children not sorted by label");
 		}
 	}
-	/* Node rule lists: the operation is that of the root they hang under;
-	 * check them against every operation whose root reaches them. */
-	for (i = 0; i < p->p_nnodes; i++) {
-		const struct policy_list l = p->p_nodes[i].pn_rules;
-		uint32_t k;
-		if ((uint64_t)l.off + l.count > p->p_nlists)
-			return policy_bad(v, "trie rule list out of range");
-		if (l.count > v->list_budget)
-			return policy_bad(v, "rule lists referenced too often");
-		v->list_budget -= l.count;
-		for (k = 0; k < l.count; k++) {
-			uint32_t r = p->p_lists[l.off + k];
-			if (r >= p->p_nrules ||
-			    (k > 0 && r <= p->p_lists[l.off + k - 1]))
-				return policy_bad(v, "trie rule list not ascending");
-		}
-	}
+	/* Node rule lists: a node may hang under any operation's root; the
+	 * evaluator checks each candidate's operation itself. */
+	for (i = 0; i < p->p_nnodes; i++)
+		if ((error = policy_list_ok(v, p->p_nodes[i].pn_rules, -1)) != 0)
+			return error;
 	return 0;
 }
 

@@ -169,7 +169,7 @@ policy_scan(const struct policy *p, struct policy_list l,
 	uint32_t i;
 
 	for (i = 0; i < l.count; i++) {
-		uint32_t rn = p->p_lists[l.off + i];
+		uint32_t rn = policy_list_rule(p, l, i);
 		if (rn >= *best)
 			return;
 		if (policy_rule_match(p, rn, req, cls)) {

@@ -48,6 +48,13 @@ struct policy_decision {
 	uint32_t	pd_col;
 };
 
+/* Rule i of list l (a one-rule list holds its rule number inline). */
+static inline uint32_t
+policy_list_rule(const struct policy *p, struct policy_list l, uint32_t i)
+{
+	return l.count == 1 ? l.off : p->p_lists[l.off + i];
+}
+
 /* policy_blob.c */
 #define POLICY_ERRBUF	160
 int	policy_blob_validate(struct policy *, const void *, size_t,
