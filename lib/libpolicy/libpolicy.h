@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "../../sys/secmodel/policy/policy_impl.h"
 
@@ -57,6 +58,22 @@ void	policy_dump(FILE *, const struct policy *);
 /* Convert a systrace policy file to YAML text written to out. */
 int	policy_import_systrace(const char *name, const char *text, size_t len,
 	    FILE *out, struct policy_diag *);
+
+/* Replace path with data atomically (temporary file, fsync, rename). */
+int	policy_write_atomic(const char *path, const void *data, size_t size,
+	    mode_t mode, struct policy_diag *);
+
+/*
+ * Append a rule (one line of rule text, e.g. "open: filename eq \"/x\" then
+ * permit") at the end of a YAML policy's rules, keeping every other byte, with
+ * an optional comment line above it.  policy_yaml_with_rule returns the new
+ * text (malloc'd) after checking that it compiles with exactly one rule more;
+ * policy_yaml_append_rule then replaces the file atomically.
+ */
+char	*policy_yaml_with_rule(const char *name, const char *text, size_t len,
+	    const char *rule, const char *comment, struct policy_diag *);
+int	policy_yaml_append_rule(const char *path, const char *rule,
+	    const char *comment, struct policy_diag *);
 
 /* Build a request's string field (sets pr_len and pr_present). */
 void	policy_request_set_str(struct policy_request *, unsigned field,

@@ -277,6 +277,37 @@ pc_yaml_top(struct pc_yaml *y, yaml_node_t *root)
 	return 0;
 }
 
+/* The rest of the stream must be empty: no second document, and no text the
+ * first document's structure could not take (which libyaml reports only when
+ * asked for the next document). */
+static int
+pc_yaml_single(struct pc_yaml *y, yaml_parser_t *parser)
+{
+	yaml_document_t next;
+	yaml_node_t *root;
+	int rv = 0;
+
+	if (!yaml_parser_load(parser, &next)) {
+		const yaml_mark_t *m = parser->problem ? &parser->problem_mark :
+		    &parser->context_mark;
+		policy_diag_set(y->diag, y->file, (unsigned)m->line + 1,
+		    (unsigned)m->column + 1, "YAML: %s%s%s",
+		    parser->problem ? parser->problem : "malformed document",
+		    parser->context ? " " : "",
+		    parser->context ? parser->context : "");
+		return -1;
+	}
+	if ((root = yaml_document_get_root_node(&next)) != NULL) {
+		policy_diag_set(y->diag, y->file,
+		    (unsigned)root->start_mark.line + 1,
+		    (unsigned)root->start_mark.column + 1,
+		    "a second YAML document (a policy file holds one)");
+		rv = -1;
+	}
+	yaml_document_delete(&next);
+	return rv;
+}
+
 int
 pc_yaml_parse(struct pc_arena *a, const char *name, const char *text,
     size_t len, struct pc_policy *pol, struct policy_diag *diag)
@@ -317,7 +348,7 @@ pc_yaml_parse(struct pc_arena *a, const char *name, const char *text,
 	if ((root = yaml_document_get_root_node(&doc)) == NULL)
 		policy_diag_set(diag, name, 1, 1, "empty policy (expected "
 		    "'policy: 1' and rules)");
-	else
+	else if (pc_yaml_single(&y, &parser) == 0)
 		rv = pc_yaml_top(&y, root);
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);

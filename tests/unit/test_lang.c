@@ -299,6 +299,8 @@ static const struct yaml_case ycases[] = {
 	{ "policy: 1\nrules:\n  - open: then permit\n  - 'x y: then permit'\n", 4, 8, "expecting ':'" },
 	{ "policy: 1\ndefault: deny\nrules:\n\n\n  - kill: signal eq \"SIGNOPE\" then deny\n", 6, 21, "not a valid value for signal" },
 	{ "\tpolicy: 1\n", 1, 1, "YAML" },
+	{ " policy: 1\nname: a\nrules:\n  - kill: then deny\n", 2, 1, "YAML" },
+	{ "policy: 1\n---\npolicy: 1\n", 3, 1, "a second YAML document" },
 	{ "policy: 1\nrules:\n  - \"open: filename eq \\\"/\\u00e9\\\" then permt\"\n", 3, 41, "unknown action" },
 	{ "policy: 1\nrules:\n  - 'open: filename eq \"it''s\" then permt'\n", 3, 37, "unknown action" },
 };

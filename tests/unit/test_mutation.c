@@ -223,6 +223,16 @@ test_mutated_policies(void **state)
 				fail_msg("compiled but invalid (%s):\n%s", err, buf);
 			exercise(&p, &rs);
 			free(blob);
+			if (ok % 4 == 0) {
+				/* appending to any valid policy keeps it valid */
+				char *more = policy_yaml_with_rule("m.yaml", buf,
+				    strlen(buf), "open: filename eq \"/x\" then deny",
+				    "added", &d);
+				if (more == NULL)
+					fail_msg("cannot append to a valid policy "
+					    "(%s):\n%s", d.pd_msg, buf);
+				free(more);
+			}
 			ok++;
 		} else {
 			assert_true(d.pd_msg[0] != '\0');

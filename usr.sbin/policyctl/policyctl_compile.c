@@ -12,52 +12,6 @@
 #include "libpolicy.h"
 #include "policyctl.h"
 
-/* Write data to path atomically: temporary file, fsync, rename. */
-static int
-policyctl_write_atomic(const char *path, const void *data, size_t size)
-{
-	char tmp[4096];
-	const char *p = data;
-	int fd;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path) >= (int)sizeof(tmp)) {
-		fprintf(stderr, "policyctl: %s: path too long\n", path);
-		return -1;
-	}
-	if ((fd = mkstemp(tmp)) == -1) {
-		fprintf(stderr, "policyctl: cannot create %s: %s\n", tmp,
-		    strerror(errno));
-		return -1;
-	}
-	while (size > 0) {
-		ssize_t n = write(fd, p, size);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto fail;
-		p += n;
-		size -= (size_t)n;
-	}
-	if (fchmod(fd, 0644) != 0 || fsync(fd) != 0)
-		goto fail;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	if (rename(tmp, path) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	return 0;
-fail:
-	fprintf(stderr, "policyctl: cannot write %s: %s\n", path,
-	    strerror(errno));
-	if (fd != -1)
-		close(fd);
-	unlink(tmp);
-	return -1;
-}
-
 int
 policyctl_compile(int argc, char **argv)
 {
@@ -128,7 +82,9 @@ policyctl_compile(int argc, char **argv)
 			snprintf(def, sizeof(def), "%.*s.blob", (int)n, in);
 			out = def;
 		}
-		c = policyctl_write_atomic(out, blob, size);
+		c = policy_write_atomic(out, blob, size, 0644, &diag);
+		if (c != 0)
+			policy_diag_print(stderr, &diag);
 	}
 	free(blob);
 	return c == 0 ? PCTL_EXIT_OK : PCTL_EXIT_SYSTEM;
