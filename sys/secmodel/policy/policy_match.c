@@ -215,12 +215,16 @@ policy_rx_exec(const struct policy *p, uint32_t prog, const char *s,
 	const struct policy_rxinsn *code;
 	uint32_t n, i;
 	size_t pos;
+	bool anchored;
 
 	if (prog >= p->p_nrxprog)
 		return false;
 	code = p->p_rxinsn + p->p_rxprog[prog].rp_insn;
 	n = p->p_rxprog[prog].rp_ninsn;
-	memset(cur, 0, sizeof(*cur));
+	/* a program that starts with BOL can only match from position 0 */
+	anchored = n > 0 && code[0].rx_op == POLICY_RX_BOL;
+	cur->n = 0;
+	memset(cur->seen, 0, sizeof(cur->seen));
 	policy_rx_add(code, n, cur, 0, 0, len);
 	for (pos = 0;; pos++) {
 		unsigned char c;
@@ -257,7 +261,10 @@ policy_rx_exec(const struct policy *p, uint32_t prog, const char *s,
 				    pos + 1, len);
 		}
 		/* Unanchored search: a match may also start here. */
-		policy_rx_add(code, n, nxt, 0, pos + 1, len);
+		if (!anchored)
+			policy_rx_add(code, n, nxt, 0, pos + 1, len);
+		else if (nxt->n == 0)
+			return false;	/* no thread left, none can start */
 		t = cur;
 		cur = nxt;
 		nxt = t;
