@@ -36,6 +36,9 @@ POLICYCTL := $(BUILD)/policyctl
 DEB_PKGS := build-essential libyaml-dev libcmocka-dev flex bison libseccomp-dev \
 	    clang valgrind busybox-static python3 git curl strace hyperfine
 
+# NetBSD kernel side: harness tests (added to TESTS) and kernel-check.
+include tests/kernel/kernel.mk
+
 .PHONY: all check asan bench fuzz deps install clean demo
 .SECONDARY:
 
