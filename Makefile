@@ -34,7 +34,8 @@ LIB      := $(BUILD)/libpolicy.a
 POLICYCTL := $(BUILD)/policyctl
 
 DEB_PKGS := build-essential libyaml-dev libcmocka-dev flex bison libseccomp-dev \
-	    clang valgrind busybox-static python3 git curl strace hyperfine
+	    clang valgrind busybox-static python3 git curl strace hyperfine \
+	    libmicrohttpd-dev
 
 # NetBSD kernel side: harness tests (added to TESTS) and kernel-check.
 include tests/kernel/kernel.mk
@@ -91,7 +92,7 @@ endif
 asan:
 	$(MAKE) BUILD=build-asan SAN=1 check
 
-bench: $(BENCHES)
+bench: $(POLICYCTL) $(BENCHES)
 	@set -e; for b in $(BENCHES); do $$b; done
 	@sh bench/callgrind.sh $(BUILD)/bench/bench_eval
 
@@ -128,5 +129,28 @@ demo: $(POLICYCTL)
 
 clean:
 	rm -rf build build-asan
+
+# --- policyd (issue 6): the alarm daemon (libmicrohttpd for its metrics), and
+# the peer helper its tests use; `make install` installs it too.
+PD_SRCS  := $(wildcard usr.sbin/policyd/*.c)
+PD_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(PD_SRCS))
+POLICYD  := $(BUILD)/policyd
+PD_PEER  := $(BUILD)/helpers/policyd_peer
+all check: $(POLICYD) $(PD_PEER)
+install: install-policyd
+.PHONY: install-policyd
+$(POLICYD): $(PD_OBJS) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(PD_OBJS) $(LIB) $(LDLIBS) -lmicrohttpd
+$(PD_PEER): $(BUILD)/obj/tests/helpers/policyd_peer.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+install-policyd: $(POLICYD)
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
+	    $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/lib/systemd/user
+	install -m 755 $(POLICYD) $(DESTDIR)$(PREFIX)/sbin/policyd
+	install -m 644 usr.sbin/policyd/policyd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 644 usr.sbin/policyd/policyd.service $(DESTDIR)$(PREFIX)/lib/systemd/system/
+	install -m 644 usr.sbin/policyd/policyd-user.service \
+	    $(DESTDIR)$(PREFIX)/lib/systemd/user/policyd.service
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

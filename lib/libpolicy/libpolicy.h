@@ -74,6 +74,19 @@ char	*policy_yaml_with_rule(const char *name, const char *text, size_t len,
 	    const char *rule, const char *comment, struct policy_diag *);
 int	policy_yaml_append_rule(const char *path, const char *rule,
 	    const char *comment, struct policy_diag *);
+/* The same, inserting the rule before rule number at (0-based) instead,
+ * with the comment lines leading into that rule kept above both; at >=
+ * the number of rules (or POLICY_NONE) appends. */
+char	*policy_yaml_with_rule_at(const char *name, const char *text,
+	    size_t len, uint32_t at, const char *rule, const char *comment,
+	    struct policy_diag *);
+int	policy_yaml_insert_rule(const char *path, uint32_t at,
+	    const char *rule, const char *comment, struct policy_diag *);
+
+/* A copy of a loaded policy whose default action is action (interactive
+ * mode: calls no rule covers are asked); NULL with diag on error. */
+struct policy_loaded *policy_loaded_with_default(const struct policy_loaded *,
+	    unsigned action, struct policy_diag *);
 
 /* Build a request's string field (sets pr_len and pr_present). */
 void	policy_request_set_str(struct policy_request *, unsigned field,

@@ -1,5 +1,5 @@
 /* policy_edit.c: changes to policy files that must never lose anything: atomic file
- * replacement, and appending a rule to a YAML policy with its comments and order kept. */
+ * replacement, and adding a rule to a YAML policy with its comments and order kept. */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -66,7 +66,7 @@ fail:
  * or as a flow list element (after ", " if the list has items). */
 struct policy_spot {
 	size_t		at;
-	bool		block, need_nl, add_key, flow_items;
+	bool		block, need_nl, add_key, flow_items, flow_before;
 	unsigned	indent;
 };
 
@@ -79,9 +79,67 @@ policy_line_end(const char *text, size_t len, size_t i)
 	return i < len ? i + 1 : len;
 }
 
+/* The start of the line holding byte i. */
+static size_t
+policy_line_start(const char *text, size_t i)
+{
+	while (i > 0 && text[i - 1] != '\n')
+		i--;
+	return i;
+}
+
+/* Is the line starting at ls a comment alone, indented by exactly ind? */
+static bool
+policy_comment_line(const char *text, size_t len, size_t ls, unsigned ind)
+{
+	size_t i = ls;
+
+	while (i < len && text[i] == ' ')
+		i++;
+	return i - ls == ind && i < len && text[i] == '#';
+}
+
+/*
+ * Before block item n: at the start of its line, and above the comment
+ * lines at its indentation that lead into it (they describe it), but not
+ * above the end of the item before it.
+ */
+static void
+policy_spot_before(const char *text, size_t len, yaml_document_t *doc,
+    yaml_node_t *v, size_t n, struct policy_spot *sp)
+{
+	yaml_node_t *item = yaml_document_get_node(doc,
+	    v->data.sequence.items.start[n]);
+	size_t i = item->start_mark.index, ls = policy_line_start(text, i);
+	size_t floor = 0;
+
+	while (i > ls && text[i] != '-')
+		i--;
+	sp->indent = (unsigned)(i - ls);
+	if (n > 0) {
+		yaml_node_t *prev = yaml_document_get_node(doc,
+		    v->data.sequence.items.start[n - 1]), *tail = prev;
+
+		if (prev->type == YAML_MAPPING_NODE &&
+		    prev->data.mapping.pairs.top > prev->data.mapping.pairs.start)
+			tail = yaml_document_get_node(doc,
+			    prev->data.mapping.pairs.top[-1].value);
+		floor = policy_line_end(text, len, tail->end_mark.index > 0 ?
+		    tail->end_mark.index - 1 : 0);
+	}
+	while (ls > floor && ls > 0) {
+		size_t pl = policy_line_start(text, ls - 1);
+
+		if (!policy_comment_line(text, len, pl, sp->indent))
+			break;
+		ls = pl;
+	}
+	sp->at = ls;
+}
+
 static int
 policy_find_spot(const char *name, const char *text, size_t len,
-    struct policy_spot *sp, struct policy_diag *diag)
+    size_t before, struct policy_spot *sp, struct policy_diag *diag)
 {
 	yaml_parser_t parser;
 	yaml_document_t doc;
@@ -138,6 +196,18 @@ policy_find_spot(const char *name, const char *text, size_t len,
 		sp->block = false;
 		sp->flow_items = v->data.sequence.items.top >
 		    v->data.sequence.items.start;
+		if (before < (size_t)(v->data.sequence.items.top -
+		    v->data.sequence.items.start)) {
+			yaml_node_t *item = yaml_document_get_node(&doc,
+			    v->data.sequence.items.start[before]);
+
+			sp->at = item->start_mark.index;
+			sp->flow_before = true;
+		}
+	} else if (v->type == YAML_SEQUENCE_NODE &&
+	    before < (size_t)(v->data.sequence.items.top -
+	    v->data.sequence.items.start)) {
+		policy_spot_before(text, len, &doc, v, before, sp);
 	} else if (v->type == YAML_SEQUENCE_NODE &&
 	    v->data.sequence.items.top > v->data.sequence.items.start) {
 		/* block list: after the last item, at the items' indentation */
@@ -177,6 +247,15 @@ char *
 policy_yaml_with_rule(const char *name, const char *text, size_t len,
     const char *rule, const char *comment, struct policy_diag *diag)
 {
+	return policy_yaml_with_rule_at(name, text, len, POLICY_NONE, rule,
+	    comment, diag);
+}
+
+char *
+policy_yaml_with_rule_at(const char *name, const char *text, size_t len,
+    uint32_t at, const char *rule, const char *comment,
+    struct policy_diag *diag)
+{
 	struct policy_spot sp;
 	char *out = NULL;
 	size_t olen = 0, i;
@@ -198,7 +277,9 @@ policy_yaml_with_rule(const char *name, const char *text, size_t len,
 		return NULL;
 	nbefore = before->pl_policy.p_nrules;
 	policy_loaded_free(before);
-	if (policy_find_spot(name, text, len, &sp, diag) != 0 ||
+	if (at >= nbefore)
+		at = nbefore;		/* append */
+	if (policy_find_spot(name, text, len, at, &sp, diag) != 0 ||
 	    (fp = open_memstream(&out, &olen)) == NULL)
 		return NULL;
 	fwrite(text, 1, sp.at, fp);
@@ -211,7 +292,7 @@ policy_yaml_with_rule(const char *name, const char *text, size_t len,
 		    strchr(comment, '\n') == NULL)
 			fprintf(fp, "%*s# %s\n", (int)sp.indent, "", comment);
 		fprintf(fp, "%*s- ", (int)sp.indent, "");
-	} else if (sp.flow_items)
+	} else if (sp.flow_items && !sp.flow_before)
 		fputs(", ", fp);
 	fputc('\'', fp);
 	for (i = 0; rule[i] != '\0'; i++) {
@@ -222,6 +303,8 @@ policy_yaml_with_rule(const char *name, const char *text, size_t len,
 	fputc('\'', fp);
 	if (sp.block)
 		fputc('\n', fp);
+	else if (sp.flow_before)
+		fputs(", ", fp);
 	fwrite(text + sp.at, 1, len - sp.at, fp);
 	if (fclose(fp) != 0) {
 		free(out);
@@ -235,10 +318,13 @@ policy_yaml_with_rule(const char *name, const char *text, size_t len,
 	}
 	after = policy_load_blob(blob, bsize, name, diag);
 	free(blob);
-	if (after == NULL || after->pl_policy.p_nrules != nbefore + 1) {
+	if (after == NULL || after->pl_policy.p_nrules != nbefore + 1 ||
+	    strcmp(policy_str(&after->pl_policy,
+	    after->pl_policy.p_rules[at].pr_text), rule) != 0) {
 		if (after != NULL)
 			policy_diag_set(diag, name, 0, 0, "adding the rule did not "
-			    "add exactly one rule");
+			    "add exactly this one rule at position %u",
+			    (unsigned)at + 1);
 		policy_loaded_free(after);
 		free(out);
 		return NULL;
@@ -251,6 +337,13 @@ int
 policy_yaml_append_rule(const char *path, const char *rule,
     const char *comment, struct policy_diag *diag)
 {
+	return policy_yaml_insert_rule(path, POLICY_NONE, rule, comment, diag);
+}
+
+int
+policy_yaml_insert_rule(const char *path, uint32_t at, const char *rule,
+    const char *comment, struct policy_diag *diag)
+{
 	struct stat st;
 	char *text, *out;
 	size_t len;
@@ -260,7 +353,7 @@ policy_yaml_append_rule(const char *path, const char *rule,
 		return -1;
 	if (stat(path, &st) != 0)
 		st.st_mode = 0644;
-	out = policy_yaml_with_rule(path, text, len, rule, comment, diag);
+	out = policy_yaml_with_rule_at(path, text, len, at, rule, comment, diag);
 	free(text);
 	if (out == NULL)
 		return -1;

@@ -21,6 +21,13 @@ struct policy_linux_opts {
 	int		plo_verbose;	/* print every decision */
 	int		plo_dry_run;	/* log what would be denied, permit it */
 	FILE		*plo_log;	/* decisions and denials (stderr if NULL) */
+	/* More policies (policyctl run -p A -p B ...): a process that executes
+	 * the program: one of them names switches to it, with its children;
+	 * any other exec keeps the policy it runs under.  plo_policy is the
+	 * launch policy (the first program runs under it unless it is some
+	 * policy's program:). */
+	const struct policy *const *plo_more;
+	size_t		plo_nmore;
 };
 
 /* Why policy_linux_run() failed before the program ran. */
@@ -29,7 +36,8 @@ enum policy_linux_err {
 	POLICY_LINUX_ENOTFOUND,	/* program not found (exit 127) */
 	POLICY_LINUX_ENOEXEC,	/* found but cannot be executed (exit 126) */
 	POLICY_LINUX_ENOTSUPP,	/* kernel lacks seccomp user notification */
-	POLICY_LINUX_ESYSTEM	/* another OS call failed */
+	POLICY_LINUX_ESYSTEM,	/* another OS call failed */
+	POLICY_LINUX_EPOLICY	/* the policies conflict (two name a program) */
 };
 
 /*
@@ -42,6 +50,12 @@ enum policy_linux_err {
  */
 int	policy_linux_run(const struct policy_linux_opts *, char *const argv[],
 	    int *wstatus, char *err, size_t errlen);
+
+/* execvp's search for name: 0 with its path in out, or ENOENT/EACCES. */
+int	policy_linux_which(const char *name, char *out, size_t cap);
+/* Is the file at path (st: its stat) the program: that p names? */
+bool	policy_linux_program_is(const struct policy *p, const char *path,
+	    const struct stat *st);
 
 /* Format a socket address the way policies spell it ("inet-1.2.3.4:53",
  * "inet6-[::1]:53", "unix-/path", "unix-@abstract", "unix-"). */
@@ -65,7 +79,29 @@ struct policy_linux_exec {
 	char		*pe_argv;	/* NUL-separated argv to verify, or NULL */
 	size_t		pe_argvlen;
 	size_t		pe_skip;	/* leading args the kernel adds (#!) */
+	char		*pe_script;	/* #!: the name the interpreter gets */
 	int		pe_initial;	/* the launch's own first exec */
+	unsigned	pe_pol;		/* the policy the new image runs under */
+};
+
+/* A target thread's credentials, as file and socket operations see them
+ * (/proc/TID/status); the supervisor takes them on to act for it. */
+#define POLICY_LINUX_NGROUPS	256
+struct policy_linux_cred {
+	uid_t		cr_fsuid;
+	gid_t		cr_fsgid;
+	uint64_t	cr_cap;		/* effective capabilities */
+	int		cr_umask;	/* -1: not read */
+	int		cr_ngroups;
+	gid_t		cr_groups[POLICY_LINUX_NGROUPS];
+};
+
+/* The program a policy's program: names (matched by identity, else path). */
+struct policy_linux_progid {
+	const char	*pp_path;	/* NULL: the policy names none */
+	dev_t		pp_dev;
+	ino_t		pp_ino;
+	int		pp_stat;	/* pp_dev/pp_ino are valid */
 };
 
 struct policy_sup {
@@ -88,6 +124,14 @@ struct policy_sup {
 	struct seccomp_notif_sizes s_sizes;
 	struct policy_linux_exec *s_execs;
 	uint8_t		s_argv_rules;	/* some execve rule tests argv */
+	/* Policies by index: 0 is s_pol (the launch policy; ask may swap it
+	 * for a reloaded one), 1... the others given; a task's index says
+	 * which it runs under.  Entry 0 of the arrays is unused. */
+	size_t		s_npols;
+	const struct policy **s_pols;
+	const char	**s_sources;
+	struct policy_linux_progid *s_progs;	/* [s_npols] */
+	struct policy_linux_cred s_cred;	/* the supervisor's own */
 };
 
 /* One notification being handled. */
@@ -101,6 +145,11 @@ struct policy_linux_call {
 	uint64_t	c_args[6];
 	struct policy_request c_req;
 	struct policy_decision c_dec;
+	const struct policy *c_pol;	/* the policy the caller runs under */
+	const char	*c_source;	/* its file, for logs */
+	unsigned	c_polidx;
+	int		c_credok;	/* c_cred read */
+	struct policy_linux_cred c_cred;
 };
 
 /* policy_linux_filter.c: the BPF program */
@@ -111,6 +160,8 @@ const char *policy_linux_syscall_name(int nr);
 /* The operation a native system call is mediated as (POLICY_OP_SYSCALL for
  * calls decided by name alone). */
 int	policy_linux_syscall_op(int nr);
+/* Does the call change the calling thread's credentials (set*id, capset)? */
+bool	policy_linux_syscall_setcred(int nr);
 /* Is the policy's decision for op fixed regardless of the call's arguments? */
 bool	policy_linux_op_constant(const struct policy *, unsigned op);
 bool	policy_linux_rules_test(const struct policy *, unsigned op, unsigned field);
@@ -121,6 +172,9 @@ int	policy_linux_read_str(pid_t, uint64_t addr, char *buf, size_t cap,
 	    size_t *lenp);
 int	policy_linux_write(pid_t, uint64_t addr, const void *buf, size_t len);
 bool	policy_linux_valid(const struct policy_sup *, uint64_t id);
+bool	policy_linux_recheck(const struct policy_sup *, uint64_t id);
+void	policy_linux_serve_thread(void);
+bool	policy_linux_is_serve_thread(void);
 int	policy_linux_getfd(pid_t tid, int fd);
 int	policy_linux_startfd(const struct policy_sup *, pid_t tid, int dirfd,
 	    const char *path);
@@ -130,6 +184,8 @@ void	policy_linux_continue(const struct policy_sup *, uint64_t id);
 int	policy_linux_addfd(const struct policy_sup *, uint64_t id, int fd,
 	    bool cloexec);
 int	policy_linux_fdpath(int fd, char *buf, size_t cap);
+int	policy_linux_fdopen(int fd, int flags);
+void	policy_linux_close2(int, int);
 int	policy_linux_umask(pid_t tid);
 pid_t	policy_linux_tgid(pid_t tid);
 
@@ -137,12 +193,29 @@ pid_t	policy_linux_tgid(pid_t tid);
 #define PLW_NOFOLLOW	0x01	/* do not follow a final symlink */
 #define PLW_MUSTEXIST	0x02	/* ENOENT if the final component is missing */
 #define PLW_PARENT	0x04	/* caller acts on (dirfd, last): no "." or ".." */
+/* openat2's RESOLVE_* restrictions, emulated by the walk */
+#define PLW_BENEATH	0x10	/* never leave the start directory */
+#define PLW_IN_ROOT	0x20	/* the start directory is the root */
+#define PLW_NO_SYMLINKS	0x40
+#define PLW_NO_MAGICLINKS 0x80
+#define PLW_NO_XDEV	0x100	/* never cross a mount point */
+#define PLW_SCOPED	(PLW_BENEATH | PLW_IN_ROOT)
+#define PLW_RESOLVE	(PLW_SCOPED | PLW_NO_SYMLINKS | PLW_NO_MAGICLINKS | \
+			 PLW_NO_XDEV)
 
+/*
+ * A resolved path.  w_fd is the object (-1 if missing, for calls that may
+ * create it); w_dirfd, w_last and w_dirpath (its directory) are set for
+ * PLW_PARENT walks and when the object is missing, otherwise w_dirfd may
+ * be -1.
+ */
 struct policy_linux_walk {
 	int		w_dirfd;	/* O_PATH: directory holding w_last */
 	int		w_fd;		/* O_PATH: the object, -1 if missing */
 	struct stat	w_st;		/* of w_fd */
 	int		w_slash;	/* path ended in '/' */
+	int		w_selfproc;	/* in the target's own /proc/PID */
+	int		w_tgid;		/* "self" was resolved to the target */
 	char		w_last[256];
 	char		w_path[POLICY_PATH_MAX];	/* resolved path */
 	char		w_dirpath[POLICY_PATH_MAX];	/* resolved directory */
@@ -153,6 +226,9 @@ void	policy_linux_walk_done(struct policy_linux_walk *);
 /* Open the path (dirfd, path, flags) names for the target, as the walk does. */
 int	policy_linux_path_arg(struct policy_linux_call *, int dirfd,
 	    uint64_t addr, int flags, int emptyok, struct policy_linux_walk *);
+int	policy_linux_path_arg_raw(struct policy_linux_call *, int dirfd,
+	    uint64_t addr, int flags, int emptyok, struct policy_linux_walk *,
+	    char *raw, size_t rawcap);
 
 /* policy_linux_decide.c: evaluation, logging, dry-run and ask */
 void	policy_linux_req(struct policy_linux_call *, unsigned op);
@@ -163,6 +239,19 @@ void	policy_linux_note(struct policy_linux_call *, const char *fmt, ...)
 /* policy_linux_ask.c */
 int	policy_linux_ask(struct policy_linux_call *);
 
+/* policy_linux_offload.c: a call whose decision may ask runs on its own
+ * thread, so a pending alarm blocks that thread of the target only. */
+struct seccomp_notif;
+bool	policy_linux_offload(struct policy_sup *, const struct seccomp_notif *,
+	    void (*)(struct policy_sup *, const struct seccomp_notif *));
+/* Wait for offloaded calls to finish (their alarms are cancelled). */
+void	policy_linux_offload_drain(void);
+
+/* policy_linux_report.c: called after every decision when set (learning,
+ * JSON decision log, policyd); start_ns is CLOCK_MONOTONIC at its start. */
+extern void (*policy_linux_decided)(struct policy_linux_call *, int err,
+	    uint64_t start_ns);
+
 /* Handlers: each answers the notification exactly once. */
 void	policy_linux_open(struct policy_linux_call *);
 void	policy_linux_pathop(struct policy_linux_call *, unsigned op);
@@ -171,11 +260,54 @@ void	policy_linux_intop(struct policy_linux_call *, unsigned op);
 void	policy_linux_execve(struct policy_linux_call *);
 void	policy_linux_exec_event(struct policy_sup *, pid_t pid, pid_t oldtid);
 void	policy_linux_exec_forget(struct policy_sup *, pid_t tid);
+bool	policy_linux_exec_pending(const struct policy_sup *);
+
+/* policy_linux_chdir.c: chdir done as fchdir on the decided directory */
+void	policy_linux_chdir_run(struct policy_linux_call *, int dir,
+	    const struct stat *);
+int	policy_linux_chdir_pollfd(void);
+void	policy_linux_chdir_queued(struct policy_sup *);
+bool	policy_linux_chdir_ours(pid_t, int64_t fd);
+bool	policy_linux_chdir_stop(struct policy_sup *, pid_t, int status);
+void	policy_linux_chdir_forget(pid_t);
 
 /* policy_linux_worker.c: a blocking operation finished on its own thread */
 int	policy_linux_defer(void (*)(void *), void *);
 
 /* policy_linux_serve.c */
 int	policy_linux_serve(struct policy_sup *);
+
+/* policy_linux_launch.c: the policy a program runs under once executed */
+unsigned policy_linux_program_policy(const struct policy_sup *, unsigned cur,
+	    const char *path, const struct stat *);
+
+/* policy_linux_task.c: per-thread state of the confined tasks */
+#define POLICY_LINUX_STOP_FIRST	0
+#define POLICY_LINUX_STOP_HOLD	1
+#define POLICY_LINUX_STOP_AGAIN	2
+void	policy_linux_task_init(void);
+int	policy_linux_task_stop(pid_t, int needpol);
+void	policy_linux_task_add(pid_t);
+void	policy_linux_task_del(pid_t);
+void	policy_linux_tasks_reset(void);
+bool	policy_linux_task_known(pid_t);
+bool	policy_linux_task_setpol(pid_t, unsigned pol);
+unsigned policy_linux_task_pol(pid_t);
+bool	policy_linux_task_setppid(pid_t, pid_t ppid);
+pid_t	policy_linux_task_orphan(pid_t creator);
+void	policy_linux_task_cred_forget(pid_t);
+int	policy_linux_task_cred(const struct policy_sup *, pid_t,
+	    struct policy_linux_cred *, pid_t *tgidp);
+int	policy_linux_task_pidfd(pid_t);
+
+/* policy_linux_cred.c: acting with the target's credentials */
+int	policy_linux_cred_read(pid_t, struct policy_linux_cred *, pid_t *tgidp);
+int	policy_linux_cred_init(struct policy_sup *);
+int	policy_linux_cred_apply(const struct policy_sup *,
+	    const struct policy_linux_cred *, int selfproc);
+void	policy_linux_as_self(const struct policy_sup *);
+int	policy_linux_as_target(struct policy_linux_call *, int selfproc);
+int	policy_linux_call_cred(struct policy_linux_call *);
+int	policy_linux_call_umask(struct policy_linux_call *);
 
 #endif /* !_POLICY_LINUX_H_ */

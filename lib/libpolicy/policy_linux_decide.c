@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "policy_linux.h"
 
@@ -121,10 +122,12 @@ policy_linux_log(struct policy_linux_call *c, const char *verdict)
 
 	policy_linux_describe(&c->c_req, desc, sizeof(desc));
 	if (d->pd_rule != POLICY_NONE)
-		snprintf(where, sizeof(where), "%s:%u", s->s_source,
+		snprintf(where, sizeof(where), "%s:%u", c->c_source ?
+		    c->c_source : s->s_source,
 		    (unsigned)d->pd_line);
 	else
-		snprintf(where, sizeof(where), "%s: default", s->s_source);
+		snprintf(where, sizeof(where), "%s: default", c->c_source ?
+		    c->c_source : s->s_source);
 	fprintf(s->s_log, "policyctl: pid %d: %s %s%s (%s)\n", (int)c->c_tid,
 	    verdict, policy_linux_opname(&c->c_req), desc, where);
 	fflush(s->s_log);
@@ -134,14 +137,16 @@ policy_linux_log(struct policy_linux_call *c, const char *verdict)
  * Decide the call's request.  Returns 0 to go ahead, or the native errno
  * the call fails with.  Every supervisor decision goes through here.
  */
-int
-policy_linux_decide(struct policy_linux_call *c)
+static int
+policy_linux_decide1(struct policy_linux_call *c)
 {
 	const struct policy_sup *s = c->c_sup;
 	struct policy_decision *d = &c->c_dec;
 	int action;
 
-	policy_eval(s->s_pol, &c->c_req, d);
+	/* s_pol may be swapped for a reloaded policy (policy_linux_ask.c) */
+	policy_eval(c->c_polidx != 0 && c->c_pol != NULL ? c->c_pol :
+	    __atomic_load_n(&s->s_pol, __ATOMIC_ACQUIRE), &c->c_req, d);
 	action = d->pd_action;
 	if (action == POLICY_ACT_ASK)
 		action = policy_linux_ask(c);
@@ -157,6 +162,22 @@ policy_linux_decide(struct policy_linux_call *c)
 	if (s->s_verbose || d->pd_log || d->pd_action == POLICY_ACT_DENY)
 		policy_linux_log(c, "deny");
 	return d->pd_errno > 0 ? d->pd_errno : EPERM;
+}
+
+/* The decision, then the record hook (learning, JSON log, policyd). */
+int
+policy_linux_decide(struct policy_linux_call *c)
+{
+	struct timespec t0;
+	int err;
+
+	if (policy_linux_decided == NULL)
+		return policy_linux_decide1(c);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	err = policy_linux_decide1(c);
+	policy_linux_decided(c, err,
+	    (uint64_t)t0.tv_sec * 1000000000u + (uint64_t)t0.tv_nsec);
+	return err;
 }
 
 /* A supervisor message about a call (not a policy decision). */

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,11 @@
 #define ARGS_MAX	(256u * 1024)	/* argv bytes copied for verification */
 #define ARGC_MAX	(64u * 1024)
 
+/* s_execs is also changed by execve calls decided on an offloaded thread
+ * (policy_linux_offload.c) while the main thread handles exec events. */
+static pthread_mutex_t policy_linux_exec_lock =
+    PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+
 static struct policy_linux_exec **
 policy_linux_exec_find(struct policy_sup *s, pid_t tid)
 {
@@ -35,16 +41,33 @@ policy_linux_exec_find(struct policy_sup *s, pid_t tid)
 	return NULL;
 }
 
+/* Is some execve let through and not yet seen at its exec event? */
+bool
+policy_linux_exec_pending(const struct policy_sup *s)
+{
+	bool r;
+
+	pthread_mutex_lock(&policy_linux_exec_lock);
+	r = s->s_execs != NULL;
+	pthread_mutex_unlock(&policy_linux_exec_lock);
+	return r;
+}
+
 void
 policy_linux_exec_forget(struct policy_sup *s, pid_t tid)
 {
-	struct policy_linux_exec **pp = policy_linux_exec_find(s, tid), *e;
+	struct policy_linux_exec **pp, *e;
 
-	if (pp == NULL)
+	pthread_mutex_lock(&policy_linux_exec_lock);
+	if ((pp = policy_linux_exec_find(s, tid)) == NULL) {
+		pthread_mutex_unlock(&policy_linux_exec_lock);
 		return;
+	}
 	e = *pp;
 	*pp = e->pe_next;
+	pthread_mutex_unlock(&policy_linux_exec_lock);
 	free(e->pe_argv);
+	free(e->pe_script);
 	free(e);
 }
 
@@ -129,6 +152,7 @@ policy_linux_image(struct policy_linux_call *c, int fd, struct stat *st,
 		int rfd, start;
 
 		snprintf(link, sizeof(link), "/proc/self/fd/%d", cur);
+		policy_linux_as_self(NULL);	/* the kernel reads "#!" */
 		if ((rfd = open(link, O_RDONLY | O_CLOEXEC)) < 0)
 			break;		/* unreadable: not a script we can parse */
 		n = pread(rfd, head, sizeof(head) - 1, 0);
@@ -175,6 +199,60 @@ policy_linux_image(struct policy_linux_call *c, int fd, struct stat *st,
 	return r;
 }
 
+/*
+ * The name the kernel gives a "#!" script's interpreter for the script
+ * (binfmt_script: bprm->filename): the path as passed, or for execveat
+ * from a directory descriptor "/dev/fd/N/path", "/dev/fd/N" for
+ * AT_EMPTY_PATH.
+ */
+static char *
+policy_linux_script_name(int dirfd, const char *path)
+{
+	char *r;
+
+	if (path[0] == '/' || dirfd == AT_FDCWD)
+		return strdup(path);
+	if (asprintf(&r, path[0] ? "/dev/fd/%d/%s" : "/dev/fd/%d%s", dirfd,
+	    path) < 0)
+		return NULL;
+	return r;
+}
+
+/*
+ * For a script: is the name its interpreter got (argument pe_skip of the
+ * new image's command line) the one the policy decided on?  The kernel
+ * reads the path from the target's memory again; a path swapped after the
+ * decision names another script with the same interpreter, which the
+ * image check alone cannot tell.
+ */
+static bool
+policy_linux_script_ok(pid_t pid, const struct policy_linux_exec *e)
+{
+	char path[64], *buf;
+	size_t len = 0, i, n = 0, want = strlen(e->pe_script) + 1;
+	ssize_t k;
+	int fd;
+	bool ok = false;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	if ((buf = malloc(ARGS_MAX + 1)) == NULL) {
+		close(fd);
+		return false;
+	}
+	while (len < ARGS_MAX && (k = read(fd, buf + len, ARGS_MAX - len)) > 0)
+		len += (size_t)k;
+	close(fd);
+	for (i = 0; i < len && n < e->pe_skip; i++)
+		if (buf[i] == '\0')
+			n++;
+	if (n == e->pe_skip && len - i >= want)
+		ok = memcmp(buf + i, e->pe_script, want) == 0;
+	free(buf);
+	return ok;
+}
+
 void
 policy_linux_execve(struct policy_linux_call *c)
 {
@@ -183,7 +261,7 @@ policy_linux_execve(struct policy_linux_call *c)
 	struct policy_linux_exec *e;
 	struct policy_linux_exec **pp;
 	struct stat img;
-	char *argv = NULL, joined[POLICY_ARGV_MAX];
+	char *argv = NULL, joined[POLICY_ARGV_MAX], raw[PATH_MAX];
 	size_t argvlen = 0, argc = 0, extra = 0;
 	int at = strcmp(c->c_name, "execveat") == 0, flags = 0, err = 0, r;
 	int wflags = PLW_MUSTEXIST;
@@ -197,9 +275,9 @@ policy_linux_execve(struct policy_linux_call *c)
 	}
 	r = policy_linux_argv(c, c->c_args[at ? 2 : 1], &argv, &argvlen, &argc);
 	if (r == 0)
-		r = policy_linux_path_arg(c, at ? (int)c->c_args[0] : AT_FDCWD,
-		    c->c_args[at ? 1 : 0], wflags, at && (flags & AT_EMPTY_PATH),
-		    &w);
+		r = policy_linux_path_arg_raw(c, at ? (int)c->c_args[0] :
+		    AT_FDCWD, c->c_args[at ? 1 : 0], wflags, at &&
+		    (flags & AT_EMPTY_PATH), &w, raw, sizeof(raw));
 	else
 		w.w_fd = w.w_dirfd = -1;
 	if (r != 0) {
@@ -238,16 +316,27 @@ policy_linux_execve(struct policy_linux_call *c)
 	e->pe_dev = img.st_dev;
 	e->pe_ino = img.st_ino;
 	e->pe_skip = extra;
+	if (extra > 0 && (e->pe_script = policy_linux_script_name(at ?
+	    (int)c->c_args[0] : AT_FDCWD, raw)) == NULL) {
+		free(e);
+		err = ENOMEM;
+		goto fail;
+	}
 	if (s->s_argv_rules) {
 		e->pe_argv = argv;
 		e->pe_argvlen = argvlen;
 		argv = NULL;
 	}
 	e->pe_initial = c->c_tid == s->s_child && s->s_initial_pending;
+	/* a program some policy names runs under that policy */
+	e->pe_pol = policy_linux_program_policy(s, c->c_polidx, w.w_path,
+	    &w.w_st);
+	pthread_mutex_lock(&policy_linux_exec_lock);
 	if ((pp = policy_linux_exec_find(s, c->c_tid)) != NULL)
 		policy_linux_exec_forget(s, c->c_tid);
 	e->pe_next = s->s_execs;
 	s->s_execs = e;
+	pthread_mutex_unlock(&policy_linux_exec_lock);
 	policy_linux_walk_done(&w);
 	free(argv);
 	policy_linux_continue(s, c->c_id);
@@ -305,17 +394,20 @@ policy_linux_argv_ok(pid_t pid, const struct policy_linux_exec *e)
 void
 policy_linux_exec_event(struct policy_sup *s, pid_t pid, pid_t oldtid)
 {
-	struct policy_linux_exec **pp = policy_linux_exec_find(s, oldtid);
+	struct policy_linux_exec **pp;
 	struct stat st;
 	char path[64];
 	const char *why = NULL;
 
-	if (pp == NULL)
+	pthread_mutex_lock(&policy_linux_exec_lock);
+	if ((pp = policy_linux_exec_find(s, oldtid)) == NULL)
 		pp = policy_linux_exec_find(s, pid);
 	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
 	if (pp == NULL) {
-		if (s->s_exec_unchecked)
+		if (s->s_exec_unchecked) {
+			pthread_mutex_unlock(&policy_linux_exec_lock);
 			return;		/* the filter permits every exec */
+		}
 		why = "no exec decision recorded";
 	} else if (stat(path, &st) != 0)
 		why = "cannot inspect the new image";
@@ -323,11 +415,23 @@ policy_linux_exec_event(struct policy_sup *s, pid_t pid, pid_t oldtid)
 		why = "the image is not the file the policy decided on";
 	else if ((*pp)->pe_argv != NULL && !policy_linux_argv_ok(pid, *pp))
 		why = "argv changed after the policy decided on it";
+	else if ((*pp)->pe_script != NULL && !policy_linux_script_ok(pid, *pp))
+		why = "the script is not the one the policy decided on";
 	if (pp != NULL) {
 		if ((*pp)->pe_initial)
 			s->s_initial_pending = 0;
+		if (why == NULL && (*pp)->pe_pol != policy_linux_task_pol(pid)) {
+			(void)policy_linux_task_setpol(pid, (*pp)->pe_pol);
+			if (s->s_verbose) {
+				fprintf(s->s_log, "policyctl: pid %d: now under "
+				    "%s\n", (int)pid, (*pp)->pe_pol ?
+				    s->s_sources[(*pp)->pe_pol] : s->s_source);
+				fflush(s->s_log);
+			}
+		}
 		policy_linux_exec_forget(s, (*pp)->pe_tid);
 	}
+	pthread_mutex_unlock(&policy_linux_exec_lock);
 	if (why != NULL) {
 		fprintf(s->s_log, "policyctl: pid %d: exec killed: %s\n",
 		    (int)pid, why);

@@ -9,12 +9,20 @@
  * argument test that falls back to the policy's own verdict rather than to
  * a filter-wide default.  The dispatch is a binary search over runs of
  * syscall numbers with the same verdict, so its cost is logarithmic.
+ *
+ * With several policies (program: switching), a call is answered in the
+ * filter only when every policy answers it alike; otherwise it goes to
+ * the supervisor, which decides with the caller's policy.  Calls that
+ * change a thread's credentials (set*id, capset) are sent to the
+ * supervisor when permitted, so that it can drop its cached copy of them.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -96,22 +104,26 @@ static const char *const policy_linux_pidcheck[] = {
 	"kcmp", "process_madvise", "perf_event_open",
 };
 
+static char *policy_linux_names[NR_MAX];
+static pthread_once_t policy_linux_names_once = PTHREAD_ONCE_INIT;
+
+static void
+policy_linux_names_init(void)
+{
+	int i;
+
+	for (i = 0; i < NR_MAX; i++)
+		policy_linux_names[i] = seccomp_syscall_resolve_num_arch(
+		    SCMP_ARCH_X86_64, i);
+}
+
 const char *
 policy_linux_syscall_name(int nr)
 {
-	static char *names[NR_MAX];
-	static int done;
-	int i;
-
-	if (!done) {
-		for (i = 0; i < NR_MAX; i++)
-			names[i] = seccomp_syscall_resolve_num_arch(
-			    SCMP_ARCH_X86_64, i);
-		done = 1;
-	}
 	if (nr < 0 || nr >= NR_MAX)
 		return NULL;
-	return names[nr];
+	pthread_once(&policy_linux_names_once, policy_linux_names_init);
+	return policy_linux_names[nr];
 }
 
 static int
@@ -125,8 +137,14 @@ policy_linux_name_in(const char *name, const char *const *list, size_t n)
 	return 0;
 }
 
-int
-policy_linux_syscall_op(int nr)
+/* Calls that change the calling thread's credentials. */
+static const char *const policy_linux_setcred[] = {
+	"setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid",
+	"setfsuid", "setfsgid", "setgroups", "capset",
+};
+
+static int
+policy_linux_syscall_op_slow(int nr)
 {
 	const char *name = policy_linux_syscall_name(nr);
 	size_t i;
@@ -137,6 +155,44 @@ policy_linux_syscall_op(int nr)
 		if (strcmp(name, policy_linux_ops[i].name) == 0)
 			return (int)policy_linux_ops[i].op;
 	return POLICY_OP_SYSCALL;
+}
+
+/* nr -> operation, and the set-credential bit, computed once. */
+static uint8_t policy_linux_optab[NR_MAX];
+static uint8_t policy_linux_credtab[NR_MAX];
+static pthread_once_t policy_linux_optab_once = PTHREAD_ONCE_INIT;
+
+static void
+policy_linux_optab_init(void)
+{
+	int nr;
+
+	for (nr = 0; nr < NR_MAX; nr++) {
+		const char *name = policy_linux_syscall_name(nr);
+
+		policy_linux_optab[nr] = (uint8_t)policy_linux_syscall_op_slow(nr);
+		policy_linux_credtab[nr] = name != NULL &&
+		    policy_linux_name_in(name, policy_linux_setcred,
+		    __arraycount(policy_linux_setcred));
+	}
+}
+
+int
+policy_linux_syscall_op(int nr)
+{
+	if (nr < 0 || nr >= NR_MAX)
+		return POLICY_OP_NONE;
+	pthread_once(&policy_linux_optab_once, policy_linux_optab_init);
+	return policy_linux_optab[nr];
+}
+
+bool
+policy_linux_syscall_setcred(int nr)
+{
+	if (nr < 0 || nr >= NR_MAX)
+		return false;
+	pthread_once(&policy_linux_optab_once, policy_linux_optab_init);
+	return policy_linux_credtab[nr] != 0;
 }
 
 /* Does rule r apply to requests of operation op (ignoring its condition)? */
@@ -221,48 +277,106 @@ policy_linux_verdict(const struct policy_sup *s, const struct policy_decision *d
 	}
 }
 
-/* The verdict for native system call nr. */
+/* A run of system call numbers with the same treatment. */
+struct policy_linux_run {
+	uint32_t	lo;		/* first number of the run */
+	uint32_t	ret;		/* verdict */
+	uint8_t		argtest;	/* ARG_*: arg0 tested first */
+	uint32_t	argk;
+	uint32_t	argret;		/* verdict when the test holds */
+};
+#define ARG_NONE	0
+#define ARG_JSET	1		/* arg0 & argk */
+#define ARG_JEQ		2		/* arg0 == argk */
+
+/* The verdict one policy gives native system call nr (name, op). */
 static uint32_t
-policy_linux_nr_verdict(const struct policy_sup *s, int nr, uint32_t *nsdeny)
+policy_linux_pol_verdict(const struct policy_sup *s, const struct policy *p,
+    const char *name, int op)
 {
-	const char *name = policy_linux_syscall_name(nr);
 	struct policy_request req;
 	struct policy_decision d;
-	size_t i;
-	int op;
 
-	*nsdeny = 0;
-	if (name == NULL)
-		return RET_DENY(ENOSYS);
-	for (i = 0; i < __arraycount(policy_linux_refused); i++)
-		if (strcmp(name, policy_linux_refused[i].name) == 0)
-			return RET_DENY(policy_linux_refused[i].error);
-	if (policy_linux_name_in(name, policy_linux_always,
-	    __arraycount(policy_linux_always)))
-		return SECCOMP_RET_ALLOW;
-	op = policy_linux_syscall_op(nr);
 	memset(&req, 0, sizeof(req));
 	req.pr_emul = POLICY_EMUL_NATIVE;
 	req.pr_op = (uint16_t)op;
 	if (op == POLICY_OP_SYSCALL) {
 		policy_request_set_str(&req, POLICY_F_SYSCALL, name);
-		policy_eval(s->s_pol, &req, &d);
-		if (strcmp(name, "clone") == 0 || strcmp(name, "unshare") == 0)
-			*nsdeny = RET_DENY(EPERM);
+		policy_eval(p, &req, &d);
 		if (d.pd_action == POLICY_ACT_PERMIT &&
-		    policy_linux_name_in(name, policy_linux_pidcheck,
-		    __arraycount(policy_linux_pidcheck)))
+		    (policy_linux_name_in(name, policy_linux_pidcheck,
+		    __arraycount(policy_linux_pidcheck)) ||
+		    policy_linux_name_in(name, policy_linux_setcred,
+		    __arraycount(policy_linux_setcred))))
 			return SECCOMP_RET_USER_NOTIF;
 		return policy_linux_verdict(s, &d);
 	}
+	if (!policy_linux_op_constant(p, (unsigned)op))
+		return SECCOMP_RET_USER_NOTIF;
+	policy_eval(p, &req, &d);
+	return policy_linux_verdict(s, &d);
+}
+
+/*
+ * The treatment of native system call nr.  With several policies, a call
+ * every policy treats alike is answered in the filter; any other goes to
+ * the supervisor, which decides it with the caller's policy.
+ */
+static void
+policy_linux_nr_verdict(const struct policy_sup *s, int nr,
+    struct policy_linux_run *r)
+{
+	const char *name = policy_linux_syscall_name(nr);
+	size_t i;
+	int op;
+
+	r->argtest = ARG_NONE;
+	r->argk = r->argret = 0;
+	if (name == NULL) {
+		r->ret = RET_DENY(ENOSYS);
+		return;
+	}
+	for (i = 0; i < __arraycount(policy_linux_refused); i++)
+		if (strcmp(name, policy_linux_refused[i].name) == 0) {
+			r->ret = RET_DENY(policy_linux_refused[i].error);
+			return;
+		}
+	if (policy_linux_name_in(name, policy_linux_always,
+	    __arraycount(policy_linux_always))) {
+		r->ret = SECCOMP_RET_ALLOW;
+		return;
+	}
+	op = policy_linux_syscall_op(nr);
 	/* Always checked by the supervisor: pid protection, exec verification
 	 * when the verdict depends on the binary. */
-	if (op == POLICY_OP_PTRACE || op == POLICY_OP_MOUNT)
-		return SECCOMP_RET_USER_NOTIF;
-	if (!policy_linux_op_constant(s->s_pol, (unsigned)op))
-		return SECCOMP_RET_USER_NOTIF;
-	policy_eval(s->s_pol, &req, &d);
-	return policy_linux_verdict(s, &d);
+	if (op == POLICY_OP_PTRACE || op == POLICY_OP_MOUNT ||
+	    (op == POLICY_OP_EXECVE && s->s_npols > 1) ||
+	    strcmp(name, "fchdir") == 0) {
+		/* fchdir: chdir is carried out with it (policy_linux_chdir.c) */
+		/* several policies: every exec may switch the policy */
+		r->ret = SECCOMP_RET_USER_NOTIF;
+		return;
+	}
+	r->ret = policy_linux_pol_verdict(s, s->s_pol, name, op);
+	for (i = 1; i < s->s_npols; i++)
+		if (policy_linux_pol_verdict(s, s->s_pols[i], name, op) != r->ret)
+			r->ret = SECCOMP_RET_USER_NOTIF;
+	if (op != POLICY_OP_SYSCALL)
+		return;
+	if (strcmp(name, "clone") == 0 || strcmp(name, "unshare") == 0) {
+		r->argtest = ARG_JSET;
+		r->argk = NS_FLAGS;
+		/* several policies: a new process must have its creator as
+		 * parent, to inherit the creator's policy (serve.c) */
+		if (s->s_npols > 1 && name[0] == 'c')
+			r->argk |= CLONE_PARENT;
+		r->argret = RET_DENY(EPERM);
+	} else if (strcmp(name, "prctl") == 0 && s->s_npols > 1) {
+		/* ...and no confined task may adopt orphans */
+		r->argtest = ARG_JEQ;
+		r->argk = PR_SET_CHILD_SUBREAPER;
+		r->argret = RET_DENY(EPERM);
+	}
 }
 
 /* A growing BPF program. */
@@ -290,21 +404,16 @@ emit(struct policy_linux_prog *pg, uint16_t code, uint8_t jt, uint8_t jf,
 	return pg->n++;
 }
 
-struct policy_linux_run {
-	uint32_t	lo;		/* first number of the run */
-	uint32_t	ret;		/* verdict */
-	uint32_t	nsdeny;		/* nonzero: arg0 & NS_FLAGS -> this */
-};
-
 static void
 policy_linux_emit_leaf(struct policy_linux_prog *pg,
     const struct policy_linux_run *r)
 {
-	if (r->nsdeny != 0) {
+	if (r->argtest != ARG_NONE) {
 		emit(pg, BPF_LD | BPF_W | BPF_ABS, 0, 0,
 		    offsetof(struct seccomp_data, args[0]));
-		emit(pg, BPF_JMP | BPF_JSET | BPF_K, 0, 1, NS_FLAGS);
-		emit(pg, BPF_RET | BPF_K, 0, 0, r->nsdeny);
+		emit(pg, BPF_JMP | (r->argtest == ARG_JSET ? BPF_JSET : BPF_JEQ) |
+		    BPF_K, 0, 1, r->argk);
+		emit(pg, BPF_RET | BPF_K, 0, 0, r->argret);
 	}
 	emit(pg, BPF_RET | BPF_K, 0, 0, r->ret);
 }
@@ -338,26 +447,26 @@ policy_linux_filter_build(struct policy_sup *s, struct sock_fprog *fp,
 	size_t nruns = 0;
 	int nr;
 
-	s->s_exec_unchecked = 1;
+	s->s_exec_unchecked = s->s_npols <= 1;	/* several: see every exec */
 	for (nr = 0; nr < NR_MAX; nr++) {
-		uint32_t ns, ret = policy_linux_nr_verdict(s, nr, &ns);
+		struct policy_linux_run r;
 
+		policy_linux_nr_verdict(s, nr, &r);
 		if (policy_linux_syscall_op(nr) == POLICY_OP_EXECVE &&
-		    ret != SECCOMP_RET_ALLOW)
+		    r.ret != SECCOMP_RET_ALLOW)
 			s->s_exec_unchecked = 0;
-
-		if (nruns > 0 && ns == 0 && runs[nruns - 1].nsdeny == 0 &&
-		    runs[nruns - 1].ret == ret)
+		if (nruns > 0 && r.argtest == ARG_NONE &&
+		    runs[nruns - 1].argtest == ARG_NONE &&
+		    runs[nruns - 1].ret == r.ret)
 			continue;
-		runs[nruns].lo = (uint32_t)nr;
-		runs[nruns].ret = ret;
-		runs[nruns].nsdeny = ns;
-		nruns++;
+		r.lo = (uint32_t)nr;
+		runs[nruns++] = r;
 	}
-	if (runs[nruns - 1].ret != RET_DENY(ENOSYS) || runs[nruns - 1].nsdeny) {
+	if (runs[nruns - 1].ret != RET_DENY(ENOSYS) ||
+	    runs[nruns - 1].argtest != ARG_NONE) {
+		memset(&runs[nruns], 0, sizeof(runs[nruns]));
 		runs[nruns].lo = NR_MAX;
 		runs[nruns].ret = RET_DENY(ENOSYS);
-		runs[nruns].nsdeny = 0;
 		nruns++;
 	}
 

@@ -33,6 +33,12 @@ policy_linux_intop(struct policy_linux_call *c, unsigned op)
 	const char *n = c->c_name;
 	int err;
 
+	/* the fchdir of a chdir being carried out (policy_linux_chdir.c) */
+	if (op == POLICY_OP_SYSCALL && strcmp(n, "fchdir") == 0 &&
+	    policy_linux_chdir_ours(c->c_tid, (int32_t)ARG(0))) {
+		policy_linux_continue(s, c->c_id);
+		return;
+	}
 	policy_linux_req(c, op);
 	switch (op) {
 	case POLICY_OP_SOCKET:
@@ -63,7 +69,8 @@ policy_linux_intop(struct policy_linux_call *c, unsigned op)
 	case POLICY_OP_UNMOUNT:
 		/* Paths would have to be resolved and the mount made by us;
 		 * only verdicts that do not depend on them are supported. */
-		if (!policy_linux_op_constant(s->s_pol, op)) {
+		if (!policy_linux_op_constant(c->c_pol != NULL ? c->c_pol :
+		    s->s_pol, op)) {
 			policy_linux_note(c, "%s: rules with conditions are not "
 			    "supported on Linux; denied", n);
 			policy_linux_reply(s, c->c_id, 0, EPERM);

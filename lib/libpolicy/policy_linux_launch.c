@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/signalfd.h>
@@ -34,9 +35,18 @@
 
 #include "policy_linux.h"
 
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS	SECCOMP_IOW(4, uint64_t)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP	(1UL << 0)
+#endif
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
 #define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV	(1UL << 5)
 #endif
+
+#define STR_(x)	#x
+#define STR(x)	STR_(x)
 
 extern char **environ;
 
@@ -44,8 +54,8 @@ extern char **environ;
 static volatile long policy_linux_child_fd;
 
 /* execvp's search: 0 with the path, or ENOENT / EACCES. */
-static int
-policy_linux_find(const char *name, char *out, size_t cap)
+int
+policy_linux_which(const char *name, char *out, size_t cap)
 {
 	const char *pathv, *p, *e;
 	struct stat st;
@@ -143,6 +153,101 @@ policy_linux_handover(pid_t pid, char *err, size_t errlen)
 	return l;
 }
 
+static const char *
+policy_linux_source(const struct policy *p)
+{
+	return p->p_hdr->ph_source.len ? policy_str(p, p->p_hdr->ph_source) :
+	    "policy";
+}
+
+/* The policies by index, and the program each names.  0 or -1 with err. */
+static int
+policy_linux_policies(struct policy_sup *s, const struct policy_linux_opts *o,
+    char *err, size_t errlen)
+{
+	size_t i, j, n = 1 + o->plo_nmore;
+
+	s->s_pols = calloc(n, sizeof(*s->s_pols));
+	s->s_sources = calloc(n, sizeof(*s->s_sources));
+	s->s_progs = calloc(n, sizeof(*s->s_progs));
+	if (s->s_pols == NULL || s->s_sources == NULL || s->s_progs == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	s->s_npols = n;
+	s->s_pols[0] = s->s_pol;
+	s->s_sources[0] = s->s_source;
+	for (i = 1; i < n; i++) {
+		s->s_pols[i] = o->plo_more[i - 1];
+		s->s_sources[i] = policy_linux_source(s->s_pols[i]);
+		if (policy_linux_rules_test(s->s_pols[i], POLICY_OP_EXECVE,
+		    POLICY_F_ARGV))
+			s->s_argv_rules = 1;
+	}
+	for (i = 0; i < n; i++) {
+		const struct policy *p = s->s_pols[i];
+		struct policy_linux_progid *pp = &s->s_progs[i];
+		struct stat st;
+
+		if (p->p_hdr->ph_program.len == 0)
+			continue;
+		pp->pp_path = policy_str(p, p->p_hdr->ph_program);
+		if (stat(pp->pp_path, &st) == 0) {
+			pp->pp_dev = st.st_dev;
+			pp->pp_ino = st.st_ino;
+			pp->pp_stat = 1;
+		}
+		for (j = 0; j < i && n > 1; j++)
+			if (s->s_progs[j].pp_path != NULL &&
+			    (strcmp(s->s_progs[j].pp_path, pp->pp_path) == 0 ||
+			    (pp->pp_stat && s->s_progs[j].pp_stat &&
+			    s->s_progs[j].pp_dev == pp->pp_dev &&
+			    s->s_progs[j].pp_ino == pp->pp_ino))) {
+				snprintf(err, errlen, "%s and %s both apply to "
+				    "program %s", s->s_sources[j],
+				    s->s_sources[i], pp->pp_path);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+/* Is the file at path (st) the program: policy p names? */
+bool
+policy_linux_program_is(const struct policy *p, const char *path,
+    const struct stat *st)
+{
+	const char *prog;
+	struct stat pst;
+
+	if (p->p_hdr->ph_program.len == 0)
+		return false;
+	prog = policy_str(p, p->p_hdr->ph_program);
+	if (stat(prog, &pst) == 0)
+		return pst.st_dev == st->st_dev && pst.st_ino == st->st_ino;
+	return strcmp(prog, path) == 0;
+}
+
+/* The policy a program (resolved path, file) runs under when executed by
+ * a task under policy cur: the one whose program: it is, else cur. */
+unsigned
+policy_linux_program_policy(const struct policy_sup *s, unsigned cur,
+    const char *path, const struct stat *st)
+{
+	size_t i;
+
+	for (i = 0; i < s->s_npols && s->s_npols > 1; i++) {
+		const struct policy_linux_progid *pp = &s->s_progs[i];
+
+		if (pp->pp_path == NULL)
+			continue;
+		if (pp->pp_stat ? (pp->pp_dev == st->st_dev &&
+		    pp->pp_ino == st->st_ino) : strcmp(pp->pp_path, path) == 0)
+			return (unsigned)i;
+	}
+	return cur;
+}
+
 int
 policy_linux_run(const struct policy_linux_opts *o, char *const argv[],
     int *wstatus, char *err, size_t errlen)
@@ -161,8 +266,7 @@ policy_linux_run(const struct policy_linux_opts *o, char *const argv[],
 	s.s_verbose = o->plo_verbose;
 	s.s_dry_run = o->plo_dry_run;
 	s.s_log = o->plo_log ? o->plo_log : stderr;
-	s.s_source = s.s_pol->p_hdr->ph_source.len ?
-	    policy_str(s.s_pol, s.s_pol->p_hdr->ph_source) : "policy";
+	s.s_source = policy_linux_source(s.s_pol);
 	s.s_pid = getpid();
 	s.s_listener = s.s_sigfd = s.s_rootfd = -1;
 	s.s_argv_rules = policy_linux_rules_test(s.s_pol, POLICY_OP_EXECVE,
@@ -171,16 +275,28 @@ policy_linux_run(const struct policy_linux_opts *o, char *const argv[],
 		snprintf(err, errlen, "no program to run");
 		return POLICY_LINUX_ESYSTEM;
 	}
-	if ((e = policy_linux_find(argv[0], path, sizeof(path))) != 0) {
+	if (policy_linux_policies(&s, o, err, errlen) != 0) {
+		rv = POLICY_LINUX_EPOLICY;
+		goto out;
+	}
+	if ((e = policy_linux_cred_init(&s)) != 0) {
+		snprintf(err, errlen, "cannot read our own credentials: %s",
+		    e == -E2BIG ? "more than " STR(POLICY_LINUX_NGROUPS)
+		    " supplementary groups" : strerror(-e));
+		goto out;
+	}
+	if ((e = policy_linux_which(argv[0], path, sizeof(path))) != 0) {
 		snprintf(err, errlen, "%s: %s", argv[0], strerror(e));
-		return e == ENOENT || e == ENOTDIR ? POLICY_LINUX_ENOTFOUND :
+		rv = e == ENOENT || e == ENOTDIR ? POLICY_LINUX_ENOTFOUND :
 		    POLICY_LINUX_ENOEXEC;
+		goto out;
 	}
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &s.s_sizes) != 0) {
 		snprintf(err, errlen, "this kernel cannot confine programs: "
 		    "seccomp user notification unavailable (%s)",
 		    strerror(errno));
-		return POLICY_LINUX_ENOTSUPP;
+		rv = POLICY_LINUX_ENOTSUPP;
+		goto out;
 	}
 	if ((s.s_rootfd = open("/", O_PATH | O_CLOEXEC)) < 0 ||
 	    stat("/proc/self", &pst) != 0) {
@@ -216,6 +332,7 @@ policy_linux_run(const struct policy_linux_opts *o, char *const argv[],
 	sync[0] = -1;
 	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_TRACEFORK |
 	    PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC |
+	    PTRACE_O_TRACESYSGOOD |
 	    PTRACE_O_EXITKILL) != 0) {
 		snprintf(err, errlen, "ptrace: %s", strerror(errno));
 		kill(pid, SIGKILL);
@@ -244,6 +361,16 @@ policy_linux_run(const struct policy_linux_opts *o, char *const argv[],
 		    !WIFSIGNALED(st))
 			;
 		goto out_mask;
+	}
+	/*
+	 * Answer on the CPU the target waits on, and wake it there (Linux
+	 * 6.6): a notification round trip then costs two context switches
+	 * instead of two cross-CPU wake-ups.  Older kernels: as before.
+	 */
+	{
+		uint64_t fl = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
+
+		(void)ioctl(s.s_listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, fl);
 	}
 	s.s_child = pid;
 	s.s_initial_pending = 1;
@@ -280,5 +407,8 @@ out:
 	if (s.s_rootfd >= 0)
 		close(s.s_rootfd);
 	free(prog.filter);
+	free(s.s_pols);
+	free(s.s_sources);
+	free(s.s_progs);
 	return rv;
 }

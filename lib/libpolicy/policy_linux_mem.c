@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@ policy_linux_read(pid_t tid, uint64_t addr, void *buf, size_t len)
 		return 0;
 	if (addr == 0)
 		return -EFAULT;
+	policy_linux_as_self(NULL);	/* our ptrace rights, not the target's */
 	n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
 	if (n < 0)
 		return errno == ESRCH ? -ESRCH : -EFAULT;
@@ -49,6 +51,7 @@ policy_linux_read_str(pid_t tid, uint64_t addr, char *buf, size_t cap,
 
 	if (addr == 0)
 		return -EFAULT;
+	policy_linux_as_self(NULL);
 	while (got < cap) {
 		size_t chunk = PAGE - ((addr + got) & (PAGE - 1));
 		struct iovec local, remote;
@@ -86,6 +89,7 @@ policy_linux_write(pid_t tid, uint64_t addr, const void *buf, size_t len)
 		return 0;
 	if (addr == 0)
 		return -EFAULT;
+	policy_linux_as_self(NULL);
 	n = process_vm_writev(tid, &local, 1, &remote, 1, 0);
 	return n >= 0 && (size_t)n == len ? 0 : -EFAULT;
 }
@@ -99,6 +103,40 @@ policy_linux_valid(const struct policy_sup *s, uint64_t id)
 	return ioctl(s->s_listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
 }
 
+/*
+ * Is what we just read from the target (its memory, cwd, fds) the calling
+ * thread's?  policy_linux_valid() after the reads proves it, and is what
+ * calls handled off the serve loop use.  The serve loop itself may skip
+ * the system call: a thread waiting in a notification it handles can
+ * stop being that thread only by dying, and a dead traced task keeps its
+ * id as a zombie until this same loop reaps it; the one exception is
+ * execve's de_thread, which hands the old leader's id to the exec'ing
+ * thread without waiting for us, and it can run only while an execve is
+ * let through: unchecked by the filter, or continued and not yet seen at
+ * its exec event (a pending exec record).
+ */
+static __thread int tl_serve;
+
+void
+policy_linux_serve_thread(void)
+{
+	tl_serve = 1;
+}
+
+bool
+policy_linux_is_serve_thread(void)
+{
+	return tl_serve != 0;
+}
+
+bool
+policy_linux_recheck(const struct policy_sup *s, uint64_t id)
+{
+	if (tl_serve && !s->s_exec_unchecked && !policy_linux_exec_pending(s))
+		return true;
+	return policy_linux_valid(s, id);
+}
+
 /* A duplicate of the target thread's fd (same open file description). */
 int
 policy_linux_getfd(pid_t tid, int fd)
@@ -107,6 +145,12 @@ policy_linux_getfd(pid_t tid, int fd)
 
 	if (fd < 0)
 		return -EBADF;
+	policy_linux_as_self(NULL);
+	if ((pidfd = policy_linux_task_pidfd(tid)) >= 0) {
+		/* the serve loop's cached pidfd of this thread */
+		r = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+		return r < 0 ? -errno : r;
+	}
 	pidfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
 	if (pidfd < 0 && errno == EINVAL)
 		pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
@@ -134,6 +178,7 @@ policy_linux_startfd(const struct policy_sup *s, pid_t tid, int dirfd,
 	if (path != NULL && path[0] == '/')
 		fd = fcntl(s->s_rootfd, F_DUPFD_CLOEXEC, 3);
 	else if (dirfd == AT_FDCWD) {
+		policy_linux_as_self(NULL);
 		snprintf(buf, sizeof(buf), "/proc/%d/cwd", (int)tid);
 		fd = open(buf, O_PATH | O_CLOEXEC);
 		if (fd < 0)
@@ -196,6 +241,65 @@ policy_linux_addfd(const struct policy_sup *s, uint64_t id, int fd,
 	return r;
 }
 
+/*
+ * Our own /proc/self/fd, kept open: the magic links in it name our
+ * descriptors' objects, and looking one up there is one component rather
+ * than four (a forked child opens its own).
+ */
+static int selffd = -1;
+static pthread_once_t selffd_once = PTHREAD_ONCE_INIT;
+
+static void
+policy_linux_selffd_forked(void)
+{
+	if (selffd >= 0)
+		close(selffd);
+	selffd = -1;
+	selffd_once = (pthread_once_t)PTHREAD_ONCE_INIT;
+}
+
+static void
+policy_linux_selffd_open(void)
+{
+	static int registered;
+
+	selffd = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (!registered++)
+		(void)pthread_atfork(NULL, NULL, policy_linux_selffd_forked);
+}
+
+/* Open what our fd refers to anew with flags (checked as any open). */
+int
+policy_linux_fdopen(int fd, int flags)
+{
+	char name[16];
+
+	pthread_once(&selffd_once, policy_linux_selffd_open);
+	snprintf(name, sizeof(name), "%d", fd);
+	if (selffd < 0) {
+		char link[64];
+
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		return open(link, flags);
+	}
+	return openat(selffd, name, flags);
+}
+
+/* Close two descriptors, in one call when they are adjacent. */
+void
+policy_linux_close2(int a, int b)
+{
+	if (a >= 0 && b >= 0 && (a == b + 1 || b == a + 1)) {
+		(void)close_range((unsigned)(a < b ? a : b),
+		    (unsigned)(a < b ? b : a), 0);
+		return;
+	}
+	if (a >= 0)
+		close(a);
+	if (b >= 0)
+		close(b);
+}
+
 /* The kernel's name for what fd refers to. */
 int
 policy_linux_fdpath(int fd, char *buf, size_t cap)
@@ -203,8 +307,14 @@ policy_linux_fdpath(int fd, char *buf, size_t cap)
 	char link[64];
 	ssize_t n;
 
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, buf, cap);
+	pthread_once(&selffd_once, policy_linux_selffd_open);
+	if (selffd >= 0) {
+		snprintf(link, sizeof(link), "%d", fd);
+		n = readlinkat(selffd, link, buf, cap);
+	} else {
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		n = readlink(link, buf, cap);
+	}
 	if (n < 0)
 		return -errno;
 	if ((size_t)n >= cap)

@@ -121,7 +121,7 @@ policy_linux_dest(struct policy_linux_call *c, uint64_t addr, uint64_t len,
 	if ((start = policy_linux_startfd(c->c_sup, c->c_tid, AT_FDCWD,
 	    path)) < 0)
 		return start;
-	if (!policy_linux_valid(c->c_sup, c->c_id)) {
+	if (!policy_linux_recheck(c->c_sup, c->c_id)) {
 		close(start);
 		return -ESRCH;
 	}
@@ -170,6 +170,8 @@ struct policy_linux_send {
 	size_t		m_ctllen;
 	int		*m_fds;		/* our copies of SCM_RIGHTS fds */
 	size_t		m_nfds;
+	int		m_hascred;	/* act with m_cred (the target's) */
+	struct policy_linux_cred m_cred;
 };
 
 static void
@@ -196,6 +198,13 @@ policy_linux_send_do(struct policy_linux_send *m, int *err)
 	ssize_t n;
 
 	*err = 0;
+	/* the kernel checks the acting thread's credentials (connect to a
+	 * unix socket: write permission; bind below 1024, ...) */
+	if (m->m_hascred &&
+	    policy_linux_cred_apply(m->m_sup, &m->m_cred, 0) != 0) {
+		*err = EPERM;
+		return 0;
+	}
 	if (m->m_connect) {
 		if (connect(m->m_sock, (struct sockaddr *)&m->m_dest.d_ss,
 		    m->m_dest.d_len) != 0)
@@ -357,24 +366,28 @@ policy_linux_bind(struct policy_linux_call *c, int sock,
 	int err = 0;
 
 	if (d->d_w.w_dirfd >= 0) {
-		/* create the name in the directory decided on */
+		/*
+		 * Create the name in the directory decided on, reached
+		 * through our descriptor of it (a magic link); the caller
+		 * runs with the target's credentials, and the target's umask
+		 * gives the socket its mode.
+		 */
 		struct sockaddr_un un;
-		int here = open(".", O_PATH | O_CLOEXEC);
 		mode_t old;
 
 		memset(&un, 0, sizeof(un));
 		un.sun_family = AF_UNIX;
-		memcpy(un.sun_path, d->d_w.w_last, strlen(d->d_w.w_last));
-		old = umask((mode_t)policy_linux_umask(c->c_tid));
-		if (fchdir(d->d_w.w_dirfd) != 0 || bind(sock,
-		    (struct sockaddr *)&un, (socklen_t)(offsetof(struct
-		    sockaddr_un, sun_path) + strlen(un.sun_path) + 1)) != 0)
+		if ((size_t)snprintf(un.sun_path, sizeof(un.sun_path),
+		    "/proc/self/fd/%d/%s", d->d_w.w_dirfd, d->d_w.w_last) >=
+		    sizeof(un.sun_path)) {
+			policy_linux_reply(s, c->c_id, 0, ENAMETOOLONG);
+			return;
+		}
+		old = umask((mode_t)policy_linux_call_umask(c));
+		if (bind(sock, (struct sockaddr *)&un, (socklen_t)(offsetof(
+		    struct sockaddr_un, sun_path) + strlen(un.sun_path) + 1)) != 0)
 			err = errno;
 		umask(old);
-		if (here >= 0) {
-			(void)!fchdir(here);
-			close(here);
-		}
 	} else if (bind(sock, (struct sockaddr *)&d->d_ss, d->d_len) != 0)
 		err = errno;
 	policy_linux_reply(s, c->c_id, 0, err);
@@ -424,7 +437,7 @@ policy_linux_net(struct policy_linux_call *c, unsigned op)
 			mm->m_dest.d_w.w_fd = mm->m_dest.d_w.w_dirfd = -1;
 			r = policy_linux_copy_msg(c, vec + i *
 			    sizeof(struct mmsghdr), mm);
-			if (r == 0 && !policy_linux_valid(s, c->c_id))
+			if (r == 0 && !policy_linux_recheck(s, c->c_id))
 				r = -ESRCH;
 			if (r == 0) {
 				policy_linux_req(c, op);
@@ -433,6 +446,8 @@ policy_linux_net(struct policy_linux_call *c, unsigned op)
 					    POLICY_F_SOCKADDR, mm->m_dest.d_str);
 				r = -policy_linux_decide(c);
 			}
+			if (r == 0)
+				r = policy_linux_as_target(c, 0);
 			if (r == 0) {
 				mm->m_sock = sock;
 				mm->m_flags = (fl & ~MSG_WAITFORONE) | MSG_DONTWAIT;
@@ -491,7 +506,7 @@ policy_linux_net(struct policy_linux_call *c, unsigned op)
 		if (m->m_sock < 0)
 			r = m->m_sock;
 	}
-	if (r == 0 && !policy_linux_valid(s, c->c_id))
+	if (r == 0 && !policy_linux_recheck(s, c->c_id))
 		r = -ESRCH;
 	if (r != 0) {
 		policy_linux_reply(s, c->c_id, 0, -r);
@@ -507,8 +522,18 @@ policy_linux_net(struct policy_linux_call *c, unsigned op)
 		policy_linux_send_free(m);
 		return;
 	}
+	if ((r = policy_linux_call_cred(c)) != 0) {
+		policy_linux_reply(s, c->c_id, 0, EPERM);
+		policy_linux_send_free(m);
+		return;
+	}
+	memcpy(&m->m_cred, &c->c_cred, sizeof(m->m_cred));
+	m->m_hascred = 1;
 	if (isbind) {
-		policy_linux_bind(c, m->m_sock, &m->m_dest);
+		if ((r = policy_linux_as_target(c, 0)) != 0)
+			policy_linux_reply(s, c->c_id, 0, -r);
+		else
+			policy_linux_bind(c, m->m_sock, &m->m_dest);
 		policy_linux_send_free(m);
 		return;
 	}

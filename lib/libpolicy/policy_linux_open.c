@@ -16,6 +16,11 @@
 			 O_APPEND | O_NONBLOCK | O_DSYNC | O_ASYNC | O_DIRECT | \
 			 O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | \
 			 O_CLOEXEC | O_PATH | O_SYNC | O_TMPFILE)
+#define RESOLVE_ALL	(RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS | \
+			 RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | \
+			 RESOLVE_IN_ROOT | RESOLVE_CACHED)
+/* Flags O_PATH keeps (open(2)); the others are ignored with it. */
+#define PATH_FLAGS	(O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 
 /* A blocking open (a FIFO waiting for its other end) on its own thread. */
 struct policy_linux_fifo {
@@ -23,26 +28,30 @@ struct policy_linux_fifo {
 	uint64_t	f_id;
 	int		f_fd;		/* O_PATH */
 	int		f_flags;
+	struct policy_linux_cred f_cred;	/* the target's */
 };
 
+/* Open the object of our O_PATH fd with flags, through /proc/self/fd. */
 static int
 policy_linux_reopen(int opath, int flags)
 {
-	char link[64];
-
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", opath);
-	return open(link, (flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW)) |
-	    O_NOCTTY | O_CLOEXEC);
+	return policy_linux_fdopen(opath, (flags & ~(O_CREAT | O_EXCL |
+	    O_NOFOLLOW)) | O_NOCTTY | O_CLOEXEC);
 }
 
 static void
 policy_linux_fifo_open(void *arg)
 {
 	struct policy_linux_fifo *f = arg;
-	int fd = policy_linux_reopen(f->f_fd, f->f_flags);
+	int fd = -1, err = 0;
 
-	if (fd < 0)
-		policy_linux_reply(f->f_sup, f->f_id, 0, errno);
+	if (policy_linux_cred_apply(f->f_sup, &f->f_cred, 0) != 0)
+		err = EPERM;
+	else if ((fd = policy_linux_reopen(f->f_fd, f->f_flags)) < 0)
+		err = errno;
+	policy_linux_as_self(f->f_sup);
+	if (err != 0)
+		policy_linux_reply(f->f_sup, f->f_id, 0, err);
 	else {
 		(void)policy_linux_addfd(f->f_sup, f->f_id, fd,
 		    (f->f_flags & O_CLOEXEC) != 0);
@@ -83,11 +92,75 @@ policy_linux_open_how(struct policy_linux_call *c, struct open_how *how)
 	    (how->mode != 0 && !(how->flags & O_CREAT) &&
 	    (how->flags & O_TMPFILE) != O_TMPFILE))
 		return -EINVAL;
-	/* RESOLVE_* restrictions are not implemented by our path walk: the
-	 * caller is told openat2 is unavailable and falls back to openat. */
-	if (how->resolve != 0)
-		return -ENOSYS;
+	if ((how->resolve & ~(uint64_t)RESOLVE_ALL) != 0 ||
+	    ((how->resolve & RESOLVE_BENEATH) &&
+	    (how->resolve & RESOLVE_IN_ROOT)))
+		return -EINVAL;
+	if ((how->flags & O_PATH) && (how->flags & ~(uint64_t)PATH_FLAGS) != 0)
+		return -EINVAL;
+	/*
+	 * RESOLVE_CACHED asks to fail with EAGAIN unless the lookup can be
+	 * done from the kernel's caches without blocking; ours may block (and
+	 * it may never create or truncate), so it is always EAGAIN, which
+	 * callers answer by retrying without it.
+	 */
+	if (how->resolve & RESOLVE_CACHED)
+		return -EAGAIN;
 	return 0;
+}
+
+/* The walk's flags for openat2's RESOLVE_* bits. */
+static int
+policy_linux_resolve_flags(uint64_t resolve)
+{
+	int f = 0;
+
+	if (resolve & RESOLVE_BENEATH)
+		f |= PLW_BENEATH;
+	if (resolve & RESOLVE_IN_ROOT)
+		f |= PLW_IN_ROOT;
+	if (resolve & RESOLVE_NO_SYMLINKS)
+		f |= PLW_NO_SYMLINKS;
+	if (resolve & RESOLVE_NO_MAGICLINKS)
+		f |= PLW_NO_MAGICLINKS;
+	if (resolve & RESOLVE_NO_XDEV)
+		f |= PLW_NO_XDEV;
+	return f;
+}
+
+/*
+ * O_PATH: the kernel will not install an O_PATH file with ADDFD (fget()
+ * refuses them: EBADF, still so in Linux 6.18), and nothing else can put
+ * a file into the target without its cooperation.  So O_PATH is emulated
+ * with a read-only descriptor of the same object, which the policy must
+ * then also permit (it can read): decided a second time as a plain
+ * O_RDONLY open.  Objects that cannot be opened that way (symlinks,
+ * sockets, devices, whose open may act on the device; files the target
+ * may not read) fail with the error such an open gives.
+ */
+static int
+policy_linux_open_path(struct policy_linux_call *c,
+    const struct policy_linux_walk *w, int flags, int *fdp)
+{
+	mode_t t = w->w_st.st_mode & S_IFMT;
+	int err;
+
+	*fdp = -1;
+	if ((flags & O_DIRECTORY) && t != S_IFDIR)
+		return ENOTDIR;
+	if (t == S_IFLNK)
+		return ELOOP;
+	if (t == S_IFSOCK || t == S_IFCHR || t == S_IFBLK)
+		return ENXIO;
+	policy_request_set_int(&c->c_req, POLICY_F_FLAGS,
+	    policy_linux_oflags(O_RDONLY | (flags & (O_CLOEXEC | O_DIRECTORY))));
+	if ((err = policy_linux_decide(c)) != 0)
+		return err;
+	if ((err = -policy_linux_as_target(c, w->w_selfproc)) != 0)
+		return err;
+	*fdp = policy_linux_reopen(w->w_fd, O_RDONLY |
+	    (t == S_IFREG || t == S_IFDIR ? 0 : O_NONBLOCK));
+	return *fdp < 0 ? errno : 0;
 }
 
 void
@@ -99,21 +172,22 @@ policy_linux_open(struct policy_linux_call *c)
 	uint64_t paddr;
 	int dirfd = AT_FDCWD, flags, wflags = 0, err, fd = -1, tmpfile, r;
 	mode_t mode;
+	const char *n = c->c_name;
 
-	if (strcmp(c->c_name, "open") == 0) {
+	if (n[4] == '\0') {				/* open */
 		paddr = c->c_args[0];
 		flags = (int)c->c_args[1];
 		mode = (mode_t)c->c_args[2];
-	} else if (strcmp(c->c_name, "creat") == 0) {
+	} else if (n[0] == 'c') {			/* creat */
 		paddr = c->c_args[0];
 		flags = O_CREAT | O_WRONLY | O_TRUNC;
 		mode = (mode_t)c->c_args[1];
-	} else if (strcmp(c->c_name, "openat") == 0) {
+	} else if (n[6] == '\0') {			/* openat */
 		dirfd = (int)c->c_args[0];
 		paddr = c->c_args[1];
 		flags = (int)c->c_args[2];
 		mode = (mode_t)c->c_args[3];
-	} else {
+	} else {					/* openat2 */
 		dirfd = (int)c->c_args[0];
 		paddr = c->c_args[1];
 		if ((r = policy_linux_open_how(c, &how)) != 0) {
@@ -122,8 +196,11 @@ policy_linux_open(struct policy_linux_call *c)
 		}
 		flags = (int)how.flags;
 		mode = (mode_t)how.mode;
+		wflags |= policy_linux_resolve_flags(how.resolve);
 	}
 	mode &= 07777;
+	if (flags & O_PATH)
+		flags &= PATH_FLAGS;	/* open(2): the rest are ignored */
 	tmpfile = (flags & O_TMPFILE) == O_TMPFILE;
 	if ((flags & O_NOFOLLOW) || ((flags & O_CREAT) && (flags & O_EXCL)))
 		wflags |= PLW_NOFOLLOW;
@@ -142,8 +219,10 @@ policy_linux_open(struct policy_linux_call *c)
 		policy_request_set_int(&c->c_req, POLICY_F_MODE, mode);
 	if ((err = policy_linux_decide(c)) != 0)
 		goto out;
+	/* act as the target (the decision may have asked someone) */
+	if ((err = -policy_linux_as_target(c, w.w_selfproc)) != 0)
+		goto out;
 
-	err = 0;
 	if (w.w_fd < 0) {			/* create */
 		mode_t old;
 
@@ -151,26 +230,13 @@ policy_linux_open(struct policy_linux_call *c)
 			err = EISDIR;
 			goto out;
 		}
-		old = umask((mode_t)policy_linux_umask(c->c_tid));
+		old = umask((mode_t)policy_linux_call_umask(c));
 		fd = openat(w.w_dirfd, w.w_last, flags | O_NOFOLLOW | O_NOCTTY |
 		    O_CLOEXEC, mode);
 		umask(old);
 	} else if (flags & O_PATH) {
-		/* The kernel will not install an O_PATH file with ADDFD
-		 * (fget() skips them), so O_PATH is emulated with a read-only
-		 * descriptor of the same object; objects that cannot be opened
-		 * that way fail as a plain open would. */
-		mode_t t = w.w_st.st_mode & S_IFMT;
-
-		if ((flags & O_DIRECTORY) && t != S_IFDIR)
-			err = ENOTDIR;
-		else if (t == S_IFLNK)
-			err = ELOOP;
-		else if (t == S_IFSOCK)
-			err = ENXIO;
-		else
-			fd = policy_linux_reopen(w.w_fd, O_RDONLY |
-			    (t == S_IFREG || t == S_IFDIR ? 0 : O_NONBLOCK));
+		err = policy_linux_open_path(c, &w, flags, &fd);
+		goto out;
 	} else if (tmpfile) {
 		mode_t old;
 
@@ -178,7 +244,7 @@ policy_linux_open(struct policy_linux_call *c)
 			err = ENOTDIR;
 			goto out;
 		}
-		old = umask((mode_t)policy_linux_umask(c->c_tid));
+		old = umask((mode_t)policy_linux_call_umask(c));
 		fd = openat(w.w_fd, ".", flags | O_CLOEXEC, mode);
 		umask(old);
 	} else if (S_ISLNK(w.w_st.st_mode))
@@ -198,6 +264,7 @@ policy_linux_open(struct policy_linux_call *c)
 		f->f_id = c->c_id;
 		f->f_fd = w.w_fd;
 		f->f_flags = flags;
+		memcpy(&f->f_cred, &c->c_cred, sizeof(f->f_cred));
 		if (policy_linux_defer(policy_linux_fifo_open, f) != 0) {
 			free(f);
 			err = EAGAIN;
@@ -211,11 +278,15 @@ policy_linux_open(struct policy_linux_call *c)
 	if (err == 0 && fd < 0)
 		err = errno;
 out:
-	policy_linux_walk_done(&w);
 	if (err != 0) {
+		policy_linux_walk_done(&w);
+		if (fd >= 0)
+			close(fd);
 		policy_linux_reply(s, c->c_id, 0, err);
 		return;
 	}
 	(void)policy_linux_addfd(s, c->c_id, fd, (flags & O_CLOEXEC) != 0);
-	close(fd);
+	policy_linux_close2(fd, w.w_fd);
+	w.w_fd = -1;
+	policy_linux_walk_done(&w);
 }

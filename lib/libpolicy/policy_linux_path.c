@@ -6,7 +6,7 @@
  * decides on that object's resolved path, and the call is then made with
  * the fd and the *at() family, so a path changed after the check changes
  * nothing.  Results (stat buffers, link text) are written back into the
- * target.  chdir is the exception: see policy_linux_chdir().
+ * target.  chdir is done with fchdir in the target: policy_linux_chdir.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,13 +41,8 @@ policy_linux_procpath(int fd, char *buf, size_t cap)
 	snprintf(buf, cap, "/proc/self/fd/%d", fd);
 }
 
-/* chdir: decided on the object the supervisor resolved; then the kernel
- * performs it, because no interface can change another process's cwd.  A
- * path swapped after the check can only leave the target in a different
- * directory, and the cwd confers nothing: every later relative path is
- * resolved by the supervisor from /proc/TID/cwd and decided on the object
- * it reaches.  chroot, whose result would confer something, is refused in
- * the filter. */
+/* chdir: decided on the directory the supervisor resolved, and carried out
+ * on that directory (policy_linux_chdir.c). */
 static void
 policy_linux_chdir(struct policy_linux_call *c, struct policy_linux_walk *w)
 {
@@ -55,7 +50,7 @@ policy_linux_chdir(struct policy_linux_call *c, struct policy_linux_walk *w)
 		policy_linux_reply(c->c_sup, c->c_id, 0, ENOTDIR);
 		return;
 	}
-	policy_linux_continue(c->c_sup, c->c_id);
+	policy_linux_chdir_run(c, w->w_fd, &w->w_st);
 }
 
 /* Write a struct stat or statx for the object back to the target. */
@@ -221,18 +216,17 @@ policy_linux_walk_arg(struct policy_linux_call *c, int dirfd, uint64_t path,
 {
 	if (emptyok == 2) {
 		/* utimensat(fd, NULL, ...): the fd itself */
-		char link[64];
 		int r;
 
 		memset(w, 0, sizeof(*w));
 		w->w_fd = w->w_dirfd = -1;
 		if (dirfd == AT_FDCWD)
 			return -EFAULT;
-		snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)c->c_tid,
-		    dirfd);
-		if ((w->w_fd = open(link, O_PATH | O_CLOEXEC)) < 0)
+		if ((w->w_fd = policy_linux_getfd(c->c_tid, dirfd)) < 0) {
+			w->w_fd = -1;
 			return -EBADF;
-		if (!policy_linux_valid(c->c_sup, c->c_id)) {
+		}
+		if (!policy_linux_recheck(c->c_sup, c->c_id)) {
 			policy_linux_walk_done(w);
 			return -ESRCH;
 		}
@@ -332,6 +326,20 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 	}
 	if ((err = policy_linux_decide(c)) != 0)
 		goto out;
+	/*
+	 * Results go back into the caller's memory.  Its thread id cannot
+	 * have been reused since the check after copying (a traced task
+	 * stays a zombie until the serve loop reaps it, and this is that
+	 * loop) unless the decision waited for an answer on its own thread.
+	 */
+	if (c->c_dec.pd_action == POLICY_ACT_ASK &&
+	    !policy_linux_recheck(s, c->c_id)) {
+		err = ESRCH;
+		goto out;
+	}
+	/* act as the target, with the target's credentials */
+	if ((err = -policy_linux_as_target(c, w.w_selfproc)) != 0)
+		goto out;
 
 	if (w.w_fd >= 0)
 		policy_linux_procpath(w.w_fd, proc, sizeof(proc));
@@ -395,7 +403,7 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 			err = errno;
 		break;
 	case POLICY_OP_MKDIR: {
-		mode_t old = umask((mode_t)policy_linux_umask(c->c_tid));
+		mode_t old = umask((mode_t)policy_linux_call_umask(c));
 
 		if (strcmp(n, "mkdir") == 0 || strcmp(n, "mkdirat") == 0)
 			r = mkdirat(w.w_dirfd, w.w_last, (mode_t)ARG(

@@ -1,7 +1,9 @@
 /* policy_linux_serve.c: the supervisor's event loop: seccomp notifications dispatched to
  * their handlers, and ptrace stops (fork, clone, exec, signals) of every confined task. */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,86 +17,22 @@
 
 #include "policy_linux.h"
 
-/* Tasks seen stopped at least once: a first stop of an unknown task is its
- * attach stop (resume it), a later one a group-stop (leave it stopped). */
-struct policy_linux_tasks {
-	pid_t	*t;
-	size_t	cap, n;
-};
-
-static struct policy_linux_tasks policy_linux_tasks;
-
-static size_t
-policy_linux_slot(const struct policy_linux_tasks *ts, pid_t pid)
-{
-	size_t i = ((size_t)pid * 2654435761u) & (ts->cap - 1);
-
-	while (ts->t[i] != 0 && ts->t[i] != pid)
-		i = (i + 1) & (ts->cap - 1);
-	return i;
-}
-
-static bool
-policy_linux_task_known(pid_t pid)
-{
-	struct policy_linux_tasks *ts = &policy_linux_tasks;
-
-	return ts->cap != 0 && ts->t[policy_linux_slot(ts, pid)] == pid;
-}
-
+/* The policy a call is decided by: the caller's. */
 static void
-policy_linux_task_add(pid_t pid)
+policy_linux_call_policy(struct policy_linux_call *c)
 {
-	struct policy_linux_tasks *ts = &policy_linux_tasks;
-	size_t i;
+	const struct policy_sup *s = c->c_sup;
 
-	if ((ts->n + 1) * 2 > ts->cap) {
-		struct policy_linux_tasks nt;
-
-		nt.cap = ts->cap ? ts->cap * 2 : 64;
-		nt.n = 0;
-		if ((nt.t = calloc(nt.cap, sizeof(pid_t))) == NULL)
-			return;
-		for (i = 0; i < ts->cap; i++)
-			if (ts->t[i] > 0) {
-				nt.t[policy_linux_slot(&nt, ts->t[i])] = ts->t[i];
-				nt.n++;
-			}
-		free(ts->t);
-		*ts = nt;
+	c->c_polidx = s->s_npols > 1 ? policy_linux_task_pol(c->c_tid) : 0;
+	if (c->c_polidx == 0 || c->c_polidx >= s->s_npols) {
+		c->c_polidx = 0;
+		/* s_pol may be swapped for a reloaded policy (ask) */
+		c->c_pol = __atomic_load_n(&s->s_pol, __ATOMIC_ACQUIRE);
+		c->c_source = s->s_source;
+	} else {
+		c->c_pol = s->s_pols[c->c_polidx];
+		c->c_source = s->s_sources[c->c_polidx];
 	}
-	i = policy_linux_slot(ts, pid);
-	if (ts->t[i] == 0) {
-		ts->t[i] = pid;
-		ts->n++;
-	}
-}
-
-/* Removal by rehashing the run after the slot (no tombstones). */
-static void
-policy_linux_task_del(pid_t pid)
-{
-	struct policy_linux_tasks *ts = &policy_linux_tasks;
-	size_t i, j;
-
-	if (ts->cap == 0 || ts->t[i = policy_linux_slot(ts, pid)] != pid)
-		return;
-	ts->t[i] = 0;
-	ts->n--;
-	for (j = (i + 1) & (ts->cap - 1); ts->t[j] != 0;
-	    j = (j + 1) & (ts->cap - 1)) {
-		pid_t p = ts->t[j];
-
-		ts->t[j] = 0;
-		ts->t[policy_linux_slot(ts, p)] = p;
-	}
-}
-
-static void
-policy_linux_tasks_reset(void)
-{
-	free(policy_linux_tasks.t);
-	memset(&policy_linux_tasks, 0, sizeof(policy_linux_tasks));
 }
 
 static void
@@ -103,7 +41,7 @@ policy_linux_dispatch(struct policy_sup *s, const struct seccomp_notif *n)
 	struct policy_linux_call c;
 	int op, i;
 
-	memset(&c, 0, sizeof(c));
+	memset(&c, 0, offsetof(struct policy_linux_call, c_cred));
 	c.c_sup = s;
 	c.c_id = n->id;
 	c.c_tid = (pid_t)n->pid;
@@ -111,8 +49,12 @@ policy_linux_dispatch(struct policy_sup *s, const struct seccomp_notif *n)
 	for (i = 0; i < 6; i++)
 		c.c_args[i] = n->data.args[i];
 	c.c_name = policy_linux_syscall_name(c.c_nr);
+	policy_linux_call_policy(&c);
 	op = n->data.arch == AUDIT_ARCH_X86_64 ?
 	    policy_linux_syscall_op(c.c_nr) : POLICY_OP_NONE;
+	/* set*id, capset: the thread's credentials are about to change */
+	if (op == POLICY_OP_SYSCALL && policy_linux_syscall_setcred(c.c_nr))
+		policy_linux_task_cred_forget(c.c_tid);
 	switch (op) {
 	case POLICY_OP_OPEN:
 		policy_linux_open(&c);
@@ -140,15 +82,72 @@ policy_linux_dispatch(struct policy_sup *s, const struct seccomp_notif *n)
 	}
 }
 
+/* "PPid:" and "Tgid:" of a task, or -1. */
+static int
+policy_linux_parent(pid_t tid, pid_t *ppid, pid_t *tgid)
+{
+	char path[64], buf[2048], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if ((p = strstr(buf, "\nTgid:")) == NULL)
+		return -1;
+	*tgid = (pid_t)strtol(p + 6, NULL, 10);
+	if ((p = strstr(buf, "\nPPid:")) == NULL)
+		return -1;
+	*ppid = (pid_t)strtol(p + 6, NULL, 10);
+	return 0;
+}
+
+/*
+ * With several policies, a new task's first stop may come before its
+ * creator's fork/clone event, which tells us the policy it inherits.  A
+ * thread takes its process's.  A new process stays stopped until the
+ * event comes; if its parent is no confined task (the creator died before
+ * reporting the event, and the child went to an outside reaper: confined
+ * tasks can make neither CLONE_PARENT children nor themselves reapers
+ * then), it is killed: it would otherwise run under no known policy.
+ */
+static void
+policy_linux_first_stop(struct policy_sup *s, pid_t pid)
+{
+	pid_t ppid, tgid;
+	int r = policy_linux_parent(pid, &ppid, &tgid);
+
+	if (r == 0 && tgid != pid && policy_linux_task_known(tgid)) {
+		(void)policy_linux_task_setpol(pid, policy_linux_task_pol(tgid));
+		(void)ptrace(PTRACE_CONT, pid, 0, 0);
+		return;
+	}
+	if (r != 0 || tgid != pid || !policy_linux_task_known(ppid) ||
+	    !policy_linux_task_setppid(pid, ppid)) {
+		fprintf(s->s_log, "policyctl: pid %d: its creator is gone; "
+		    "killed\n", (int)pid);
+		fflush(s->s_log);
+		kill(pid, SIGKILL);
+		(void)ptrace(PTRACE_CONT, pid, 0, 0);
+	}
+}
+
 /* Handle every pending ptrace stop and exit.  Returns true when no traced
  * task is left. */
 static bool
 policy_linux_reap(struct policy_sup *s)
 {
+	int needpol = s->s_npols > 1;
+
 	for (;;) {
 		int st, sig, ev;
 		unsigned long msg;
-		pid_t pid = waitpid(-1, &st, __WALL | WNOHANG);
+		pid_t pid = waitpid(-1, &st, __WALL | WNOHANG), orphan;
 
 		if (pid == 0)
 			return false;
@@ -164,10 +163,21 @@ policy_linux_reap(struct policy_sup *s)
 			}
 			policy_linux_task_del(pid);
 			policy_linux_exec_forget(s, pid);
+			policy_linux_chdir_forget(pid);
+			/* held children it made but never reported */
+			while ((orphan = policy_linux_task_orphan(pid)) > 0) {
+				fprintf(s->s_log, "policyctl: pid %d: its "
+				    "creator is gone; killed\n", (int)orphan);
+				fflush(s->s_log);
+				kill(orphan, SIGKILL);
+				(void)ptrace(PTRACE_CONT, orphan, 0, 0);
+			}
 			continue;
 		}
 		if (!WIFSTOPPED(st))
 			continue;
+		if (policy_linux_chdir_stop(s, pid, st))
+			continue;	/* a chdir being carried out */
 		sig = WSTOPSIG(st);
 		ev = (unsigned)st >> 16;
 		switch (ev) {
@@ -175,23 +185,46 @@ policy_linux_reap(struct policy_sup *s)
 			msg = 0;
 			(void)ptrace(PTRACE_GETEVENTMSG, pid, 0, &msg);
 			if ((pid_t)msg != pid) {
+				unsigned pol = policy_linux_task_pol((pid_t)msg);
+
 				policy_linux_task_del((pid_t)msg);
 				policy_linux_task_add(pid);
+				(void)policy_linux_task_setpol(pid, pol);
 			}
+			policy_linux_task_cred_forget(pid);
 			policy_linux_exec_event(s, pid, (pid_t)msg);
 			(void)ptrace(PTRACE_CONT, pid, 0, 0);
 			break;
 		case PTRACE_EVENT_FORK: case PTRACE_EVENT_VFORK:
 		case PTRACE_EVENT_CLONE:
 			policy_linux_task_add(pid);
+			msg = 0;
+			if (ptrace(PTRACE_GETEVENTMSG, pid, 0, &msg) == 0 &&
+			    msg != 0 && policy_linux_task_setpol((pid_t)msg,
+			    policy_linux_task_pol(pid)))
+				(void)ptrace(PTRACE_CONT, (pid_t)msg, 0, 0);
 			(void)ptrace(PTRACE_CONT, pid, 0, 0);
 			break;
 		case PTRACE_EVENT_STOP:
-			if (policy_linux_task_known(pid) && (sig == SIGSTOP ||
-			    sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU))
-				(void)ptrace(PTRACE_LISTEN, pid, 0, 0);
-			else {
-				policy_linux_task_add(pid);
+			if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
+			    sig == SIGTTOU) {
+				switch (policy_linux_task_stop(pid, needpol)) {
+				case POLICY_LINUX_STOP_AGAIN:
+					(void)ptrace(PTRACE_LISTEN, pid, 0, 0);
+					break;
+				case POLICY_LINUX_STOP_HOLD:
+					policy_linux_first_stop(s, pid);
+					break;
+				default:
+					(void)ptrace(PTRACE_CONT, pid, 0, 0);
+					break;
+				}
+			} else {
+				if (policy_linux_task_stop(pid, needpol) ==
+				    POLICY_LINUX_STOP_HOLD) {
+					policy_linux_first_stop(s, pid);
+					break;
+				}
 				(void)ptrace(PTRACE_CONT, pid, 0, 0);
 			}
 			break;
@@ -204,10 +237,12 @@ policy_linux_reap(struct policy_sup *s)
 	}
 }
 
-static void
+/* Read the signals that arrived; true if SIGCHLD was among them. */
+static bool
 policy_linux_signals(struct policy_sup *s)
 {
 	struct signalfd_siginfo si;
+	bool chld = false;
 
 	while (read(s->s_sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		switch (si.ssi_signo) {
@@ -216,44 +251,61 @@ policy_linux_signals(struct policy_sup *s)
 			if (!s->s_child_done)
 				kill(s->s_child, (int)si.ssi_signo);
 			break;
+		case SIGCHLD:
+			chld = true;
+			break;
 		default:
-			/* SIGCHLD: reaped by the loop.  SIGINT and SIGQUIT
-			 * from the terminal reached the program too. */
+			/* SIGINT and SIGQUIT from the terminal reached the
+			 * program too. */
 			break;
 		}
 	}
+	return chld;
 }
 
 int
 policy_linux_serve(struct policy_sup *s)
 {
 	struct seccomp_notif *n;
-	struct pollfd pfd[2];
+	struct pollfd pfd[3];
+	bool reap = true;
 
 	if ((n = calloc(1, s->s_sizes.seccomp_notif + 64)) == NULL)
 		return -1;
-	policy_linux_task_add(s->s_child);
+	policy_linux_task_init();
+	policy_linux_serve_thread();
+	(void)policy_linux_task_stop(s->s_child, 0);
+	(void)policy_linux_task_setpol(s->s_child, 0);
 	pfd[0].fd = s->s_listener;
 	pfd[0].events = POLLIN;
 	pfd[1].fd = s->s_sigfd;
 	pfd[1].events = POLLIN;
+	pfd[2].fd = policy_linux_chdir_pollfd();	/* chdir from other threads */
+	pfd[2].events = POLLIN;
 	for (;;) {
-		if (policy_linux_reap(s))
+		/* ptrace stops and exits are reported by SIGCHLD */
+		if (reap && policy_linux_reap(s))
 			break;
-		if (poll(pfd, 2, -1) < 0) {
+		reap = false;
+		if (poll(pfd, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-		if (pfd[1].revents & POLLIN)
-			policy_linux_signals(s);
+		if (pfd[2].revents & POLLIN)
+			policy_linux_chdir_queued(s);
+		if ((pfd[1].revents & POLLIN) && policy_linux_signals(s))
+			reap = true;
 		if (pfd[0].revents & POLLIN) {
 			memset(n, 0, s->s_sizes.seccomp_notif);
-			if (ioctl(s->s_listener, SECCOMP_IOCTL_NOTIF_RECV, n) == 0)
+			if (ioctl(s->s_listener, SECCOMP_IOCTL_NOTIF_RECV, n) == 0 &&
+			    !policy_linux_offload(s, n, policy_linux_dispatch))
 				policy_linux_dispatch(s, n);
 		} else if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			pfd[0].fd = -1;		/* no filtered task left */
 	}
+	policy_linux_offload_drain();	/* no call may outlive s */
+	policy_linux_as_self(s);
 	free(n);
 	policy_linux_tasks_reset();
 	return 0;

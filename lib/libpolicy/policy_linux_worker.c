@@ -38,6 +38,8 @@ policy_linux_defer(void (*fn)(void *), void *arg)
 		return ENOMEM;
 	j->j_fn = fn;
 	j->j_arg = arg;
+	/* a new thread inherits our credentials: start it with our own */
+	policy_linux_as_self(NULL);
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, 256 * 1024);

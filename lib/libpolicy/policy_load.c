@@ -236,3 +236,31 @@ policy_request_set_int(struct policy_request *req, unsigned field, int64_t v)
 	req->pr_int[field - POLICY_F_NSTR] = v;
 	req->pr_present |= 1u << field;
 }
+
+struct policy_loaded *
+policy_loaded_with_default(const struct policy_loaded *pl, unsigned action,
+    struct policy_diag *diag)
+{
+	struct policy_blob_header *h;
+	struct policy_loaded *out;
+	void *copy;
+	const char *name = pl->pl_policy.p_hdr->ph_source.len ?
+	    policy_str(&pl->pl_policy, pl->pl_policy.p_hdr->ph_source) :
+	    "policy";
+
+	if (action == POLICY_ACT_NONE || action >= POLICY_ACT_COUNT) {
+		policy_diag_set(diag, name, 0, 0, "bad default action");
+		return NULL;
+	}
+	if ((copy = aligned_alloc(8, (pl->pl_size + 7) & ~(size_t)7)) == NULL) {
+		policy_diag_set(diag, name, 0, 0, "out of memory");
+		return NULL;
+	}
+	memcpy(copy, pl->pl_blob, pl->pl_size);
+	h = copy;
+	h->ph_default_action = (uint8_t)action;
+	h->ph_checksum = policy_blob_checksum(copy, pl->pl_size);
+	out = policy_load_blob(copy, pl->pl_size, name, diag);
+	free(copy);
+	return out;
+}

@@ -355,4 +355,170 @@ struct policy_load {
 #define POLICY_IOC_ANSWER	_IOW('P', 2, struct policy_answer)
 #define POLICY_IOC_UNLOAD	_IO('P', 3)
 
+/* ------------------------------------------------------------------ */
+/* policyd's unix-socket protocol (SOCK_SEQPACKET)                     */
+
+/*
+ * Every message is one record: a struct policy_msg_hdr, then exactly the
+ * body its type defines; pm_len is the header plus that body, so a record
+ * of any other length is malformed.  Strings are NUL-terminated inside
+ * their arrays, padding is zero, enumerations are in range: a receiver
+ * checks all of it (policy_msg_check) and drops a peer that sends anything
+ * else.  Each datagram holds one record; nothing spans datagrams.
+ */
+#define POLICY_MSG_MAGIC	0x50444d53u	/* "PDMS" */
+#define POLICY_MSG_VERSION	1
+#define POLICY_MSG_MAX		16384	/* no record is larger */
+#define POLICY_RULETEXT_MAX	512	/* rule text carried in an alarm */
+#define POLICY_ARGTEXT_MAX	1024
+
+enum policy_msg_type {
+	POLICY_MSG_ALARM = 1,	/* supervisor -> policyd: policy_msg_alarm */
+	POLICY_MSG_VERDICT,	/* policyd -> supervisor: policy_msg_verdict */
+	POLICY_MSG_NEXT,	/* prompt -> policyd: policy_msg_next */
+	POLICY_MSG_PENDING,	/* policyd -> prompt: policy_msg_pending */
+	POLICY_MSG_ANSWER,	/* prompt -> policyd: struct policy_answer */
+	POLICY_MSG_RESULT,	/* policyd -> client: policy_msg_result */
+	POLICY_MSG_DECISION,	/* supervisor -> policyd: policy_msg_decision */
+	POLICY_MSG_STATS_REQ,	/* client -> policyd: no body */
+	POLICY_MSG_STATS,	/* policyd -> client: policy_msg_stats */
+	POLICY_MSG_TALLY,	/* supervisor -> policyd: policy_msg_tally */
+	POLICY_MSG_COUNT
+};
+
+struct policy_msg_hdr {
+	uint32_t	pm_magic;	/* POLICY_MSG_MAGIC */
+	uint16_t	pm_version;	/* POLICY_MSG_VERSION */
+	uint16_t	pm_type;	/* enum policy_msg_type */
+	uint32_t	pm_len;		/* header + body */
+	uint32_t	pm_pad;
+};
+
+/* An alarm as a supervisor raises it.  ma_alarm.pa_policy names the
+ * policy for display; ma_path is the YAML file "always" answers go to. */
+struct policy_msg_alarm {
+	struct policy_alarm ma_alarm;
+	uint32_t	ma_timeout_ms;	/* the supervisor denies after this */
+	uint32_t	ma_flags;	/* POLICY_ALARM_* */
+	uint16_t	ma_errno;	/* portable errno a denial fails with */
+	uint16_t	ma_pad[3];
+	char		ma_rule[POLICY_RULETEXT_MAX];	/* "" for the default */
+	char		ma_path[POLICY_PATH_MAX];	/* absolute, or "" */
+};
+#define POLICY_ALARM_PERSIST	0x01	/* ma_path may take "always" rules */
+#define POLICY_ALARM_FLAGS	0x01
+
+/* Why a verdict was given. */
+enum policy_verdict_reason {
+	POLICY_VERDICT_ANSWERED = 1,	/* a user answered */
+	POLICY_VERDICT_TIMEOUT,		/* nobody answered in time: deny */
+	POLICY_VERDICT_FULL,		/* queue limit reached: deny */
+	POLICY_VERDICT_REFUSED,		/* the peer may not raise it: deny */
+	POLICY_VERDICT_SHUTDOWN,	/* policyd is stopping: deny */
+	POLICY_VERDICT_COUNT
+};
+
+struct policy_msg_verdict {
+	uint64_t	mv_id;		/* the alarm's pa_id */
+	uint64_t	mv_alarm;	/* policyd's number for it */
+	uint8_t		mv_action;	/* POLICY_ACT_PERMIT or POLICY_ACT_DENY */
+	uint8_t		mv_scope;	/* POLICY_ANSWER_* */
+	uint16_t	mv_errno;	/* portable errno for deny, 0: default */
+	uint8_t		mv_reason;	/* enum policy_verdict_reason */
+	uint8_t		mv_persisted;	/* 1: rule written to ma_path */
+	uint16_t	mv_pad;
+};
+
+/* Ask for the first pending alarm numbered above mn_after. */
+struct policy_msg_next {
+	uint64_t	mn_after;
+	uint32_t	mn_wait_ms;	/* 0: reply at once; else wait for one */
+	uint32_t	mn_pad;
+};
+
+struct policy_msg_pending {
+	uint64_t	mp_id;		/* what `policyctl answer` takes */
+	uint32_t	mp_count;	/* identical alarms coalesced in it */
+	uint32_t	mp_remaining_ms; /* until the timeout denies it */
+	uint32_t	mp_npending;	/* alarms the client may answer */
+	uint32_t	mp_uid;		/* owner of the confined process */
+	struct policy_msg_alarm mp_alarm;
+};
+
+enum policy_result {
+	POLICY_RES_OK = 0,
+	POLICY_RES_NOTFOUND,	/* no such pending alarm (or none pending) */
+	POLICY_RES_DENIED,	/* not the peer's to see or answer */
+	POLICY_RES_INVALID,	/* malformed request */
+	POLICY_RES_PERSIST,	/* answered, but the rule could not be written */
+	POLICY_RES_COUNT
+};
+
+struct policy_msg_result {
+	uint32_t	mr_status;	/* enum policy_result */
+	uint32_t	mr_pad;
+	char		mr_text[256];
+};
+
+/* One decision a supervisor logged, for policyd's decision log. */
+enum policy_decided {
+	POLICY_DECIDED_PERMIT = 0,
+	POLICY_DECIDED_DENY,
+	POLICY_DECIDED_WOULD_DENY,	/* dry run: logged and permitted */
+	POLICY_DECIDED_COUNT
+};
+#define POLICY_DECISION_LOGGED	0x01	/* goes to the decision log */
+#define POLICY_DECISION_ASKED	0x02	/* an alarm decided it */
+#define POLICY_DECISION_DEFAULT	0x04	/* no rule matched */
+#define POLICY_DECISION_FLAGS	0x07
+
+struct policy_msg_decision {
+	uint64_t	md_time_ns;	/* CLOCK_REALTIME */
+	uint64_t	md_latency_ns;	/* evaluation (and alarm) time */
+	int32_t		md_pid;
+	uint32_t	md_line;	/* the deciding rule's line, 0: default */
+	uint8_t		md_action;	/* enum policy_decided */
+	uint8_t		md_flags;	/* POLICY_DECISION_* */
+	uint16_t	md_pad;
+	uint32_t	md_pad2;
+	char		md_program[POLICY_NAME_MAX];	/* "" unless logged */
+	char		md_policy[POLICY_NAME_MAX];
+	struct policy_request md_req;
+};
+
+/* Latency histogram: bucket i counts latencies <= bound i (ns); the last
+ * bucket is everything above (Prometheus +Inf). */
+#define POLICY_LAT_BUCKETS	13
+#define POLICY_LAT_BOUNDS_NS	{ 1000, 5000, 10000, 50000, 100000, \
+	500000, 1000000, 10000000, 100000000, 1000000000, 10000000000, \
+	60000000000 }
+
+/* Decisions a supervisor made since its last tally, for the counters
+ * (sent about once a second, and when the run ends). */
+#define POLICY_TALLY_MAX	(1ull << 40)	/* no count is larger */
+struct policy_msg_tally {
+	uint64_t	mt_decisions[POLICY_OP_COUNT][POLICY_DECIDED_COUNT];
+	uint64_t	mt_latency[POLICY_LAT_BUCKETS];
+	uint64_t	mt_latency_sum_ns;
+};
+
+struct policy_msg_stats {
+	uint64_t	ms_uptime_ms;
+	uint64_t	ms_decisions[POLICY_OP_COUNT][POLICY_DECIDED_COUNT];
+	uint64_t	ms_latency[POLICY_LAT_BUCKETS];
+	uint64_t	ms_latency_sum_ns;
+	uint64_t	ms_alarms_raised;
+	uint64_t	ms_alarms_pending;	/* distinct, now */
+	uint64_t	ms_alarms_waiting;	/* blocked calls, now */
+	uint64_t	ms_alarms_answered;
+	uint64_t	ms_alarms_timed_out;
+	uint64_t	ms_alarms_coalesced;
+	uint64_t	ms_alarms_dropped;	/* queue limit */
+	uint64_t	ms_alarms_persisted;
+	uint64_t	ms_peers_refused;
+	uint64_t	ms_msgs_invalid;
+	uint64_t	ms_clients;		/* connected now */
+	uint64_t	ms_logged;
+};
+
 #endif /* !_SYS_POLICY_H_ */

@@ -28,7 +28,10 @@
 #include <sys/un.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <grp.h>
+#include <linux/capability.h>
 #include <linux/filter.h>
+#include <linux/openat2.h>
 
 #include "testutil.h"
 #include "policy_linux.h"
@@ -165,6 +168,102 @@ t_open(void)
 	return 0;
 }
 
+static long
+oa2(int dfd, const char *path, int flags, uint64_t resolve)
+{
+	struct open_how how;
+
+	memset(&how, 0, sizeof(how));
+	how.flags = (uint64_t)flags;
+	how.resolve = resolve;
+	return syscall(SYS_openat2, dfd, path, &how, sizeof(how));
+}
+
+/* openat2's RESOLVE_* restrictions, and O_PATH */
+static int
+t_resolve(void)
+{
+	char buf[512];
+	struct stat st;
+	int d, pub, proc, fd, p[2], sk;
+	ssize_t n;
+
+	T((d = open(D, O_PATH | O_DIRECTORY)) >= 0);
+	T((pub = open(P("pub"), O_PATH | O_DIRECTORY)) >= 0);
+	/* BENEATH: nothing outside the directory */
+	T((fd = (int)oa2(d, "pub/a", O_RDONLY, RESOLVE_BENEATH)) >= 0);
+	close(fd);
+	DENIED((int)oa2(pub, "../pub/a", O_RDONLY, RESOLVE_BENEATH), EXDEV);
+	DENIED((int)oa2(pub, "/etc/hostname", O_RDONLY, RESOLVE_BENEATH), EXDEV);
+	DENIED((int)oa2(pub, "ln_secret", O_RDONLY, RESOLVE_BENEATH), EXDEV);
+	T((fd = (int)oa2(pub, "ln_a", O_RDONLY, RESOLVE_BENEATH)) >= 0);
+	close(fd);
+	/* the policy still decides */
+	DENIED((int)oa2(d, "secret", O_RDONLY, RESOLVE_BENEATH), EACCES);
+	/* IN_ROOT: the directory is "/" */
+	T((fd = (int)oa2(pub, "/a", O_RDONLY, RESOLVE_IN_ROOT)) >= 0);
+	T(read(fd, buf, 1) == 1 && buf[0] == 'A');
+	close(fd);
+	T((fd = (int)oa2(pub, "../../a", O_RDONLY, RESOLVE_IN_ROOT)) >= 0);
+	close(fd);
+	DENIED((int)oa2(pub, "/secret", O_RDONLY, RESOLVE_IN_ROOT), ENOENT);
+	/* NO_SYMLINKS, NO_MAGICLINKS, NO_XDEV */
+	DENIED((int)oa2(AT_FDCWD, P("pub/ln_a"), O_RDONLY, RESOLVE_NO_SYMLINKS),
+	    ELOOP);
+	T((fd = (int)oa2(AT_FDCWD, P("pub/ln_a"), O_PATH | O_NOFOLLOW,
+	    RESOLVE_NO_SYMLINKS)) >= 0 || errno == ELOOP);
+	if (fd >= 0)
+		close(fd);
+	T(pipe(p) == 0);
+	snprintf(buf, sizeof(buf), "/proc/self/fd/%d", p[0]);
+	DENIED((int)oa2(AT_FDCWD, buf, O_RDONLY, RESOLVE_NO_MAGICLINKS), ELOOP);
+	T((fd = (int)oa2(AT_FDCWD, buf, O_RDONLY | O_NONBLOCK, 0)) >= 0);
+	close(fd);
+	close(p[0]);
+	close(p[1]);
+	DENIED((int)oa2(AT_FDCWD, "/proc/self/status", O_RDONLY,
+	    RESOLVE_NO_XDEV), EXDEV);
+	DENIED((int)oa2(AT_FDCWD, P("pub/a"), O_RDONLY, RESOLVE_CACHED), EAGAIN);
+	/* "self" under a scoped lookup is still the target */
+	T((proc = open("/proc", O_PATH | O_DIRECTORY)) >= 0);
+	T((fd = (int)oa2(proc, "self/status", O_RDONLY, RESOLVE_BENEATH)) >= 0);
+	T((n = read(fd, buf, sizeof(buf) - 1)) > 0);
+	buf[n] = '\0';
+	close(fd);
+	T(strstr(buf, "\nPid:") != NULL &&
+	    atoi(strstr(buf, "\nPid:") + 5) == getpid());
+	DENIED((int)oa2(proc, "self/cwd/a", O_RDONLY, RESOLVE_BENEATH), EXDEV);
+	/* bad arguments */
+	DENIED((int)oa2(d, "pub/a", O_RDONLY, RESOLVE_BENEATH | RESOLVE_IN_ROOT),
+	    EINVAL);
+	DENIED((int)oa2(d, "pub/a", O_RDONLY, 1ull << 40), EINVAL);
+	/* O_PATH: a read-only descriptor, which the policy must permit too */
+	T((fd = open(P("pathonly"), O_PATH)) == -1 && errno == EACCES);
+	T((fd = open(P("pub/a"), O_PATH | O_CLOEXEC)) >= 0);
+	T(fstat(fd, &st) == 0 && S_ISREG(st.st_mode));
+	T(fcntl(fd, F_GETFD) == FD_CLOEXEC);
+	close(fd);
+	T((fd = open(P("pub"), O_PATH | O_DIRECTORY)) >= 0);
+	T(fstatat(fd, "a", &st, 0) == 0);
+	close(fd);
+	DENIED(open(P("pub/a"), O_PATH | O_DIRECTORY), ENOTDIR);
+	T((sk = socket(AF_UNIX, SOCK_STREAM, 0)) >= 0);
+	{
+		struct sockaddr_un un;
+
+		memset(&un, 0, sizeof(un));
+		un.sun_family = AF_UNIX;
+		snprintf(un.sun_path, sizeof(un.sun_path), "%s", P("pub/osock"));
+		T(bind(sk, (struct sockaddr *)&un, sizeof(un)) == 0);
+	}
+	DENIED(open(P("pub/osock"), O_PATH), ENXIO);
+	close(sk);
+	close(proc);
+	close(pub);
+	close(d);
+	return 0;
+}
+
 static int
 t_path(void)
 {
@@ -230,6 +329,23 @@ t_path(void)
 	T(chdir(P("pub")) == 0);
 	DENIED(chdir(P("priv")), EACCES);
 	T(getcwd(buf, sizeof(buf)) != NULL && strstr(buf, "/pub") != NULL);
+	/* chdir is done as fchdir in the target: relative paths follow it,
+	 * the policy's fchdir rule does not apply to it, a denied fchdir
+	 * still is, and a directory the policy will not let the program
+	 * read is still entered (checked after the fact) */
+	T((fd = open("a", O_RDONLY)) >= 0);
+	close(fd);
+	T((fd = open(".", O_RDONLY | O_DIRECTORY)) >= 0);
+	DENIED(fchdir(fd), EPERM);
+	close(fd);
+	T(chdir("..") == 0);
+	T(getcwd(buf, sizeof(buf)) != NULL && strcmp(buf, D) == 0);
+	T(chdir("pub/noread") == 0);
+	T(getcwd(buf, sizeof(buf)) != NULL && strstr(buf, "/noread") != NULL);
+	DENIED(open(".", O_RDONLY | O_DIRECTORY), EACCES);
+	T(chdir("../..") == 0);
+	DENIED(chdir("pub/a"), ENOTDIR);
+	DENIED(chdir((char *)1), EFAULT);
 	return 0;
 }
 
@@ -444,6 +560,113 @@ t_threads(void)
 	return 0;
 }
 
+/* ---- credentials: the supervisor acts with the target's (run as root) */
+
+static void *
+thread_setuid(void *arg)
+{
+	int *res = arg, fd;
+	struct stat st;
+
+	/* raw system calls: this thread alone becomes nobody */
+	if (syscall(SYS_setgroups, 0, NULL) != 0 ||
+	    syscall(SYS_setresgid, 65534, 65534, 65534) != 0 ||
+	    syscall(SYS_setresuid, 65534, 65534, 65534) != 0) {
+		res[0] = -1;
+		return NULL;
+	}
+	res[0] = open(P("s600"), O_RDONLY) == -1 ? errno : 0;
+	res[1] = stat(P("rootonly/s"), &st) == -1 ? errno : 0;
+	fd = open(P("pubw/r"), O_RDONLY);
+	res[2] = fd >= 0 ? 0 : errno;
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+static void *
+thread_nocaps(void *arg)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	int *res = arg, fd;
+
+	/* still uid 0, but without any effective capability (and out of
+	 * group 0, which may not search "/" on some systems) */
+	if (syscall(SYS_setgroups, 0, NULL) != 0 ||
+	    syscall(SYS_setresgid, 23456, 23456, 23456) != 0 ||
+	    syscall(SYS_capget, &h, d) != 0) {
+		res[0] = -1;
+		return NULL;
+	}
+	d[0].effective = d[1].effective = 0;
+	if (syscall(SYS_capset, &h, d) != 0) {
+		res[0] = -1;
+		return NULL;
+	}
+	res[0] = open(P("u600"), O_RDONLY) == -1 ? errno : 0;	/* not ours */
+	fd = open(P("s600"), O_RDONLY);				/* ours */
+	res[1] = fd >= 0 ? 0 : errno;
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+static int
+t_creds(void)
+{
+	struct sockaddr_in in;
+	struct stat st;
+	pthread_t t;
+	char buf[PATH_MAX];
+	int res[3] = { 0, 0, 0 }, fd, sk, st2;
+	pid_t pid;
+
+	T(getuid() == 0);
+	/* one thread drops to nobody: only its calls are made as nobody */
+	T(pthread_create(&t, NULL, thread_setuid, res) == 0);
+	pthread_join(t, NULL);
+	T(res[0] == EACCES && res[1] == EACCES && res[2] == 0);
+	T((fd = open(P("s600"), O_RDONLY)) >= 0);
+	close(fd);
+	/* one thread drops its capabilities */
+	T(pthread_create(&t, NULL, thread_nocaps, res) == 0);
+	pthread_join(t, NULL);
+	T(res[0] == EACCES && res[1] == 0);
+	T((fd = open(P("u600"), O_RDONLY)) >= 0);
+	close(fd);
+	/* the whole process drops its privileges */
+	T(setgroups(0, NULL) == 0 && setgid(65534) == 0 && setuid(65534) == 0);
+	DENIED(open(P("s600"), O_RDONLY), EACCES);
+	DENIED(open(P("rootonly/s"), O_RDONLY), EACCES);
+	DENIED(stat(P("rootonly/s"), &st), EACCES);
+	DENIED(mkdir(P("rootonly/d"), 0755), EACCES);
+	DENIED(unlink(P("rootonly/s")), EACCES);
+	DENIED(open(P("pub/x"), O_CREAT | O_WRONLY, 0644), EACCES);
+	DENIED(chmod(P("s600"), 0644), EPERM);
+	DENIED(chdir(P("rootonly")), EACCES);
+	T(chdir(P("xonly")) == 0);		/* searchable, not readable */
+	T(getcwd(buf, sizeof(buf)) != NULL && strstr(buf, "/xonly") != NULL);
+	T(chdir(D) == 0);
+	T((fd = open(P("pubw/mine"), O_CREAT | O_WRONLY, 0644)) >= 0);
+	T(fstat(fd, &st) == 0 && st.st_uid == 65534 && st.st_gid == 65534);
+	close(fd);
+	T((sk = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	memset(&in, 0, sizeof(in));
+	in.sin_family = AF_INET;
+	in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	in.sin_port = htons(81);
+	DENIED(bind(sk, (struct sockaddr *)&in, sizeof(in)), EACCES);
+	close(sk);
+	/* and its children */
+	T((pid = fork()) >= 0);
+	if (pid == 0)
+		_exit(open(P("s600"), O_RDONLY) == -1 && errno == EACCES ? 0 : 1);
+	T(waitpid(pid, &st2, 0) == pid && WIFEXITED(st2) &&
+	    WEXITSTATUS(st2) == 0);
+	return 0;
+}
+
 static int
 target_main(int argc, char **argv)
 {
@@ -454,6 +677,7 @@ target_main(int argc, char **argv)
 		return 90;
 	if (strcmp(sc, "open") == 0) return t_open();
 	if (strcmp(sc, "path") == 0) return t_path();
+	if (strcmp(sc, "resolve") == 0) return t_resolve();
 	if (strcmp(sc, "net") == 0 && argc > 5) return t_net(argv[4], argv[5]);
 	if (strcmp(sc, "exec") == 0) return t_exec();
 	if (strcmp(sc, "confined") == 0) return t_confined();
@@ -461,6 +685,7 @@ target_main(int argc, char **argv)
 	if (strcmp(sc, "nolistener") == 0) return t_nolistener();
 	if (strcmp(sc, "arch") == 0) return t_arch();
 	if (strcmp(sc, "threads") == 0) return t_threads();
+	if (strcmp(sc, "creds") == 0) return t_creds();
 	if (strcmp(sc, "exit") == 0) return atoi(argv[4]);
 	if (strcmp(sc, "signal") == 0) {
 		signal(SIGTERM, SIG_DFL);
@@ -555,6 +780,8 @@ setup(void **state)
 	mkfile("pub/t", "tttt");
 	mkfile("secret", "S");
 	mkfile("priv/x", "X");
+	mkfile("pathonly", "P");
+	mksub("pub/noread");
 	mklink("a", "pub/ln_a");
 	mklink("../secret", "pub/ln_secret");
 	mklink("../priv", "pub/ln_priv");
@@ -601,7 +828,11 @@ static const char policy_fmt[] =
     "  - execve: filename eq \"/usr/bin/touch\" then deny\n"
     "  - kill: signal eq \"SIGUSR2\" then deny[EPERM]\n"
     "  - socket: domain eq \"AF_INET6\" then deny[EAFNOSUPPORT]\n"
-    "  - uname: then deny[ENOSYS]\n";
+    "  - uname: then deny[ENOSYS]\n"
+    "  - open: filename eq \"%1$s/pathonly\" and flags sub \"O_PATH\" then permit\n"
+    "  - fsread: filename eq \"%1$s/pathonly\" then deny\n"
+    "  - open: filename eq \"%1$s/pub/noread\" then deny\n"
+    "  - fchdir: then deny[EPERM]\n";
 
 static struct policy_loaded *
 test_policy(void)
@@ -651,10 +882,48 @@ expect_ok(const char *scenario, const char *a1, const char *a2)
 
 static void test_open(void **s) { (void)s; expect_ok("open", NULL, NULL); }
 static void test_path(void **s) { (void)s; expect_ok("path", NULL, NULL); }
+static void test_resolve(void **s) { (void)s; expect_ok("resolve", NULL, NULL); }
 static void test_exec(void **s) { (void)s; expect_ok("exec", NULL, NULL); }
 static void test_ints(void **s) { (void)s; expect_ok("ints", NULL, NULL); }
 static void test_arch(void **s) { (void)s; expect_ok("arch", NULL, NULL); }
 static void test_threads(void **s) { (void)s; expect_ok("threads", NULL, NULL); }
+
+/* A root-run target that drops privileges (a thread, its capabilities,
+ * the whole process) has its calls made with what it has left. */
+static void
+test_creds(void **s)
+{
+	char p[PATH_MAX];
+
+	(void)s;
+	if (getuid() != 0) {
+		fprintf(stderr, "test_creds: needs root, skipped\n");
+		skip();
+	}
+	mksub("rootonly");
+	snprintf(p, sizeof(p), "%s/rootonly", dir);
+	assert_int_equal(chmod(p, 0700), 0);
+	mkfile("rootonly/s", "s");
+	mkfile("s600", "s");
+	mkfile("u600", "u");
+	snprintf(p, sizeof(p), "%s/s600", dir);
+	assert_int_equal(chmod(p, 0600), 0);
+	snprintf(p, sizeof(p), "%s/u600", dir);
+	assert_int_equal(chmod(p, 0600), 0);
+	assert_int_equal(chown(p, 12345, 12345), 0);
+	mksub("xonly");
+	snprintf(p, sizeof(p), "%s/xonly", dir);
+	assert_int_equal(chmod(p, 0711), 0);
+	mksub("pubw");
+	snprintf(p, sizeof(p), "%s/pubw", dir);
+	assert_int_equal(chmod(p, 0777), 0);
+	mkfile("pubw/r", "r");
+	snprintf(p, sizeof(p), "%s/pubw/r", dir);
+	assert_int_equal(chmod(p, 0644), 0);
+	/* the scratch directory must be searchable by nobody */
+	assert_int_equal(chmod(dir, 0755), 0);
+	expect_ok("creds", NULL, NULL);
+}
 static void test_nolistener(void **s) { (void)s; expect_ok("nolistener", NULL, NULL); }
 
 static void
@@ -779,11 +1048,13 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_open),
 		cmocka_unit_test(test_path),
+		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_net),
 		cmocka_unit_test(test_exec),
 		cmocka_unit_test(test_ints),
 		cmocka_unit_test(test_arch),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_creds),
 		cmocka_unit_test(test_nolistener),
 		cmocka_unit_test(test_log),
 	};

@@ -11,6 +11,10 @@ static const struct {
 	const char	*summary;
 } policyctl_cmds[] = {
 	{ "run", policyctl_run, "run a program confined by a policy" },
+	{ "learn", policyctl_learn, "run a program and write the policy it needs" },
+	{ "prompt", policyctl_prompt, "answer policyd's alarms on this terminal" },
+	{ "answer", policyctl_answer, "answer one alarm (for scripts)" },
+	{ "stats", policyctl_stats, "print policyd's counters" },
 	{ "compile", policyctl_compile, "compile a YAML policy to a blob" },
 	{ "check", policyctl_check, "check policies, report errors as file:line:col" },
 	{ "show", policyctl_show, "print a policy (YAML or blob) and its rule index" },

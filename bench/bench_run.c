@@ -1,0 +1,625 @@
+/* bench_run.c: the cost of `policyctl run`, as ratios measured in one run against a native
+ * run and `strace -f -e trace=file`: per call (BPF-decided, supervised) and real workloads. */
+/*
+ * Every figure is the median of ROUNDS rounds; within a round the native,
+ * confined and strace runs of a workload follow each other, so that a busy
+ * machine slows them alike.  Per-call figures are timed inside the
+ * confined program (this binary, re-executed as `bench_run --work ...`),
+ * so start-up is not in them; workload figures are wall-clock times of
+ * whole commands, start-up included.  Supervisor memory is read from
+ * /proc while a program under a 1,000-rule policy has made 10,000 and
+ * then 1,000,000 supervised calls.
+ *
+ * Environment: POLICYCTL (default: ../policyctl next to this binary),
+ * BENCH_QUICK=1 for a short run (fewer calls and rounds; no 1,000,000-call
+ * memory check).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#define ROUNDS_MAX	9
+
+static char dir[256];			/* scratch */
+static char policyctl[PATH_MAX];
+static char self[PATH_MAX];
+static int quick;
+
+static double
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* ------------------------------------------------------------------ */
+/* The measured program                                                */
+
+/*
+ * --work getpid|open|stat N [FILE [MARKS...]]: make the call N times,
+ * print "ns-per-call".  At each mark (a count), print "mark COUNT" and wait
+ * for a byte on stdin (the runner reads the supervisor's memory meanwhile).
+ */
+static int
+work(int argc, char **argv)
+{
+	const char *kind = argv[2], *file = argc > 4 ? argv[4] : "/";
+	long n = atol(argv[3]), i, next = -1;
+	int m = 5, fd;
+	struct stat st;
+	double t0;
+	char b;
+
+	if (argc > m)
+		next = atol(argv[m]);
+	t0 = now_ns();
+	for (i = 1; i <= n; i++) {
+		if (kind[0] == 'g')
+			(void)syscall(SYS_getpid);
+		else if (kind[0] == 'o') {
+			if ((fd = open(file, O_RDONLY)) < 0) {
+				perror(file);
+				return 1;
+			}
+			close(fd);
+		} else if (stat(file, &st) != 0) {
+			perror(file);
+			return 1;
+		}
+		if (i == next) {
+			printf("mark %ld\n", i);
+			fflush(stdout);
+			if (read(0, &b, 1) != 1)
+				return 1;
+			next = ++m < argc ? atol(argv[m]) : -1;
+		}
+	}
+	printf("%.1f\n", (now_ns() - t0) / (double)n);
+	fflush(stdout);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Running things                                                      */
+
+enum mode { NATIVE, POLICY, STRACE, NMODES };
+static const char *const mode_name[NMODES] = { "native", "policyctl run",
+    "strace" };
+
+/* argv for cmd under mode, in buf. */
+static char **
+wrap(enum mode m, const char *policy, char *const cmd[], char **buf)
+{
+	int n = 0, i;
+
+	if (m == POLICY) {
+		buf[n++] = policyctl;
+		buf[n++] = "run";
+		buf[n++] = "-p";
+		buf[n++] = (char *)policy;
+		buf[n++] = "--";
+	} else if (m == STRACE) {
+		buf[n++] = "strace";
+		buf[n++] = "-f";
+		buf[n++] = "-e";
+		buf[n++] = "trace=file";
+		buf[n++] = "-o";
+		buf[n++] = "/dev/null";
+	}
+	for (i = 0; cmd[i] != NULL; i++)
+		buf[n++] = cmd[i];
+	buf[n] = NULL;
+	return buf;
+}
+
+/* Start argv with stdout to a pipe (*outp) and stdin from one (*inp); or
+ * both to /dev/null. */
+static pid_t
+spawn(char **argv, FILE **outp, FILE **inp)
+{
+	int o[2], in[2];
+	pid_t pid;
+
+	if (outp != NULL && (pipe(o) != 0 || pipe(in) != 0))
+		return -1;
+	if ((pid = fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		int nul = open("/dev/null", O_RDWR);
+
+		if (outp != NULL) {
+			dup2(o[1], 1);
+			dup2(in[0], 0);
+			close(o[0]);
+			close(o[1]);
+			close(in[0]);
+			close(in[1]);
+		} else {
+			dup2(nul, 0);
+			dup2(nul, 1);
+		}
+		if (getenv("BENCH_DEBUG") == NULL)
+			dup2(nul, 2);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (outp != NULL) {
+		close(o[1]);
+		close(in[0]);
+		*outp = fdopen(o[0], "r");
+		*inp = fdopen(in[1], "w");
+	}
+	return pid;
+}
+
+static int
+finish(pid_t pid)
+{
+	int st;
+
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* ns per call of `bench_run --work kind n file` under m, or -1. */
+static double
+per_call(enum mode m, const char *policy, const char *kind, long n,
+    const char *file)
+{
+	char num[32], *cmd[8], *argv[24], line[128];
+	FILE *out, *in;
+	double v = -1;
+	pid_t pid;
+
+	snprintf(num, sizeof(num), "%ld", n);
+	cmd[0] = self;
+	cmd[1] = "--work";
+	cmd[2] = (char *)kind;
+	cmd[3] = num;
+	cmd[4] = (char *)file;
+	cmd[5] = NULL;
+	if ((pid = spawn(wrap(m, policy, cmd, argv), &out, &in)) < 0)
+		return -1;
+	if (fgets(line, sizeof(line), out) != NULL)
+		v = atof(line);
+	fclose(in);
+	fclose(out);
+	if (finish(pid) != 0)
+		return -1;
+	return v;
+}
+
+/* Wall-clock ns of `cmd` (reps times, in dir) under m, per run. */
+static double
+wall(enum mode m, const char *policy, char *const cmd[], int reps)
+{
+	char *argv[32];
+	double t0 = now_ns();
+	int i;
+
+	for (i = 0; i < reps; i++) {
+		pid_t pid = spawn(wrap(m, policy, cmd, argv), NULL, NULL);
+
+		if (pid < 0 || finish(pid) != 0)
+			return -1;
+	}
+	return (now_ns() - t0) / reps;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double
+median(double *v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] < 0)
+			return -1;
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* ------------------------------------------------------------------ */
+/* Set-up                                                              */
+
+static void
+writefile(const char *name, const char *text)
+{
+	char p[PATH_MAX];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	if ((f = fopen(p, "w")) == NULL || fputs(text, f) < 0 ||
+	    fclose(f) != 0) {
+		perror(p);
+		exit(1);
+	}
+}
+
+/* Every file, exec and socket call goes to the supervisor; nothing the
+ * benchmarks do is denied. */
+static const char supervised[] =
+    "policy: 1\n"
+    "name: bench-supervised\n"
+    "default: permit\n"
+    "rules:\n"
+    "  - fsread: filename inpath \"/nonexistent/bench\" then deny\n"
+    "  - fswrite: filename inpath \"/nonexistent/bench\" then deny\n"
+    "  - execve: filename eq \"/nonexistent/bench\" then deny\n"
+    "  - connect: sockaddr eq \"inet-127.0.0.9:9\" then deny\n"
+    "  - bind: sockaddr eq \"inet-127.0.0.9:9\" then deny\n"
+    "  - sendto: sockaddr eq \"inet-127.0.0.9:9\" then deny\n"
+    "  - sendmsg: sockaddr eq \"inet-127.0.0.9:9\" then deny\n";
+
+static void
+make_policies(void)
+{
+	size_t cap = 200000, len;
+	char *y = malloc(cap);
+	int i;
+
+	writefile("supervised.yaml", supervised);
+	writefile("permit.yaml", "policy: 1\nname: bench-permit\n"
+	    "default: permit\n");
+	/* 1,000 rules of the usual kinds, none matching the benchmark */
+	len = (size_t)snprintf(y, cap, "%s", supervised);
+	for (i = 0; i < 1000; i++)
+		len += (size_t)snprintf(y + len, cap - len, i % 4 == 0 ?
+		    "  - fsread: filename eq \"/nonexistent/r%d/file\" then deny\n" :
+		    i % 4 == 1 ?
+		    "  - fsread: filename match \"/nonexistent/r%d/*.txt\" then deny\n" :
+		    i % 4 == 2 ?
+		    "  - fswrite: filename inpath \"/nonexistent/r%d\" then deny\n" :
+		    "  - connect: sockaddr eq \"inet-127.0.0.%d:9\" then deny\n",
+		    i % 4 == 3 ? 10 + i % 200 : i);
+	writefile("rules1000.yaml", y);
+	free(y);
+	writefile("file", "bench\n");
+}
+
+/* A small C project: 8 files and a Makefile. */
+static void
+make_project(void)
+{
+	char name[64], text[512];
+	int i;
+
+	snprintf(text, sizeof(text), "%.256s/proj", dir);
+	if (mkdir(text, 0755) != 0 && errno != EEXIST) {
+		perror(text);
+		exit(1);
+	}
+	for (i = 0; i < 8; i++) {
+		snprintf(name, sizeof(name), "proj/f%d.c", i);
+		snprintf(text, sizeof(text),
+		    "#include <stdio.h>\n#include <string.h>\n#include <stdlib.h>\n"
+		    "int f%d(const char *s) { char b[64]; snprintf(b, sizeof(b),"
+		    " \"%%s%d\", s); return (int)strlen(b) + atoi(s); }\n", i, i);
+		writefile(name, text);
+	}
+	writefile("proj/main.c", "#include <stdio.h>\n"
+	    "int f0(const char *),f1(const char *),f2(const char *),"
+	    "f3(const char *),f4(const char *),f5(const char *),"
+	    "f6(const char *),f7(const char *);\n"
+	    "int main(void) { printf(\"%d\\n\", f0(\"1\")+f1(\"2\")+f2(\"3\")"
+	    "+f3(\"4\")+f4(\"5\")+f5(\"6\")+f6(\"7\")+f7(\"8\")); return 0; }\n");
+	writefile("proj/Makefile", "OBJS = main.o f0.o f1.o f2.o f3.o f4.o "
+	    "f5.o f6.o f7.o\nprog: $(OBJS)\n\t$(CC) -o $@ $(OBJS)\n"
+	    "%.o: %.c\n\t$(CC) -O2 -c $<\n");
+}
+
+/* VmRSS and VmHWM of pid, in KiB. */
+static int
+rss(pid_t pid, long *cur, long *hwm)
+{
+	char p[64], line[256];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "/proc/%d/status", (int)pid);
+	if ((f = fopen(p, "r")) == NULL)
+		return -1;
+	*cur = *hwm = -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, "VmRSS:", 6) == 0)
+			*cur = atol(line + 6);
+		else if (strncmp(line, "VmHWM:", 6) == 0)
+			*hwm = atol(line + 6);
+	}
+	fclose(f);
+	return *cur < 0 ? -1 : 0;
+}
+
+/*
+ * The supervisor's memory under the 1,000-rule policy, after each mark
+ * of supervised open+close calls.
+ */
+static int
+memory(long n, long *marks, int nmarks, long *cur, long *hwm)
+{
+	char num[32], pol[PATH_MAX], file[PATH_MAX], ms[4][32];
+	char *argv[16], line[128];
+	FILE *out, *in;
+	pid_t pid;
+	int i, k = 0;
+
+	snprintf(num, sizeof(num), "%ld", n);
+	snprintf(pol, sizeof(pol), "%s/rules1000.yaml", dir);
+	snprintf(file, sizeof(file), "%s/file", dir);
+	argv[0] = policyctl;
+	argv[1] = "run";
+	argv[2] = "-p";
+	argv[3] = pol;
+	argv[4] = "--";
+	argv[5] = self;
+	argv[6] = "--work";
+	argv[7] = "open";
+	argv[8] = num;
+	argv[9] = file;
+	for (i = 0; i < nmarks; i++) {
+		snprintf(ms[i], sizeof(ms[i]), "%ld", marks[i]);
+		argv[10 + i] = ms[i];
+	}
+	argv[10 + nmarks] = NULL;
+	if ((pid = spawn(argv, &out, &in)) < 0)
+		return -1;
+	while (fgets(line, sizeof(line), out) != NULL) {
+		if (strncmp(line, "mark ", 5) != 0)
+			continue;
+		if (k < nmarks && rss(pid, &cur[k], &hwm[k]) == 0)
+			k++;
+		fputc('g', in);
+		fflush(in);
+	}
+	fclose(in);
+	fclose(out);
+	return finish(pid) == 0 && k == nmarks ? 0 : -1;
+}
+
+/* ------------------------------------------------------------------ */
+
+struct row {
+	const char	*name;
+	const char	*unit;		/* "call" or "run" */
+	const char	*target;
+	double		v[NMODES][ROUNDS_MAX];
+	double		med[NMODES];
+};
+
+static void
+print_row(const struct row *r)
+{
+	char nat[32], pol[48], st[48], vs[32];
+	double u = 1000.0;		/* ns -> µs */
+	const char *un = "us";
+
+	if (r->med[NATIVE] > 1e6) {
+		u = 1e6;
+		un = "ms";
+	}
+	snprintf(nat, sizeof(nat), "%.2f %s", r->med[NATIVE] / u, un);
+	if (r->med[POLICY] < 0)
+		snprintf(pol, sizeof(pol), "failed");
+	else
+		snprintf(pol, sizeof(pol), "%.2f %s %6.2fx", r->med[POLICY] / u,
+		    un, r->med[POLICY] / r->med[NATIVE]);
+	if (r->med[STRACE] < 0)
+		snprintf(st, sizeof(st), "-");
+	else
+		snprintf(st, sizeof(st), "%.2f %s %6.2fx", r->med[STRACE] / u,
+		    un, r->med[STRACE] / r->med[NATIVE]);
+	if (r->med[STRACE] > 0 && r->med[POLICY] > 0)
+		snprintf(vs, sizeof(vs), "%.1fx", r->med[STRACE] / r->med[POLICY]);
+	else
+		snprintf(vs, sizeof(vs), "-");
+	printf("%-34s %11s %20s %21s %9s   %s\n", r->name, nat, pol, st, vs,
+	    r->target);
+}
+
+/* The spread of the confined/native ratio over the rounds. */
+static void
+print_spread(const struct row *r, int rounds)
+{
+	double lo = 1e300, hi = 0;
+	int i;
+
+	for (i = 0; i < rounds; i++) {
+		double x = r->v[POLICY][i] / r->v[NATIVE][i];
+
+		if (r->v[POLICY][i] < 0 || r->v[NATIVE][i] <= 0)
+			return;
+		lo = x < lo ? x : lo;
+		hi = x > hi ? x : hi;
+	}
+	printf("    %-30s confined/native over %d rounds: %.2fx .. %.2fx\n",
+	    r->name, rounds, lo, hi);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct row rows[8];
+	char file[PATH_MAX], sup[PATH_MAX], perm[PATH_MAX], cwd[PATH_MAX];
+	char *py[] = { "/usr/bin/python3", "-c",
+	    "import json, decimal, subprocess, threading, pathlib; "
+	    "json.dumps({'a': [decimal.Decimal(1)]}, default=str)", NULL };
+	char *find[] = { "busybox", "find", "/usr/share/doc", NULL };
+	char mk[PATH_MAX + 8];
+	char *make[] = { "make", "-s", "-B", "-j2", "-C", mk, NULL };
+	int rounds, i, r, nrows = 0, has_strace, has_py, has_find, has_make;
+	long ng, no, marks[2] = { 10000, 1000000 }, cur[2], hwm[2];
+	ssize_t n;
+	char *e;
+
+	if (argc >= 4 && strcmp(argv[1], "--work") == 0)
+		return work(argc, argv);
+	quick = getenv("BENCH_QUICK") != NULL;
+	rounds = quick ? 1 : 3;
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) < 0)
+		return 1;
+	self[n] = '\0';
+	if ((e = getenv("POLICYCTL")) != NULL)
+		snprintf(policyctl, sizeof(policyctl), "%s", e);
+	else {
+		snprintf(policyctl, sizeof(policyctl), "%s", self);
+		if ((e = strrchr(policyctl, '/')) != NULL)
+			*e = '\0';
+		if ((e = strrchr(policyctl, '/')) != NULL)
+			*e = '\0';
+		strncat(policyctl, "/policyctl", sizeof(policyctl) -
+		    strlen(policyctl) - 1);
+	}
+	if (access(policyctl, X_OK) != 0) {
+		printf("bench_run: %s not built, skipped\n", policyctl);
+		return 0;
+	}
+	snprintf(dir, sizeof(dir), "/tmp/bench_run.%d", (int)getpid());
+	if (mkdir(dir, 0755) != 0) {
+		perror(dir);
+		return 1;
+	}
+	make_policies();
+	make_project();
+	snprintf(file, sizeof(file), "%s/file", dir);
+	snprintf(sup, sizeof(sup), "%s/supervised.yaml", dir);
+	snprintf(perm, sizeof(perm), "%s/permit.yaml", dir);
+	snprintf(mk, sizeof(mk), "%s/proj", dir);
+	(void)!getcwd(cwd, sizeof(cwd));
+	has_strace = system("strace -V >/dev/null 2>&1") == 0;
+	has_py = access(py[0], X_OK) == 0;
+	has_find = system("busybox true >/dev/null 2>&1") == 0;
+	has_make = system("make --version >/dev/null 2>&1") == 0 &&
+	    system("cc --version >/dev/null 2>&1") == 0;
+	ng = quick ? 200000 : 2000000;
+	no = quick ? 10000 : 50000;
+
+	memset(rows, 0, sizeof(rows));
+	rows[nrows++] = (struct row){ "getpid (BPF-decided), per call", "call",
+	    "<= 1.3x", { { 0 } }, { 0 } };
+	rows[nrows++] = (struct row){ "open+close (supervised), per call",
+	    "call", "<= 8x, >= 3x faster than strace", { { 0 } }, { 0 } };
+	rows[nrows++] = (struct row){ "stat (supervised), per call", "call",
+	    "", { { 0 } }, { 0 } };
+	if (has_py)
+		rows[nrows++] = (struct row){ "python3 import json,... (supervised)",
+		    "run", "<= 1.5x", { { 0 } }, { 0 } };
+	if (has_py)
+		rows[nrows++] = (struct row){ "python3 import json,... (permit-all)",
+		    "run", "", { { 0 } }, { 0 } };
+	if (has_make)
+		rows[nrows++] = (struct row){ "make -j2, 9 C files (supervised)",
+		    "run", "<= 1.5x", { { 0 } }, { 0 } };
+	if (has_find)
+		rows[nrows++] = (struct row){ "busybox find /usr/share/doc (sup.)",
+		    "run", "", { { 0 } }, { 0 } };
+
+	fprintf(stderr, "bench_run: %d round%s of native, policyctl run, "
+	    "strace...\n", rounds, rounds > 1 ? "s" : "");
+	for (r = 0; r < rounds; r++) {
+		int k = 0;
+
+		/* per call: the same loop, N chosen per mode for ~1 s each */
+		rows[k].v[NATIVE][r] = per_call(NATIVE, sup, "getpid", ng, file);
+		rows[k].v[POLICY][r] = per_call(POLICY, sup, "getpid", ng, file);
+		rows[k].v[STRACE][r] = has_strace ? per_call(STRACE, sup,
+		    "getpid", ng / 20, file) : -1;
+		k++;
+		rows[k].v[NATIVE][r] = per_call(NATIVE, sup, "open", no * 4, file);
+		rows[k].v[POLICY][r] = per_call(POLICY, sup, "open", no, file);
+		rows[k].v[STRACE][r] = has_strace ? per_call(STRACE, sup, "open",
+		    no / 4, file) : -1;
+		k++;
+		rows[k].v[NATIVE][r] = per_call(NATIVE, sup, "stat", no * 4, file);
+		rows[k].v[POLICY][r] = per_call(POLICY, sup, "stat", no, file);
+		rows[k].v[STRACE][r] = has_strace ? per_call(STRACE, sup, "stat",
+		    no / 4, file) : -1;
+		k++;
+		if (has_py) {
+			int reps = quick ? 3 : 10;
+
+			rows[k].v[NATIVE][r] = wall(NATIVE, sup, py, reps);
+			rows[k].v[POLICY][r] = wall(POLICY, sup, py, reps);
+			rows[k].v[STRACE][r] = has_strace ? wall(STRACE, sup, py,
+			    reps) : -1;
+			k++;
+			rows[k].v[NATIVE][r] = rows[k - 1].v[NATIVE][r];
+			rows[k].v[POLICY][r] = wall(POLICY, perm, py, reps);
+			rows[k].v[STRACE][r] = rows[k - 1].v[STRACE][r];
+			k++;
+		}
+		if (has_make) {
+			rows[k].v[NATIVE][r] = wall(NATIVE, sup, make, 1);
+			rows[k].v[POLICY][r] = wall(POLICY, sup, make, 1);
+			rows[k].v[STRACE][r] = has_strace ? wall(STRACE, sup,
+			    make, 1) : -1;
+			k++;
+		}
+		if (has_find) {
+			rows[k].v[NATIVE][r] = wall(NATIVE, sup, find, 3);
+			rows[k].v[POLICY][r] = wall(POLICY, sup, find, 3);
+			rows[k].v[STRACE][r] = has_strace ? wall(STRACE, sup,
+			    find, 3) : -1;
+			k++;
+		}
+	}
+	for (i = 0; i < nrows; i++) {
+		int m;
+
+		for (m = 0; m < NMODES; m++)
+			rows[i].med[m] = median(rows[i].v[m], rounds);
+	}
+
+	printf("\npolicyctl run: overhead against native and strace -f -e "
+	    "trace=file -o /dev/null\n(median of %d round%s; each round runs "
+	    "the three side by side; per-call rows are timed\ninside the "
+	    "program, workload rows are whole runs; \"supervised\": every "
+	    "file, exec\nand socket call goes to the supervisor)\n\n", rounds,
+	    rounds > 1 ? "s" : "");
+	printf("%-34s %11s %20s %21s %9s   %s\n", "", mode_name[NATIVE],
+	    mode_name[POLICY], mode_name[STRACE], "vs strace", "target");
+	for (i = 0; i < nrows; i++)
+		print_row(&rows[i]);
+	if (rounds > 1) {
+		printf("\n");
+		for (i = 0; i < nrows; i++)
+			print_spread(&rows[i], rounds);
+	}
+
+	if (!quick) {
+		if (memory(marks[1], marks, 2, cur, hwm) == 0)
+			printf("\nsupervisor memory, 1,000-rule policy (target: "
+			    "< 16 MiB, no growth):\n  after %ld supervised "
+			    "calls: VmRSS %.1f MiB, VmHWM %.1f MiB\n  after %ld "
+			    "supervised calls: VmRSS %.1f MiB, VmHWM %.1f MiB\n",
+			    marks[0], cur[0] / 1024.0, hwm[0] / 1024.0, marks[1],
+			    cur[1] / 1024.0, hwm[1] / 1024.0);
+		else
+			printf("\nsupervisor memory: measurement failed\n");
+	}
+	{
+		char cmd[PATH_MAX + 16];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		(void)!system(cmd);
+	}
+	return 0;
+}

@@ -1,0 +1,125 @@
+/* policy_interactive.h: interactive use of policies in libpolicy: requests as text (rules,
+ * descriptions, JSON), "always" answers written back, learning, and the supervisor's hooks. */
+#ifndef _POLICY_INTERACTIVE_H_
+#define _POLICY_INTERACTIVE_H_
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "libpolicy.h"
+#include "policy_msg.h"
+
+/* ------------------------------------------------------------------ */
+/* policy_reqtext.c: a request as text                                 */
+
+/* The operation's name ("open", or the system call for syscall). */
+const char *policy_request_opname(const struct policy_request *);
+
+/*
+ * The rule an "always" answer to this request becomes: exact on the
+ * arguments that identify the call (the path, the address, the program),
+ * e.g. `fsread: filename eq "/etc/motd" then permit`.  perrno is the
+ * portable errno of a denial (0: the policy's default).  0, or -1 if the
+ * request cannot be written as a rule (a control byte in a path).
+ */
+int	policy_request_rule(const struct policy_request *, unsigned action,
+	    unsigned perrno, char *buf, size_t cap);
+
+/* `open filename="/x" flags=O_RDONLY`: for prompts and logs. */
+void	policy_request_describe(const struct policy_request *, char *buf,
+	    size_t cap);
+
+/* The arguments as a JSON object: {"filename":"/x","flags":"O_RDONLY"}. */
+void	policy_request_json(const struct policy_request *, char *buf,
+	    size_t cap);
+
+/* s as a JSON string (quotes included), truncated to fit cap. */
+size_t	policy_json_string(const char *s, char *buf, size_t cap);
+
+/* ------------------------------------------------------------------ */
+/* policy_json.c: the decision log                                     */
+
+/* One decision as one JSON line (newline included); uid < 0: unknown. */
+void	policy_json_decision(const struct policy_msg_decision *, long uid,
+	    char *buf, size_t cap);
+
+/* ------------------------------------------------------------------ */
+/* policy_persist.c: "always" answers written to the YAML policy        */
+
+/*
+ * Write the rule answering alarm m into its policy file (m->ma_path),
+ * just before the rule that asked (so it takes precedence over it and
+ * nothing else), or at the end when the default asked; atomically, with
+ * comments and order kept, under a lock on the directory.  where gets
+ * "file:line" of the new rule.  0, or -1 with diag.
+ */
+int	policy_persist_answer(const struct policy_msg_alarm *m,
+	    unsigned action, unsigned perrno, const char *comment,
+	    char *where, size_t wcap, struct policy_diag *diag);
+
+/* ------------------------------------------------------------------ */
+/* policy_learn.c: learning mode                                       */
+
+struct policy_learn;
+
+/* home: the directory written as $HOME in comments (NULL: none). */
+struct policy_learn *policy_learn_new(const char *home);
+void	policy_learn_free(struct policy_learn *);
+/* Record one decision point (thread-safe). */
+void	policy_learn_add(struct policy_learn *, const struct policy_request *);
+/*
+ * The learned policy as YAML text (malloc'd): default deny, one rule per
+ * generalised decision point with a comment saying how many calls it
+ * covers.  name and cmdline go in the header.  NULL on allocation failure.
+ */
+char	*policy_learn_yaml(struct policy_learn *, const char *name,
+	    const char *cmdline, size_t *lenp);
+/* Decision points recorded, and rules they became. */
+uint64_t policy_learn_calls(const struct policy_learn *);
+
+/* ------------------------------------------------------------------ */
+/* The Linux supervisor's interactive side (policy_linux_ask.c,         */
+/* policy_linux_offload.c, policy_linux_report.c)                       */
+
+struct policy_linux_interact {
+	const char	*pi_socket;	/* policyd socket; NULL: default */
+	int		pi_no_policyd;	/* never ask policyd */
+	int		pi_no_tty;	/* never prompt on the terminal */
+	unsigned	pi_timeout_ms;	/* alarm timeout; 0: 60 s */
+	const char	*pi_policy_path; /* YAML file: "always" + reload */
+	int		pi_interactive;	/* default action ask, kept on reload */
+	FILE		*pi_json;	/* JSON lines of logged decisions */
+	int		pi_syslog;	/* and to syslog(3) */
+	int		pi_report;	/* every decision to policyd */
+	struct policy_learn *pi_learn;	/* record every decision point */
+};
+
+/* Configure before policy_linux_run(); 0, or -1 with err. */
+int	policy_linux_interact_start(const struct policy_linux_interact *,
+	    char *err, size_t errlen);
+/* After policy_linux_run(): flush, disconnect, free reloaded policies. */
+void	policy_linux_interact_stop(void);
+
+/* policy_linux_offload.c: readable once offloaded calls must give up. */
+int	policy_linux_offload_cancelfd(void);
+
+/* Internal: the parts policy_linux_interact_start() sets up. */
+int	policy_linux_ask_setup(const struct policy_linux_interact *, char *,
+	    size_t);
+void	policy_linux_ask_teardown(void);
+void	policy_linux_ask_counts(uint64_t *alarms, uint64_t *reloads);
+int	policy_linux_ask_last(void);	/* this thread's last ask verdict */
+
+/* Counters a run may print at its end. */
+struct policy_linux_interact_stats {
+	uint64_t	pis_alarms;	/* asked */
+	uint64_t	pis_reloads;
+	uint64_t	pis_reported;	/* decisions sent to policyd */
+	uint64_t	pis_dropped;	/* not sent: policyd busy */
+};
+void	policy_linux_interact_stats(struct policy_linux_interact_stats *);
+
+#endif /* !_POLICY_INTERACTIVE_H_ */

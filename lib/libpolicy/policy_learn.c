@@ -1,0 +1,863 @@
+/* policy_learn.c: learning mode: records every decision point of a run, then writes a
+ * policy that generalises them (library and locale trees, temporary names, /proc pids). */
+/*
+ * Decision points are recorded exactly (operation and arguments, with a
+ * count); generalisation happens when the policy is written, because it
+ * needs the whole run: a name in /tmp is a temporary file when the run
+ * created it exclusively (mkstemp's O_CREAT|O_EXCL, or mkdir), and every
+ * later use of it must get the same pattern.  The rules:
+ *
+ *  - reads (open without write intent, stat, access, readlink, chdir)
+ *    become fsread rules; of a shared library (NAME.so, NAME.so.N): every
+ *    library in its directory (a `match` glob of DIR and "*.so*"); below
+ *    a locale, time-zone, terminfo, header or language-library tree: that
+ *    tree (`inpath`); anything else: the path itself;
+ *  - a direct child of /tmp (or /var/tmp) that the run created, or whose
+ *    name looks random, becomes a regular expression keeping its leading
+ *    letters and extension (`re "^/tmp/cc[^/]*\\.s$"`); paths below a
+ *    directory the run created there keep the rest exact;
+ *  - numeric components below /proc and /dev/pts, and "pipe:[N]", match
+ *    any number;
+ *  - files under $HOME are written with the expanded path (the language
+ *    has no variables) and the comment shows them as $HOME/...;
+ *  - addresses, ports included, execve'd programs, signals and socket
+ *    kinds are kept exact; named system calls become `NAME: permit`.
+ */
+#include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy_interactive.h"
+
+/* Order of the rule groups in the written policy. */
+enum { PL_EXEC, PL_READ, PL_WRITE, PL_NET, PL_PROC, PL_SYSCALL, PL_NGROUP };
+
+struct pl_rec {
+	char		*key;		/* canonical exact key */
+	uint64_t	calls;
+	uint16_t	op;
+	uint8_t		write;		/* open with write intent */
+	uint32_t	present;
+	char		*str[POLICY_F_NSTR];
+	int64_t		ints[POLICY_F_NINT];
+};
+
+struct policy_learn {
+	pthread_mutex_t	lock;
+	struct pl_rec	**tab;		/* open addressing on key */
+	size_t		cap, n;
+	uint64_t	calls;
+	uint64_t	skipped;	/* mount calls: not learned */
+	char		*home;
+};
+
+static uint64_t
+pl_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+struct policy_learn *
+policy_learn_new(const char *home)
+{
+	struct policy_learn *l = calloc(1, sizeof(*l));
+
+	if (l == NULL)
+		return NULL;
+	pthread_mutex_init(&l->lock, NULL);
+	if (home != NULL && home[0] == '/' && strcmp(home, "/") != 0) {
+		size_t n = strlen(home);
+
+		if ((l->home = strdup(home)) == NULL) {
+			free(l);
+			return NULL;
+		}
+		while (n > 1 && l->home[n - 1] == '/')
+			l->home[--n] = '\0';
+	}
+	return l;
+}
+
+static void
+pl_rec_free(struct pl_rec *r)
+{
+	unsigned f;
+
+	if (r == NULL)
+		return;
+	for (f = 0; f < POLICY_F_NSTR; f++)
+		free(r->str[f]);
+	free(r->key);
+	free(r);
+}
+
+void
+policy_learn_free(struct policy_learn *l)
+{
+	size_t i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->cap; i++)
+		pl_rec_free(l->tab[i]);
+	free(l->tab);
+	free(l->home);
+	pthread_mutex_destroy(&l->lock);
+	free(l);
+}
+
+uint64_t
+policy_learn_calls(const struct policy_learn *l)
+{
+	return l->calls;
+}
+
+static bool
+pl_open_writes(const struct policy_request *r)
+{
+	int64_t fl = r->pr_int[POLICY_F_FLAGS - POLICY_F_NSTR];
+
+	return (fl & POLICY_O_ACCMODE) != POLICY_O_RDONLY ||
+	    (fl & (POLICY_O_CREAT | POLICY_O_TRUNC | POLICY_O_APPEND |
+	    POLICY_O_TMPFILE)) != 0;
+}
+
+/* Which fields a learned rule keeps, per operation. */
+static uint32_t
+pl_fields(unsigned op)
+{
+	switch (op) {
+	case POLICY_OP_CONNECT: case POLICY_OP_BIND: case POLICY_OP_SENDTO:
+	case POLICY_OP_SENDMSG:
+		return 1u << POLICY_F_SOCKADDR;
+	case POLICY_OP_SOCKET:
+		return (1u << POLICY_F_DOMAIN) | (1u << POLICY_F_TYPE);
+	case POLICY_OP_KILL:
+		return 1u << POLICY_F_SIGNAL;
+	case POLICY_OP_PTRACE:
+		return 1u << POLICY_F_REQUEST;
+	case POLICY_OP_SYSCALL:
+		return 1u << POLICY_F_SYSCALL;
+	case POLICY_OP_EXECVE:
+		return 1u << POLICY_F_FILENAME;
+	default:
+		return (1u << POLICY_F_FILENAME) | (1u << POLICY_F_FILENAME2) |
+		    (1u << POLICY_F_FLAGS);
+	}
+}
+
+static int
+pl_grow(struct policy_learn *l)
+{
+	size_t ncap = l->cap ? l->cap * 2 : 256, i;
+	struct pl_rec **nt = calloc(ncap, sizeof(*nt));
+
+	if (nt == NULL)
+		return -1;
+	for (i = 0; i < l->cap; i++) {
+		size_t j;
+
+		if (l->tab[i] == NULL)
+			continue;
+		j = pl_hash(l->tab[i]->key) & (ncap - 1);
+		while (nt[j] != NULL)
+			j = (j + 1) & (ncap - 1);
+		nt[j] = l->tab[i];
+	}
+	free(l->tab);
+	l->tab = nt;
+	l->cap = ncap;
+	return 0;
+}
+
+void
+policy_learn_add(struct policy_learn *l, const struct policy_request *r)
+{
+	const char *str[POLICY_F_NSTR] = { r->pr_filename, r->pr_filename2,
+	    r->pr_sockaddr, r->pr_argv, r->pr_syscall };
+	uint32_t keep = pl_fields(r->pr_op) & r->pr_present;
+	char *key;
+	size_t klen = 64, i;
+	unsigned f;
+	struct pl_rec *rec;
+	int write = r->pr_op == POLICY_OP_OPEN && pl_open_writes(r);
+	FILE *fp;
+
+	if (r->pr_op == POLICY_OP_NONE || r->pr_op >= POLICY_OP_COUNT)
+		return;
+	if ((fp = open_memstream(&key, &klen)) == NULL)
+		return;
+	fprintf(fp, "%u/%d", (unsigned)r->pr_op, write);
+	for (f = 0; f < POLICY_F_COUNT; f++) {
+		if (!(keep & (1u << f)) || f == POLICY_F_FLAGS)
+			continue;
+		if (f < POLICY_F_NSTR)
+			fprintf(fp, "|%u=%s", f, str[f]);
+		else
+			fprintf(fp, "|%u=%lld", f,
+			    (long long)r->pr_int[f - POLICY_F_NSTR]);
+	}
+	if (fclose(fp) != 0)
+		return;
+	pthread_mutex_lock(&l->lock);
+	l->calls++;
+	if (r->pr_op == POLICY_OP_MOUNT || r->pr_op == POLICY_OP_UNMOUNT) {
+		l->skipped++;
+		goto out;
+	}
+	if ((l->n + 1) * 2 > l->cap && pl_grow(l) != 0)
+		goto out;
+	i = pl_hash(key) & (l->cap - 1);
+	while (l->tab[i] != NULL && strcmp(l->tab[i]->key, key) != 0)
+		i = (i + 1) & (l->cap - 1);
+	if ((rec = l->tab[i]) == NULL) {
+		if ((rec = calloc(1, sizeof(*rec))) == NULL)
+			goto out;
+		rec->key = key;
+		key = NULL;
+		rec->op = r->pr_op;
+		rec->write = (uint8_t)write;
+		rec->present = keep;
+		for (f = 0; f < POLICY_F_NSTR; f++)
+			if ((keep & (1u << f)) &&
+			    (rec->str[f] = strdup(str[f])) == NULL) {
+				pl_rec_free(rec);
+				goto out;
+			}
+		for (f = POLICY_F_NSTR; f < POLICY_F_COUNT; f++)
+			rec->ints[f - POLICY_F_NSTR] = r->pr_int[f - POLICY_F_NSTR];
+		l->tab[i] = rec;
+		l->n++;
+	}
+	/* an exclusive create anywhere in the run marks a temporary name */
+	if (r->pr_op == POLICY_OP_OPEN &&
+	    (r->pr_int[POLICY_F_FLAGS - POLICY_F_NSTR] &
+	    (POLICY_O_CREAT | POLICY_O_EXCL)) == (POLICY_O_CREAT | POLICY_O_EXCL))
+		rec->ints[POLICY_F_FLAGS - POLICY_F_NSTR] |= POLICY_O_EXCL;
+	rec->calls++;
+out:
+	pthread_mutex_unlock(&l->lock);
+	free(key);
+}
+
+/* ------------------------------------------------------------------ */
+/* Generalisation                                                      */
+
+/* A growing string. */
+struct pl_str {
+	char	*b;
+	size_t	n, cap;
+	bool	oom;
+};
+
+static void
+ps_add(struct pl_str *s, const char *p, size_t n)
+{
+	if (s->oom)
+		return;
+	if (s->n + n + 1 > s->cap) {
+		size_t c = s->cap ? s->cap : 64;
+		char *nb;
+
+		while (c < s->n + n + 1)
+			c *= 2;
+		if ((nb = realloc(s->b, c)) == NULL) {
+			s->oom = true;
+			return;
+		}
+		s->b = nb;
+		s->cap = c;
+	}
+	memcpy(s->b + s->n, p, n);
+	s->n += n;
+	s->b[s->n] = '\0';
+}
+
+static void
+ps_cat(struct pl_str *s, const char *p)
+{
+	ps_add(s, p, strlen(p));
+}
+
+/* Text for a "..." operand of the rule language: \" and \\ escaped; a
+ * regex escape (one backslash in the regex) is written as two. */
+static void
+ps_rule_quoted(struct pl_str *s, const char *p)
+{
+	ps_cat(s, "\"");
+	for (; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			ps_add(s, "\\", 1);
+		ps_add(s, p, 1);
+	}
+	ps_cat(s, "\"");
+}
+
+/* Append p to a regex with its metacharacters escaped. */
+static void
+ps_rx_lit(struct pl_str *s, const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strchr(".[]{}()*+?|^$\\", p[i]) != NULL)
+			ps_add(s, "\\", 1);
+		ps_add(s, p + i, 1);
+	}
+}
+
+static bool
+pl_has_ctl(const char *p)
+{
+	for (; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return true;
+	return false;
+}
+
+static bool
+pl_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+static bool
+pl_all_digits(const char *p, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isdigit((unsigned char)p[i]))
+			return false;
+	return true;
+}
+
+/* Trees read as a whole: the tree's root for path, or NULL. */
+static const char *
+pl_tree(const char *path, char *buf, size_t cap)
+{
+	static const char *const fixed[] = {
+		"/usr/lib/locale", "/usr/share/locale", "/usr/share/i18n",
+		"/usr/share/locale-langpack", "/usr/lib/x86_64-linux-gnu/gconv",
+		"/usr/share/zoneinfo", "/usr/share/terminfo", "/usr/lib/terminfo",
+		"/etc/terminfo", "/usr/include", "/usr/lib/gcc",
+		"/usr/libexec/gcc", "/usr/lib/python3/dist-packages",
+		"/usr/share/git-core", "/usr/share/perl", "/usr/lib/ssl",
+	};
+	static const char *const versioned[] = {	/* ROOT + name.N... */
+		"/usr/lib/python3.", "/usr/local/lib/python3.",
+		"/usr/lib/x86_64-linux-gnu/perl", "/usr/share/perl/5",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (pl_under(path, fixed[i]))
+			return fixed[i];
+	for (i = 0; i < sizeof(versioned) / sizeof(versioned[0]); i++) {
+		size_t n = strlen(versioned[i]);
+		const char *e;
+
+		if (strncmp(path, versioned[i], n) != 0)
+			continue;
+		e = strchr(path + n, '/');
+		if (e == NULL)
+			e = path + strlen(path);
+		if ((size_t)(e - path) >= cap)
+			return NULL;
+		memcpy(buf, path, (size_t)(e - path));
+		buf[e - path] = '\0';
+		return buf;
+	}
+	return NULL;
+}
+
+/* A shared library: "...so" or "...so.N[.N...]" as the last name. */
+static bool
+pl_is_lib(const char *path)
+{
+	const char *b = strrchr(path, '/'), *p;
+
+	b = b ? b + 1 : path;
+	if ((p = strstr(b, ".so")) == NULL || p == b)
+		return false;
+	for (p += 3; *p; p++)
+		if (!isdigit((unsigned char)*p) && *p != '.')
+			return false;
+	return true;
+}
+
+/*
+ * Split a temporary file name: the fixed prefix (up to three leading
+ * lower-case letters and one '.', '-' or '_' after them), the made-up
+ * middle (at least six bytes), and a short extension ('.' and at most
+ * four bytes).  Returns false if the name is too short for that.
+ */
+static bool
+pl_tmp_split(const char *name, size_t nlen, size_t *pre, size_t *ext)
+{
+	size_t p = 0, e = nlen, i;
+
+	for (i = nlen; i > 0; i--)
+		if (name[i - 1] == '.')
+			break;
+	if (i > 1 && nlen - (i - 1) <= 5 && i - 1 >= 6)
+		e = i - 1;
+	if (e < 6)
+		return false;
+	while (p < 3 && p + 6 < e && islower((unsigned char)name[p]))
+		p++;
+	if (p > 0 && p + 6 < e && strchr(".-_", name[p]) != NULL)
+		p++;
+	*pre = p;
+	*ext = e;
+	return true;
+}
+
+/* Does a file name look made up by mkstemp or tempfile? */
+static bool
+pl_random_name(const char *name, size_t nlen)
+{
+	size_t pre, ext, i;
+	int digit = 0, upper = 0, lower = 0;
+
+	if (!pl_tmp_split(name, nlen, &pre, &ext))
+		return false;
+	for (i = ext - 6; i < ext; i++) {
+		digit |= isdigit((unsigned char)name[i]) != 0;
+		upper |= isupper((unsigned char)name[i]) != 0;
+		lower |= islower((unsigned char)name[i]) != 0;
+	}
+	return digit || (upper && lower);
+}
+
+/* The temporary-file directory a path is directly below, or NULL. */
+static const char *
+pl_tmpdir(const char *path)
+{
+	static const char *const dirs[] = { "/tmp/", "/var/tmp/", "/dev/shm/" };
+	size_t i;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (strncmp(path, dirs[i], strlen(dirs[i])) == 0 &&
+		    path[strlen(dirs[i])] != '\0')
+			return dirs[i];
+	return NULL;
+}
+
+/* Is the /tmp child that path starts with one the run created? */
+static bool
+pl_created(struct policy_learn *l, const char *dir, const char *name,
+    size_t nlen)
+{
+	size_t i, dl = strlen(dir);
+
+	for (i = 0; i < l->cap; i++) {
+		const struct pl_rec *r = l->tab[i];
+		const char *p;
+
+		if (r == NULL || !(r->present & (1u << POLICY_F_FILENAME)))
+			continue;
+		if (!(r->op == POLICY_OP_MKDIR || (r->op == POLICY_OP_OPEN &&
+		    (r->ints[POLICY_F_FLAGS - POLICY_F_NSTR] & POLICY_O_EXCL))))
+			continue;
+		p = r->str[POLICY_F_FILENAME];
+		if (strncmp(p, dir, dl) == 0 && strncmp(p + dl, name, nlen) == 0 &&
+		    p[dl + nlen] == '\0')
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The test on one path field: `eq`, `match`, `inpath` or `re`.  reading:
+ * the library and tree forms apply.  *generic is set when the test covers
+ * more than this path.
+ */
+static void
+pl_path_test(struct policy_learn *l, const char *field, const char *path,
+    bool reading, struct pl_str *out, bool *generic)
+{
+	const char *td = pl_tmpdir(path), *tree;
+	char tbuf[POLICY_PATH_MAX];
+
+	*generic = false;
+	if (td != NULL) {
+		const char *name = path + strlen(td);
+		size_t nlen = strcspn(name, "/");
+
+		size_t pre, ext;
+
+		if ((pl_created(l, td, name, nlen) ||
+		    (name[nlen] == '\0' && pl_random_name(name, nlen))) &&
+		    pl_tmp_split(name, nlen, &pre, &ext)) {
+			struct pl_str rx = { 0 };
+
+			ps_cat(&rx, "^");
+			ps_rx_lit(&rx, td, strlen(td));
+			ps_rx_lit(&rx, name, pre);
+			ps_cat(&rx, "[^/]*");
+			ps_rx_lit(&rx, name + ext, nlen - ext);
+			ps_rx_lit(&rx, name + nlen, strlen(name + nlen));
+			ps_cat(&rx, "$");
+			ps_cat(out, field);
+			ps_cat(out, " re ");
+			ps_rule_quoted(out, rx.oom ? "" : rx.b);
+			out->oom |= rx.oom;
+			free(rx.b);
+			*generic = true;
+			return;
+		}
+	}
+	if (strncmp(path, "/proc/", 6) == 0 || strncmp(path, "/dev/pts/", 9) == 0 ||
+	    strncmp(path, "pipe:[", 6) == 0 || strncmp(path, "socket:[", 8) == 0) {
+		struct pl_str rx = { 0 };
+		const char *p = path;
+		bool any = false;
+
+		ps_cat(&rx, "^");
+		while (*p) {
+			size_t n = strcspn(p, "/[]");
+
+			if (pl_all_digits(p, n)) {
+				ps_cat(&rx, "[0-9]+");
+				any = true;
+			} else
+				ps_rx_lit(&rx, p, n);
+			p += n;
+			if (*p) {
+				ps_rx_lit(&rx, p, 1);
+				p++;
+			}
+		}
+		ps_cat(&rx, "$");
+		if (any && !rx.oom) {
+			ps_cat(out, field);
+			ps_cat(out, " re ");
+			ps_rule_quoted(out, rx.b);
+			free(rx.b);
+			*generic = true;
+			return;
+		}
+		free(rx.b);
+	}
+	if (reading && pl_is_lib(path)) {
+		const char *s = strrchr(path, '/');
+
+		ps_cat(out, field);
+		ps_cat(out, " match ");
+		snprintf(tbuf, sizeof(tbuf), "%.*s/*.so*", (int)(s - path), path);
+		ps_rule_quoted(out, tbuf);
+		*generic = true;
+		return;
+	}
+	if (reading && (tree = pl_tree(path, tbuf, sizeof(tbuf))) != NULL) {
+		char root[POLICY_PATH_MAX];
+
+		snprintf(root, sizeof(root), "%s", tree);
+		ps_cat(out, field);
+		ps_cat(out, " inpath ");
+		ps_rule_quoted(out, root);
+		*generic = true;
+		return;
+	}
+	ps_cat(out, field);
+	ps_cat(out, " eq ");
+	ps_rule_quoted(out, path);
+}
+
+static void
+pl_int_operand(struct pl_str *s, unsigned f, int64_t v)
+{
+	const struct policy_name *t = f == POLICY_F_DOMAIN ? policy_domain_names :
+	    f == POLICY_F_TYPE ? policy_socktype_names : NULL;
+	const char *n = NULL;
+	char num[32];
+	unsigned cnt = 0;
+
+	if (f == POLICY_F_SIGNAL) {
+		while (policy_signal_names[cnt].pn_name != NULL)
+			cnt++;
+		if (v >= 1 && v <= (int64_t)cnt)
+			n = policy_signal_names[v - 1].pn_name;
+		else if (v > 64)
+			v -= 64;
+	} else if (t != NULL)
+		n = policy_name_of(t, v);
+	if (n == NULL) {
+		snprintf(num, sizeof(num), "%lld", (long long)v);
+		n = num;
+	}
+	ps_cat(s, n);
+}
+
+/* The rule (without action) for a record, its group, and whether it is
+ * more general than the record. */
+static int
+pl_rule(struct policy_learn *l, const struct pl_rec *r, struct pl_str *out,
+    int *group, bool *generic)
+{
+	const char *op = policy_name_of(policy_op_names, r->op);
+	bool g2 = false, reading;
+	unsigned f;
+
+	*generic = false;
+	switch (r->op) {
+	case POLICY_OP_SYSCALL:
+		if (!(r->present & (1u << POLICY_F_SYSCALL)))
+			return -1;
+		ps_cat(out, r->str[POLICY_F_SYSCALL]);
+		ps_cat(out, ": ");
+		*group = PL_SYSCALL;
+		return 0;
+	case POLICY_OP_EXECVE:
+		*group = PL_EXEC;
+		ps_cat(out, "execve: ");
+		if (!(r->present & (1u << POLICY_F_FILENAME)))
+			return -1;
+		if (pl_has_ctl(r->str[POLICY_F_FILENAME]))
+			return -1;
+		ps_cat(out, "filename eq ");
+		ps_rule_quoted(out, r->str[POLICY_F_FILENAME]);
+		ps_cat(out, " then ");
+		return 0;
+	case POLICY_OP_CONNECT: case POLICY_OP_BIND: case POLICY_OP_SENDTO:
+	case POLICY_OP_SENDMSG:
+		*group = PL_NET;
+		ps_cat(out, op);
+		ps_cat(out, ": ");
+		if (r->present & (1u << POLICY_F_SOCKADDR)) {
+			if (pl_has_ctl(r->str[POLICY_F_SOCKADDR]))
+				return -1;
+			ps_cat(out, "sockaddr eq ");
+			ps_rule_quoted(out, r->str[POLICY_F_SOCKADDR]);
+		} else
+			ps_cat(out, "not sockaddr match \"*\"");
+		ps_cat(out, " then ");
+		return 0;
+	case POLICY_OP_SOCKET: case POLICY_OP_KILL: case POLICY_OP_PTRACE: {
+		bool first = true;
+
+		*group = r->op == POLICY_OP_SOCKET ? PL_NET : PL_PROC;
+		ps_cat(out, op);
+		ps_cat(out, ": ");
+		for (f = POLICY_F_NSTR; f < POLICY_F_COUNT; f++) {
+			if (!(r->present & (1u << f)))
+				continue;
+			ps_cat(out, first ? "" : " and ");
+			ps_cat(out, policy_name_of(policy_field_names, f));
+			ps_cat(out, " eq ");
+			pl_int_operand(out, f, r->ints[f - POLICY_F_NSTR]);
+			first = false;
+		}
+		if (!first)
+			ps_cat(out, " then ");
+		return 0;
+	}
+	default:
+		break;
+	}
+	/* file system operations */
+	reading = (r->op == POLICY_OP_OPEN && !r->write) ||
+	    r->op == POLICY_OP_ACCESS || r->op == POLICY_OP_STAT ||
+	    r->op == POLICY_OP_READLINK || r->op == POLICY_OP_CHDIR;
+	*group = reading ? PL_READ : PL_WRITE;
+	ps_cat(out, reading ? "fsread" : op);
+	ps_cat(out, ": ");
+	if (!(r->present & (1u << POLICY_F_FILENAME)))
+		return 0;
+	if (pl_has_ctl(r->str[POLICY_F_FILENAME]) ||
+	    ((r->present & (1u << POLICY_F_FILENAME2)) &&
+	    pl_has_ctl(r->str[POLICY_F_FILENAME2])))
+		return -1;
+	pl_path_test(l, "filename", r->str[POLICY_F_FILENAME], reading, out,
+	    generic);
+	if (r->present & (1u << POLICY_F_FILENAME2)) {
+		ps_cat(out, " and ");
+		pl_path_test(l, "filename2", r->str[POLICY_F_FILENAME2], false,
+		    out, &g2);
+		*generic |= g2;
+	}
+	ps_cat(out, " then ");
+	return 0;
+}
+
+/* A learned rule: its text, group, and what it covers. */
+struct pl_rule {
+	char		*text;
+	int		group;
+	uint64_t	calls;
+	const char	**names;	/* distinct paths or addresses */
+	unsigned	nnames;
+};
+
+static int
+pl_rule_cmp(const void *a, const void *b)
+{
+	const struct pl_rule *x = a, *y = b;
+
+	if (x->group != y->group)
+		return x->group - y->group;
+	return strcmp(x->text, y->text);
+}
+
+/* Text for a comment line: printable ASCII only. */
+static void
+pl_plain(struct pl_str *o, const char *p)
+{
+	for (; *p; p++) {
+		char c = (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f ?
+		    *p : '?';
+		ps_add(o, &c, 1);
+	}
+}
+
+/* The same, with the home directory written as $HOME. */
+static void
+pl_comment(struct policy_learn *l, struct pl_str *o, const char *text)
+{
+	if (l->home != NULL && pl_under(text, l->home)) {
+		ps_cat(o, "$HOME");
+		text += strlen(l->home);
+	}
+	pl_plain(o, text);
+}
+
+char *
+policy_learn_yaml(struct policy_learn *l, const char *name,
+    const char *cmdline, size_t *lenp)
+{
+	struct pl_rule *rules = NULL;
+	struct pl_str o = { 0 };
+	size_t nr = 0, i, j, k;
+	const char *name1;
+	char num[64];
+
+	pthread_mutex_lock(&l->lock);
+	if (l->n > 0 && (rules = calloc(l->n, sizeof(*rules))) == NULL) {
+		pthread_mutex_unlock(&l->lock);
+		return NULL;
+	}
+	for (i = 0; i < l->cap; i++) {
+		const struct pl_rec *r = l->tab[i];
+		struct pl_str t = { 0 };
+		int group = PL_SYSCALL;
+		bool generic;
+
+		if (r == NULL)
+			continue;
+		if (pl_rule(l, r, &t, &group, &generic) != 0 || t.oom) {
+			free(t.b);
+			continue;
+		}
+		ps_cat(&t, "permit");
+		if (t.oom) {
+			free(t.b);
+			continue;
+		}
+		for (j = 0; j < nr; j++)
+			if (strcmp(rules[j].text, t.b) == 0)
+				break;
+		if (j == nr) {
+			rules[nr].text = t.b;
+			rules[nr].group = group;
+			nr++;
+		} else
+			free(t.b);
+		rules[j].calls += r->calls;
+		name1 = (r->present & (1u << POLICY_F_FILENAME)) ?
+		    r->str[POLICY_F_FILENAME] :
+		    (r->present & (1u << POLICY_F_SOCKADDR)) ?
+		    r->str[POLICY_F_SOCKADDR] : NULL;
+		for (k = 0; name1 != NULL && k < rules[j].nnames; k++)
+			if (strcmp(rules[j].names[k], name1) == 0)
+				break;
+		if (name1 != NULL && k == rules[j].nnames) {
+			const char **nn = realloc(rules[j].names,
+			    (k + 1) * sizeof(*nn));
+
+			if (nn != NULL) {
+				rules[j].names = nn;
+				rules[j].names[rules[j].nnames++] = name1;
+			}
+		}
+	}
+	if (nr > 1)
+		qsort(rules, nr, sizeof(*rules), pl_rule_cmp);
+
+	ps_cat(&o, "# Learned by `policyctl learn` from: ");
+	pl_comment(l, &o, cmdline != NULL ? cmdline : "?");
+	snprintf(num, sizeof(num), "\n# %llu decisions in %zu rules.",
+	    (unsigned long long)l->calls, nr);
+	ps_cat(&o, num);
+	if (l->home != NULL) {
+		ps_cat(&o, "  $HOME was ");
+		pl_plain(&o, l->home);
+		ps_cat(&o, ": rules for files under it\n# name the expanded "
+		    "path (the policy language has no variables).");
+	}
+	if (l->skipped > 0) {
+		snprintf(num, sizeof(num), "\n# %llu mount calls were not "
+		    "learned.", (unsigned long long)l->skipped);
+		ps_cat(&o, num);
+	}
+	ps_cat(&o, "\n# Everything the run did is permitted, nothing else: "
+	    "review before use.\npolicy: 1\nname: ");
+	{
+		char nm[128];
+		size_t k = 0;
+
+		for (i = 0; name != NULL && name[i] && k + 1 < sizeof(nm); i++)
+			if (isalnum((unsigned char)name[i]) || name[i] == '-' ||
+			    name[i] == '_' || name[i] == '.')
+				nm[k++] = name[i];
+		nm[k] = '\0';
+		ps_cat(&o, k ? nm : "learned");
+	}
+	ps_cat(&o, "\ndefault: deny\nerrno: EACCES\nlog: deny\nrules:\n");
+	for (i = 0; i < nr; i++) {
+		const char *p;
+
+		snprintf(num, sizeof(num), "  # %llu call%s",
+		    (unsigned long long)rules[i].calls,
+		    rules[i].calls == 1 ? "" : "s");
+		ps_cat(&o, num);
+		if (rules[i].nnames > 1) {
+			snprintf(num, sizeof(num), ", %u names, e.g. ",
+			    rules[i].nnames);
+			ps_cat(&o, num);
+			pl_comment(l, &o, rules[i].names[0]);
+		} else if (rules[i].nnames == 1 && l->home != NULL &&
+		    pl_under(rules[i].names[0], l->home)) {
+			ps_cat(&o, ": ");
+			pl_comment(l, &o, rules[i].names[0]);
+		}
+		ps_cat(&o, "\n  - '");
+		for (p = rules[i].text; *p; p++) {
+			if (*p == '\'')
+				ps_add(&o, "'", 1);	/* YAML: '' is ' */
+			ps_add(&o, p, 1);
+		}
+		ps_cat(&o, "'\n");
+		free(rules[i].text);
+		free(rules[i].names);
+	}
+	pthread_mutex_unlock(&l->lock);
+	free(rules);
+	if (o.oom) {
+		free(o.b);
+		return NULL;
+	}
+	if (lenp != NULL)
+		*lenp = o.n;
+	return o.b;
+}

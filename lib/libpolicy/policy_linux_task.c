@@ -1,0 +1,364 @@
+/* policy_linux_task.c: what the supervisor knows per confined thread: its ptrace state,
+ * the policy it runs under, its cached credentials and a cached pidfd; kept by thread id. */
+/*
+ * Entries are made when a task is first seen (its creator's fork/clone
+ * event or its own first stop) and removed when it is reaped, so a thread
+ * id reused later starts afresh.  The table is changed by the serve loop;
+ * handlers running on other threads (calls that ask) read it, hence the
+ * lock.  Cached pidfds are used by the serve loop's thread only: it alone
+ * closes them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+
+#include "policy_linux.h"
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD	O_EXCL
+#endif
+
+struct policy_linux_task {
+	pid_t		t_tid;		/* 0: free slot */
+	uint8_t		t_seen;		/* stopped at least once */
+	uint8_t		t_held;		/* first stop came before its creator's
+					 * event: kept stopped until then */
+	uint8_t		t_haspol;
+	uint16_t	t_pol;
+	pid_t		t_tgid;
+	pid_t		t_ppid;		/* held: its parent, the creator */
+	int		t_pidfd;	/* -1: none yet */
+	struct policy_linux_cred *t_cred;	/* NULL: not cached */
+};
+
+static struct {
+	struct policy_linux_task *t;
+	size_t		cap, n, nheld;
+	pthread_t	owner;		/* the serve loop's thread */
+} tasks;
+
+static pthread_mutex_t task_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static size_t
+task_slot(pid_t tid)
+{
+	size_t i = ((size_t)tid * 2654435761u) & (tasks.cap - 1);
+
+	while (tasks.t[i].t_tid != 0 && tasks.t[i].t_tid != tid)
+		i = (i + 1) & (tasks.cap - 1);
+	return i;
+}
+
+static struct policy_linux_task *
+task_find(pid_t tid)
+{
+	size_t i;
+
+	if (tasks.cap == 0 || tid <= 0)
+		return NULL;
+	i = task_slot(tid);
+	return tasks.t[i].t_tid == tid ? &tasks.t[i] : NULL;
+}
+
+static struct policy_linux_task *
+task_get(pid_t tid)
+{
+	struct policy_linux_task *t;
+	size_t i;
+
+	if ((t = task_find(tid)) != NULL)
+		return t;
+	if ((tasks.n + 1) * 2 > tasks.cap) {
+		struct policy_linux_task *old = tasks.t;
+		size_t ocap = tasks.cap, ncap = ocap ? ocap * 2 : 64;
+
+		if ((tasks.t = calloc(ncap, sizeof(*tasks.t))) == NULL) {
+			tasks.t = old;
+			return NULL;
+		}
+		tasks.cap = ncap;
+		for (i = 0; i < ocap; i++)
+			if (old[i].t_tid != 0)
+				tasks.t[task_slot(old[i].t_tid)] = old[i];
+		free(old);
+	}
+	t = &tasks.t[task_slot(tid)];
+	memset(t, 0, sizeof(*t));
+	t->t_tid = tid;
+	t->t_pidfd = -1;
+	tasks.n++;
+	return t;
+}
+
+static void
+task_clear(struct policy_linux_task *t)
+{
+	if (t->t_pidfd >= 0)
+		close(t->t_pidfd);
+	free(t->t_cred);
+	if (t->t_held)
+		tasks.nheld--;
+}
+
+void
+policy_linux_task_init(void)
+{
+	pthread_mutex_lock(&task_lock);
+	tasks.owner = pthread_self();
+	pthread_mutex_unlock(&task_lock);
+}
+
+/* Remove by shifting the entries after it back (no tombstones). */
+void
+policy_linux_task_del(pid_t tid)
+{
+	struct policy_linux_task *t;
+	size_t i, j;
+
+	pthread_mutex_lock(&task_lock);
+	if ((t = task_find(tid)) == NULL) {
+		pthread_mutex_unlock(&task_lock);
+		return;
+	}
+	task_clear(t);
+	i = (size_t)(t - tasks.t);
+	tasks.t[i].t_tid = 0;
+	tasks.n--;
+	for (j = (i + 1) & (tasks.cap - 1); tasks.t[j].t_tid != 0;
+	    j = (j + 1) & (tasks.cap - 1)) {
+		struct policy_linux_task e = tasks.t[j];
+
+		tasks.t[j].t_tid = 0;
+		tasks.t[task_slot(e.t_tid)] = e;
+	}
+	pthread_mutex_unlock(&task_lock);
+}
+
+void
+policy_linux_tasks_reset(void)
+{
+	size_t i;
+
+	pthread_mutex_lock(&task_lock);
+	for (i = 0; i < tasks.cap; i++)
+		if (tasks.t[i].t_tid != 0)
+			task_clear(&tasks.t[i]);
+	free(tasks.t);
+	tasks.t = NULL;
+	tasks.cap = tasks.n = tasks.nheld = 0;
+	pthread_mutex_unlock(&task_lock);
+}
+
+/*
+ * A stop of tid that is not a fork/clone/exec event.  Returns
+ * POLICY_LINUX_STOP_FIRST for its first stop when it may run (resume it),
+ * POLICY_LINUX_STOP_HOLD for a first stop before its creator's event told
+ * us its policy (leave it stopped: policy_linux_task_setpol releases it),
+ * POLICY_LINUX_STOP_AGAIN for a later stop (a group-stop).
+ */
+int
+policy_linux_task_stop(pid_t tid, int needpol)
+{
+	struct policy_linux_task *t;
+	int r;
+
+	pthread_mutex_lock(&task_lock);
+	t = task_get(tid);
+	if (t == NULL)
+		r = POLICY_LINUX_STOP_FIRST;	/* out of memory: as before */
+	else if (t->t_seen)
+		r = POLICY_LINUX_STOP_AGAIN;
+	else {
+		t->t_seen = 1;
+		r = POLICY_LINUX_STOP_FIRST;
+		if (needpol && !t->t_haspol) {
+			t->t_held = 1;
+			tasks.nheld++;
+			r = POLICY_LINUX_STOP_HOLD;
+		}
+	}
+	pthread_mutex_unlock(&task_lock);
+	return r;
+}
+
+/* Mark tid seen (a task known to be running, e.g. after an event). */
+void
+policy_linux_task_add(pid_t tid)
+{
+	struct policy_linux_task *t;
+
+	pthread_mutex_lock(&task_lock);
+	if ((t = task_get(tid)) != NULL)
+		t->t_seen = 1;
+	pthread_mutex_unlock(&task_lock);
+}
+
+/*
+ * tid runs under policy pol from now on.  Returns true if tid was held at
+ * its first stop waiting for this (the caller resumes it).
+ */
+bool
+policy_linux_task_setpol(pid_t tid, unsigned pol)
+{
+	struct policy_linux_task *t;
+	bool held = false;
+
+	pthread_mutex_lock(&task_lock);
+	if ((t = task_get(tid)) != NULL) {
+		t->t_pol = (uint16_t)pol;
+		t->t_haspol = 1;
+		if (t->t_held) {
+			t->t_held = 0;
+			tasks.nheld--;
+			held = true;
+		}
+	}
+	pthread_mutex_unlock(&task_lock);
+	return held;
+}
+
+unsigned
+policy_linux_task_pol(pid_t tid)
+{
+	struct policy_linux_task *t;
+	unsigned pol = 0;
+
+	pthread_mutex_lock(&task_lock);
+	if ((t = task_find(tid)) != NULL)
+		pol = t->t_pol;
+	pthread_mutex_unlock(&task_lock);
+	return pol;
+}
+
+/* A held tid's creator is ppid (which will report it, or die).  False if
+ * tid is no longer held (released meanwhile). */
+bool
+policy_linux_task_setppid(pid_t tid, pid_t ppid)
+{
+	struct policy_linux_task *t;
+	bool r = false;
+
+	pthread_mutex_lock(&task_lock);
+	if ((t = task_find(tid)) != NULL && t->t_held) {
+		t->t_ppid = ppid;
+		r = true;
+	}
+	pthread_mutex_unlock(&task_lock);
+	return r;
+}
+
+/* A task held for the event of creator, which exited without making it:
+ * released from the table's hold (the caller kills it), or 0. */
+pid_t
+policy_linux_task_orphan(pid_t creator)
+{
+	pid_t r = 0;
+	size_t i;
+
+	pthread_mutex_lock(&task_lock);
+	for (i = 0; tasks.nheld > 0 && i < tasks.cap; i++)
+		if (tasks.t[i].t_tid != 0 && tasks.t[i].t_held &&
+		    tasks.t[i].t_ppid == creator) {
+			tasks.t[i].t_held = 0;
+			tasks.nheld--;
+			r = tasks.t[i].t_tid;
+			break;
+		}
+	pthread_mutex_unlock(&task_lock);
+	return r;
+}
+
+bool
+policy_linux_task_known(pid_t tid)
+{
+	bool r;
+
+	pthread_mutex_lock(&task_lock);
+	r = task_find(tid) != NULL;
+	pthread_mutex_unlock(&task_lock);
+	return r;
+}
+
+/* tid's credentials changed or may have (set*id, capset, exec). */
+void
+policy_linux_task_cred_forget(pid_t tid)
+{
+	struct policy_linux_task *t;
+
+	pthread_mutex_lock(&task_lock);
+	if ((t = task_find(tid)) != NULL) {
+		free(t->t_cred);
+		t->t_cred = NULL;
+	}
+	pthread_mutex_unlock(&task_lock);
+}
+
+/* tid's credentials (and thread group), cached. */
+int
+policy_linux_task_cred(const struct policy_sup *s, pid_t tid,
+    struct policy_linux_cred *cr, pid_t *tgidp)
+{
+	struct policy_linux_task *t;
+	struct policy_linux_cred *n;
+	pid_t tgid;
+	int r;
+
+	(void)s;
+	pthread_mutex_lock(&task_lock);
+	if ((t = task_find(tid)) != NULL && t->t_cred != NULL) {
+		memcpy(cr, t->t_cred, sizeof(*cr));
+		*tgidp = t->t_tgid;
+		pthread_mutex_unlock(&task_lock);
+		return 0;
+	}
+	pthread_mutex_unlock(&task_lock);
+	if ((r = policy_linux_cred_read(tid, cr, &tgid)) != 0)
+		return r;
+	*tgidp = tgid;
+	/*
+	 * Cache it unless the entry changed meanwhile; the thread is blocked
+	 * in the call we are handling, so what we read is current.
+	 */
+	if ((n = malloc(sizeof(*n))) == NULL)
+		return 0;
+	memcpy(n, cr, sizeof(*n));
+	pthread_mutex_lock(&task_lock);
+	if ((t = task_find(tid)) != NULL && t->t_cred == NULL) {
+		t->t_cred = n;
+		t->t_tgid = tgid;
+		n = NULL;
+	}
+	pthread_mutex_unlock(&task_lock);
+	free(n);
+	return 0;
+}
+
+/*
+ * A pidfd for thread tid, kept until it is reaped (serve loop's thread
+ * only; others get -1 and open their own).  Borrowed: do not close.
+ */
+int
+policy_linux_task_pidfd(pid_t tid)
+{
+	struct policy_linux_task *t;
+	int fd = -1;
+
+	if (!pthread_equal(pthread_self(), tasks.owner))
+		return -1;
+	pthread_mutex_lock(&task_lock);
+	if ((t = task_find(tid)) != NULL) {
+		if (t->t_pidfd < 0) {
+			t->t_pidfd = (int)syscall(SYS_pidfd_open, tid,
+			    PIDFD_THREAD);
+			if (t->t_pidfd < 0 && errno == EINVAL)
+				t->t_pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
+		}
+		fd = t->t_pidfd;
+	}
+	pthread_mutex_unlock(&task_lock);
+	return fd;
+}
