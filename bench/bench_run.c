@@ -97,12 +97,20 @@ enum mode { NATIVE, POLICY, STRACE, NMODES };
 static const char *const mode_name[NMODES] = { "native", "policyctl run",
     "strace" };
 
+/* Run on CPU 0 only (taskset), to show the cost without migrations. */
+static int pin;
+
 /* argv for cmd under mode, in buf. */
 static char **
 wrap(enum mode m, const char *policy, char *const cmd[], char **buf)
 {
 	int n = 0, i;
 
+	if (pin) {
+		buf[n++] = "taskset";
+		buf[n++] = "-c";
+		buf[n++] = "0";
+	}
 	if (m == POLICY) {
 		buf[n++] = policyctl;
 		buf[n++] = "run";
@@ -457,7 +465,7 @@ print_spread(const struct row *r, int rounds)
 int
 main(int argc, char **argv)
 {
-	struct row rows[8];
+	struct row rows[10];
 	char file[PATH_MAX], sup[PATH_MAX], perm[PATH_MAX], cwd[PATH_MAX];
 	char *py[] = { "/usr/bin/python3", "-c",
 	    "import json, decimal, subprocess, threading, pathlib; "
@@ -466,6 +474,7 @@ main(int argc, char **argv)
 	char mk[PATH_MAX + 8];
 	char *make[] = { "make", "-s", "-B", "-j2", "-C", mk, NULL };
 	int rounds, i, r, nrows = 0, has_strace, has_py, has_find, has_make;
+	int has_taskset;
 	long ng, no, marks[2] = { 10000, 1000000 }, cur[2], hwm[2];
 	ssize_t n;
 	char *e;
@@ -506,6 +515,7 @@ main(int argc, char **argv)
 	(void)!getcwd(cwd, sizeof(cwd));
 	has_strace = system("strace -V >/dev/null 2>&1") == 0;
 	has_py = access(py[0], X_OK) == 0;
+	has_taskset = system("taskset -c 0 true >/dev/null 2>&1") == 0;
 	has_find = system("busybox true >/dev/null 2>&1") == 0;
 	has_make = system("make --version >/dev/null 2>&1") == 0 &&
 	    system("cc --version >/dev/null 2>&1") == 0;
@@ -519,6 +529,9 @@ main(int argc, char **argv)
 	    "call", "<= 8x, >= 3x faster than strace", { { 0 } }, { 0 } };
 	rows[nrows++] = (struct row){ "stat (supervised), per call", "call",
 	    "", { { 0 } }, { 0 } };
+	if (has_taskset)
+		rows[nrows++] = (struct row){ "open+close, all on one CPU",
+		    "call", "", { { 0 } }, { 0 } };
 	if (has_py)
 		rows[nrows++] = (struct row){ "python3 import json,... (supervised)",
 		    "run", "<= 1.5x", { { 0 } }, { 0 } };
@@ -553,6 +566,17 @@ main(int argc, char **argv)
 		rows[k].v[STRACE][r] = has_strace ? per_call(STRACE, sup, "stat",
 		    no / 4, file) : -1;
 		k++;
+		if (has_taskset) {
+			pin = 1;
+			rows[k].v[NATIVE][r] = per_call(NATIVE, sup, "open",
+			    no * 4, file);
+			rows[k].v[POLICY][r] = per_call(POLICY, sup, "open", no,
+			    file);
+			rows[k].v[STRACE][r] = has_strace ? per_call(STRACE, sup,
+			    "open", no / 4, file) : -1;
+			pin = 0;
+			k++;
+		}
 		if (has_py) {
 			int reps = quick ? 3 : 10;
 
@@ -592,7 +616,9 @@ main(int argc, char **argv)
 	    "trace=file -o /dev/null\n(median of %d round%s; each round runs "
 	    "the three side by side; per-call rows are timed\ninside the "
 	    "program, workload rows are whole runs; \"supervised\": every "
-	    "file, exec\nand socket call goes to the supervisor)\n\n", rounds,
+	    "file, exec\nand socket call goes to the supervisor; \"all on one "
+	    "CPU\": under taskset -c 0,\nwhich spares the wake-ups across "
+	    "CPUs the fd hand-over causes)\n\n", rounds,
 	    rounds > 1 ? "s" : "");
 	printf("%-34s %11s %20s %21s %9s   %s\n", "", mode_name[NATIVE],
 	    mode_name[POLICY], mode_name[STRACE], "vs strace", "target");

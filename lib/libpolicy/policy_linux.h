@@ -162,6 +162,8 @@ const char *policy_linux_syscall_name(int nr);
 int	policy_linux_syscall_op(int nr);
 /* Does the call change the calling thread's credentials (set*id, capset)? */
 bool	policy_linux_syscall_setcred(int nr);
+/* Does the supervisor carry the call out itself (arg4: sendto's address)? */
+bool	policy_linux_syscall_ours(int nr, uint64_t arg4);
 /* Is the policy's decision for op fixed regardless of the call's arguments? */
 bool	policy_linux_op_constant(const struct policy *, unsigned op);
 bool	policy_linux_rules_test(const struct policy *, unsigned op, unsigned field);

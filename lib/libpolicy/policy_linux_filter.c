@@ -186,6 +186,29 @@ policy_linux_syscall_op(int nr)
 	return policy_linux_optab[nr];
 }
 
+/*
+ * Does the supervisor carry the call out itself (it never runs in the
+ * kernel as made)?  sendto without an address (arg4) is let through.
+ */
+bool
+policy_linux_syscall_ours(int nr, uint64_t arg4)
+{
+	switch (policy_linux_syscall_op(nr)) {
+	case POLICY_OP_OPEN: case POLICY_OP_ACCESS: case POLICY_OP_STAT:
+	case POLICY_OP_READLINK: case POLICY_OP_CHDIR: case POLICY_OP_UNLINK:
+	case POLICY_OP_RENAME: case POLICY_OP_MKDIR: case POLICY_OP_RMDIR:
+	case POLICY_OP_LINK: case POLICY_OP_SYMLINK: case POLICY_OP_CHMOD:
+	case POLICY_OP_CHOWN: case POLICY_OP_TRUNCATE: case POLICY_OP_UTIMES:
+	case POLICY_OP_EXECVE: case POLICY_OP_CONNECT: case POLICY_OP_BIND:
+	case POLICY_OP_SENDMSG:
+		return true;
+	case POLICY_OP_SENDTO:
+		return arg4 != 0;
+	default:
+		return false;
+	}
+}
+
 bool
 policy_linux_syscall_setcred(int nr)
 {

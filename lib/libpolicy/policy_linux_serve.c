@@ -12,10 +12,14 @@
 #include <sys/ioctl.h>
 #include <sys/ptrace.h>
 #include <sys/signalfd.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <linux/audit.h>
 
 #include "policy_linux.h"
+
+#define ERESTARTSYS_	512	/* the kernel's restart codes */
+#define ERESTARTNOINTR_	513
 
 /* The policy a call is decided by: the caller's. */
 static void
@@ -80,6 +84,29 @@ policy_linux_dispatch(struct policy_sup *s, const struct seccomp_notif *n)
 		policy_linux_intop(&c, (unsigned)op);
 		break;
 	}
+}
+
+/*
+ * A signal is about to be delivered to pid.  If it interrupted a system
+ * call that waited in the filter for us (before we received it: after
+ * that, only a fatal signal interrupts), the kernel returns -ERESTARTSYS,
+ * which becomes EINTR for a handler without SA_RESTART: a stat or open
+ * would fail with EINTR where it never does unconfined.  For the calls the
+ * supervisor carries out itself, which never ran, make it -ERESTARTNOINTR:
+ * the call is made again after the handler, as the kernel does for calls
+ * that cannot be interrupted.
+ */
+static void
+policy_linux_restart(pid_t pid)
+{
+	struct user_regs_struct r;
+
+	if (ptrace(PTRACE_GETREGS, pid, 0, &r) != 0 ||
+	    (long long)r.rax != -ERESTARTSYS_ ||
+	    !policy_linux_syscall_ours((int)r.orig_rax, (uint64_t)r.r8))
+		return;
+	r.rax = (unsigned long long)-ERESTARTNOINTR_;
+	(void)ptrace(PTRACE_SETREGS, pid, 0, &r);
 }
 
 /* "PPid:" and "Tgid:" of a task, or -1. */
@@ -231,6 +258,7 @@ policy_linux_reap(struct policy_sup *s)
 		default:
 			/* signal-delivery-stop: deliver it */
 			policy_linux_task_add(pid);
+			policy_linux_restart(pid);
 			(void)ptrace(PTRACE_CONT, pid, 0, (void *)(long)sig);
 			break;
 		}

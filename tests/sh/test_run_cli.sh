@@ -195,6 +195,16 @@ ts = [threading.Thread(target=lambda i=i: r.append(json.dumps({"i": i}))) for i 
 [t.start() for t in ts]; [t.join() for t in ts]
 print(len(r), subprocess.run(["/bin/echo", "sub"], capture_output=True).stdout.decode().strip())
 print(open("f").read().split())'
+		same "python3 signals" $pol python3 -c '
+import os, signal
+n = [0]
+signal.signal(signal.SIGALRM, lambda s, f: n.__setitem__(0, n[0] + 1))
+signal.setitimer(signal.ITIMER_REAL, 0.0003, 0.0003)
+for i in range(2000):
+    os.stat("f"); open("f").close(); os.chdir("." if i % 2 else "..")
+    if i % 2 == 0: os.chdir("w") if os.path.isdir("w") else None
+signal.setitimer(signal.ITIMER_REAL, 0)
+print("ok", n[0] > 0)'
 	fi
 	if command -v git >/dev/null 2>&1; then
 		rm -rf "$T/w/repo"

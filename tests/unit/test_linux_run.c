@@ -444,6 +444,51 @@ on_sig(int sig)
 	got = sig;
 }
 
+static volatile sig_atomic_t ticks;
+
+static void
+on_tick(int sig)
+{
+	(void)sig;
+	ticks++;
+}
+
+/* Signals (handlers without SA_RESTART) arriving while calls wait for the
+ * supervisor do not make them fail with EINTR; calls the kernel runs are
+ * still interrupted as unconfined. */
+static int
+t_signals(void)
+{
+	struct sigaction sa;
+	struct itimerval it;
+	struct stat st;
+	char b;
+	int i, fd, p[2];
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_tick;	/* no SA_RESTART */
+	T(sigaction(SIGALRM, &sa, NULL) == 0);
+	memset(&it, 0, sizeof(it));
+	it.it_interval.tv_usec = it.it_value.tv_usec = 200;
+	T(setitimer(ITIMER_REAL, &it, NULL) == 0);
+	for (i = 0; i < 3000; i++) {
+		T(stat(P("pub/a"), &st) == 0);
+		T((fd = open(P("pub/a"), O_RDONLY)) >= 0);
+		close(fd);
+		T(access(P("pub"), X_OK) == 0);
+	}
+	memset(&it, 0, sizeof(it));
+	T(setitimer(ITIMER_REAL, &it, NULL) == 0);
+	T(ticks > 0);
+	T(pipe(p) == 0);
+	it.it_value.tv_usec = 20000;
+	T(setitimer(ITIMER_REAL, &it, NULL) == 0);
+	DENIED((int)read(p[0], &b, 1), EINTR);
+	close(p[0]);
+	close(p[1]);
+	return 0;
+}
+
 static int
 t_ints(void)
 {
@@ -682,6 +727,7 @@ target_main(int argc, char **argv)
 	if (strcmp(sc, "exec") == 0) return t_exec();
 	if (strcmp(sc, "confined") == 0) return t_confined();
 	if (strcmp(sc, "ints") == 0) return t_ints();
+	if (strcmp(sc, "signals") == 0) return t_signals();
 	if (strcmp(sc, "nolistener") == 0) return t_nolistener();
 	if (strcmp(sc, "arch") == 0) return t_arch();
 	if (strcmp(sc, "threads") == 0) return t_threads();
@@ -885,6 +931,7 @@ static void test_path(void **s) { (void)s; expect_ok("path", NULL, NULL); }
 static void test_resolve(void **s) { (void)s; expect_ok("resolve", NULL, NULL); }
 static void test_exec(void **s) { (void)s; expect_ok("exec", NULL, NULL); }
 static void test_ints(void **s) { (void)s; expect_ok("ints", NULL, NULL); }
+static void test_signals(void **s) { (void)s; expect_ok("signals", NULL, NULL); }
 static void test_arch(void **s) { (void)s; expect_ok("arch", NULL, NULL); }
 static void test_threads(void **s) { (void)s; expect_ok("threads", NULL, NULL); }
 
@@ -1052,6 +1099,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_net),
 		cmocka_unit_test(test_exec),
 		cmocka_unit_test(test_ints),
+		cmocka_unit_test(test_signals),
 		cmocka_unit_test(test_arch),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_creds),
