@@ -87,6 +87,7 @@ ifneq ($(SAN),1)
 	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 build-asan/tests/test_mutation
 	build-asan/tests/test_mutation
 endif
+	@$(MAKE) --no-print-directory toctou-check
 	@echo "make check: all tests passed"
 
 asan:
@@ -129,6 +130,9 @@ demo: $(POLICYCTL)
 
 clean:
 	rm -rf build build-asan
+
+# The race suite (tests/toctou): `make toctou`, run by `make check`.
+include tests/toctou/toctou.mk
 
 # --- policyd (issue 6): the alarm daemon (libmicrohttpd for its metrics), and
 # the peer helper its tests use; `make install` installs it too.
