@@ -80,6 +80,8 @@ struct policy_linux_exec {
 	size_t		pe_argvlen;
 	size_t		pe_skip;	/* leading args the kernel adds (#!) */
 	char		*pe_script;	/* #!: the name the interpreter gets */
+	dev_t		pe_sdev;	/* #!: the script decided on */
+	ino_t		pe_sino;
 	int		pe_initial;	/* the launch's own first exec */
 	unsigned	pe_pol;		/* the policy the new image runs under */
 };
@@ -263,6 +265,16 @@ void	policy_linux_execve(struct policy_linux_call *);
 void	policy_linux_exec_event(struct policy_sup *, pid_t pid, pid_t oldtid);
 void	policy_linux_exec_forget(struct policy_sup *, pid_t tid);
 bool	policy_linux_exec_pending(const struct policy_sup *);
+
+/* policy_linux_script.c: the script a "#!" interpreter gets and opens */
+char	*policy_linux_script_name(int dirfd, const char *path);
+bool	policy_linux_script_ok(const char *cmd, size_t len, size_t skip,
+	    const char *name);
+bool	policy_linux_script_expect(pid_t, char *name, dev_t, ino_t);
+void	policy_linux_script_forget(pid_t);
+bool	policy_linux_script_any(void);
+int	policy_linux_script_open(struct policy_linux_call *, const char *raw,
+	    const struct stat *);
 
 /* policy_linux_chdir.c: chdir done as fchdir on the decided directory */
 void	policy_linux_chdir_run(struct policy_linux_call *, int dir,

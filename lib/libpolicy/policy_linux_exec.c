@@ -199,60 +199,6 @@ policy_linux_image(struct policy_linux_call *c, int fd, struct stat *st,
 	return r;
 }
 
-/*
- * The name the kernel gives a "#!" script's interpreter for the script
- * (binfmt_script: bprm->filename): the path as passed, or for execveat
- * from a directory descriptor "/dev/fd/N/path", "/dev/fd/N" for
- * AT_EMPTY_PATH.
- */
-static char *
-policy_linux_script_name(int dirfd, const char *path)
-{
-	char *r;
-
-	if (path[0] == '/' || dirfd == AT_FDCWD)
-		return strdup(path);
-	if (asprintf(&r, path[0] ? "/dev/fd/%d/%s" : "/dev/fd/%d%s", dirfd,
-	    path) < 0)
-		return NULL;
-	return r;
-}
-
-/*
- * For a script: is the name its interpreter got (argument pe_skip of the
- * new image's command line) the one the policy decided on?  The kernel
- * reads the path from the target's memory again; a path swapped after the
- * decision names another script with the same interpreter, which the
- * image check alone cannot tell.
- */
-static bool
-policy_linux_script_ok(pid_t pid, const struct policy_linux_exec *e)
-{
-	char path[64], *buf;
-	size_t len = 0, i, n = 0, want = strlen(e->pe_script) + 1;
-	ssize_t k;
-	int fd;
-	bool ok = false;
-
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return false;
-	if ((buf = malloc(ARGS_MAX + 1)) == NULL) {
-		close(fd);
-		return false;
-	}
-	while (len < ARGS_MAX && (k = read(fd, buf + len, ARGS_MAX - len)) > 0)
-		len += (size_t)k;
-	close(fd);
-	for (i = 0; i < len && n < e->pe_skip; i++)
-		if (buf[i] == '\0')
-			n++;
-	if (n == e->pe_skip && len - i >= want)
-		ok = memcmp(buf + i, e->pe_script, want) == 0;
-	free(buf);
-	return ok;
-}
-
 void
 policy_linux_execve(struct policy_linux_call *c)
 {
@@ -316,6 +262,8 @@ policy_linux_execve(struct policy_linux_call *c)
 	e->pe_dev = img.st_dev;
 	e->pe_ino = img.st_ino;
 	e->pe_skip = extra;
+	e->pe_sdev = w.w_st.st_dev;
+	e->pe_sino = w.w_st.st_ino;
 	if (extra > 0 && (e->pe_script = policy_linux_script_name(at ?
 	    (int)c->c_args[0] : AT_FDCWD, raw)) == NULL) {
 		free(e);
@@ -349,34 +297,42 @@ fail:
 	policy_linux_reply(s, c->c_id, 0, err);
 }
 
-/* Compare the new image's cmdline with the argv decided on.  For scripts
- * the kernel replaced argv[0] with interpreter [arg] script: compare the
- * rest. */
-static bool
-policy_linux_argv_ok(pid_t pid, const struct policy_linux_exec *e)
+/* The new image's command line, NUL-separated: up to ARGS_MAX + 1 bytes
+ * (more than ARGS_MAX means longer than anything decided on). */
+static char *
+policy_linux_cmdline(pid_t pid, size_t *lenp)
 {
 	char path[64], *buf;
-	size_t len = 0, i, skip, off = 0;
+	size_t len = 0;
 	ssize_t n;
 	int fd;
-	bool ok;
 
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return false;
+		return NULL;
 	if ((buf = malloc(ARGS_MAX + 1)) == NULL) {
 		close(fd);
-		return false;
+		return NULL;
 	}
 	while (len < ARGS_MAX + 1 &&
 	    (n = read(fd, buf + len, ARGS_MAX + 1 - len)) > 0)
 		len += (size_t)n;
 	close(fd);
-	if (e->pe_skip == 0) {
-		ok = len == e->pe_argvlen && memcmp(buf, e->pe_argv, len) == 0;
-		free(buf);
-		return ok;
-	}
+	*lenp = len;
+	return buf;
+}
+
+/* Compare the new image's command line with the argv decided on.  For
+ * scripts the kernel replaced argv[0] with interpreter [arg] script:
+ * compare the rest. */
+static bool
+policy_linux_argv_ok(const char *buf, size_t len,
+    const struct policy_linux_exec *e)
+{
+	size_t i, skip, off = 0;
+
+	if (e->pe_skip == 0)
+		return len == e->pe_argvlen && memcmp(buf, e->pe_argv, len) == 0;
 	/* skip interpreter args + the script name in cmdline, argv[0] in ours */
 	for (i = 0, skip = e->pe_skip + 1; i < len && skip > 0; i++)
 		if (buf[i] == '\0')
@@ -384,10 +340,8 @@ policy_linux_argv_ok(pid_t pid, const struct policy_linux_exec *e)
 	while (off < e->pe_argvlen && e->pe_argv[off] != '\0')
 		off++;
 	off++;
-	ok = off <= e->pe_argvlen && len - i == e->pe_argvlen - off &&
+	return off <= e->pe_argvlen && len - i == e->pe_argvlen - off &&
 	    memcmp(buf + i, e->pe_argv + off, len - i) == 0;
-	free(buf);
-	return ok;
 }
 
 /* PTRACE_EVENT_EXEC for pid (formerly thread oldtid): verify or kill. */
@@ -396,7 +350,8 @@ policy_linux_exec_event(struct policy_sup *s, pid_t pid, pid_t oldtid)
 {
 	struct policy_linux_exec **pp;
 	struct stat st;
-	char path[64];
+	char path[64], *cmd = NULL;
+	size_t cmdlen = 0;
 	const char *why = NULL;
 
 	pthread_mutex_lock(&policy_linux_exec_lock);
@@ -413,10 +368,23 @@ policy_linux_exec_event(struct policy_sup *s, pid_t pid, pid_t oldtid)
 		why = "cannot inspect the new image";
 	else if (st.st_dev != (*pp)->pe_dev || st.st_ino != (*pp)->pe_ino)
 		why = "the image is not the file the policy decided on";
-	else if ((*pp)->pe_argv != NULL && !policy_linux_argv_ok(pid, *pp))
+	else if (((*pp)->pe_argv != NULL || (*pp)->pe_script != NULL) &&
+	    (cmd = policy_linux_cmdline(pid, &cmdlen)) == NULL)
+		why = "cannot read the new image's arguments";
+	else if ((*pp)->pe_argv != NULL &&
+	    !policy_linux_argv_ok(cmd, cmdlen, *pp))
 		why = "argv changed after the policy decided on it";
-	else if ((*pp)->pe_script != NULL && !policy_linux_script_ok(pid, *pp))
+	else if ((*pp)->pe_script != NULL && !policy_linux_script_ok(cmd,
+	    cmdlen, (*pp)->pe_skip, (*pp)->pe_script))
 		why = "the script is not the one the policy decided on";
+	free(cmd);
+	policy_linux_script_forget(pid);	/* an earlier image's */
+	if (why == NULL && pp != NULL && (*pp)->pe_script != NULL) {
+		if (!policy_linux_script_expect(pid, (*pp)->pe_script,
+		    (*pp)->pe_sdev, (*pp)->pe_sino))
+			why = "out of memory";
+		(*pp)->pe_script = NULL;
+	}
 	if (pp != NULL) {
 		if ((*pp)->pe_initial)
 			s->s_initial_pending = 0;

@@ -59,6 +59,7 @@ static const struct {
 	{ "link", POLICY_OP_LINK }, { "linkat", POLICY_OP_LINK },
 	{ "symlink", POLICY_OP_SYMLINK }, { "symlinkat", POLICY_OP_SYMLINK },
 	{ "chmod", POLICY_OP_CHMOD }, { "fchmodat", POLICY_OP_CHMOD },
+	{ "fchmodat2", POLICY_OP_CHMOD },
 	{ "chown", POLICY_OP_CHOWN }, { "lchown", POLICY_OP_CHOWN },
 	{ "fchownat", POLICY_OP_CHOWN },
 	{ "truncate", POLICY_OP_TRUNCATE },
@@ -474,10 +475,21 @@ policy_linux_filter_build(struct policy_sup *s, struct sock_fprog *fp,
 	for (nr = 0; nr < NR_MAX; nr++) {
 		struct policy_linux_run r;
 
+		if (policy_linux_syscall_op(nr) != POLICY_OP_EXECVE)
+			continue;
 		policy_linux_nr_verdict(s, nr, &r);
-		if (policy_linux_syscall_op(nr) == POLICY_OP_EXECVE &&
-		    r.ret != SECCOMP_RET_ALLOW)
+		if (r.ret != SECCOMP_RET_ALLOW)
 			s->s_exec_unchecked = 0;
+	}
+	for (nr = 0; nr < NR_MAX; nr++) {
+		struct policy_linux_run r;
+
+		policy_linux_nr_verdict(s, nr, &r);
+		/* a "#!" interpreter's open of its script is checked against
+		 * the exec decision (policy_linux_script.c) */
+		if (!s->s_exec_unchecked && r.ret == SECCOMP_RET_ALLOW &&
+		    policy_linux_syscall_op(nr) == POLICY_OP_OPEN)
+			r.ret = SECCOMP_RET_USER_NOTIF;
 		if (nruns > 0 && r.argtest == ARG_NONE &&
 		    runs[nruns - 1].argtest == ARG_NONE &&
 		    runs[nruns - 1].ret == r.ret)

@@ -47,6 +47,15 @@ policy_linux_sockaddr_str(const void *sa, size_t len, char *buf, size_t cap)
 		if (len < sizeof(in6))
 			return -EINVAL;
 		memcpy(&in6, sa, sizeof(in6));
+		/* an IPv4-mapped address reaches that IPv4 host: one spelling,
+		 * so that inet- rules cover it */
+		if (IN6_IS_ADDR_V4MAPPED(&in6.sin6_addr)) {
+			inet_ntop(AF_INET, &in6.sin6_addr.s6_addr[12], a,
+			    sizeof(a));
+			snprintf(buf, cap, "inet-%s:%u", a,
+			    ntohs(in6.sin6_port));
+			return 0;
+		}
 		inet_ntop(AF_INET6, &in6.sin6_addr, a, sizeof(a));
 		snprintf(buf, cap, "inet6-[%s]:%u", a, ntohs(in6.sin6_port));
 		return 0;

@@ -2,6 +2,7 @@
  * itself, decides on what it opened, and installs that very fd in the target (ADDFD). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,6 +172,8 @@ policy_linux_open(struct policy_linux_call *c)
 	struct open_how how;
 	uint64_t paddr;
 	int dirfd = AT_FDCWD, flags, wflags = 0, err, fd = -1, tmpfile, r;
+	bool script;
+	char raw[PATH_MAX];
 	mode_t mode;
 	const char *n = c->c_name;
 
@@ -207,10 +210,16 @@ policy_linux_open(struct policy_linux_call *c)
 	if (!(flags & O_CREAT) || tmpfile)
 		wflags |= PLW_MUSTEXIST;
 
-	if ((r = policy_linux_path_arg(c, dirfd, paddr, wflags, 0, &w)) != 0) {
+	script = policy_linux_script_any();
+	if ((r = policy_linux_path_arg_raw(c, dirfd, paddr, wflags, 0, &w,
+	    script ? raw : NULL, sizeof(raw))) != 0) {
 		policy_linux_reply(s, c->c_id, 0, -r);
 		return;
 	}
+	/* a "#!" interpreter opening its script: the one decided on? */
+	if (script && w.w_fd >= 0 && (dirfd == AT_FDCWD || raw[0] == '/') &&
+	    (err = policy_linux_script_open(c, raw, &w.w_st)) != 0)
+		goto out;
 	policy_linux_req(c, POLICY_OP_OPEN);
 	policy_request_set_str(&c->c_req, POLICY_F_FILENAME, w.w_path);
 	policy_request_set_int(&c->c_req, POLICY_F_FLAGS,

@@ -140,7 +140,7 @@ policy_linux_first(struct policy_linux_call *c, unsigned op, int *dirfd,
 	    strcmp(n, "readlinkat") == 0 || strcmp(n, "unlinkat") == 0 ||
 	    strcmp(n, "renameat") == 0 || strcmp(n, "renameat2") == 0 ||
 	    strcmp(n, "mkdirat") == 0 || strcmp(n, "mknodat") == 0 ||
-	    strcmp(n, "linkat") == 0 || strcmp(n, "fchmodat") == 0 ||
+	    strcmp(n, "linkat") == 0 || strncmp(n, "fchmodat", 8) == 0 ||
 	    strcmp(n, "fchownat") == 0 || strcmp(n, "utimensat") == 0 ||
 	    strcmp(n, "futimesat") == 0) {
 		*dirfd = DIRFD(0);
@@ -148,7 +148,7 @@ policy_linux_first(struct policy_linux_call *c, unsigned op, int *dirfd,
 	} else
 		*path = ARG(0);
 
-	if (strcmp(n, "faccessat2") == 0)
+	if (strcmp(n, "faccessat2") == 0 || strcmp(n, "fchmodat2") == 0)
 		atflags = (int)ARG(3);
 	else if (strcmp(n, "newfstatat") == 0 || strcmp(n, "utimensat") == 0)
 		atflags = (int)ARG(3);
@@ -161,7 +161,7 @@ policy_linux_first(struct policy_linux_call *c, unsigned op, int *dirfd,
 
 	switch (op) {
 	case POLICY_OP_ACCESS: case POLICY_OP_STAT: case POLICY_OP_CHOWN:
-	case POLICY_OP_UTIMES:
+	case POLICY_OP_UTIMES: case POLICY_OP_CHMOD:	/* fchmodat2 flags */
 		if (atflags & AT_SYMLINK_NOFOLLOW)
 			*wflags |= PLW_NOFOLLOW;
 		*emptyok = (atflags & AT_EMPTY_PATH) != 0;
@@ -310,7 +310,7 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 		policy_request_set_str(&c->c_req, POLICY_F_FILENAME2, text);
 	if (op == POLICY_OP_CHMOD)
 		policy_request_set_int(&c->c_req, POLICY_F_MODE,
-		    (int64_t)(ARG(strcmp(n, "fchmodat") == 0 ? 2 : 1) & 07777));
+		    (int64_t)(ARG(strncmp(n, "fchmodat", 8) == 0 ? 2 : 1) & 07777));
 	if (op == POLICY_OP_MKDIR)
 		policy_request_set_int(&c->c_req, POLICY_F_MODE, (int64_t)(ARG(
 		    strcmp(n, "mkdirat") == 0 || strcmp(n, "mknodat") == 0 ?
@@ -430,7 +430,7 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 		if (S_ISLNK(w.w_st.st_mode))
 			err = EOPNOTSUPP;
 		else if (chmod(proc, (mode_t)ARG(
-		    strcmp(n, "fchmodat") == 0 ? 2 : 1) & 07777) != 0)
+		    strncmp(n, "fchmodat", 8) == 0 ? 2 : 1) & 07777) != 0)
 			err = errno;
 		break;
 	case POLICY_OP_CHOWN: {

@@ -191,6 +191,7 @@ policy_linux_reap(struct policy_sup *s)
 			policy_linux_task_del(pid);
 			policy_linux_exec_forget(s, pid);
 			policy_linux_chdir_forget(pid);
+			policy_linux_script_forget(pid);
 			/* held children it made but never reported */
 			while ((orphan = policy_linux_task_orphan(pid)) > 0) {
 				fprintf(s->s_log, "policyctl: pid %d: its "

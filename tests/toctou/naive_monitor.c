@@ -66,6 +66,9 @@ static const struct {
 };
 #define NCALLS	(sizeof(calls) / sizeof(calls[0]))
 
+static void fatal(const char *, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
 static void
 fatal(const char *fmt, ...)
 {
