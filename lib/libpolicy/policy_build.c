@@ -380,6 +380,22 @@ pc_trie_build(struct pc_build *b, const struct pc_key *keys, size_t lo,
 	return root;
 }
 
+/* Rule r's index entry (kind 1: exact key, 2: prefix key of klen bytes)
+ * may be its whole condition: then say so (POLICY_RULE_KEY*). */
+static void
+pc_hint(struct pc_build *b, const struct pc_expr *e, uint32_t r, unsigned f,
+    int kind, size_t klen)
+{
+	struct policy_rule *pr = PC_AT(&b->rules, struct policy_rule, r);
+
+	if (e->kind != PC_TEST || e->field != f || klen != e->len)
+		return;
+	if (kind == 1 && e->cmp == POLICY_C_EQ)
+		pr->pr_flags |= POLICY_RULE_KEYEQ;
+	else if (kind == 2 && e->cmp == POLICY_C_INPATH && klen >= 2)
+		pr->pr_flags |= POLICY_RULE_KEYINPATH;
+}
+
 static int
 pc_index(struct pc_build *b, const struct pc_policy *pol)
 {
@@ -407,6 +423,8 @@ pc_index(struct pc_build *b, const struct pc_policy *pol)
 				    &k.len, buf, sizeof(buf));
 			if (kind != 0 && k.s == buf)
 				k.s = pc_strndup(&b->keyarena, buf, k.len);
+			if (kind != 0)
+				pc_hint(b, rule->cond, r, (unsigned)f, kind, k.len);
 			if (kind == 1 && pc_vec_push(&b->exact, &k, 1) == NULL)
 				b->nomem = true;
 			else if (kind == 2 &&

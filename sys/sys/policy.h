@@ -69,6 +69,17 @@ enum policy_action {
 #define POLICY_LOG_DENY		1
 #define POLICY_LOG_ALL		2
 #define POLICY_RULE_LOG		0x01
+/*
+ * Index hints the compiler sets, so that a decision need not read the
+ * condition of a rule its index entry already proves: the rule's whole
+ * condition is "<primary field> eq KEY" and it is listed under the exact
+ * key KEY (KEYEQ), or "<primary field> inpath KEY" (KEY at least two
+ * bytes, no trailing '/') and it is listed at the trie node spelling KEY
+ * (KEYINPATH).  Like everything in a blob they state what the blob
+ * decides: set on a rule listed elsewhere, they make it match there.
+ */
+#define POLICY_RULE_KEYEQ	0x02
+#define POLICY_RULE_KEYINPATH	0x04
 
 /* ------------------------------------------------------------------ */
 /* Request fields                                                      */

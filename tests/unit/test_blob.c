@@ -198,6 +198,16 @@ MUT(m_rule_emul, ((struct policy_rule *)W(p, p->p_rules))[0].pr_emul = 0)
 MUT(m_rule_emul2, ((struct policy_rule *)W(p, p->p_rules))[0].pr_emul = 0x80)
 MUT(m_rule_action, ((struct policy_rule *)W(p, p->p_rules))[0].pr_action = 7)
 MUT(m_rule_flags, ((struct policy_rule *)W(p, p->p_rules))[0].pr_flags = 0x80)
+MUT(m_hint_both, ((struct policy_rule *)W(p, p->p_rules))[0].pr_flags =
+    POLICY_RULE_KEYEQ | POLICY_RULE_KEYINPATH)
+MUT(m_hint_wrong, ((struct policy_rule *)W(p, p->p_rules))[0].pr_flags =
+    POLICY_RULE_KEYINPATH)		/* an eq rule */
+MUT(m_hint_match, ((struct policy_rule *)W(p, p->p_rules))[1].pr_flags =
+    POLICY_RULE_KEYEQ)			/* a match rule */
+MUT(m_hint_compound, ((struct policy_rule *)W(p, p->p_rules))[4].pr_flags =
+    POLICY_RULE_KEYINPATH)		/* several tests */
+MUT(m_hint_int, ((struct policy_rule *)W(p, p->p_rules))[6].pr_flags =
+    POLICY_RULE_KEYEQ)			/* an integer test */
 MUT(m_rule_errno, ((struct policy_rule *)W(p, p->p_rules))[0].pr_errno = 999)
 MUT(m_rule_text, ((struct policy_rule *)W(p, p->p_rules))[0].pr_text.off = 0xfffffff0u)
 MUT(m_code_range, ((struct policy_rule *)W(p, p->p_rules))[5].pr_ncode = 300)
@@ -325,6 +335,11 @@ test_structure_rejects(void **state)
 		{ m_rule_emul2, "bad rule header" },
 		{ m_rule_action, "bad rule header" },
 		{ m_rule_flags, "bad rule header" },
+		{ m_hint_both, "two index hints on one rule" },
+		{ m_hint_wrong, "index hint on a rule it does not fit" },
+		{ m_hint_match, "index hint on a rule it does not fit" },
+		{ m_hint_compound, "index hint on a rule it does not fit" },
+		{ m_hint_int, "index hint on a rule it does not fit" },
 		{ m_rule_errno, "bad rule header" },
 		{ m_rule_text, "bad rule header" },
 		{ m_code_range, "condition code out of range" },

@@ -245,6 +245,62 @@ test_first_match(void **state)
 	policy_loaded_free(pl);
 }
 
+/* Index hints: a rule whose only test its index entry proves is decided
+ * without its code, and only where that entry proves it. */
+static const char hint_policy[] =
+    "policy: 1\ndefault: deny\nrules:\n"
+    "  - open: filename inpath \"/srv/www\" then deny\n"		/* 0 */
+    "  - open: filename eq \"/srv/wwwroot\" then permit\n"		/* 1 */
+    "  - open: filename match \"/srv/*.txt\" then permit\n"	/* 2 */
+    "  - open: filename eq \"/e\" and flags sub \"O_CREAT\" then ask\n" /* 3 */
+    "  - open: filename inpath \"/opt/\" then permit\n"		/* 4 */
+    "  - linux-open: filename eq \"/l\" then deny\n"		/* 5 */
+    "  - open: filename inpath \"/\" then permit\n";		/* 6 */
+
+static void
+test_index_hints(void **state)
+{
+	struct policy_loaded *pl = tu_compile(hint_policy, NULL);
+	const struct policy_rule *r;
+	struct policy_request req;
+	uint32_t rule;
+
+	(void)state;
+	assert_non_null(pl);
+	r = pl->pl_policy.p_rules;
+	assert_int_equal(r[0].pr_flags, POLICY_RULE_KEYINPATH);
+	assert_int_equal(r[1].pr_flags, POLICY_RULE_KEYEQ);
+	assert_int_equal(r[2].pr_flags, 0);
+	assert_int_equal(r[3].pr_flags, 0);	/* two tests */
+	assert_int_equal(r[4].pr_flags, 0);	/* trailing '/' */
+	assert_int_equal(r[5].pr_flags, POLICY_RULE_KEYEQ);
+	assert_int_equal(r[6].pr_flags, 0);	/* the root */
+	tu_req(&req, POLICY_OP_OPEN, "/srv/www");
+	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_DENY);
+	assert_int_equal(rule, 0);
+	tu_req(&req, POLICY_OP_OPEN, "/srv/www/a/b");
+	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_DENY);
+	assert_int_equal(rule, 0);
+	/* the trie passes "/srv/www" with 'r' next: no hint, no match */
+	tu_req(&req, POLICY_OP_OPEN, "/srv/wwwroot");
+	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_PERMIT);
+	assert_int_equal(rule, 1);
+	tu_req(&req, POLICY_OP_OPEN, "/srv/wwwx");
+	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_PERMIT);
+	assert_int_equal(rule, 6);
+	tu_req(&req, POLICY_OP_OPEN, "/e");	/* flags absent: rule 3 fails */
+	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_PERMIT);
+	assert_int_equal(rule, 6);
+	/* a hint does not skip the emulation test */
+	tu_req(&req, POLICY_OP_OPEN, "/l");
+	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_PERMIT);
+	assert_int_equal(rule, 6);
+	req.pr_emul = POLICY_EMUL_LINUX;
+	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_DENY);
+	assert_int_equal(rule, 5);
+	policy_loaded_free(pl);
+}
+
 static void
 test_log_levels(void **state)
 {
@@ -507,6 +563,7 @@ main(void)
 		cmocka_unit_test(test_int_operators),
 		cmocka_unit_test(test_boolean),
 		cmocka_unit_test(test_first_match),
+		cmocka_unit_test(test_index_hints),
 		cmocka_unit_test(test_log_levels),
 		cmocka_unit_test(test_errno_names),
 		cmocka_unit_test(test_index_matches_linear),

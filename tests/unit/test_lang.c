@@ -376,7 +376,7 @@ test_rule_positions(void **state)
 	r = &pl->pl_policy.p_rules[1];
 	assert_int_equal(r->pr_line, 4);
 	assert_int_equal(r->pr_col, 6);
-	assert_int_equal(r->pr_flags, POLICY_RULE_LOG);
+	assert_int_equal(r->pr_flags, POLICY_RULE_LOG | POLICY_RULE_KEYEQ);
 	assert_int_equal(r->pr_emul, 1u << POLICY_EMUL_NATIVE);
 	r = &pl->pl_policy.p_rules[2];
 	assert_int_equal(r->pr_line, 5);

@@ -228,6 +228,32 @@ policy_code_ok(struct policy_vctx *v, const struct policy_rule *r)
 	return 0;
 }
 
+/* An index hint names the one test the rule's condition is made of. */
+static int
+policy_hint_ok(struct policy_vctx *v, const struct policy_rule *r)
+{
+	const struct policy *p = v->p;
+	unsigned hint = r->pr_flags & (POLICY_RULE_KEYEQ | POLICY_RULE_KEYINPATH);
+	const struct policy_insn *in = &p->p_code[r->pr_code];
+	const char *s;
+	uint32_t len;
+
+	if (hint == 0)
+		return 0;
+	if (hint != POLICY_RULE_KEYEQ && hint != POLICY_RULE_KEYINPATH)
+		return policy_bad(v, "two index hints on one rule");
+	if (r->pr_ncode != 1 || in->pi_kind != POLICY_I_STR ||
+	    (int)in->pi_field != policy_field_primary(r->pr_op) ||
+	    in->pi_cmp != (hint == POLICY_RULE_KEYEQ ? POLICY_C_EQ :
+	    POLICY_C_INPATH))
+		return policy_bad(v, "index hint on a rule it does not fit");
+	s = policy_str(p, in->pi_str);
+	len = in->pi_str.len;
+	if (hint == POLICY_RULE_KEYINPATH && (len < 2 || s[len - 1] == '/'))
+		return policy_bad(v, "index hint on a rule it does not fit");
+	return 0;
+}
+
 static int
 policy_rules_ok(struct policy_vctx *v)
 {
@@ -244,13 +270,16 @@ policy_rules_ok(struct policy_vctx *v)
 		    r->pr_emul == 0 || (r->pr_emul & ~POLICY_EMUL_ALL) != 0 ||
 		    r->pr_action == POLICY_ACT_NONE ||
 		    r->pr_action >= POLICY_ACT_COUNT ||
-		    (r->pr_flags & ~POLICY_RULE_LOG) != 0 ||
+		    (r->pr_flags & ~(POLICY_RULE_LOG | POLICY_RULE_KEYEQ |
+		    POLICY_RULE_KEYINPATH)) != 0 ||
 		    r->pr_errno > policy_nerrno || !policy_ref_ok(p, r->pr_text))
 			return policy_bad(v, "bad rule header");
 		/* Conditions are laid out in rule order, each exactly once. */
 		if (r->pr_ncode > 0 && r->pr_code != next_code)
 			return policy_bad(v, "condition code not in rule order");
 		if ((error = policy_code_ok(v, r)) != 0)
+			return error;
+		if ((error = policy_hint_ok(v, r)) != 0)
 			return error;
 		next_code += r->pr_ncode;
 	}

@@ -120,9 +120,10 @@ policy_test_int(const struct policy_insn *in, const struct policy_request *req)
 }
 
 /* Does rule r match?  Code was validated: the stack cannot under- or overflow. */
+/* hint: the index hint (POLICY_RULE_KEY*) the way rn was found proves. */
 static bool
 policy_rule_match(const struct policy *p, uint32_t rn,
-    const struct policy_request *req, int cls)
+    const struct policy_request *req, int cls, unsigned hint)
 {
 	const struct policy_rule *r = &p->p_rules[rn];
 	uint32_t stack = 0;	/* bit i: value at depth i */
@@ -132,6 +133,8 @@ policy_rule_match(const struct policy *p, uint32_t rn,
 		return false;
 	if (r->pr_op != req->pr_op && r->pr_op != cls)
 		return false;
+	if (r->pr_flags & hint)
+		return true;	/* the index entry was the whole test */
 	for (i = 0; i < r->pr_ncode; i++) {
 		const struct policy_insn *in = &p->p_code[r->pr_code + i];
 		bool val = false, a, b;
@@ -164,7 +167,7 @@ policy_rule_match(const struct policy *p, uint32_t rn,
 /* First rule in list l below *best that matches lowers *best. */
 static void
 policy_scan(const struct policy *p, struct policy_list l,
-    const struct policy_request *req, int cls, uint32_t *best)
+    const struct policy_request *req, int cls, unsigned hint, uint32_t *best)
 {
 	uint32_t i;
 
@@ -172,7 +175,7 @@ policy_scan(const struct policy *p, struct policy_list l,
 		uint32_t rn = policy_list_rule(p, l, i);
 		if (rn >= *best)
 			return;
-		if (policy_rule_match(p, rn, req, cls)) {
+		if (policy_rule_match(p, rn, req, cls, hint)) {
 			*best = rn;
 			return;
 		}
@@ -207,7 +210,8 @@ policy_scan_hash(const struct policy *p, const struct policy_request *req,
 		const struct policy_hashent *he = &p->p_hashent[e];
 		if (he->ph_op == req->pr_op && he->ph_key.len == klen &&
 		    memcmp(policy_str(p, he->ph_key), key, klen) == 0) {
-			policy_scan(p, he->ph_rules, req, cls, best);
+			policy_scan(p, he->ph_rules, req, cls,
+			    POLICY_RULE_KEYEQ, best);
 			return;
 		}
 	}
@@ -236,8 +240,11 @@ policy_scan_trie(const struct policy *p, uint32_t node, const char *key,
 		    key + pos + POLICY_NODE_INLINE, len - POLICY_NODE_INLINE) != 0)
 			return;
 		pos += len;
+		/* key is in the path this node spells when a '/' or the
+		 * end follows */
 		if (n->pn_rules.count > 0)
-			policy_scan(p, n->pn_rules, req, cls, best);
+			policy_scan(p, n->pn_rules, req, cls, pos == klen ||
+			    key[pos] == '/' ? POLICY_RULE_KEYINPATH : 0, best);
 		if (pos == klen)
 			return;
 		c = (unsigned char)key[pos];
@@ -283,7 +290,7 @@ policy_eval(const struct policy *p, const struct policy_request *req,
 				policy_scan_trie(p, oi->po_root, key, klen, req,
 				    cls, &best);
 		}
-		policy_scan(p, oi->po_generic, req, cls, &best);
+		policy_scan(p, oi->po_generic, req, cls, 0, &best);
 	}
 	d->pd_rule = best;
 	if (best != POLICY_NONE) {
