@@ -68,6 +68,23 @@ pc_strhash(const char *s, size_t n)
 	return policy_hash(0, s, n);
 }
 
+/* The class table's entry for bitmap: a recent equal one is shared (many
+ * rules' expressions use the same few classes, which then stay cached). */
+#define PC_CLASS_REUSE	256
+static uint32_t
+pc_class(struct pc_build *b, const uint8_t bitmap[32])
+{
+	size_t i, n = b->classes.n;
+
+	for (i = n; i > 0 && n - i < PC_CLASS_REUSE; i--)
+		if (memcmp((uint8_t *)b->classes.d + 32 * (i - 1), bitmap,
+		    32) == 0)
+			return (uint32_t)(i - 1);
+	if (pc_vec_push(&b->classes, bitmap, 1) == NULL)
+		b->nomem = true;
+	return (uint32_t)n;
+}
+
 /* Intern a string; returns its reference (identical strings share bytes). */
 static struct policy_ref
 pc_str(struct pc_build *b, const char *s, size_t len)
@@ -151,21 +168,20 @@ pc_emit(struct pc_build *b, const struct pc_expr *e, const struct pc_rule *r)
 		if (e->rx != NULL) {
 			struct policy_rxprog rp = { (uint32_t)b->rxinsn.n,
 			    e->rx->ninsn };
-			uint32_t base = (uint32_t)b->classes.n, k;
 			struct policy_rxinsn *ri;
+			uint32_t k;
 
 			in.pi_value = (int64_t)b->rxprog.n;
 			if (pc_vec_push(&b->rxprog, &rp, 1) == NULL ||
 			    (ri = pc_vec_push(&b->rxinsn, e->rx->insn,
-			    e->rx->ninsn)) == NULL ||
-			    (e->rx->nclasses > 0 && pc_vec_push(&b->classes,
-			    e->rx->classes, e->rx->nclasses) == NULL)) {
+			    e->rx->ninsn)) == NULL) {
 				b->nomem = true;
 				return 0;
 			}
 			for (k = 0; k < e->rx->ninsn; k++)
 				if (ri[k].rx_op == POLICY_RX_CLASS)
-					ri[k].rx_arg += base;
+					ri[k].rx_arg = pc_class(b,
+					    e->rx->classes[ri[k].rx_arg]);
 		}
 		if (pc_vec_push(&b->code, &in, 1) == NULL)
 			b->nomem = true;
@@ -355,6 +371,8 @@ pc_trie_emit(struct pc_build *b, struct pc_vec *tn)
 		n->pn_rules = pc_list(b, x->rules, x->nrules);
 		n->pn_nchild = (uint32_t)x->nkids;
 		n->pn_child = x->nkids ? base + first[head] : 0;
+		for (k = 0; x->nkids <= POLICY_NODE_KIDS && k < x->nkids; k++)
+			n->pn_kids[k] = (uint8_t)t[x->kids[k]].label[0];
 	}
 	free(queue);
 	free(first);
@@ -535,6 +553,11 @@ pc_index(struct pc_build *b, const struct pc_policy *pol)
 }
 
 /* Place each section at an 8-aligned offset after the header. */
+/* Sections start 8-byte aligned; trie nodes on a cache line each. */
+#define PC_SECT_ALIGN(off, i) \
+	((i) == POLICY_S_NODES ? ((off) + 63) & ~(size_t)63 : \
+	    ((off) + 7) & ~(size_t)7)
+
 static void *
 pc_assemble(struct pc_build *b, const struct pc_policy *pol, size_t *sizep)
 {
@@ -558,9 +581,10 @@ pc_assemble(struct pc_build *b, const struct pc_policy *pol, size_t *sizep)
 	src[POLICY_S_BLOOM] = b->bloom;		len[POLICY_S_BLOOM] = b->nbloom * sizeof(uint64_t);
 	off = sizeof(*h);
 	for (i = 0; i < POLICY_S_COUNT; i++)
-		off = ((off + 7) & ~(size_t)7) + len[i];
+		off = PC_SECT_ALIGN(off, i) + len[i];
 	off = (off + 7) & ~(size_t)7;
-	if (off > POLICY_BLOB_MAX || (blob = aligned_alloc(8, off)) == NULL)
+	off = (off + 63) & ~(size_t)63;	/* aligned_alloc(64, off) */
+	if (off > POLICY_BLOB_MAX || (blob = aligned_alloc(64, off)) == NULL)
 		return NULL;
 	memset(blob, 0, off);
 	h = (struct policy_blob_header *)(void *)blob;
@@ -574,7 +598,7 @@ pc_assemble(struct pc_build *b, const struct pc_policy *pol, size_t *sizep)
 	h->ph_nrules = (uint32_t)pol->nrules;
 	off = sizeof(*h);
 	for (i = 0; i < POLICY_S_COUNT; i++) {
-		off = (off + 7) & ~(size_t)7;
+		off = PC_SECT_ALIGN(off, i);
 		h->ph_sect[i].off = (uint32_t)off;
 		h->ph_sect[i].size = (uint32_t)len[i];
 		if (len[i] > 0)

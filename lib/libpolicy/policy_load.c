@@ -68,8 +68,8 @@ policy_read_file(const char *path, char **textp, size_t *lenp,
 				    "than %u bytes", POLICY_FILE_MAX);
 				goto fail;
 			}
-			/* 8-byte aligned so that a blob can be used in place */
-			if ((nb = aligned_alloc(8, cap)) == NULL) {
+			/* aligned as a loaded blob, to be used in place */
+			if ((nb = aligned_alloc(64, cap)) == NULL) {
 				policy_diag_set(diag, path, 0, 0, "out of memory");
 				goto fail;
 			}
@@ -133,7 +133,8 @@ policy_compile_file(const char *path, void **blobp, size_t *sizep,
 }
 
 /*
- * Memory for a loaded blob (freed with free()).  A large policy is read at
+ * Memory for a loaded blob (freed with free()): on a cache line, as the
+ * trie nodes in it are laid out.  A large policy is read at
  * random places on every decision: in 2 MiB pages, those reads miss the
  * TLB far less (a page walk is dearest in a virtual machine), as they do
  * in a kernel's direct map.
@@ -146,7 +147,7 @@ policy_blob_alloc(size_t size)
 	void *p;
 
 	if (size < HUGE_PAGE)
-		return aligned_alloc(8, (size + 7) & ~(size_t)7);
+		return aligned_alloc(64, (size + 63) & ~(size_t)63);
 	if ((p = aligned_alloc(HUGE_PAGE, rounded)) != NULL)
 		(void)madvise(p, rounded, MADV_HUGEPAGE);	/* a hint */
 	return p;

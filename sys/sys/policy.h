@@ -168,7 +168,7 @@ struct policy_request {
 /* Compiled policy blob                                                */
 
 #define POLICY_MAGIC		0x504f4c59u	/* "POLY" */
-#define POLICY_VERSION		1
+#define POLICY_VERSION		2
 #define POLICY_BLOB_MAX		(64u * 1024 * 1024)
 #define POLICY_RULES_MAX	(1u << 20)
 #define POLICY_NONE		0xffffffffu	/* "no index" */
@@ -291,11 +291,15 @@ struct policy_hashent {
 };
 
 /*
- * Radix-trie node.  Children are contiguous, after their parent, sorted by
- * the first byte of their (non-empty) labels; the first 8 label bytes are
- * kept inline so that a walk rarely touches the string table.
+ * Radix-trie node, one 64-byte cache line.  Children are contiguous, after
+ * their parent, sorted by the first byte of their (non-empty) labels; the
+ * first 8 label bytes are kept inline so that a walk rarely touches the
+ * string table, and so are the children's first bytes (up to 32
+ * children; else zero, and the node byte table holds them), so that a
+ * step reads this line and the child's only.
  */
 #define POLICY_NODE_INLINE	8
+#define POLICY_NODE_KIDS	32
 #define POLICY_BLOOM_K		3	/* bits set per exact key */
 struct policy_node {
 	struct policy_ref pn_label;	/* the whole label */
@@ -303,6 +307,7 @@ struct policy_node {
 	uint32_t	pn_child;	/* first child */
 	uint32_t	pn_nchild;
 	struct policy_list pn_rules;	/* rules whose key prefix ends here */
+	uint8_t		pn_kids[POLICY_NODE_KIDS]; /* children's first bytes */
 };
 
 struct policy_rxprog {

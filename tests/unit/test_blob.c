@@ -132,7 +132,7 @@ test_header_rejects(void **state)
 	hdr(&b)->ph_magic ^= 1;
 	expect_reject(&b, "wrong magic");
 	hdr(&b)->ph_magic ^= 1;
-	hdr(&b)->ph_version = 2;
+	hdr(&b)->ph_version = POLICY_VERSION + 1;
 	expect_reject(&b, "unsupported format version");
 	hdr(&b)->ph_version = POLICY_VERSION;
 	hdr(&b)->ph_header_size = 12;
@@ -273,6 +273,9 @@ MUT(m_node_kid_back, {
 })
 MUT(m_node_inline, ((struct policy_node *)W(p, p->p_nodes))[1].pn_inline[7] ^= 0x20)
 MUT(m_node_byte, ((uint8_t *)W(p, p->p_nodebytes))[1] ^= 0x20)
+MUT(m_node_kidbyte, ((struct policy_node *)W(p, p->p_nodes))[0].pn_kids[0] ^= 0x20)
+MUT(m_node_kids_pad, ((struct policy_node *)W(p, p->p_nodes))[0].pn_kids[
+    POLICY_NODE_KIDS - 1] = 'x')
 MUT(m_nodebytes_size, SECT(b, POLICY_S_NODEBYTES).size -= 1)
 MUT(m_bloom_size, SECT(b, POLICY_S_BLOOM).size = 0)
 MUT(m_bloom_clear, memset(W(p, p->p_bloom), 0, p->p_nbloom * 8))
@@ -368,6 +371,8 @@ test_structure_rejects(void **state)
 		{ m_node_inline, "inline head disagree" },
 		{ m_node_byte, "node byte table and trie node disagree" },
 		{ m_nodebytes_size, "node byte table has the wrong size" },
+		{ m_node_kidbyte, "child bytes disagree" },
+		{ m_node_kids_pad, "child bytes disagree" },
 		{ m_bloom_size, "Bloom filter size" },
 		{ m_bloom_clear, "Bloom filter misses an exact key" },
 		{ m_node_kid_empty, "not sorted by label" },

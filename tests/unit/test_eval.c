@@ -301,6 +301,34 @@ test_index_hints(void **state)
 	policy_loaded_free(pl);
 }
 
+/* Expressions share equal character classes (fewer cache lines). */
+static void
+test_shared_classes(void **state)
+{
+	struct policy_loaded *pl = tu_compile("policy: 1\ndefault: deny\n"
+	    "rules:\n"
+	    "  - open: filename re \"^/a/[a-z]+$\" then permit\n"
+	    "  - open: filename re \"^/b/[a-z]+[0-9]$\" then ask\n"
+	    "  - open: filename re \"^/c/[a-z]$\" then deny\n", NULL);
+	struct policy_request req;
+	uint32_t rule;
+
+	(void)state;
+	assert_non_null(pl);
+	assert_int_equal(pl->pl_policy.p_nclasses, 2);	/* [a-z], [0-9] */
+	tu_req(&req, POLICY_OP_OPEN, "/a/xyz");
+	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_PERMIT);
+	tu_req(&req, POLICY_OP_OPEN, "/b/xy7");
+	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_ASK);
+	tu_req(&req, POLICY_OP_OPEN, "/b/xy");
+	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_DENY);
+	assert_int_equal(rule, POLICY_NONE);
+	tu_req(&req, POLICY_OP_OPEN, "/c/q");
+	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_DENY);
+	assert_int_equal(rule, 2);
+	policy_loaded_free(pl);
+}
+
 static void
 test_log_levels(void **state)
 {
@@ -564,6 +592,7 @@ main(void)
 		cmocka_unit_test(test_boolean),
 		cmocka_unit_test(test_first_match),
 		cmocka_unit_test(test_index_hints),
+		cmocka_unit_test(test_shared_classes),
 		cmocka_unit_test(test_log_levels),
 		cmocka_unit_test(test_errno_names),
 		cmocka_unit_test(test_index_matches_linear),

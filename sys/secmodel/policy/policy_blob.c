@@ -410,6 +410,17 @@ policy_index_ok(struct policy_vctx *v)
 				return policy_bad(v, "trie children not sorted by label");
 		}
 	}
+	/* The inline copy of the children's first bytes, or zeros. */
+	for (i = 0; i < p->p_nnodes; i++) {
+		const struct policy_node *n = &p->p_nodes[i];
+		uint32_t k;
+
+		for (k = 0; k < POLICY_NODE_KIDS; k++)
+			if (n->pn_kids[k] != (n->pn_nchild <= POLICY_NODE_KIDS &&
+			    k < n->pn_nchild ?
+			    p->p_nodes[n->pn_child + k].pn_inline[0] : 0))
+				return policy_bad(v, "trie node's child bytes disagree with its children");
+	}
 	/* Node rule lists: a node may hang under any operation's root; the
 	 * evaluator checks each candidate's operation itself. */
 	for (i = 0; i < p->p_nnodes; i++)

@@ -217,6 +217,34 @@ policy_scan_hash(const struct policy *p, const struct policy_request *req,
 	}
 }
 
+/* n's child whose label starts with c, or POLICY_NONE: from the bytes
+ * inline in n when it has few children, else the node byte table. */
+static uint32_t
+policy_child(const struct policy *p, const struct policy_node *n,
+    unsigned char c)
+{
+	const uint8_t *bytes = n->pn_kids;
+	uint32_t lo = 0, hi = n->pn_nchild, base = 0;
+
+	if (n->pn_nchild > POLICY_NODE_KIDS) {
+		bytes = p->p_nodebytes;
+		lo = n->pn_child;
+		hi = n->pn_child + n->pn_nchild;
+	} else
+		base = n->pn_child;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (bytes[mid] == c)
+			return base + mid;
+		if (bytes[mid] < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return POLICY_NONE;
+}
+
 /* Walk the radix trie along key; every node passed holds rules whose key
  * prefix the key starts with.  Each step consumes at least one byte. */
 static void
@@ -227,7 +255,7 @@ policy_scan_trie(const struct policy *p, uint32_t node, const char *key,
 
 	while (node < p->p_nnodes) {
 		const struct policy_node *n = &p->p_nodes[node];
-		uint32_t len = n->pn_label.len, lo, hi;
+		uint32_t len = n->pn_label.len;
 		unsigned char c;
 
 		if (len > klen - pos)
@@ -248,21 +276,7 @@ policy_scan_trie(const struct policy *p, uint32_t node, const char *key,
 		if (pos == klen)
 			return;
 		c = (unsigned char)key[pos];
-		lo = n->pn_child;
-		hi = n->pn_child + n->pn_nchild;
-		node = POLICY_NONE;
-		while (lo < hi) {
-			uint32_t mid = lo + (hi - lo) / 2;
-			unsigned char b = p->p_nodebytes[mid];
-			if (b == c) {
-				node = mid;
-				break;
-			}
-			if (b < c)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
+		node = policy_child(p, n, c);
 	}
 }
 
