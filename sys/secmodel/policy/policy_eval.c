@@ -182,6 +182,13 @@ policy_scan(const struct policy *p, struct policy_list l,
 	}
 }
 
+/* The Bloom filter word that holds all of hash h's bits. */
+static uint32_t
+policy_bloom_word(const struct policy *p, uint32_t h)
+{
+	return (h >> 6) & (p->p_nbloom - 1);
+}
+
 /* May the exact-key table hold a key with hash h?  (No false negatives.) */
 bool
 policy_bloom_has(const struct policy *p, uint32_t h)
@@ -196,11 +203,13 @@ policy_bloom_has(const struct policy *p, uint32_t h)
 	return true;
 }
 
+/* The exact-key lookup for key, whose hash h the caller computed early and
+ * whose Bloom word and bucket it prefetched. */
 static void
 policy_scan_hash(const struct policy *p, const struct policy_request *req,
-    const char *key, size_t klen, int cls, uint32_t *best)
+    const char *key, size_t klen, uint32_t h, int cls, uint32_t *best)
 {
-	uint32_t h = policy_hash(req->pr_op, key, klen), b, e;
+	uint32_t b, e;
 
 	if (!policy_bloom_has(p, h))
 		return;
@@ -245,39 +254,68 @@ policy_child(const struct policy *p, const struct policy_node *n,
 	return POLICY_NONE;
 }
 
-/* Walk the radix trie along key; every node passed holds rules whose key
- * prefix the key starts with.  Each step consumes at least one byte. */
+/*
+ * Walk the radix trie along key; every node passed holds rules whose key
+ * prefix the key starts with.  Each step consumes at least one byte.  The
+ * nodes' rule lists are tested after the walk (or when TRIE_CANDS are
+ * pending), their first rules fetched meanwhile, so that the cache misses
+ * of the walk and of the rules overlap.
+ */
+#define TRIE_CANDS	16
+struct policy_cand {
+	struct policy_list l;
+	unsigned	hint;
+};
+
+static void
+policy_scan_cands(const struct policy *p, const struct policy_cand *cand,
+    size_t n, const struct policy_request *req, int cls, uint32_t *best)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		policy_scan(p, cand[i].l, req, cls, cand[i].hint, best);
+}
+
 static void
 policy_scan_trie(const struct policy *p, uint32_t node, const char *key,
     size_t klen, const struct policy_request *req, int cls, uint32_t *best)
 {
-	size_t pos = 0;
+	struct policy_cand cand[TRIE_CANDS];
+	size_t pos = 0, ncand = 0;
 
 	while (node < p->p_nnodes) {
 		const struct policy_node *n = &p->p_nodes[node];
 		uint32_t len = n->pn_label.len;
-		unsigned char c;
 
 		if (len > klen - pos)
-			return;
+			break;
 		if (len <= POLICY_NODE_INLINE) {
 			if (memcmp(n->pn_inline, key + pos, len) != 0)
-				return;
+				break;
 		} else if (memcmp(n->pn_inline, key + pos, POLICY_NODE_INLINE) != 0 ||
 		    memcmp(policy_str(p, n->pn_label) + POLICY_NODE_INLINE,
 		    key + pos + POLICY_NODE_INLINE, len - POLICY_NODE_INLINE) != 0)
-			return;
+			break;
 		pos += len;
-		/* key is in the path this node spells when a '/' or the
-		 * end follows */
-		if (n->pn_rules.count > 0)
-			policy_scan(p, n->pn_rules, req, cls, pos == klen ||
-			    key[pos] == '/' ? POLICY_RULE_KEYINPATH : 0, best);
+		if (n->pn_rules.count > 0) {
+			if (ncand == TRIE_CANDS) {
+				policy_scan_cands(p, cand, ncand, req, cls, best);
+				ncand = 0;
+			}
+			cand[ncand].l = n->pn_rules;
+			/* key is in the path this node spells when a '/' or
+			 * the end follows */
+			cand[ncand++].hint = pos == klen || key[pos] == '/' ?
+			    POLICY_RULE_KEYINPATH : 0;
+			if (n->pn_rules.count == 1)	/* inline: a rule */
+				policy_os_prefetch(&p->p_rules[n->pn_rules.off]);
+		}
 		if (pos == klen)
-			return;
-		c = (unsigned char)key[pos];
-		node = policy_child(p, n, c);
+			break;
+		node = policy_child(p, n, (unsigned char)key[pos]);
 	}
+	policy_scan_cands(p, cand, ncand, req, cls, best);
 }
 
 void
@@ -299,10 +337,17 @@ policy_eval(const struct policy *p, const struct policy_request *req,
 			size_t klen;
 			const char *key = policy_req_str(req, (unsigned)f, &klen);
 
-			policy_scan_hash(p, req, key, klen, cls, &best);
+			uint32_t hash = policy_hash(req->pr_op, key, klen);
+
+			/* the exact-key lookup's first loads overlap the walk */
+			policy_os_prefetch(&p->p_bloom[policy_bloom_word(p,
+			    hash)]);
+			policy_os_prefetch(&p->p_buckets[hash &
+			    (p->p_nbuckets - 1)]);
 			if (oi->po_root != POLICY_NONE)
 				policy_scan_trie(p, oi->po_root, key, klen, req,
 				    cls, &best);
+			policy_scan_hash(p, req, key, klen, hash, cls, &best);
 		}
 		policy_scan(p, oi->po_generic, req, cls, 0, &best);
 	}

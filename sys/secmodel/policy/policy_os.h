@@ -29,6 +29,9 @@
 #define policy_os_log(...)	fprintf(stderr, __VA_ARGS__)
 #endif
 
+/* A hint that *p will be read soon (GCC and Clang, kernel and userland). */
+#define policy_os_prefetch(p)	__builtin_prefetch((p))
+
 #ifndef __arraycount
 #define __arraycount(a)		(sizeof(a) / sizeof((a)[0]))
 #endif
