@@ -255,8 +255,6 @@ void	policy_linux_offload_drain(void);
  * JSON decision log, policyd); start_ns is CLOCK_MONOTONIC at its start. */
 extern void (*policy_linux_decided)(struct policy_linux_call *, int err,
 	    uint64_t start_ns);
-/* The time on clock clk in nanoseconds. */
-uint64_t policy_linux_now(clockid_t clk);
 
 /* Handlers: each answers the notification exactly once. */
 void	policy_linux_open(struct policy_linux_call *);

@@ -54,7 +54,7 @@ policy_linux_report_flush(void)
 	}	/* else kept, and sent with the next counts */
 }
 
-uint64_t
+static uint64_t
 policy_linux_now(clockid_t clk)
 {
 	struct timespec ts;

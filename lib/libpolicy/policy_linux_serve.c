@@ -3,13 +3,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <sched.h>
 #include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/ptrace.h>
@@ -294,52 +292,12 @@ policy_linux_signals(struct policy_sup *s)
 	return chld;
 }
 
-/*
- * Wait for the next event.  A program that makes one supervised call
- * usually makes the next within microseconds: for SPIN_NS after each
- * notification the loop polls without sleeping, so that the next one finds
- * the supervisor awake.  Waking a sleeping supervisor costs an interrupt
- * to an idle CPU, which in a virtual machine is dearer than the whole
- * decision.  Never with a single CPU, where spinning would only hold off
- * the program.
- */
-#define SPIN_NS		50000
-static int
-policy_linux_wait(struct pollfd *pfd, int spin)
-{
-	uint64_t until;
-	int r;
-
-	if (spin) {
-		until = policy_linux_now(CLOCK_MONOTONIC) + SPIN_NS;
-		while ((r = poll(pfd, 3, 0)) == 0 &&
-		    policy_linux_now(CLOCK_MONOTONIC) < until)
-			;
-		if (r != 0)
-			return r;
-	}
-	return poll(pfd, 3, -1);
-}
-
-/* May the supervisor spin: does it have a CPU the program need not share? */
-static int
-policy_linux_may_spin(void)
-{
-	cpu_set_t set;
-
-	if (getenv("POLICY_NOSPIN") != NULL)
-		return 0;
-	return sched_getaffinity(0, sizeof(set), &set) == 0 &&
-	    CPU_COUNT(&set) > 1;
-}
-
 int
 policy_linux_serve(struct policy_sup *s)
 {
 	struct seccomp_notif *n;
 	struct pollfd pfd[3];
 	bool reap = true;
-	int spin = 0, mayspin = policy_linux_may_spin();
 
 	if ((n = calloc(1, s->s_sizes.seccomp_notif + 64)) == NULL)
 		return -1;
@@ -358,12 +316,11 @@ policy_linux_serve(struct policy_sup *s)
 		if (reap && policy_linux_reap(s))
 			break;
 		reap = false;
-		if (policy_linux_wait(pfd, spin) < 0) {
+		if (poll(pfd, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-		spin = mayspin && (pfd[0].revents & POLLIN);
 		if (pfd[2].revents & POLLIN)
 			policy_linux_chdir_queued(s);
 		if ((pfd[1].revents & POLLIN) && policy_linux_signals(s))
