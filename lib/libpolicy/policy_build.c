@@ -552,8 +552,8 @@ pc_index(struct pc_build *b, const struct pc_policy *pol)
 	return b->nomem ? -1 : 0;
 }
 
-/* Place each section at an 8-aligned offset after the header. */
-/* Sections start 8-byte aligned; trie nodes on a cache line each. */
+/* Sections start 8-byte aligned after the header; trie nodes on a cache
+ * line each. */
 #define PC_SECT_ALIGN(off, i) \
 	((i) == POLICY_S_NODES ? ((off) + 63) & ~(size_t)63 : \
 	    ((off) + 7) & ~(size_t)7)
@@ -582,7 +582,6 @@ pc_assemble(struct pc_build *b, const struct pc_policy *pol, size_t *sizep)
 	off = sizeof(*h);
 	for (i = 0; i < POLICY_S_COUNT; i++)
 		off = PC_SECT_ALIGN(off, i) + len[i];
-	off = (off + 7) & ~(size_t)7;
 	off = (off + 63) & ~(size_t)63;	/* aligned_alloc(64, off) */
 	if (off > POLICY_BLOB_MAX || (blob = aligned_alloc(64, off)) == NULL)
 		return NULL;

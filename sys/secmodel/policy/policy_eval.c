@@ -119,8 +119,8 @@ policy_test_int(const struct policy_insn *in, const struct policy_request *req)
 	}
 }
 
-/* Does rule r match?  Code was validated: the stack cannot under- or overflow. */
-/* hint: the index hint (POLICY_RULE_KEY*) the way rn was found proves. */
+/* Does rule r match?  Code was validated: the stack cannot under- or overflow.
+ * hint: the index hint (POLICY_RULE_KEY*) the way rn was found proves. */
 static bool
 policy_rule_match(const struct policy *p, uint32_t rn,
     const struct policy_request *req, int cls, unsigned hint)
@@ -180,13 +180,6 @@ policy_scan(const struct policy *p, struct policy_list l,
 			return;
 		}
 	}
-}
-
-/* The Bloom filter word that holds all of hash h's bits. */
-static uint32_t
-policy_bloom_word(const struct policy *p, uint32_t h)
-{
-	return (h >> 6) & (p->p_nbloom - 1);
 }
 
 /* May the exact-key table hold a key with hash h?  (No false negatives.) */
@@ -336,12 +329,11 @@ policy_eval(const struct policy *p, const struct policy_request *req,
 		if (f >= 0 && (req->pr_present & (1u << f))) {
 			size_t klen;
 			const char *key = policy_req_str(req, (unsigned)f, &klen);
-
 			uint32_t hash = policy_hash(req->pr_op, key, klen);
 
 			/* the exact-key lookup's first loads overlap the walk */
-			policy_os_prefetch(&p->p_bloom[policy_bloom_word(p,
-			    hash)]);
+			policy_os_prefetch(&p->p_bloom[policy_bloom_word(hash,
+			    p->p_nbloom * 64)]);
 			policy_os_prefetch(&p->p_buckets[hash &
 			    (p->p_nbuckets - 1)]);
 			if (oi->po_root != POLICY_NONE)

@@ -79,6 +79,13 @@ bool	policy_rx_exec(const struct policy *, uint32_t, const char *, size_t);
 uint32_t policy_hash(unsigned, const char *, size_t);
 uint32_t policy_bloom_bit(uint32_t, unsigned, uint32_t);
 
+/* The 64-bit word of a filter of nbits bits that holds hash h's bits. */
+static inline uint32_t
+policy_bloom_word(uint32_t h, uint32_t nbits)
+{
+	return (h & (nbits - 1)) >> 6;
+}
+
 /* policy_names.c: name <-> number tables */
 struct policy_name {
 	const char	*pn_name;

@@ -124,18 +124,18 @@ policy_hash(unsigned op, const char *key, size_t len)
 	return h;
 }
 
-/* CRC-32 (IEEE); chain calls by passing the previous result, start with 0. */
 /* Bit i (< POLICY_BLOOM_K) of a key with hash h in a filter of nbits (a power
- * of two, at least 64) bits.  All of a key's bits share one 64-bit word, so a
- * lookup touches one cache line. */
+ * of two, at least 64) bits.  All of a key's bits share one 64-bit word,
+ * policy_bloom_word(), so a lookup touches one cache line. */
 uint32_t
 policy_bloom_bit(uint32_t h, unsigned i, uint32_t nbits)
 {
 	uint32_t h2 = ((h >> 16) | (h << 16)) * 0x9e3779b1u;
 
-	return ((h & (nbits - 1)) & ~63u) | ((h2 >> (6 * i)) & 63u);
+	return (policy_bloom_word(h, nbits) << 6) | ((h2 >> (6 * i)) & 63u);
 }
 
+/* CRC-32 (IEEE); chain calls by passing the previous result, start with 0. */
 uint32_t
 policy_crc32(uint32_t crc, const void *buf, size_t len)
 {
