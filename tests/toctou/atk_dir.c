@@ -11,8 +11,6 @@
 
 #include "toctou.h"
 
-#define SECRET_TEXT	"SECRET-BYTES"
-#define PUBLIC_TEXT	"public-bytes"
 
 /* Both classes: dir/pub/file is public, dir/priv/file the secret. */
 static void
@@ -44,25 +42,7 @@ open_attempts(int dirfd, const char *path, void (*fn)(void *, unsigned),
 
 	flip_start(&f, fn, arg);
 	for (i = 0; i < n; i++) {
-		char buf[64];
-		int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-
-		r->attempts++;
-		if (fd < 0) {
-			if (errno == EACCES)
-				r->denied++;
-			else
-				r->other++;
-			continue;
-		}
-		if (read_fd(fd, buf, sizeof(buf)) == 0 &&
-		    strcmp(buf, SECRET_TEXT) == 0)
-			r->wins++;
-		else if (strcmp(buf, PUBLIC_TEXT) == 0)
-			r->ok++;
-		else
-			r->other++;
-		close(fd);
+		score_open(r, openat(dirfd, path, O_RDONLY | O_CLOEXEC));
 	}
 	flip_stop(&f);
 }

@@ -13,8 +13,6 @@
 
 #include "toctou.h"
 
-#define SECRET_TEXT	"SECRET-BYTES"
-#define PUBLIC_TEXT	"public-bytes"
 #define SWAPFD		100	/* the raced descriptor number */
 
 /* dup2(fds[phase], SWAPFD) */
@@ -65,25 +63,7 @@ dirfd_run(const char *dir, long n, struct atk_result *r)
 		die("dup2: %s", strerror(errno));
 	flip_start(&f, flip_fd, fds);
 	for (i = 0; i < n; i++) {
-		char buf[64];
-		int fd = openat(SWAPFD, "file", O_RDONLY | O_CLOEXEC);
-
-		r->attempts++;
-		if (fd < 0) {
-			if (errno == EACCES)
-				r->denied++;
-			else
-				r->other++;
-			continue;
-		}
-		if (read_fd(fd, buf, sizeof(buf)) == 0 &&
-		    strcmp(buf, SECRET_TEXT) == 0)
-			r->wins++;
-		else if (strcmp(buf, PUBLIC_TEXT) == 0)
-			r->ok++;
-		else
-			r->other++;
-		close(fd);
+		score_open(r, openat(SWAPFD, "file", O_RDONLY | O_CLOEXEC));
 	}
 	flip_stop(&f);
 	close(SWAPFD);

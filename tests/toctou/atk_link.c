@@ -11,8 +11,6 @@
 
 #include "toctou.h"
 
-#define SECRET_TEXT	"SECRET-BYTES"
-#define PUBLIC_TEXT	"public-bytes"
 
 /* Two links exchanged atomically, over and over: renameat2(RENAME_EXCHANGE)
  * makes one system call per swap, and "a" never goes missing. */
@@ -40,25 +38,7 @@ open_attempts(const char *path, struct xchg *x, long n, struct atk_result *r)
 
 	flip_start(&f, flip_xchg, x);
 	for (i = 0; i < n; i++) {
-		char buf[64];
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-		r->attempts++;
-		if (fd < 0) {
-			if (errno == EACCES)
-				r->denied++;
-			else
-				r->other++;
-			continue;
-		}
-		if (read_fd(fd, buf, sizeof(buf)) == 0 &&
-		    strcmp(buf, SECRET_TEXT) == 0)
-			r->wins++;
-		else if (strcmp(buf, PUBLIC_TEXT) == 0)
-			r->ok++;
-		else
-			r->other++;
-		close(fd);
+		score_open(r, open(path, O_RDONLY | O_CLOEXEC));
 	}
 	flip_stop(&f);
 }

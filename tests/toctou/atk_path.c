@@ -19,8 +19,6 @@
  * one "secret" (or "victim"): the same length, so the swap rewrites only
  * the last six bytes of one path and never leaves a longer string behind.
  */
-#define SECRET_TEXT	"SECRET-BYTES"
-#define PUBLIC_TEXT	"public-bytes"
 
 static _Alignas(64) char path_buf[PATH_MAX];	/* the raced argument */
 
@@ -60,30 +58,6 @@ open_setup(const char *dir)
 	put_file(pjoin(p, dir, "secret"), SECRET_TEXT, 0644);
 }
 
-/* One open of path_buf, classified by what it read. */
-static void
-open_once(struct atk_result *r)
-{
-	char buf[64];
-	int fd = open(path_buf, O_RDONLY | O_CLOEXEC);
-
-	r->attempts++;
-	if (fd < 0) {
-		if (errno == EACCES)
-			r->denied++;
-		else
-			r->other++;
-		return;
-	}
-	if (read_fd(fd, buf, sizeof(buf)) == 0 && strcmp(buf, SECRET_TEXT) == 0)
-		r->wins++;
-	else if (strcmp(buf, PUBLIC_TEXT) == 0)
-		r->ok++;
-	else
-		r->other++;
-	close(fd);
-}
-
 static void
 open_run(const char *dir, long n, struct atk_result *r)
 {
@@ -94,7 +68,7 @@ open_run(const char *dir, long n, struct atk_result *r)
 	setup_flip(&m, dir, "public", "secret");
 	flip_start(&f, flip_mem, &m);
 	for (i = 0; i < n; i++)
-		open_once(r);
+		score_open(r, open(path_buf, O_RDONLY | O_CLOEXEC));
 	flip_stop(&f);
 }
 
@@ -136,25 +110,7 @@ shm_run(const char *dir, long n, struct atk_result *r)
 		}
 	}
 	for (i = 0; i < n; i++) {
-		char buf[64];
-		int f = open(shared, O_RDONLY | O_CLOEXEC);
-
-		r->attempts++;
-		if (f < 0) {
-			if (errno == EACCES)
-				r->denied++;
-			else
-				r->other++;
-			continue;
-		}
-		if (read_fd(f, buf, sizeof(buf)) == 0 &&
-		    strcmp(buf, SECRET_TEXT) == 0)
-			r->wins++;
-		else if (strcmp(buf, PUBLIC_TEXT) == 0)
-			r->ok++;
-		else
-			r->other++;
-		close(f);
+		score_open(r, open(shared, O_RDONLY | O_CLOEXEC));
 	}
 	kill(pid, SIGKILL);
 	waitpid(pid, &st, 0);

@@ -41,8 +41,6 @@
 #include "toctou.h"
 
 #define PAGE		4096
-#define SECRET_TEXT	"SECRET-BYTES"
-#define PUBLIC_TEXT	"public-bytes"
 
 struct widen {
 	char		*pages;		/* page 1 (faulting) + page 2 (name) */
@@ -146,29 +144,6 @@ uffd_handler(void *arg)
 	return NULL;
 }
 
-static void
-open_once(struct widen *w, struct atk_result *r)
-{
-	char buf[64];
-	int fd = open(w->path, O_RDONLY | O_CLOEXEC);
-
-	r->attempts++;
-	if (fd < 0) {
-		if (errno == EACCES)
-			r->denied++;
-		else
-			r->other++;
-		return;
-	}
-	if (read_fd(fd, buf, sizeof(buf)) == 0 && strcmp(buf, SECRET_TEXT) == 0)
-		r->wins++;
-	else if (strcmp(buf, PUBLIC_TEXT) == 0)
-		r->ok++;
-	else
-		r->other++;
-	close(fd);
-}
-
 /* Lay out the two pages; page 1 from a file (madvise) or registered with
  * userfaultfd. */
 static void
@@ -245,7 +220,7 @@ widen_attack(const char *dir, long n, struct atk_result *r, int use_uffd)
 	if (w.uffd < 0)
 		flip_start_placed(&g, flip_name, &w, 0);
 	for (i = 0; i < n; i++)
-		open_once(&w, r);
+		score_open(r, open(w.path, O_RDONLY | O_CLOEXEC));
 	flip_stop(&f);
 	if (w.uffd < 0)
 		flip_stop(&g);

@@ -95,6 +95,30 @@ read_fd(int fd, char *buf, size_t cap)
 }
 
 void
+score_open(struct atk_result *r, int fd)
+{
+	char buf[64];
+
+	r->attempts++;
+	if (fd < 0) {
+		if (errno == EACCES)
+			r->denied++;
+		else
+			r->other++;
+		return;
+	}
+	if (read_fd(fd, buf, sizeof(buf)) != 0)
+		r->other++;
+	else if (strcmp(buf, SECRET_TEXT) == 0)
+		r->wins++;
+	else if (strcmp(buf, PUBLIC_TEXT) == 0)
+		r->ok++;
+	else
+		r->other++;
+	close(fd);
+}
+
+void
 self_path(char *buf)
 {
 	ssize_t n = readlink("/proc/self/exe", buf, PATH_MAX - 1);

@@ -15,6 +15,10 @@
 #define PROBE_BAD	42	/* the denied image (or argv) ran: the attack won */
 #define PROBE_OK	43	/* the permitted image ran */
 
+/* The contents of the permitted and the denied file of the open attacks. */
+#define SECRET_TEXT	"SECRET-BYTES"
+#define PUBLIC_TEXT	"public-bytes"
+
 /* What one run of an attack observed.  A "win" is an attempt in which the
  * denied effect observably happened. */
 struct atk_result {
@@ -54,6 +58,9 @@ void	copy_file(const char *from, const char *to, mode_t mode);
 void	make_dir(const char *path);
 /* The first bytes of an open file, NUL-terminated; -1 on error. */
 int	read_fd(int fd, char *buf, size_t cap);
+/* Count one open attempt of the public-or-secret file: fd is what the open
+ * returned (errno intact when -1), classified by what it reads; closed. */
+void	score_open(struct atk_result *r, int fd);
 /* The directory holding this program (to find the probes). */
 void	self_dir(char *buf);
 /* The resolved path of this program, for exec rules. */
