@@ -107,11 +107,6 @@ policy_call_orig(struct lwp *l, const void *uap, register_t *retval)
 	return ENOSYS;
 }
 
-#define POLICY_UNCONFINED(l, uap, retval) do {				\
-	if (!policy_lwp_confined(l))					\
-		return policy_call_orig((l), (uap), (retval));		\
-} while (0)
-
 /* ------------------------------------------------------------------ */
 /* Shared cores: decide on the copy, act on the copy                  */
 

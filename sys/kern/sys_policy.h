@@ -45,6 +45,11 @@ void	policy_call_end(struct policy_call *);
 int	policy_call_decide(struct policy_call *);
 bool	policy_lwp_confined(struct lwp *);
 int	policy_call_orig(struct lwp *, const void *, register_t *);
+/* First line of every wrapper: an unconfined lwp gets the original call. */
+#define POLICY_UNCONFINED(l, uap, retval) do {				\
+	if (!policy_lwp_confined(l))					\
+		return policy_call_orig((l), (uap), (retval));		\
+} while (0)
 
 /* sys_policy_req.c: turning copied arguments into request fields. */
 int	policy_copyin_path(struct policy_call *, int fdat, const char *upath,

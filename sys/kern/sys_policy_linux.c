@@ -22,10 +22,6 @@
 #include "sys_policy.h"
 
 #define LX	POLICY_EMUL_LINUX
-#define POLICY_UNCONFINED(l, uap, retval) do {				\
-	if (!policy_lwp_confined(l))					\
-		return policy_call_orig((l), (uap), (retval));		\
-} while (0)
 
 int
 policy_linux_oflags(int lf)

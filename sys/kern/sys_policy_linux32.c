@@ -21,6 +21,7 @@
 #include <compat/linux32/linux32_syscallargs.h>
 
 #include "sys_policy.h"
+#include "sys_policy_ptr32.h"
 
 #define LX32	POLICY_EMUL_LINUX32
 
@@ -29,23 +30,6 @@
 #define POLICY_LXSC_BIND	2
 #define POLICY_LXSC_CONNECT	3
 #define POLICY_LXSC_SENDTO	11
-#define POLICY_UNCONFINED(l, uap, retval) do {				\
-	if (!policy_lwp_confined(l))					\
-		return policy_call_orig((l), (uap), (retval));		\
-} while (0)
-
-static int
-policy_fetch_linux32(const void *array, size_t index, const void **elemp)
-{
-	const netbsd32_pointer_t *a = array;
-	netbsd32_pointer_t p;
-	int error;
-
-	if ((error = copyin(a + index, &p, sizeof(p))) != 0)
-		return error;
-	*elemp = NETBSD32PTR64(p);
-	return 0;
-}
 
 static int
 policy_lx32_open(struct lwp *l, const struct linux32_sys_open_args *uap,
@@ -70,7 +54,7 @@ policy_lx32_execve(struct lwp *l, const struct netbsd32_execve_args *uap,
 {
 	POLICY_UNCONFINED(l, uap, retval);
 	return policy_core_execve(l, LX32, SCARG_P32(uap, path),
-	    SCARG_P32(uap, argp), policy_fetch_linux32, uap, retval);
+	    SCARG_P32(uap, argp), policy_fetch_ptr32, uap, retval);
 }
 
 static int

@@ -15,26 +15,9 @@
 #include <compat/netbsd32/netbsd32_syscallargs.h>
 
 #include "sys_policy.h"
+#include "sys_policy_ptr32.h"
 
 #define N32	POLICY_EMUL_NETBSD32
-#define POLICY_UNCONFINED(l, uap, retval) do {				\
-	if (!policy_lwp_confined(l))					\
-		return policy_call_orig((l), (uap), (retval));		\
-} while (0)
-
-/* argv and envp are arrays of 32-bit pointers. */
-static int
-policy_fetch_netbsd32(const void *array, size_t index, const void **elemp)
-{
-	const netbsd32_pointer_t *a = array;
-	netbsd32_pointer_t p;
-	int error;
-
-	if ((error = copyin(a + index, &p, sizeof(p))) != 0)
-		return error;
-	*elemp = NETBSD32PTR64(p);
-	return 0;
-}
 
 static int
 policy_n32_open(struct lwp *l, const struct netbsd32_open_args *uap,
@@ -148,7 +131,7 @@ policy_n32_execve(struct lwp *l, const struct netbsd32_execve_args *uap,
 {
 	POLICY_UNCONFINED(l, uap, retval);
 	return policy_core_execve(l, N32, SCARG_P32(uap, path),
-	    SCARG_P32(uap, argp), policy_fetch_netbsd32, uap, retval);
+	    SCARG_P32(uap, argp), policy_fetch_ptr32, uap, retval);
 }
 
 /* The 32-bit sockaddr layouts are the native ones. */
