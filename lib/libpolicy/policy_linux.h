@@ -192,6 +192,10 @@ int	policy_linux_fdopen(int fd, int flags);
 void	policy_linux_close2(int, int);
 int	policy_linux_umask(pid_t tid);
 pid_t	policy_linux_tgid(pid_t tid);
+/* /proc/TID/status into buf (length; 0: gone; cap - 1: did not fit), and
+ * the value of one of its fields ("Tgid:"), or NULL. */
+size_t	policy_linux_status(pid_t tid, char *buf, size_t cap);
+const char *policy_linux_field(const char *buf, const char *name);
 
 /* policy_linux_walk.c: resolving a target's path ourselves */
 #define PLW_NOFOLLOW	0x01	/* do not follow a final symlink */

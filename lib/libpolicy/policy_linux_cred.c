@@ -42,21 +42,6 @@
 static __thread int tl_target;
 static __thread struct policy_linux_cred tl_cur;
 
-static const char *
-policy_linux_field(const char *buf, const char *name)
-{
-	size_t n = strlen(name);
-	const char *p = buf;
-
-	for (;;) {
-		if (strncmp(p, name, n) == 0)
-			return p + n;
-		if ((p = strchr(p, '\n')) == NULL)
-			return NULL;
-		p++;
-	}
-}
-
 /*
  * Read a thread's credentials, umask and thread group from
  * /proc/TID/status.  0, or -ESRCH (gone) / -E2BIG (too many groups: the
@@ -65,26 +50,17 @@ policy_linux_field(const char *buf, const char *name)
 int
 policy_linux_cred_read(pid_t tid, struct policy_linux_cred *cr, pid_t *tgidp)
 {
-	char path[64], buf[8192];
+	char buf[8192];
 	const char *p;
 	char *e;
-	ssize_t n;
-	size_t got = 0;
-	int fd, i;
+	size_t got;
+	int i;
 	unsigned long v[4];
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -ESRCH;
-	while (got < sizeof(buf) - 1 &&
-	    (n = read(fd, buf + got, sizeof(buf) - 1 - got)) > 0)
-		got += (size_t)n;
-	close(fd);
-	if (got == 0)
+	if ((got = policy_linux_status(tid, buf, sizeof(buf))) == 0)
 		return -ESRCH;
 	if (got == sizeof(buf) - 1)
 		return -E2BIG;
-	buf[got] = '\0';
 	memset(cr, 0, offsetof(struct policy_linux_cred, cr_groups));
 	cr->cr_umask = -1;
 	if ((p = policy_linux_field(buf, "Umask:")) != NULL)

@@ -323,44 +323,64 @@ policy_linux_fdpath(int fd, char *buf, size_t cap)
 	return 0;
 }
 
-/* The target's umask (from /proc/TID/status), or 022 if unknown. */
-int
-policy_linux_umask(pid_t tid)
+/* /proc/TID/status, NUL-terminated in buf: its length, 0 if the task is
+ * gone, cap - 1 if it did not fit. */
+size_t
+policy_linux_status(pid_t tid, char *buf, size_t cap)
 {
-	char path[64], buf[2048], *p;
+	char path[64];
+	size_t got = 0;
 	ssize_t n;
 	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return 022;
-	n = read(fd, buf, sizeof(buf) - 1);
+		return 0;
+	while (got < cap - 1 && (n = read(fd, buf + got, cap - 1 - got)) > 0)
+		got += (size_t)n;
 	close(fd);
-	if (n <= 0)
+	buf[got] = '\0';
+	return got;
+}
+
+/* The value of a status field ("Tgid:"): where it starts, or NULL. */
+const char *
+policy_linux_field(const char *buf, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = buf;
+
+	for (;;) {
+		if (strncmp(p, name, n) == 0)
+			return p + n;
+		if ((p = strchr(p, '\n')) == NULL)
+			return NULL;
+		p++;
+	}
+}
+
+/* The target's umask (from /proc/TID/status), or 022 if unknown. */
+int
+policy_linux_umask(pid_t tid)
+{
+	char buf[2048];
+	const char *p;
+
+	if (policy_linux_status(tid, buf, sizeof(buf)) == 0 ||
+	    (p = policy_linux_field(buf, "Umask:")) == NULL)
 		return 022;
-	buf[n] = '\0';
-	if ((p = strstr(buf, "\nUmask:")) == NULL)
-		return 022;
-	return (int)strtol(p + 7, NULL, 8) & 0777;
+	return (int)strtol(p, NULL, 8) & 0777;
 }
 
 /* The thread group (process) a thread belongs to, or -1. */
 pid_t
 policy_linux_tgid(pid_t tid)
 {
-	char path[64], buf[1024], *p;
-	ssize_t n;
-	int fd;
+	char buf[2048];
+	const char *p;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if (policy_linux_status(tid, buf, sizeof(buf)) == 0 ||
+	    (p = policy_linux_field(buf, "Tgid:")) == NULL)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	if ((p = strstr(buf, "\nTgid:")) == NULL)
-		return -1;
-	return (pid_t)strtol(p + 6, NULL, 10);
+	return (pid_t)strtol(p, NULL, 10);
 }

@@ -113,24 +113,16 @@ policy_linux_restart(pid_t pid)
 static int
 policy_linux_parent(pid_t tid, pid_t *ppid, pid_t *tgid)
 {
-	char path[64], buf[2048], *p;
-	ssize_t n;
-	int fd;
+	char buf[2048];
+	const char *p;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if (policy_linux_status(tid, buf, sizeof(buf)) == 0 ||
+	    (p = policy_linux_field(buf, "Tgid:")) == NULL)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
+	*tgid = (pid_t)strtol(p, NULL, 10);
+	if ((p = policy_linux_field(buf, "PPid:")) == NULL)
 		return -1;
-	buf[n] = '\0';
-	if ((p = strstr(buf, "\nTgid:")) == NULL)
-		return -1;
-	*tgid = (pid_t)strtol(p + 6, NULL, 10);
-	if ((p = strstr(buf, "\nPPid:")) == NULL)
-		return -1;
-	*ppid = (pid_t)strtol(p + 6, NULL, 10);
+	*ppid = (pid_t)strtol(p, NULL, 10);
 	return 0;
 }
 
