@@ -35,6 +35,16 @@ pc_vec_push(struct pc_vec *v, const void *e, size_t count)
 	return at;
 }
 
+/* Move element i of v out to e, closing the gap. */
+static void
+pc_vec_shift(struct pc_vec *v, size_t i, void *e)
+{
+	memcpy(e, v->d + i * v->esz, v->esz);
+	memmove(v->d + i * v->esz, v->d + (i + 1) * v->esz,
+	    (v->n - i - 1) * v->esz);
+	v->n--;
+}
+
 #define PC_VEC(type)	{ NULL, 0, 0, sizeof(type) }
 #define PC_AT(v, type, i)	(&((type *)(void *)(v)->d)[i])
 
@@ -552,11 +562,11 @@ pc_index(struct pc_build *b, const struct pc_policy *pol)
 	return b->nomem ? -1 : 0;
 }
 
-/* Sections start 8-byte aligned after the header; trie nodes on a cache
- * line each. */
+/* Sections start 8-byte aligned after the header; trie nodes and rules on
+ * a cache line each. */
 #define PC_SECT_ALIGN(off, i) \
-	((i) == POLICY_S_NODES ? ((off) + 63) & ~(size_t)63 : \
-	    ((off) + 7) & ~(size_t)7)
+	((i) == POLICY_S_NODES || (i) == POLICY_S_RULES ? \
+	    ((off) + 63) & ~(size_t)63 : ((off) + 7) & ~(size_t)7)
 
 static void *
 pc_assemble(struct pc_build *b, const struct pc_policy *pol, size_t *sizep)
@@ -661,7 +671,9 @@ pc_build(const struct pc_policy *pol, void **blobp, size_t *sizep,
 			goto out;
 		}
 		pr.pr_ncode = (uint16_t)(b.code.n - pr.pr_code);
-		if (pr.pr_ncode == 0)
+		if (pr.pr_ncode > 0 && !b.nomem)	/* instruction 0: inline */
+			pc_vec_shift(&b.code, pr.pr_code, &pr.pr_test);
+		if (pr.pr_ncode < 2)
 			pr.pr_code = 0;
 		pr.pr_op = (uint8_t)r->op;
 		pr.pr_emul = (uint8_t)r->emul;

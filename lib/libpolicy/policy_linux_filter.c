@@ -274,7 +274,7 @@ policy_linux_rules_test(const struct policy *p, unsigned op, unsigned field)
 		if (!policy_linux_rule_for(r, op, cls))
 			continue;
 		for (j = 0; j < r->pr_ncode; j++) {
-			const struct policy_insn *in = &p->p_code[r->pr_code + j];
+			const struct policy_insn *in = policy_rule_insn(p, r, j);
 			if ((in->pi_kind == POLICY_I_STR ||
 			    in->pi_kind == POLICY_I_INT) && in->pi_field == field)
 				return true;

@@ -168,7 +168,7 @@ struct policy_request {
 /* Compiled policy blob                                                */
 
 #define POLICY_MAGIC		0x504f4c59u	/* "POLY" */
-#define POLICY_VERSION		2
+#define POLICY_VERSION		3
 #define POLICY_BLOB_MAX		(64u * 1024 * 1024)
 #define POLICY_RULES_MAX	(1u << 20)
 #define POLICY_NONE		0xffffffffu	/* "no index" */
@@ -228,19 +228,6 @@ struct policy_blob_header {
 	struct policy_section ph_sect[POLICY_S_COUNT];
 };
 
-struct policy_rule {
-	uint32_t	pr_code;	/* first instruction in CODE */
-	uint16_t	pr_ncode;	/* 0: no condition, always true */
-	uint8_t		pr_op;		/* enum policy_op, aliases included */
-	uint8_t		pr_emul;	/* mask of (1 << enum policy_emul) */
-	uint8_t		pr_action;	/* enum policy_action */
-	uint8_t		pr_flags;	/* POLICY_RULE_* */
-	uint16_t	pr_errno;	/* portable errno number, for deny */
-	uint32_t	pr_line;	/* source position, for logs */
-	uint32_t	pr_col;
-	struct policy_ref pr_text;	/* the rule as written */
-};
-
 enum policy_insn_kind {
 	POLICY_I_STR = 1,	/* string test: field cmp pi_str */
 	POLICY_I_INT,		/* integer test: (field & pi_mask) == pi_value */
@@ -272,6 +259,24 @@ struct policy_insn {
 	int64_t		pi_mask;	/* POLICY_I_INT */
 	int64_t		pi_value;	/* POLICY_I_INT value, or regex number */
 	struct policy_ref pi_str;	/* POLICY_I_STR operand */
+};
+
+/* A rule: one 64-byte cache line with its header and the first instruction
+ * of its condition (most conditions are a single test), so that testing a
+ * rule usually reads one line.  Instructions 1 .. pr_ncode-1 are in CODE. */
+struct policy_rule {
+	uint32_t	pr_code;	/* instruction 1 in CODE; 0 if pr_ncode < 2 */
+	uint16_t	pr_ncode;	/* 0: no condition, always true */
+	uint8_t		pr_op;		/* enum policy_op, aliases included */
+	uint8_t		pr_emul;	/* mask of (1 << enum policy_emul) */
+	uint8_t		pr_action;	/* enum policy_action */
+	uint8_t		pr_flags;	/* POLICY_RULE_* */
+	uint16_t	pr_errno;	/* portable errno number, for deny */
+	uint32_t	pr_line;	/* source position, for logs */
+	uint32_t	pr_col;
+	struct policy_ref pr_text;	/* the rule as written */
+	uint32_t	pr_pad;		/* 0 */
+	struct policy_insn pr_test;	/* instruction 0; all 0 if pr_ncode == 0 */
 };
 
 /* Per-operation index: radix-trie root for prefix keys and the list of

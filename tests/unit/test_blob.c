@@ -211,8 +211,11 @@ MUT(m_hint_int, ((struct policy_rule *)W(p, p->p_rules))[6].pr_flags =
 MUT(m_rule_errno, ((struct policy_rule *)W(p, p->p_rules))[0].pr_errno = 999)
 MUT(m_rule_text, ((struct policy_rule *)W(p, p->p_rules))[0].pr_text.off = 0xfffffff0u)
 MUT(m_code_range, ((struct policy_rule *)W(p, p->p_rules))[5].pr_ncode = 300)
-MUT(m_code_order, ((struct policy_rule *)W(p, p->p_rules))[1].pr_code = 0)
-MUT(m_code_unused, ((struct policy_rule *)W(p, p->p_rules))[p->p_nrules - 1].pr_ncode -= 1)
+MUT(m_code_order, ((struct policy_rule *)W(p, p->p_rules))[1].pr_code = 1)	/* one test */
+MUT(m_code_unused, ((struct policy_rule *)W(p, p->p_rules))[4].pr_ncode = 1)
+MUT(m_rule_pad, ((struct policy_rule *)W(p, p->p_rules))[0].pr_pad = 1)
+MUT(m_rule_test_unused, ((struct policy_rule *)W(p, p->p_rules))[1].pr_ncode = 0)
+					/* an instruction 0 left in it */
 MUT(m_code_underflow, ((struct policy_insn *)W(p, p->p_code))[0].pi_kind = POLICY_I_AND)
 MUT(m_code_kind, ((struct policy_insn *)W(p, p->p_code))[0].pi_kind = 77)
 MUT(m_code_field, ((struct policy_insn *)W(p, p->p_code))[0].pi_field = POLICY_F_FLAGS)
@@ -220,18 +223,13 @@ MUT(m_code_cmp, ((struct policy_insn *)W(p, p->p_code))[0].pi_cmp = 0)
 MUT(m_code_str, ((struct policy_insn *)W(p, p->p_code))[0].pi_str.len = 0x10000000)
 MUT(m_code_leftover, {
 	/* rule 4: flags-sub, filename-inpath, NOT, AND -> turn AND into NOT */
-	struct policy_insn *c = W(p, p->p_code);
 	const struct policy_rule *r = &p->p_rules[4];
-	c[r->pr_code + r->pr_ncode - 1].pi_kind = POLICY_I_NOT;
+	((struct policy_insn *)W(p, policy_rule_insn(p, r, r->pr_ncode - 1)))->pi_kind =
+	    POLICY_I_NOT;
 })
-MUT(m_code_intcmp, {
-	struct policy_insn *c = W(p, p->p_code);
-	c[p->p_rules[4].pr_code].pi_cmp = POLICY_C_MATCH;
-})
-MUT(m_code_rx, {
-	struct policy_insn *c = W(p, p->p_code);
-	c[p->p_rules[3].pr_code].pi_value = 5;
-})
+MUT(m_code_intcmp, ((struct policy_rule *)W(p, p->p_rules))[4].pr_test.pi_cmp =
+    POLICY_C_MATCH)
+MUT(m_code_rx, ((struct policy_rule *)W(p, p->p_rules))[3].pr_test.pi_value = 5)
 MUT(m_list_range, ((struct policy_opindex *)W(p, p->p_opindex))[POLICY_OP_OPEN].po_generic.count = 0x7fffffff)
 MUT(m_list_rule, ((struct policy_opindex *)W(p, p->p_opindex))[POLICY_OP_OPEN].po_generic =
     (struct policy_list){ 99, 1 })
@@ -348,6 +346,8 @@ test_structure_rejects(void **state)
 		{ m_code_range, "condition code out of range" },
 		{ m_code_order, "rule order" },
 		{ m_code_unused, "unused condition code" },
+		{ m_rule_pad, "bad rule header" },
+		{ m_rule_test_unused, "bad rule header" },
 		{ m_code_underflow, "underflow" },
 		{ m_code_kind, "unknown condition instruction" },
 		{ m_code_field, "bad string test" },

@@ -504,7 +504,7 @@ ref_eval(const struct policy *p, const struct policy_request *req)
 		if (pr->pr_op != req->pr_op && pr->pr_op != cls)
 			continue;
 		for (i = 0; i < pr->pr_ncode; i++) {
-			const struct policy_insn *in = &p->p_code[pr->pr_code + i];
+			const struct policy_insn *in = policy_rule_insn(p, pr, i);
 			if (in->pi_kind == POLICY_I_NOT)
 				st[sp - 1] = !st[sp - 1];
 			else if (in->pi_kind == POLICY_I_AND) {

@@ -175,6 +175,19 @@ policy_sections(struct policy_vctx *v, const struct policy_blob_header *h)
 	return 0;
 }
 
+/* Is any byte of in nonzero? */
+static bool
+policy_insn_used(const struct policy_insn *in)
+{
+	const uint8_t *b = (const uint8_t *)in;
+	size_t i;
+
+	for (i = 0; i < sizeof(*in); i++)
+		if (b[i] != 0)
+			return true;
+	return false;
+}
+
 static int
 policy_code_ok(struct policy_vctx *v, const struct policy_rule *r)
 {
@@ -182,11 +195,11 @@ policy_code_ok(struct policy_vctx *v, const struct policy_rule *r)
 	int depth = 0;
 	uint32_t i;
 
-	if (r->pr_ncode > POLICY_CODE_MAX ||
-	    (uint64_t)r->pr_code + r->pr_ncode > p->p_ncode)
+	if (r->pr_ncode > POLICY_CODE_MAX || (r->pr_ncode > 1 &&
+	    (uint64_t)r->pr_code + r->pr_ncode - 1 > p->p_ncode))
 		return policy_bad(v, "condition code out of range");
 	for (i = 0; i < r->pr_ncode; i++) {
-		const struct policy_insn *in = &p->p_code[r->pr_code + i];
+		const struct policy_insn *in = policy_rule_insn(p, r, i);
 
 		switch (in->pi_kind) {
 		case POLICY_I_STR:
@@ -234,7 +247,7 @@ policy_hint_ok(struct policy_vctx *v, const struct policy_rule *r)
 {
 	const struct policy *p = v->p;
 	unsigned hint = r->pr_flags & (POLICY_RULE_KEYEQ | POLICY_RULE_KEYINPATH);
-	const struct policy_insn *in = &p->p_code[r->pr_code];
+	const struct policy_insn *in = &r->pr_test;
 	const char *s;
 	uint32_t len;
 
@@ -274,14 +287,19 @@ policy_rules_ok(struct policy_vctx *v)
 		    POLICY_RULE_KEYINPATH)) != 0 ||
 		    r->pr_errno > policy_nerrno || !policy_ref_ok(p, r->pr_text))
 			return policy_bad(v, "bad rule header");
-		/* Conditions are laid out in rule order, each exactly once. */
-		if (r->pr_ncode > 0 && r->pr_code != next_code)
-			return policy_bad(v, "condition code not in rule order");
 		if ((error = policy_code_ok(v, r)) != 0)
 			return error;
+		/* Conditions are laid out in rule order, each exactly once;
+		 * what a rule does not use of its record is 0. */
+		if (r->pr_code != (r->pr_ncode > 1 ? next_code : 0))
+			return policy_bad(v, "condition code not in rule order");
+		if (r->pr_pad != 0 || (r->pr_ncode == 0 &&
+		    policy_insn_used(&r->pr_test)))
+			return policy_bad(v, "bad rule header");
 		if ((error = policy_hint_ok(v, r)) != 0)
 			return error;
-		next_code += r->pr_ncode;
+		if (r->pr_ncode > 1)
+			next_code += r->pr_ncode - 1u;
 	}
 	if (next_code != p->p_ncode)
 		return policy_bad(v, "unused condition code");

@@ -136,7 +136,7 @@ policy_rule_match(const struct policy *p, uint32_t rn,
 	if (r->pr_flags & hint)
 		return true;	/* the index entry was the whole test */
 	for (i = 0; i < r->pr_ncode; i++) {
-		const struct policy_insn *in = &p->p_code[r->pr_code + i];
+		const struct policy_insn *in = policy_rule_insn(p, r, i);
 		bool val = false, a, b;
 
 		switch (in->pi_kind) {
@@ -210,8 +210,11 @@ policy_scan_hash(const struct policy *p, const struct policy_request *req,
 
 	for (e = p->p_buckets[b]; e < p->p_buckets[b + 1]; e++) {
 		const struct policy_hashent *he = &p->p_hashent[e];
-		if (he->ph_op == req->pr_op && he->ph_key.len == klen &&
-		    memcmp(policy_str(p, he->ph_key), key, klen) == 0) {
+		if (he->ph_op != req->pr_op || he->ph_key.len != klen)
+			continue;
+		if (he->ph_rules.count == 1)	/* read with the key */
+			policy_os_prefetch(&p->p_rules[he->ph_rules.off]);
+		if (memcmp(policy_str(p, he->ph_key), key, klen) == 0) {
 			policy_scan(p, he->ph_rules, req, cls,
 			    POLICY_RULE_KEYEQ, best);
 			return;

@@ -55,6 +55,14 @@ policy_list_rule(const struct policy *p, struct policy_list l, uint32_t i)
 	return l.count == 1 ? l.off : p->p_lists[l.off + i];
 }
 
+/* Instruction i of rule r's condition: the first is in the rule's record. */
+static inline const struct policy_insn *
+policy_rule_insn(const struct policy *p, const struct policy_rule *r,
+    uint32_t i)
+{
+	return i == 0 ? &r->pr_test : &p->p_code[r->pr_code + i - 1];
+}
+
 /* policy_blob.c */
 #define POLICY_ERRBUF	160
 int	policy_blob_validate(struct policy *, const void *, size_t,

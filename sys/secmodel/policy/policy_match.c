@@ -221,6 +221,8 @@ policy_rx_exec(const struct policy *p, uint32_t prog, const char *s,
 		return false;
 	code = p->p_rxinsn + p->p_rxprog[prog].rp_insn;
 	n = p->p_rxprog[prog].rp_ninsn;
+	for (i = 0; i < n; i += 64 / sizeof(*code))	/* its lines at once */
+		policy_os_prefetch(&code[i]);
 	/* a program that starts with BOL can only match from position 0 */
 	anchored = n > 0 && code[0].rx_op == POLICY_RX_BOL;
 	cur->n = 0;
