@@ -45,11 +45,15 @@ include tests/kernel/kernel.mk
 
 all: $(POLICYCTL) $(TESTS) $(BENCHES)
 
-$(BUILD)/gen/policy_cond_parse.c $(BUILD)/gen/policy_cond_parse.h: $(YACC_SRC)
+# Each generator writes two files in one run: the header is made by the rule
+# for the .c, so that a parallel make never runs a generator twice at once.
+$(BUILD)/gen/policy_cond_parse.h: $(BUILD)/gen/policy_cond_parse.c ;
+$(BUILD)/gen/policy_cond_parse.c: $(YACC_SRC)
 	@mkdir -p $(dir $@)
 	bison -Wall -Werror -o $(BUILD)/gen/policy_cond_parse.c --defines=$(BUILD)/gen/policy_cond_parse.h $<
 
-$(BUILD)/gen/policy_cond_lex.c $(BUILD)/gen/policy_cond_lex.h: $(LEX_SRC) $(BUILD)/gen/policy_cond_parse.h
+$(BUILD)/gen/policy_cond_lex.h: $(BUILD)/gen/policy_cond_lex.c ;
+$(BUILD)/gen/policy_cond_lex.c: $(LEX_SRC) $(BUILD)/gen/policy_cond_parse.h
 	@mkdir -p $(dir $@)
 	flex -o $(BUILD)/gen/policy_cond_lex.c --header-file=$(BUILD)/gen/policy_cond_lex.h $<
 
