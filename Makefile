@@ -102,14 +102,19 @@ bench: $(POLICYCTL) $(BENCHES)
 	@sh bench/callgrind.sh $(BUILD)/bench/bench_eval
 
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
-fuzz: $(GEN_SRCS)
-	@mkdir -p $(BUILD)/fuzz
+# Seeds: tests/fuzz/corpus/<target> when there is one; the blob target's are
+# compiled from share/policies, so that they always have the current format.
+fuzz: $(GEN_SRCS) $(POLICYCTL)
+	@mkdir -p $(BUILD)/fuzz/corpus-fuzz_blob
+	@set -e; for y in share/policies/*.yaml; do $(POLICYCTL) compile $$y \
+	    -o $(BUILD)/fuzz/corpus-fuzz_blob/$$(basename $$y .yaml).blob; done
 	@set -e; for f in $(FUZZ_SRCS); do n=$$(basename $$f .c); \
 	    echo "clang $$n"; clang $(CSTD) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -Wno-unused-function -o $(BUILD)/fuzz/$$n $$f $(ENGINE_SRCS) $(LIB_SRCS) $(GEN_SRCS) $(LDLIBS); \
-	    mkdir -p $(BUILD)/fuzz/corpus-$$n; \
+	    mkdir -p $(BUILD)/fuzz/corpus-$$n; seeds=; \
+	    if [ -d tests/fuzz/corpus/$$n ]; then seeds=tests/fuzz/corpus/$$n; fi; \
 	    $(BUILD)/fuzz/$$n -max_total_time=$${FUZZ_TIME:-20} -seed=1 \
-	    -artifact_prefix=$(BUILD)/fuzz/$$n- $(BUILD)/fuzz/corpus-$$n tests/fuzz/corpus/$$n 2>&1 | tail -3; done
+	    -artifact_prefix=$(BUILD)/fuzz/$$n- $(BUILD)/fuzz/corpus-$$n $$seeds 2>&1 | tail -3; done
 
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
