@@ -45,15 +45,13 @@ include tests/kernel/kernel.mk
 
 all: $(POLICYCTL) $(TESTS) $(BENCHES)
 
-# Each generator writes two files in one run: the header is made by the rule
-# for the .c, so that a parallel make never runs a generator twice at once.
-$(BUILD)/gen/policy_cond_parse.h: $(BUILD)/gen/policy_cond_parse.c ;
-$(BUILD)/gen/policy_cond_parse.c: $(YACC_SRC)
+# Each generator writes two files in one run: grouped targets (GNU make 4.3),
+# so that a parallel make runs it once, and remakes both if either is gone.
+$(BUILD)/gen/policy_cond_parse.c $(BUILD)/gen/policy_cond_parse.h &: $(YACC_SRC)
 	@mkdir -p $(dir $@)
 	bison -Wall -Werror -o $(BUILD)/gen/policy_cond_parse.c --defines=$(BUILD)/gen/policy_cond_parse.h $<
 
-$(BUILD)/gen/policy_cond_lex.h: $(BUILD)/gen/policy_cond_lex.c ;
-$(BUILD)/gen/policy_cond_lex.c: $(LEX_SRC) $(BUILD)/gen/policy_cond_parse.h
+$(BUILD)/gen/policy_cond_lex.c $(BUILD)/gen/policy_cond_lex.h &: $(LEX_SRC) $(BUILD)/gen/policy_cond_parse.h
 	@mkdir -p $(dir $@)
 	flex -o $(BUILD)/gen/policy_cond_lex.c --header-file=$(BUILD)/gen/policy_cond_lex.h $<
 
@@ -113,8 +111,13 @@ fuzz: $(GEN_SRCS) $(POLICYCTL)
 	    -Wno-unused-function -o $(BUILD)/fuzz/$$n $$f $(ENGINE_SRCS) $(LIB_SRCS) $(GEN_SRCS) $(LDLIBS); \
 	    mkdir -p $(BUILD)/fuzz/corpus-$$n; seeds=; \
 	    if [ -d tests/fuzz/corpus/$$n ]; then seeds=tests/fuzz/corpus/$$n; fi; \
+	    rm -f $(BUILD)/fuzz/$$n-crash-* $(BUILD)/fuzz/$$n-leak-* \
+	        $(BUILD)/fuzz/$$n-timeout-* $(BUILD)/fuzz/$$n-oom-*; \
 	    $(BUILD)/fuzz/$$n -max_total_time=$${FUZZ_TIME:-20} -seed=1 \
-	    -artifact_prefix=$(BUILD)/fuzz/$$n- $(BUILD)/fuzz/corpus-$$n $$seeds 2>&1 | tail -3; done
+	    -artifact_prefix=$(BUILD)/fuzz/$$n- $(BUILD)/fuzz/corpus-$$n $$seeds 2>&1 | tail -3; \
+	    for a in $(BUILD)/fuzz/$$n-crash-* $(BUILD)/fuzz/$$n-leak-* \
+	        $(BUILD)/fuzz/$$n-timeout-* $(BUILD)/fuzz/$$n-oom-*; do \
+	        if [ -e "$$a" ]; then echo "fuzz: $$n: finding in $$a"; exit 1; fi; done; done
 
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
