@@ -113,7 +113,7 @@ cmp_double(const void *a, const void *b)
 /* One policy under test with its request paths (rule i matches path i).
  * A batch's requests are written just before it is timed, as a kernel or
  * supervisor writes a request (copied in from the caller) right before it
- * is decided: the requests are in cache, the policy is not. */
+ * is decided: the requests are in cache, the policy only as far as it fits. */
 struct sized {
 	unsigned		nrules;
 	struct policy_loaded	*pl;

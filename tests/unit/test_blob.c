@@ -211,7 +211,14 @@ MUT(m_hint_int, ((struct policy_rule *)W(p, p->p_rules))[6].pr_flags =
 MUT(m_rule_errno, ((struct policy_rule *)W(p, p->p_rules))[0].pr_errno = 999)
 MUT(m_rule_text, ((struct policy_rule *)W(p, p->p_rules))[0].pr_text.off = 0xfffffff0u)
 MUT(m_code_range, ((struct policy_rule *)W(p, p->p_rules))[5].pr_ncode = 300)
+MUT(m_code_range2, ((struct policy_rule *)W(p, p->p_rules))[4].pr_ncode = 5)
+MUT(m_code_wrap, ((struct policy_rule *)W(p, p->p_rules))[4].pr_code = 0xffffffffu)
 MUT(m_code_order, ((struct policy_rule *)W(p, p->p_rules))[1].pr_code = 1)	/* one test */
+MUT(m_code_order2, {		/* INT, NOT: valid code, but not where it belongs */
+	struct policy_rule *r = W(p, &p->p_rules[4]);
+	r->pr_code = 1;
+	r->pr_ncode = 2;
+})
 MUT(m_code_unused, ((struct policy_rule *)W(p, p->p_rules))[4].pr_ncode = 1)
 MUT(m_rule_pad, ((struct policy_rule *)W(p, p->p_rules))[0].pr_pad = 1)
 MUT(m_rule_test_unused, ((struct policy_rule *)W(p, p->p_rules))[1].pr_ncode = 0)
@@ -344,7 +351,10 @@ test_structure_rejects(void **state)
 		{ m_rule_errno, "bad rule header" },
 		{ m_rule_text, "bad rule header" },
 		{ m_code_range, "condition code out of range" },
+		{ m_code_range2, "condition code out of range" },
+		{ m_code_wrap, "condition code out of range" },
 		{ m_code_order, "rule order" },
+		{ m_code_order2, "rule order" },
 		{ m_code_unused, "unused condition code" },
 		{ m_rule_pad, "bad rule header" },
 		{ m_rule_test_unused, "bad rule header" },
@@ -422,6 +432,102 @@ test_list_budget(void **state)
 	free(b.d);
 }
 
+/* Compile y into b and find in it the hash entry for key and the trie
+ * node (under op) whose label is label. */
+static void
+compile_find(const char *y, struct blob *b, struct policy *p)
+{
+	struct policy_diag d;
+	char err[POLICY_ERRBUF];
+	void *v;
+
+	assert_int_equal(policy_compile_buffer("t", y, strlen(y), &v, &b->size,
+	    &d), 0);
+	b->d = v;
+	assert_int_equal(policy_blob_validate(p, b->d, b->size, err,
+	    sizeof(err)), 0);
+}
+
+static struct policy_hashent *
+find_hashent(struct policy *p, const char *key)
+{
+	uint32_t e;
+
+	for (e = 0; e < p->p_nhashent; e++)
+		if (strcmp(policy_str(p, p->p_hashent[e].ph_key), key) == 0)
+			return W(p, &p->p_hashent[e]);
+	fail_msg("no hash entry for %s", key);
+	return NULL;
+}
+
+static struct policy_node *
+find_node(struct policy *p, const char *label)
+{
+	uint32_t n;
+
+	for (n = 0; n < p->p_nnodes; n++)
+		if (strcmp(policy_str(p, p->p_nodes[n].pn_label), label) == 0)
+			return W(p, &p->p_nodes[n]);
+	fail_msg("no trie node labelled %s", label);
+	return NULL;
+}
+
+/* An index hint makes the index entry a rule's whole test, so a blob whose
+ * entries lead to hinted rules with other operands (which would enforce
+ * something else than its rules say) is refused, as is a trie in which a
+ * node has two paths. */
+static void
+test_hints_match_index(void **state)
+{
+	const char *y = "policy: 1\ndefault: deny\nrules:\n"
+	    "  - open: filename eq \"/a\" then deny\n"
+	    "  - open: filename eq \"/b\" then permit\n"
+	    "  - open: filename inpath \"/x/p\" then deny\n"
+	    "  - open: filename inpath \"/x/q\" then permit\n"
+	    "  - open: filename inpath \"/y/r\" then permit\n";
+	struct policy_hashent *a, *b2;
+	struct policy_node *p1, *q1, *r1;
+	struct policy_list l;
+	struct policy p;
+	struct blob b;
+
+	(void)state;
+	/* the /a entry leads to rule 1 (/b, permit) and /b's to rule 0 */
+	compile_find(y, &b, &p);
+	a = find_hashent(&p, "/a");
+	b2 = find_hashent(&p, "/b");
+	l = a->ph_rules;
+	a->ph_rules = b2->ph_rules;
+	b2->ph_rules = l;
+	refix(&b);
+	expect_reject(&b, "exact key and its rule's operand differ");
+	free(b.d);
+
+	/* node /x/p lists rule 3 (/x/q, permit), and /x/q rule 2 */
+	compile_find(y, &b, &p);
+	p1 = find_node(&p, "p");
+	q1 = find_node(&p, "q");
+	l = p1->pn_rules;
+	p1->pn_rules = q1->pn_rules;
+	q1->pn_rules = l;
+	refix(&b);
+	expect_reject(&b, "trie path and its rule's operand differ");
+	free(b.d);
+
+	/* leaf y/r takes x/'s child q as well: q gets two parents (within
+	 * the child budget, which counts one reference per node) */
+	compile_find(y, &b, &p);
+	r1 = find_node(&p, "y/r");
+	q1 = find_node(&p, "q");
+	assert_true(r1 < q1);		/* children come after their parents */
+	r1->pn_child = (uint32_t)(q1 - p.p_nodes);
+	r1->pn_nchild = 1;
+	r1->pn_kids[0] = 'q';
+	refix(&b);
+	expect_reject(&b, "trie node with two parents");
+	free(b.d);
+}
+
 /* A loaded blob file, and one with a bad blob, through the library entry. */
 static void
 test_load_file(void **state)
@@ -463,6 +569,7 @@ main(void)
 		cmocka_unit_test(test_header_rejects),
 		cmocka_unit_test(test_structure_rejects),
 		cmocka_unit_test(test_list_budget),
+		cmocka_unit_test(test_hints_match_index),
 		cmocka_unit_test(test_load_file),
 	};
 

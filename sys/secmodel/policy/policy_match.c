@@ -214,6 +214,7 @@ policy_rx_exec(const struct policy *p, uint32_t prog, const char *s,
 	struct policy_rxset sets[2], *cur = &sets[0], *nxt = &sets[1], *t;
 	const struct policy_rxinsn *code;
 	uint32_t n, i;
+	uintptr_t line;
 	size_t pos;
 	bool anchored;
 
@@ -221,8 +222,11 @@ policy_rx_exec(const struct policy *p, uint32_t prog, const char *s,
 		return false;
 	code = p->p_rxinsn + p->p_rxprog[prog].rp_insn;
 	n = p->p_rxprog[prog].rp_ninsn;
-	for (i = 0; i < n; i += 64 / sizeof(*code))	/* its lines at once */
-		policy_os_prefetch(&code[i]);
+	/* its first lines at once (a failing match rarely reads on) */
+	for (line = (uintptr_t)code & ~(uintptr_t)63;
+	    line < (uintptr_t)(code + n) && line < (uintptr_t)code + 256;
+	    line += 64)
+		policy_os_prefetch((const void *)line);
 	/* a program that starts with BOL can only match from position 0 */
 	anchored = n > 0 && code[0].rx_op == POLICY_RX_BOL;
 	cur->n = 0;
