@@ -266,7 +266,8 @@ pc_key_of(const struct pc_expr *e, unsigned f, const char **s, size_t *len,
 		kind = 2;
 		break;
 	case POLICY_C_RE:
-		klen = policy_rx_literal_prefix(e->str, e->len, buf, bufsz);
+		klen = e->rx != NULL ? policy_rx_prefix(e->rx->insn,
+		    e->rx->ninsn, buf, bufsz) : 0;
 		ks = buf;
 		kind = 2;
 		break;

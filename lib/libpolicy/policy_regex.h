@@ -49,14 +49,4 @@ int	policy_rx_compile(const char *re, size_t len, struct policy_rx *out,
 	    char *err, size_t errlen, size_t *errpos);
 void	policy_rx_free(struct policy_rx *);
 
-/*
- * If every match of re[0..len) must start at the beginning of the subject
- * with a fixed string, copy (up to bufsize bytes of) that string to buf,
- * without a terminating NUL, and return its length; otherwise, or if the
- * pattern is invalid, return 0.  "^/usr/lib/.*" gives "/usr/lib/";
- * "^/ab*" gives "/a" (the optional 'b' is dropped); "^a|b" gives 0.
- */
-size_t	policy_rx_literal_prefix(const char *re, size_t len, char *buf,
-	    size_t bufsize);
-
 #endif /* !_POLICY_REGEX_H_ */

@@ -170,6 +170,47 @@ mutate_and_reject(mutator fn, const char *want)
 #define SECT(b, i)	(hdr(b)->ph_sect[i])
 #define W(p, ptr)	((void *)(uintptr_t)(ptr))	/* writable view */
 
+/* Compile y into b, validated into p; and the first hash entry for key
+ * and trie node labelled label in p (writable). */
+static void
+compile_find(const char *y, struct blob *b, struct policy *p)
+{
+	struct policy_diag d;
+	char err[POLICY_ERRBUF];
+	void *v;
+
+	assert_int_equal(policy_compile_buffer("t", y, strlen(y), &v, &b->size,
+	    &d), 0);
+	b->d = v;
+	assert_int_equal(policy_blob_validate(p, b->d, b->size, err,
+	    sizeof(err)), 0);
+}
+
+static struct policy_hashent *
+find_hashent(struct policy *p, const char *key)
+{
+	uint32_t e;
+
+	for (e = 0; e < p->p_nhashent; e++)
+		if (strcmp(policy_str(p, p->p_hashent[e].ph_key), key) == 0)
+			return W(p, &p->p_hashent[e]);
+	fail_msg("no hash entry for %s", key);
+	return NULL;
+}
+
+static struct policy_node *
+find_node(struct policy *p, const char *label)
+{
+	uint32_t n;
+
+	for (n = 0; n < p->p_nnodes; n++)
+		if (strcmp(policy_str(p, p->p_nodes[n].pn_label), label) == 0)
+			return W(p, &p->p_nodes[n]);
+	fail_msg("no trie node labelled %s", label);
+	return NULL;
+}
+
+
 MUT(m_sect_range, SECT(b, POLICY_S_RULES).off = (uint32_t)b->size)
 MUT(m_sect_huge, SECT(b, POLICY_S_LISTS).size = 0xfffffff0u)
 MUT(m_sect_wrap, SECT(b, POLICY_S_LISTS).off = 0xfffffff8u)
@@ -254,6 +295,12 @@ MUT(m_list_order, {
 			break;
 		}
 })
+MUT(m_unindexed_exact, find_hashent(p, "/etc/passwd")->ph_rules =
+    (struct policy_list){ 2, 1 })	/* rule 0 left out, rule 2 instead */
+MUT(m_unindexed_prefix, find_node(p, "share/")->pn_rules =
+    (struct policy_list){ 0, 0 })	/* the open rule for /usr/share/ left out */
+MUT(m_unindexed_generic, ((struct policy_opindex *)W(p, p->p_opindex))[POLICY_OP_OPEN].po_generic =
+    (struct policy_list){ 0, 0 })	/* the flags-only open rules */
 MUT(m_root_range, ((struct policy_opindex *)W(p, p->p_opindex))[POLICY_OP_STAT].po_root = 1000)
 MUT(m_buckets_pow2, SECT(b, POLICY_S_BUCKETS).size = 4)
 MUT(m_buckets_cover, ((uint32_t *)W(p, p->p_buckets))[p->p_nbuckets] = 99)
@@ -369,6 +416,9 @@ test_structure_rejects(void **state)
 		{ m_list_range, "rule list out of range" },
 		{ m_list_rule, "not ascending" },
 		{ m_list_wrong_op, "another operation" },
+		{ m_unindexed_exact, "a rule is missing from the index" },
+		{ m_unindexed_prefix, "a rule is missing from the index" },
+		{ m_unindexed_generic, "a rule is missing from the index" },
 		{ m_list_order, "not ascending" },
 		{ m_root_range, "trie root out of range" },
 		{ m_buckets_pow2, "power of two" },
@@ -430,46 +480,6 @@ test_list_budget(void **state)
 	assert_int_equal(policy_blob_validate(&p, b.d, b.size, err, sizeof(err)), EINVAL);
 	assert_non_null(strstr(err, "referenced too often"));
 	free(b.d);
-}
-
-/* Compile y into b and find in it the hash entry for key and the trie
- * node (under op) whose label is label. */
-static void
-compile_find(const char *y, struct blob *b, struct policy *p)
-{
-	struct policy_diag d;
-	char err[POLICY_ERRBUF];
-	void *v;
-
-	assert_int_equal(policy_compile_buffer("t", y, strlen(y), &v, &b->size,
-	    &d), 0);
-	b->d = v;
-	assert_int_equal(policy_blob_validate(p, b->d, b->size, err,
-	    sizeof(err)), 0);
-}
-
-static struct policy_hashent *
-find_hashent(struct policy *p, const char *key)
-{
-	uint32_t e;
-
-	for (e = 0; e < p->p_nhashent; e++)
-		if (strcmp(policy_str(p, p->p_hashent[e].ph_key), key) == 0)
-			return W(p, &p->p_hashent[e]);
-	fail_msg("no hash entry for %s", key);
-	return NULL;
-}
-
-static struct policy_node *
-find_node(struct policy *p, const char *label)
-{
-	uint32_t n;
-
-	for (n = 0; n < p->p_nnodes; n++)
-		if (strcmp(policy_str(p, p->p_nodes[n].pn_label), label) == 0)
-			return W(p, &p->p_nodes[n]);
-	fail_msg("no trie node labelled %s", label);
-	return NULL;
 }
 
 /* An index hint makes the index entry a rule's whole test, so a blob whose

@@ -522,7 +522,7 @@ static const struct prefix_row prefix_rows[] = {
 	{ "^/usr/lib/.*", "/usr/lib/" },
 	{ "^/ab*", "/a" },
 	{ "^/ab?c", "/a" },
-	{ "^/ab{2}c", "/ab" },
+	{ "^/ab{2}c", "/abbc" },	/* exactly two b: both in the program */
 	{ "^/ab{0,3}", "/a" },
 	{ "^ab+c", "ab" },
 	{ "^a|b", "" },
@@ -543,6 +543,21 @@ static const struct prefix_row prefix_rows[] = {
 	{ "^()a", "a" },
 };
 
+/* The literal prefix of re's program (0 if re does not compile). */
+static size_t
+prefix_of(const char *re, size_t len, char *buf, size_t size)
+{
+	struct policy_rx rx;
+	char err[160];
+	size_t n;
+
+	if (policy_rx_compile(re, len, &rx, err, sizeof(err), NULL) != 0)
+		return 0;
+	n = policy_rx_prefix(rx.insn, rx.ninsn, buf, size);
+	policy_rx_free(&rx);
+	return n;
+}
+
 static void
 test_prefix(void **state)
 {
@@ -553,17 +568,16 @@ test_prefix(void **state)
 		const struct prefix_row *r = &prefix_rows[k];
 
 		memset(buf, 0, sizeof(buf));
-		n = policy_rx_literal_prefix(r->re, strlen(r->re), buf,
-		    sizeof(buf));
+		n = prefix_of(r->re, strlen(r->re), buf, sizeof(buf));
 		if (n != strlen(r->prefix) || memcmp(buf, r->prefix, n) != 0)
 			fail_msg("prefix of /%s/: got \"%.*s\", want \"%s\"",
 			    r->re, (int)n, buf, r->prefix);
 	}
 	/* A small buffer gets the start of the prefix, and no more. */
 	memset(buf, 'Z', sizeof(buf));
-	assert_int_equal(policy_rx_literal_prefix("^abcdef", 7, buf, 3), 3);
+	assert_int_equal(prefix_of("^abcdef", 7, buf, 3), 3);
 	assert_memory_equal(buf, "abcZ", 4);
-	assert_int_equal(policy_rx_literal_prefix("^abcdef", 7, NULL, 0), 0);
+	assert_int_equal(prefix_of("^abcdef", 7, NULL, 0), 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -672,7 +686,7 @@ check_prefix(const char *re, const struct policy_rx *rx, const char *s,
 	char pfx[64];
 	size_t n;
 
-	n = policy_rx_literal_prefix(re, strlen(re), pfx, sizeof(pfx));
+	n = policy_rx_prefix(rx->insn, rx->ninsn, pfx, sizeof(pfx));
 	if (matched && (n > len || memcmp(pfx, s, n) != 0))
 		fail_msg("/%s/ matches \"%.*s\" but its prefix is \"%.*s\"",
 		    re, (int)len, s, (int)n, pfx);
@@ -751,7 +765,6 @@ test_garbage(void **state)
 		for (k = 0; k < len; k++)
 			re[k] = rng(10) == 0 ? (char)rng(256) :
 			    bytes[rng(sizeof(bytes) - 1)];
-		(void)policy_rx_literal_prefix(re, len, pfx, sizeof(pfx));
 		pos = SIZE_MAX;
 		if (policy_rx_compile(re, len, &rx, err, sizeof(err),
 		    &pos) != 0) {
@@ -764,6 +777,7 @@ test_garbage(void **state)
 		if ((why = prog_problem(&rx)) != NULL)
 			fail_msg("/%.*s/ compiled to a bad program: %s",
 			    (int)len, re, why);
+		(void)policy_rx_prefix(rx.insn, rx.ninsn, pfx, sizeof(pfx));
 		for (k = 0; k < sizeof(subj); k++)
 			subj[k] = "ab-:1]"[rng(6)];
 		(void)rx_run(&rx, subj, rng(sizeof(subj) + 1));

@@ -451,95 +451,13 @@ policy_index_ok(struct policy_vctx *v)
 	return 0;
 }
 
-/* Is the path of trie node n (its labels from the top; up[i]: node i's
- * parent + 1, or 0) the len bytes at s? */
-static bool
-policy_node_path_is(const struct policy *p, const uint32_t *up, uint32_t n,
-    const char *s, uint32_t len)
-{
-	for (;;) {
-		const struct policy_node *nd = &p->p_nodes[n];
-		uint32_t l = nd->pn_label.len;
-
-		if (l > len || memcmp(p->p_strtab + nd->pn_label.off,
-		    s + len - l, l) != 0)
-			return false;
-		len -= l;
-		if (up[n] == 0)
-			return len == 0;
-		n = up[n] - 1;		/* a parent lies before its children */
-	}
-}
-
-/*
- * An index hint lets the evaluator take the entry a rule was found by for
- * the rule's whole test, so the entry must say what the test says: a KEYEQ
- * rule listed under an exact key has that key as its operand, and a
- * KEYINPATH rule listed at a trie node has that node's path as its
- * operand.  For a node to have one path, it has one parent at most, and a
- * root none.
- */
-static int
-policy_hints_match(struct policy_vctx *v)
-{
-	const struct policy *p = v->p;
-	uint32_t *up, i, k, e;
-	int error = 0;
-
-	for (e = 0; e < p->p_nhashent; e++) {
-		const struct policy_hashent *he = &p->p_hashent[e];
-
-		for (k = 0; k < he->ph_rules.count; k++) {
-			const struct policy_rule *r =
-			    &p->p_rules[policy_list_rule(p, he->ph_rules, k)];
-
-			if ((r->pr_flags & POLICY_RULE_KEYEQ) &&
-			    (r->pr_test.pi_str.len != he->ph_key.len ||
-			    memcmp(policy_str(p, r->pr_test.pi_str),
-			    policy_str(p, he->ph_key), he->ph_key.len) != 0))
-				return policy_bad(v, "exact key and its rule's operand differ");
-		}
-	}
-	if (p->p_nnodes == 0)
-		return 0;
-	if ((up = policy_os_zalloc(p->p_nnodes * sizeof(*up))) == NULL) {
-		(void)policy_bad(v, "no memory to check the trie");
-		return ENOMEM;
-	}
-	for (i = 0; i < p->p_nnodes && error == 0; i++)
-		for (k = 0; k < p->p_nodes[i].pn_nchild && error == 0; k++) {
-			if (up[p->p_nodes[i].pn_child + k] != 0)
-				error = policy_bad(v, "trie node with two parents");
-			up[p->p_nodes[i].pn_child + k] = i + 1;
-		}
-	for (i = 0; i < POLICY_OP_COUNT && error == 0; i++)
-		if (p->p_opindex[i].po_root != POLICY_NONE &&
-		    up[p->p_opindex[i].po_root] != 0)
-			error = policy_bad(v, "trie root under another node");
-	for (i = 0; i < p->p_nnodes && error == 0; i++) {
-		struct policy_list l = p->p_nodes[i].pn_rules;
-
-		for (k = 0; k < l.count && error == 0; k++) {
-			const struct policy_rule *r =
-			    &p->p_rules[policy_list_rule(p, l, k)];
-
-			if ((r->pr_flags & POLICY_RULE_KEYINPATH) &&
-			    !policy_node_path_is(p, up, i,
-			    policy_str(p, r->pr_test.pi_str),
-			    r->pr_test.pi_str.len))
-				error = policy_bad(v, "trie path and its rule's operand differ");
-		}
-	}
-	policy_os_free(up, p->p_nnodes * sizeof(*up));
-	return error;
-}
-
 int
 policy_blob_validate(struct policy *p, const void *blob, size_t size,
     char *err, size_t errlen)
 {
 	struct policy_vctx v = { p, err, errlen, 0 };
 	const struct policy_blob_header *h = blob;
+	const char *why = NULL;
 	int error;
 
 	memset(p, 0, sizeof(*p));
@@ -579,8 +497,11 @@ policy_blob_validate(struct policy *p, const void *blob, size_t size,
 	if ((error = policy_rules_ok(&v)) != 0 ||
 	    (error = policy_regex_ok(&v)) != 0 ||
 	    (error = policy_index_ok(&v)) != 0 ||
-	    (error = policy_hints_match(&v)) != 0)
+	    (error = policy_index_agrees(p, &why)) != 0) {
+		if (why != NULL)
+			(void)policy_bad(&v, why);
 		goto fail;
+	}
 	return 0;
 fail:
 	memset(p, 0, sizeof(*p));

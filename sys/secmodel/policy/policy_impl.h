@@ -70,6 +70,9 @@ int	policy_blob_validate(struct policy *, const void *, size_t,
 uint32_t policy_crc32(uint32_t, const void *, size_t);
 uint32_t policy_blob_checksum(const void *, size_t);
 
+/* policy_blob_index.c */
+int	policy_index_agrees(const struct policy *, const char **);
+
 /* policy_eval.c */
 bool	policy_bloom_has(const struct policy *, uint32_t);
 void	policy_eval(const struct policy *, const struct policy_request *,
@@ -84,6 +87,7 @@ bool	policy_glob_match(const char *, size_t, const char *, size_t);
 bool	policy_inpath(const char *, size_t, const char *, size_t);
 bool	policy_substr(const char *, size_t, const char *, size_t);
 bool	policy_rx_exec(const struct policy *, uint32_t, const char *, size_t);
+size_t	policy_rx_prefix(const struct policy_rxinsn *, uint32_t, char *, size_t);
 uint32_t policy_hash(unsigned, const char *, size_t);
 uint32_t policy_bloom_bit(uint32_t, unsigned, uint32_t);
 

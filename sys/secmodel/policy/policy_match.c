@@ -207,6 +207,42 @@ policy_rx_add(const struct policy_rxinsn *code, uint32_t n,
 	}
 }
 
+/*
+ * If every match of the n-instruction program code must start at the
+ * beginning of the subject with a fixed string, copy (up to size bytes
+ * of) it to buf, without a NUL, and return its length; else return 0.
+ * The string is read off the path every match takes first: the program
+ * anchors (POLICY_RX_BOL) and then can only go through literal bytes and
+ * jumps.  "^/usr/lib/.*" gives "/usr/lib/", "^/ab*" "/a", "^a|b" nothing.
+ * The compiler indexes a regex rule by this string and the validator
+ * checks the index against it, so both read it here.
+ */
+size_t
+policy_rx_prefix(const struct policy_rxinsn *code, uint32_t n, char *buf,
+    size_t size)
+{
+	uint32_t pc = 0, steps;
+	size_t len = 0;
+	bool anchored = false;
+
+	for (steps = 0; pc < n && steps < n; steps++) {
+		const struct policy_rxinsn *in = &code[pc];
+
+		if (in->rx_op == POLICY_RX_BOL) {
+			anchored = true;
+			pc++;
+		} else if (in->rx_op == POLICY_RX_CHAR && anchored &&
+		    len < size) {
+			buf[len++] = (char)in->rx_arg;
+			pc++;
+		} else if (in->rx_op == POLICY_RX_JMP)
+			pc = in->rx_x;
+		else
+			break;
+	}
+	return anchored ? len : 0;
+}
+
 bool
 policy_rx_exec(const struct policy *p, uint32_t prog, const char *s,
     size_t len)

@@ -1,0 +1,306 @@
+/* policy_blob_index.c: the validator's check that a blob's index says what its rules
+ * say: each rule is listed where its condition's key puts it, and each index hint fits. */
+#include "policy_impl.h"
+
+/*
+ * The index key of a rule for field f, derived from its condition as the
+ * compiler derives it (policy_build.c, pc_key_of): a test on f gives an
+ * exact key (eq, or match without wildcards) or a prefix (match up to its
+ * first wildcard, inpath without trailing '/', a regex program's literal
+ * prefix); "and" keeps the better side (exact before prefix, then the
+ * longer prefix, then the left one); "or" and "not" give none.  The
+ * condition is postfix code, so keys are combined on a stack like values.
+ */
+struct policy_key {
+	uint8_t		pk_kind;	/* 0 none, 1 exact, 2 prefix */
+	uint32_t	pk_len;
+	const char	*pk_str;	/* the key, or NULL: regex pk_prog's */
+	uint32_t	pk_prog;
+};
+
+static struct policy_key
+policy_key_of_test(const struct policy *p, const struct policy_insn *in,
+    char *buf)
+{
+	struct policy_key k = { 0, 0, NULL, 0 };
+	const char *s = policy_str(p, in->pi_str);
+	uint32_t len = in->pi_str.len, i;
+	const struct policy_rxprog *rp;
+
+	switch (in->pi_cmp) {
+	case POLICY_C_EQ:
+		k = (struct policy_key){ 1, len, s, 0 };
+		break;
+	case POLICY_C_MATCH:
+		for (i = 0; i < len; i++)
+			if (s[i] == '*' || s[i] == '?' || s[i] == '[' ||
+			    s[i] == '\\')
+				break;
+		k = (struct policy_key){ i == len ? 1 : 2, i, s, 0 };
+		break;
+	case POLICY_C_INPATH:
+		while (len > 1 && s[len - 1] == '/')
+			len--;
+		k = (struct policy_key){ 2, len, s, 0 };
+		break;
+	case POLICY_C_RE:
+		rp = &p->p_rxprog[in->pi_value];
+		k.pk_kind = 2;
+		k.pk_prog = (uint32_t)in->pi_value;
+		k.pk_len = (uint32_t)policy_rx_prefix(p->p_rxinsn + rp->rp_insn,
+		    rp->rp_ninsn, buf, POLICY_PATH_MAX);
+		break;
+	default:
+		break;
+	}
+	if (k.pk_kind == 2 && k.pk_len == 0)
+		k.pk_kind = 0;
+	if (k.pk_len >= POLICY_PATH_MAX)	/* longer than any request value */
+		k.pk_len = POLICY_PATH_MAX - 1;
+	return k;
+}
+
+/* Rule r's key for field f; a regex prefix is copied to buf. */
+static struct policy_key
+policy_key_of(const struct policy *p, const struct policy_rule *r, int f,
+    char *buf)
+{
+	struct policy_key st[POLICY_STACK_MAX + 1], none = { 0, 0, NULL, 0 };
+	const struct policy_rxprog *rp;
+	unsigned sp = 0;
+	uint32_t i;
+
+	for (i = 0; i < r->pr_ncode; i++) {	/* validated: no under/overflow */
+		const struct policy_insn *in = policy_rule_insn(p, r, i);
+		struct policy_key a, b;
+
+		switch (in->pi_kind) {
+		case POLICY_I_STR:
+			st[sp++] = (int)in->pi_field == f ?
+			    policy_key_of_test(p, in, buf) : none;
+			break;
+		case POLICY_I_INT:
+			st[sp++] = none;
+			break;
+		case POLICY_I_NOT:
+			st[sp - 1] = none;
+			break;
+		case POLICY_I_OR:
+			st[--sp - 1] = none;
+			break;
+		default:		/* AND */
+			b = st[--sp];
+			a = st[sp - 1];
+			if (b.pk_kind != 0 && (a.pk_kind == 0 ||
+			    b.pk_kind < a.pk_kind || (b.pk_kind == 2 &&
+			    a.pk_kind == 2 && b.pk_len > a.pk_len)))
+				st[sp - 1] = b;
+			break;
+		}
+	}
+	if (sp == 0)
+		return none;
+	if (st[0].pk_kind != 0 && st[0].pk_str == NULL) {	/* a regex's */
+		rp = &p->p_rxprog[st[0].pk_prog];
+		(void)policy_rx_prefix(p->p_rxinsn + rp->rp_insn, rp->rp_ninsn,
+		    buf, POLICY_PATH_MAX);
+		st[0].pk_str = buf;
+	}
+	return st[0];
+}
+
+/* Is rule rn in list l (ascending)? */
+static bool
+policy_list_has(const struct policy *p, struct policy_list l, uint32_t rn)
+{
+	uint32_t lo = 0, hi = l.count;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2, r = policy_list_rule(p, l, mid);
+
+		if (r == rn)
+			return true;
+		if (r < rn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* The list of the exact key k under op, or an empty one. */
+static struct policy_list
+policy_exact_list(const struct policy *p, unsigned op, struct policy_key k)
+{
+	uint32_t b = policy_hash(op, k.pk_str, k.pk_len) & (p->p_nbuckets - 1);
+	uint32_t e;
+
+	for (e = p->p_buckets[b]; e < p->p_buckets[b + 1]; e++) {
+		const struct policy_hashent *he = &p->p_hashent[e];
+
+		if (he->ph_op == op && he->ph_key.len == k.pk_len &&
+		    memcmp(policy_str(p, he->ph_key), k.pk_str, k.pk_len) == 0)
+			return he->ph_rules;
+	}
+	return (struct policy_list){ 0, 0 };
+}
+
+/* The list of the trie node whose path from op's root is the prefix k,
+ * or an empty one. */
+static struct policy_list
+policy_prefix_list(const struct policy *p, unsigned op, struct policy_key k)
+{
+	uint32_t node = p->p_opindex[op].po_root, pos = 0, c;
+
+	while (node != POLICY_NONE) {
+		const struct policy_node *n = &p->p_nodes[node];
+		uint32_t len = n->pn_label.len;
+
+		if (len > k.pk_len - pos ||
+		    memcmp(policy_str(p, n->pn_label), k.pk_str + pos, len) != 0)
+			break;
+		pos += len;
+		if (pos == k.pk_len)
+			return n->pn_rules;
+		node = POLICY_NONE;
+		for (c = n->pn_child; c < n->pn_child + n->pn_nchild; c++)
+			if (p->p_nodes[c].pn_inline[0] ==
+			    (uint8_t)k.pk_str[pos]) {
+				node = c;
+				break;
+			}
+	}
+	return (struct policy_list){ 0, 0 };
+}
+
+/* Every rule is listed, for each operation it covers, where its key puts
+ * it: under its exact key, at the trie node of its prefix, or in the
+ * operation's list of unindexed rules.  Otherwise the evaluator would
+ * never consider it, and the blob would not do what its rules say. */
+static const char *
+policy_rules_indexed(const struct policy *p, char *buf)
+{
+	uint32_t rn;
+	unsigned op;
+
+	for (rn = 0; rn < p->p_nrules; rn++) {
+		const struct policy_rule *r = &p->p_rules[rn];
+
+		for (op = 1; op < POLICY_OP_COUNT; op++) {
+			int f = policy_field_primary(op);
+			struct policy_key k = { 0, 0, NULL, 0 };
+			struct policy_list l;
+
+			if (!policy_op_in_alias(r->pr_op, op))
+				continue;
+			if (f >= 0)
+				k = policy_key_of(p, r, f, buf);
+			if (k.pk_kind == 1)
+				l = policy_exact_list(p, op, k);
+			else if (k.pk_kind == 2)
+				l = policy_prefix_list(p, op, k);
+			else
+				l = p->p_opindex[op].po_generic;
+			if (!policy_list_has(p, l, rn))
+				return "a rule is missing from the index";
+		}
+	}
+	return NULL;
+}
+
+/* Is the path of trie node n (its labels from the top; up[i]: node i's
+ * parent + 1, or 0) the len bytes at s? */
+static bool
+policy_node_path_is(const struct policy *p, const uint32_t *up, uint32_t n,
+    const char *s, uint32_t len)
+{
+	for (;;) {
+		const struct policy_node *nd = &p->p_nodes[n];
+		uint32_t l = nd->pn_label.len;
+
+		if (l > len || memcmp(p->p_strtab + nd->pn_label.off,
+		    s + len - l, l) != 0)
+			return false;
+		len -= l;
+		if (up[n] == 0)
+			return len == 0;
+		n = up[n] - 1;		/* a parent lies before its children */
+	}
+}
+
+/*
+ * An index hint lets the evaluator take the entry a rule was found by for
+ * the rule's whole test, so the entry must say what the test says: a KEYEQ
+ * rule listed under an exact key has that key as its operand, and a
+ * KEYINPATH rule listed at a trie node has that node's path as its
+ * operand.  For a node to have one path, it has one parent at most, and a
+ * root none.  up: room for a parent link per node.
+ */
+static const char *
+policy_hints_fit(const struct policy *p, uint32_t *up)
+{
+	uint32_t i, k, e;
+
+	for (e = 0; e < p->p_nhashent; e++) {
+		const struct policy_hashent *he = &p->p_hashent[e];
+
+		for (k = 0; k < he->ph_rules.count; k++) {
+			const struct policy_rule *r =
+			    &p->p_rules[policy_list_rule(p, he->ph_rules, k)];
+
+			if ((r->pr_flags & POLICY_RULE_KEYEQ) &&
+			    (r->pr_test.pi_str.len != he->ph_key.len ||
+			    memcmp(policy_str(p, r->pr_test.pi_str),
+			    policy_str(p, he->ph_key), he->ph_key.len) != 0))
+				return "exact key and its rule's operand differ";
+		}
+	}
+	for (i = 0; i < p->p_nnodes; i++)
+		for (k = 0; k < p->p_nodes[i].pn_nchild; k++) {
+			if (up[p->p_nodes[i].pn_child + k] != 0)
+				return "trie node with two parents";
+			up[p->p_nodes[i].pn_child + k] = i + 1;
+		}
+	for (i = 0; i < POLICY_OP_COUNT; i++)
+		if (p->p_opindex[i].po_root != POLICY_NONE &&
+		    up[p->p_opindex[i].po_root] != 0)
+			return "trie root under another node";
+	for (i = 0; i < p->p_nnodes; i++) {
+		struct policy_list l = p->p_nodes[i].pn_rules;
+
+		for (k = 0; k < l.count; k++) {
+			const struct policy_rule *r =
+			    &p->p_rules[policy_list_rule(p, l, k)];
+
+			if ((r->pr_flags & POLICY_RULE_KEYINPATH) &&
+			    !policy_node_path_is(p, up, i,
+			    policy_str(p, r->pr_test.pi_str),
+			    r->pr_test.pi_str.len))
+				return "trie path and its rule's operand differ";
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Does the index of structurally valid policy p say what its rules say?
+ * 0 if so; else EINVAL (or ENOMEM) and *why says what is wrong.
+ */
+int
+policy_index_agrees(const struct policy *p, const char **why)
+{
+	size_t upsize = (size_t)p->p_nnodes * sizeof(uint32_t);
+	uint32_t *up;
+	char *buf;
+
+	*why = NULL;
+	if ((buf = policy_os_zalloc(POLICY_PATH_MAX + upsize)) == NULL) {
+		*why = "no memory to check the index";
+		return ENOMEM;
+	}
+	up = (uint32_t *)(void *)(buf + POLICY_PATH_MAX);
+	if ((*why = policy_hints_fit(p, up)) == NULL)
+		*why = policy_rules_indexed(p, buf);
+	policy_os_free(buf, POLICY_PATH_MAX + upsize);
+	return *why != NULL ? EINVAL : 0;
+}
