@@ -210,7 +210,6 @@ find_node(struct policy *p, const char *label)
 	return NULL;
 }
 
-
 MUT(m_sect_range, SECT(b, POLICY_S_RULES).off = (uint32_t)b->size)
 MUT(m_sect_huge, SECT(b, POLICY_S_LISTS).size = 0xfffffff0u)
 MUT(m_sect_wrap, SECT(b, POLICY_S_LISTS).off = 0xfffffff8u)
@@ -482,6 +481,25 @@ test_list_budget(void **state)
 	free(b.d);
 }
 
+static void
+swap_lists(struct policy_list *x, struct policy_list *y)
+{
+	struct policy_list t = *x;
+
+	*x = *y;
+	*y = t;
+}
+
+/* Fix b's checksum after a change, expect the validator to refuse it with
+ * want, and free it. */
+static void
+refix_reject(struct blob *b, const char *want)
+{
+	refix(b);
+	expect_reject(b, want);
+	free(b->d);
+}
+
 /* An index hint makes the index entry a rule's whole test, so a blob whose
  * entries lead to hinted rules with other operands (which would enforce
  * something else than its rules say) is refused, as is a trie in which a
@@ -495,34 +513,21 @@ test_hints_match_index(void **state)
 	    "  - open: filename inpath \"/x/p\" then deny\n"
 	    "  - open: filename inpath \"/x/q\" then permit\n"
 	    "  - open: filename inpath \"/y/r\" then permit\n";
-	struct policy_hashent *a, *b2;
-	struct policy_node *p1, *q1, *r1;
-	struct policy_list l;
+	struct policy_node *q1, *r1;
 	struct policy p;
 	struct blob b;
 
 	(void)state;
 	/* the /a entry leads to rule 1 (/b, permit) and /b's to rule 0 */
 	compile_find(y, &b, &p);
-	a = find_hashent(&p, "/a");
-	b2 = find_hashent(&p, "/b");
-	l = a->ph_rules;
-	a->ph_rules = b2->ph_rules;
-	b2->ph_rules = l;
-	refix(&b);
-	expect_reject(&b, "exact key and its rule's operand differ");
-	free(b.d);
+	swap_lists(&find_hashent(&p, "/a")->ph_rules,
+	    &find_hashent(&p, "/b")->ph_rules);
+	refix_reject(&b, "exact key and its rule's operand differ");
 
 	/* node /x/p lists rule 3 (/x/q, permit), and /x/q rule 2 */
 	compile_find(y, &b, &p);
-	p1 = find_node(&p, "p");
-	q1 = find_node(&p, "q");
-	l = p1->pn_rules;
-	p1->pn_rules = q1->pn_rules;
-	q1->pn_rules = l;
-	refix(&b);
-	expect_reject(&b, "trie path and its rule's operand differ");
-	free(b.d);
+	swap_lists(&find_node(&p, "p")->pn_rules, &find_node(&p, "q")->pn_rules);
+	refix_reject(&b, "trie path and its rule's operand differ");
 
 	/* leaf y/r takes x/'s child q as well: q gets two parents (within
 	 * the child budget, which counts one reference per node) */
@@ -533,9 +538,7 @@ test_hints_match_index(void **state)
 	r1->pn_child = (uint32_t)(q1 - p.p_nodes);
 	r1->pn_nchild = 1;
 	r1->pn_kids[0] = 'q';
-	refix(&b);
-	expect_reject(&b, "trie node with two parents");
-	free(b.d);
+	refix_reject(&b, "trie node with two parents");
 }
 
 /* A loaded blob file, and one with a bad blob, through the library entry. */
