@@ -541,6 +541,35 @@ test_hints_match_index(void **state)
 	refix_reject(&b, "trie node with two parents");
 }
 
+/* Index keys and trie paths are never longer than a request value can be
+ * (the compiler cuts them there), which bounds the validator's work: a
+ * hash entry whose key is the rule's whole 1,500-byte operand is refused. */
+static void
+test_index_key_length(void **state)
+{
+	char y[2048], op[1501];
+	struct policy_hashent *he = NULL;
+	struct policy p;
+	struct blob b;
+	uint32_t e;
+
+	(void)state;
+	memset(op, 'a', sizeof(op) - 1);
+	op[0] = '/';
+	op[sizeof(op) - 1] = '\0';
+	snprintf(y, sizeof(y), "policy: 1\nrules:\n  - open: filename eq \"%s\" "
+	    "and flags sub \"O_CREAT\" then permit\n", op);
+	compile_find(y, &b, &p);
+	for (e = 0; e < p.p_nhashent; e++)
+		if (p.p_hashent[e].ph_op == POLICY_OP_OPEN)
+			he = W(&p, &p.p_hashent[e]);
+	assert_non_null(he);
+	assert_int_equal(he->ph_key.len, POLICY_PATH_MAX - 1);	/* cut */
+	he->ph_key = p.p_rules[0].pr_test.pi_str;
+	assert_int_equal(he->ph_key.len, 1500);
+	refix_reject(&b, "bad hash entry");
+}
+
 /* A loaded blob file, and one with a bad blob, through the library entry. */
 static void
 test_load_file(void **state)
@@ -583,6 +612,7 @@ main(void)
 		cmocka_unit_test(test_structure_rejects),
 		cmocka_unit_test(test_list_budget),
 		cmocka_unit_test(test_hints_match_index),
+		cmocka_unit_test(test_index_key_length),
 		cmocka_unit_test(test_load_file),
 	};
 

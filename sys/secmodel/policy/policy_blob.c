@@ -266,7 +266,8 @@ policy_hint_ok(struct policy_vctx *v, const struct policy_rule *r)
 		return policy_bad(v, "index hint on a rule it does not fit");
 	s = policy_str(p, in->pi_str);
 	len = in->pi_str.len;
-	if (hint == POLICY_RULE_KEYINPATH && (len < 2 || s[len - 1] == '/'))
+	if (hint == POLICY_RULE_KEYINPATH && (len < 2 || s[len - 1] == '/' ||
+	    len >= POLICY_PATH_MAX))
 		return policy_bad(v, "index hint on a rule it does not fit");
 	return 0;
 }
@@ -389,7 +390,8 @@ policy_index_ok(struct policy_vctx *v)
 		for (e = p->p_buckets[i]; e < p->p_buckets[i + 1]; e++) {
 			const struct policy_hashent *he = &p->p_hashent[e];
 			if (he->ph_op == POLICY_OP_NONE || he->ph_op >= POLICY_OP_COUNT ||
-			    !policy_ref_ok(p, he->ph_key))
+			    !policy_ref_ok(p, he->ph_key) ||
+			    he->ph_key.len >= POLICY_PATH_MAX)	/* no request's */
 				return policy_bad(v, "bad hash entry");
 			if ((policy_hash(he->ph_op, p->p_strtab + he->ph_key.off,
 			    he->ph_key.len) & (p->p_nbuckets - 1)) != i)
@@ -407,7 +409,8 @@ policy_index_ok(struct policy_vctx *v)
 		const struct policy_node *n = &p->p_nodes[i];
 		uint32_t k, head;
 
-		if (!policy_ref_ok(p, n->pn_label))
+		if (!policy_ref_ok(p, n->pn_label) ||
+		    n->pn_label.len >= POLICY_PATH_MAX)
 			return policy_bad(v, "bad trie node");
 		if (p->p_nodebytes[i] != n->pn_inline[0])
 			return policy_bad(v, "node byte table and trie node disagree");

@@ -12,36 +12,36 @@
  * condition is postfix code, so keys are combined on a stack like values.
  */
 struct policy_key {
-	uint8_t		pk_kind;	/* 0 none, 1 exact, 2 prefix */
-	uint32_t	pk_len;
 	const char	*pk_str;	/* the key, or NULL: regex pk_prog's */
+	uint32_t	pk_len;
 	uint32_t	pk_prog;
+	uint8_t		pk_kind;	/* 0 none, 1 exact, 2 prefix */
 };
 
 static struct policy_key
 policy_key_of_test(const struct policy *p, const struct policy_insn *in,
     char *buf)
 {
-	struct policy_key k = { 0, 0, NULL, 0 };
+	struct policy_key k = { NULL, 0, 0, 0 };
 	const char *s = policy_str(p, in->pi_str);
 	uint32_t len = in->pi_str.len, i;
 	const struct policy_rxprog *rp;
 
 	switch (in->pi_cmp) {
 	case POLICY_C_EQ:
-		k = (struct policy_key){ 1, len, s, 0 };
+		k = (struct policy_key){ s, len, 0, 1 };
 		break;
 	case POLICY_C_MATCH:
 		for (i = 0; i < len; i++)
 			if (s[i] == '*' || s[i] == '?' || s[i] == '[' ||
 			    s[i] == '\\')
 				break;
-		k = (struct policy_key){ i == len ? 1 : 2, i, s, 0 };
+		k = (struct policy_key){ s, i, 0, i == len ? 1 : 2 };
 		break;
 	case POLICY_C_INPATH:
 		while (len > 1 && s[len - 1] == '/')
 			len--;
-		k = (struct policy_key){ 2, len, s, 0 };
+		k = (struct policy_key){ s, len, 0, 2 };
 		break;
 	case POLICY_C_RE:
 		rp = &p->p_rxprog[in->pi_value];
@@ -65,7 +65,7 @@ static struct policy_key
 policy_key_of(const struct policy *p, const struct policy_rule *r, int f,
     char *buf)
 {
-	struct policy_key st[POLICY_STACK_MAX + 1], none = { 0, 0, NULL, 0 };
+	struct policy_key st[POLICY_STACK_MAX + 1], none = { NULL, 0, 0, 0 };
 	const struct policy_rxprog *rp;
 	unsigned sp = 0;
 	uint32_t i;
@@ -176,7 +176,9 @@ policy_prefix_list(const struct policy *p, unsigned op, struct policy_key k)
 /* Every rule is listed, for each operation it covers, where its key puts
  * it: under its exact key, at the trie node of its prefix, or in the
  * operation's list of unindexed rules.  Otherwise the evaluator would
- * never consider it, and the blob would not do what its rules say. */
+ * never consider it, and the blob would not do what its rules say.  A
+ * rule's key depends on the operation only through its primary field, so
+ * it is derived once per field. */
 static const char *
 policy_rules_indexed(const struct policy *p, char *buf)
 {
@@ -185,16 +187,22 @@ policy_rules_indexed(const struct policy *p, char *buf)
 
 	for (rn = 0; rn < p->p_nrules; rn++) {
 		const struct policy_rule *r = &p->p_rules[rn];
+		struct policy_key k, kf_key = { NULL, 0, 0, 0 };
+		int kf = -1;		/* the field kf_key is for */
 
+		if ((rn & 1023) == 1023)
+			policy_os_yield();	/* a large blob is long work */
 		for (op = 1; op < POLICY_OP_COUNT; op++) {
 			int f = policy_field_primary(op);
-			struct policy_key k = { 0, 0, NULL, 0 };
 			struct policy_list l;
 
 			if (!policy_op_in_alias(r->pr_op, op))
 				continue;
-			if (f >= 0)
-				k = policy_key_of(p, r, f, buf);
+			if (f >= 0 && f != kf) {
+				kf_key = policy_key_of(p, r, f, buf);
+				kf = f;
+			}
+			k = f >= 0 ? kf_key : (struct policy_key){ NULL, 0, 0, 0 };
 			if (k.pk_kind == 1)
 				l = policy_exact_list(p, op, k);
 			else if (k.pk_kind == 2)
@@ -209,21 +217,22 @@ policy_rules_indexed(const struct policy *p, char *buf)
 }
 
 /* Is the path of trie node n (its labels from the top; up[i]: node i's
- * parent + 1, or 0) the len bytes at s? */
+ * parent + 1, or 0; plen[i]: its path's length) the len bytes at s? */
 static bool
-policy_node_path_is(const struct policy *p, const uint32_t *up, uint32_t n,
-    const char *s, uint32_t len)
+policy_node_path_is(const struct policy *p, const uint32_t *up,
+    const uint32_t *plen, uint32_t n, const char *s, uint32_t len)
 {
+	if (plen[n] != len)
+		return false;
 	for (;;) {
 		const struct policy_node *nd = &p->p_nodes[n];
 		uint32_t l = nd->pn_label.len;
 
-		if (l > len || memcmp(p->p_strtab + nd->pn_label.off,
-		    s + len - l, l) != 0)
+		if (memcmp(p->p_strtab + nd->pn_label.off, s + len - l, l) != 0)
 			return false;
 		len -= l;
 		if (up[n] == 0)
-			return len == 0;
+			return true;	/* len is 0: the lengths add up */
 		n = up[n] - 1;		/* a parent lies before its children */
 	}
 }
@@ -234,10 +243,12 @@ policy_node_path_is(const struct policy *p, const uint32_t *up, uint32_t n,
  * rule listed under an exact key has that key as its operand, and a
  * KEYINPATH rule listed at a trie node has that node's path as its
  * operand.  For a node to have one path, it has one parent at most, and a
- * root none.  up: room for a parent link per node.
+ * root none; no path is longer than a request's value can be, so checking
+ * one costs at most POLICY_PATH_MAX bytes.  up, plen: room for a parent
+ * link and a path length per node.
  */
 static const char *
-policy_hints_fit(const struct policy *p, uint32_t *up)
+policy_hints_fit(const struct policy *p, uint32_t *up, uint32_t *plen)
 {
 	uint32_t i, k, e;
 
@@ -265,18 +276,32 @@ policy_hints_fit(const struct policy *p, uint32_t *up)
 		if (p->p_opindex[i].po_root != POLICY_NONE &&
 		    up[p->p_opindex[i].po_root] != 0)
 			return "trie root under another node";
+	for (i = 0; i < p->p_nnodes; i++) {	/* parents first */
+		plen[i] = (up[i] != 0 ? plen[up[i] - 1] : 0) +
+		    p->p_nodes[i].pn_label.len;
+		if (plen[i] >= POLICY_PATH_MAX)
+			return "trie path longer than any request value";
+	}
 	for (i = 0; i < p->p_nnodes; i++) {
 		struct policy_list l = p->p_nodes[i].pn_rules;
+		struct policy_ref fits = { 0, 0 };	/* an operand that fits */
+		bool found = false;
 
+		if ((i & 1023) == 1023)
+			policy_os_yield();
 		for (k = 0; k < l.count; k++) {
 			const struct policy_rule *r =
 			    &p->p_rules[policy_list_rule(p, l, k)];
+			struct policy_ref o = r->pr_test.pi_str;
 
-			if ((r->pr_flags & POLICY_RULE_KEYINPATH) &&
-			    !policy_node_path_is(p, up, i,
-			    policy_str(p, r->pr_test.pi_str),
-			    r->pr_test.pi_str.len))
+			if ((r->pr_flags & POLICY_RULE_KEYINPATH) == 0 ||
+			    (found && o.off == fits.off && o.len == fits.len))
+				continue;
+			if (!policy_node_path_is(p, up, plen, i,
+			    policy_str(p, o), o.len))
 				return "trie path and its rule's operand differ";
+			fits = o;
+			found = true;
 		}
 	}
 	return NULL;
@@ -289,18 +314,20 @@ policy_hints_fit(const struct policy *p, uint32_t *up)
 int
 policy_index_agrees(const struct policy *p, const char **why)
 {
-	size_t upsize = (size_t)p->p_nnodes * sizeof(uint32_t);
-	uint32_t *up;
+	size_t nodes = (size_t)p->p_nnodes * sizeof(uint32_t);
+	size_t size = POLICY_PATH_MAX + 2 * nodes;
+	uint32_t *up, *plen;
 	char *buf;
 
 	*why = NULL;
-	if ((buf = policy_os_zalloc(POLICY_PATH_MAX + upsize)) == NULL) {
+	if ((buf = policy_os_zalloc(size)) == NULL) {
 		*why = "no memory to check the index";
 		return ENOMEM;
 	}
 	up = (uint32_t *)(void *)(buf + POLICY_PATH_MAX);
-	if ((*why = policy_hints_fit(p, up)) == NULL)
+	plen = up + p->p_nnodes;
+	if ((*why = policy_hints_fit(p, up, plen)) == NULL)
 		*why = policy_rules_indexed(p, buf);
-	policy_os_free(buf, POLICY_PATH_MAX + upsize);
+	policy_os_free(buf, size);
 	return *why != NULL ? EINVAL : 0;
 }

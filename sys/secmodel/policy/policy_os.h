@@ -14,6 +14,7 @@
 #define policy_os_zalloc(sz)	kmem_zalloc((sz), KM_SLEEP)
 #define policy_os_free(p, sz)	kmem_free((p), (sz))
 #define policy_os_log(...)	printf(__VA_ARGS__)
+#define policy_os_yield()	preempt_point()	/* in long validations */
 #else
 #include <sys/types.h>
 #include <errno.h>
@@ -27,6 +28,7 @@
 #define policy_os_zalloc(sz)	calloc(1, (sz))
 #define policy_os_free(p, sz)	((void)(sz), free(p))
 #define policy_os_log(...)	fprintf(stderr, __VA_ARGS__)
+#define policy_os_yield()	((void)0)
 #endif
 
 /* A hint that *p will be read soon (GCC and Clang, kernel and userland). */

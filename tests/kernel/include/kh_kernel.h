@@ -60,6 +60,7 @@ typedef unsigned km_flag_t;
 void	*kmem_alloc(size_t, km_flag_t);
 void	*kmem_zalloc(size_t, km_flag_t);
 void	kmem_free(void *, size_t);
+#define preempt_point()		((void)0)	/* sys/systm.h: no preemption here */
 #define atomic_inc_uint(p)	((void)__atomic_add_fetch((p), 1, __ATOMIC_SEQ_CST))
 #define atomic_dec_uint(p)	((void)__atomic_sub_fetch((p), 1, __ATOMIC_SEQ_CST))
 #define atomic_inc_uint_nv(p)	__atomic_add_fetch((p), 1, __ATOMIC_SEQ_CST)
