@@ -359,28 +359,31 @@ policy_linux_field(const char *buf, const char *name)
 	}
 }
 
-/* The target's umask (from /proc/TID/status), or 022 if unknown. */
-int
-policy_linux_umask(pid_t tid)
+/* The number a status field of task tid holds, in base; unknown if the
+ * task or the field is not there. */
+static long
+policy_linux_status_number(pid_t tid, const char *name, int base,
+    long unknown)
 {
 	char buf[2048];
 	const char *p;
 
 	if (policy_linux_status(tid, buf, sizeof(buf)) == 0 ||
-	    (p = policy_linux_field(buf, "Umask:")) == NULL)
-		return 022;
-	return (int)strtol(p, NULL, 8) & 0777;
+	    (p = policy_linux_field(buf, name)) == NULL)
+		return unknown;
+	return strtol(p, NULL, base);
+}
+
+/* The target's umask (from /proc/TID/status), or 022 if unknown. */
+int
+policy_linux_umask(pid_t tid)
+{
+	return (int)policy_linux_status_number(tid, "Umask:", 8, 022) & 0777;
 }
 
 /* The thread group (process) a thread belongs to, or -1. */
 pid_t
 policy_linux_tgid(pid_t tid)
 {
-	char buf[2048];
-	const char *p;
-
-	if (policy_linux_status(tid, buf, sizeof(buf)) == 0 ||
-	    (p = policy_linux_field(buf, "Tgid:")) == NULL)
-		return -1;
-	return (pid_t)strtol(p, NULL, 10);
+	return (pid_t)policy_linux_status_number(tid, "Tgid:", 10, -1);
 }

@@ -389,17 +389,19 @@ policy_index_ok(struct policy_vctx *v)
 			return policy_bad(v, "hash buckets not ascending");
 		for (e = p->p_buckets[i]; e < p->p_buckets[i + 1]; e++) {
 			const struct policy_hashent *he = &p->p_hashent[e];
+			uint32_t h;
+
 			if (he->ph_op == POLICY_OP_NONE || he->ph_op >= POLICY_OP_COUNT ||
 			    !policy_ref_ok(p, he->ph_key) ||
 			    he->ph_key.len >= POLICY_PATH_MAX)	/* no request's */
 				return policy_bad(v, "bad hash entry");
-			if ((policy_hash(he->ph_op, p->p_strtab + he->ph_key.off,
-			    he->ph_key.len) & (p->p_nbuckets - 1)) != i)
+			h = policy_hash(he->ph_op, policy_str(p, he->ph_key),
+			    he->ph_key.len);
+			if ((h & (p->p_nbuckets - 1)) != i)
 				return policy_bad(v, "hash entry in the wrong bucket");
 			if ((error = policy_list_ok(v, he->ph_rules, he->ph_op)) != 0)
 				return error;
-			if (!policy_bloom_has(p, policy_hash(he->ph_op,
-			    p->p_strtab + he->ph_key.off, he->ph_key.len)))
+			if (!policy_bloom_has(p, h))
 				return policy_bad(v, "Bloom filter misses an exact key");
 		}
 	}

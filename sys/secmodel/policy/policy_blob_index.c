@@ -132,17 +132,10 @@ policy_list_has(const struct policy *p, struct policy_list l, uint32_t rn)
 static struct policy_list
 policy_exact_list(const struct policy *p, unsigned op, struct policy_key k)
 {
-	uint32_t b = policy_hash(op, k.pk_str, k.pk_len) & (p->p_nbuckets - 1);
-	uint32_t e;
+	const struct policy_hashent *he = policy_hash_entry(p, op, k.pk_str,
+	    k.pk_len, policy_hash(op, k.pk_str, k.pk_len));
 
-	for (e = p->p_buckets[b]; e < p->p_buckets[b + 1]; e++) {
-		const struct policy_hashent *he = &p->p_hashent[e];
-
-		if (he->ph_op == op && he->ph_key.len == k.pk_len &&
-		    memcmp(policy_str(p, he->ph_key), k.pk_str, k.pk_len) == 0)
-			return he->ph_rules;
-	}
-	return (struct policy_list){ 0, 0 };
+	return he != NULL ? he->ph_rules : (struct policy_list){ 0, 0 };
 }
 
 /* The list of the trie node whose path from op's root is the prefix k,
@@ -150,7 +143,7 @@ policy_exact_list(const struct policy *p, unsigned op, struct policy_key k)
 static struct policy_list
 policy_prefix_list(const struct policy *p, unsigned op, struct policy_key k)
 {
-	uint32_t node = p->p_opindex[op].po_root, pos = 0, c;
+	uint32_t node = p->p_opindex[op].po_root, pos = 0;
 
 	while (node != POLICY_NONE) {
 		const struct policy_node *n = &p->p_nodes[node];
@@ -162,13 +155,7 @@ policy_prefix_list(const struct policy *p, unsigned op, struct policy_key k)
 		pos += len;
 		if (pos == k.pk_len)
 			return n->pn_rules;
-		node = POLICY_NONE;
-		for (c = n->pn_child; c < n->pn_child + n->pn_nchild; c++)
-			if (p->p_nodes[c].pn_inline[0] ==
-			    (uint8_t)k.pk_str[pos]) {
-				node = c;
-				break;
-			}
+		node = policy_child(p, n, (unsigned char)k.pk_str[pos]);
 	}
 	return (struct policy_list){ 0, 0 };
 }

@@ -196,35 +196,43 @@ policy_bloom_has(const struct policy *p, uint32_t h)
 	return true;
 }
 
+/* The hash entry of key (hash h) under op, or NULL.  A one-rule entry's
+ * rule is fetched while the key is compared. */
+const struct policy_hashent *
+policy_hash_entry(const struct policy *p, unsigned op, const char *key,
+    size_t klen, uint32_t h)
+{
+	uint32_t b = h & (p->p_nbuckets - 1), e;
+
+	for (e = p->p_buckets[b]; e < p->p_buckets[b + 1]; e++) {
+		const struct policy_hashent *he = &p->p_hashent[e];
+
+		if (he->ph_op != op || he->ph_key.len != klen)
+			continue;
+		if (he->ph_rules.count == 1)
+			policy_os_prefetch(&p->p_rules[he->ph_rules.off]);
+		if (memcmp(policy_str(p, he->ph_key), key, klen) == 0)
+			return he;
+	}
+	return NULL;
+}
+
 /* The exact-key lookup for key, whose hash h the caller computed early and
  * whose Bloom word and bucket it prefetched. */
 static void
 policy_scan_hash(const struct policy *p, const struct policy_request *req,
     const char *key, size_t klen, uint32_t h, int cls, uint32_t *best)
 {
-	uint32_t b, e;
+	const struct policy_hashent *he;
 
-	if (!policy_bloom_has(p, h))
-		return;
-	b = h & (p->p_nbuckets - 1);
-
-	for (e = p->p_buckets[b]; e < p->p_buckets[b + 1]; e++) {
-		const struct policy_hashent *he = &p->p_hashent[e];
-		if (he->ph_op != req->pr_op || he->ph_key.len != klen)
-			continue;
-		if (he->ph_rules.count == 1)	/* read with the key */
-			policy_os_prefetch(&p->p_rules[he->ph_rules.off]);
-		if (memcmp(policy_str(p, he->ph_key), key, klen) == 0) {
-			policy_scan(p, he->ph_rules, req, cls,
-			    POLICY_RULE_KEYEQ, best);
-			return;
-		}
-	}
+	if (policy_bloom_has(p, h) &&
+	    (he = policy_hash_entry(p, req->pr_op, key, klen, h)) != NULL)
+		policy_scan(p, he->ph_rules, req, cls, POLICY_RULE_KEYEQ, best);
 }
 
 /* n's child whose label starts with c, or POLICY_NONE: from the bytes
  * inline in n when it has few children, else the node byte table. */
-static uint32_t
+uint32_t
 policy_child(const struct policy *p, const struct policy_node *n,
     unsigned char c)
 {

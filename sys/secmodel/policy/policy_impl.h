@@ -78,6 +78,10 @@ bool	policy_bloom_has(const struct policy *, uint32_t);
 void	policy_eval(const struct policy *, const struct policy_request *,
 	    struct policy_decision *);
 int	policy_op_class(const struct policy_request *);
+const struct policy_hashent *policy_hash_entry(const struct policy *, unsigned,
+	    const char *, size_t, uint32_t);
+uint32_t policy_child(const struct policy *, const struct policy_node *,
+	    unsigned char);
 int	policy_field_primary(unsigned);
 bool	policy_op_in_alias(unsigned, unsigned);
 const char *policy_str(const struct policy *, struct policy_ref);
