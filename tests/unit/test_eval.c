@@ -28,6 +28,13 @@ decide_rule(const char *rule, unsigned op, const char *filename)
 #define DENIES(rule, op, path) \
 	assert_int_equal(decide_rule(rule, op, path), POLICY_ACT_DENY)
 
+/* req is decided with action act by rule number rn. */
+#define DECIDES(pl, req, act, rn) do {					\
+	uint32_t rn_;							\
+	assert_int_equal(tu_decide((pl), (req), &rn_), (act));		\
+	assert_int_equal(rn_, (rn));					\
+} while (0)
+
 static void
 test_string_operators(void **state)
 {
@@ -173,32 +180,26 @@ test_first_match(void **state)
 	assert_non_null(pl);
 	/* An earlier prefix rule beats a later exact rule. */
 	tu_req(&req, POLICY_OP_OPEN, "/etc/passwd");
-	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_DENY);
-	assert_int_equal(rule, 0);
+	DECIDES(pl, &req, POLICY_ACT_DENY, 0);
 	policy_eval(&pl->pl_policy, &req, &d);
 	assert_int_equal(d.pd_errno, ENOENT);
 	assert_int_equal(d.pd_line, 5);
 	/* fsread does not cover open for writing: the exact rule #1 wins. */
 	policy_request_set_int(&req, POLICY_F_FLAGS, POLICY_O_WRONLY);
-	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_PERMIT);
-	assert_int_equal(rule, 1);
+	DECIDES(pl, &req, POLICY_ACT_PERMIT, 1);
 	/* An earlier unindexed rule beats a later exact rule. */
 	tu_req(&req, POLICY_OP_OPEN, "/tmp/new");
 	policy_request_set_int(&req, POLICY_F_FLAGS, POLICY_O_WRONLY | POLICY_O_CREAT);
-	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_DENY);
-	assert_int_equal(rule, 2);
+	DECIDES(pl, &req, POLICY_ACT_DENY, 2);
 	policy_eval(&pl->pl_policy, &req, &d);
 	assert_int_equal(d.pd_errno, EEXIST);
 	policy_request_set_int(&req, POLICY_F_FLAGS, POLICY_O_WRONLY);
-	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_PERMIT);
-	assert_int_equal(rule, 3);
+	DECIDES(pl, &req, POLICY_ACT_PERMIT, 3);
 	/* Two prefix rules on one trie path: the earlier wins. */
 	tu_req(&req, POLICY_OP_OPEN, "/var/log");
-	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_ASK);
-	assert_int_equal(rule, 4);
+	DECIDES(pl, &req, POLICY_ACT_ASK, 4);
 	tu_req(&req, POLICY_OP_OPEN, "/var/log/syslog");
-	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_PERMIT);
-	assert_int_equal(rule, 5);
+	DECIDES(pl, &req, POLICY_ACT_PERMIT, 5);
 	/* fswrite covers unlink and mkdir; log flag is reported. */
 	tu_req(&req, POLICY_OP_MKDIR, "/home/u/d");
 	policy_eval(&pl->pl_policy, &req, &d);
@@ -213,25 +214,19 @@ test_first_match(void **state)
 	assert_int_equal(d.pd_line, 0);
 	/* Emulation prefixes. */
 	tu_req(&req, POLICY_OP_UNLINK, "/x");
-	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_PERMIT);
-	assert_int_equal(rule, 7);
+	DECIDES(pl, &req, POLICY_ACT_PERMIT, 7);
 	req.pr_emul = POLICY_EMUL_LINUX;
-	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_DENY);
-	assert_int_equal(rule, 8);
+	DECIDES(pl, &req, POLICY_ACT_DENY, 8);
 	req.pr_emul = POLICY_EMUL_NETBSD32;
-	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_DENY);
-	assert_int_equal(rule, POLICY_NONE);
+	DECIDES(pl, &req, POLICY_ACT_DENY, POLICY_NONE);
 	/* System calls by name. */
 	tu_req(&req, POLICY_OP_SYSCALL, NULL);
 	policy_request_set_str(&req, POLICY_F_SYSCALL, "getpid");
-	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_PERMIT);
-	assert_int_equal(rule, 9);
+	DECIDES(pl, &req, POLICY_ACT_PERMIT, 9);
 	policy_request_set_str(&req, POLICY_F_SYSCALL, "getppid");
-	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_DENY);
-	assert_int_equal(rule, 10);
+	DECIDES(pl, &req, POLICY_ACT_DENY, 10);
 	policy_request_set_str(&req, POLICY_F_SYSCALL, "mmap");
-	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_DENY);
-	assert_int_equal(rule, POLICY_NONE);
+	DECIDES(pl, &req, POLICY_ACT_DENY, POLICY_NONE);
 	/* Out-of-range requests get the default, never a crash. */
 	req.pr_op = 999;
 	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_DENY);
@@ -263,7 +258,6 @@ test_index_hints(void **state)
 	struct policy_loaded *pl = tu_compile(hint_policy, NULL);
 	const struct policy_rule *r;
 	struct policy_request req;
-	uint32_t rule;
 
 	(void)state;
 	assert_non_null(pl);
@@ -276,28 +270,21 @@ test_index_hints(void **state)
 	assert_int_equal(r[5].pr_flags, POLICY_RULE_KEYEQ);
 	assert_int_equal(r[6].pr_flags, 0);	/* the root */
 	tu_req(&req, POLICY_OP_OPEN, "/srv/www");
-	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_DENY);
-	assert_int_equal(rule, 0);
+	DECIDES(pl, &req, POLICY_ACT_DENY, 0);
 	tu_req(&req, POLICY_OP_OPEN, "/srv/www/a/b");
-	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_DENY);
-	assert_int_equal(rule, 0);
+	DECIDES(pl, &req, POLICY_ACT_DENY, 0);
 	/* the trie passes "/srv/www" with 'r' next: no hint, no match */
 	tu_req(&req, POLICY_OP_OPEN, "/srv/wwwroot");
-	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_PERMIT);
-	assert_int_equal(rule, 1);
+	DECIDES(pl, &req, POLICY_ACT_PERMIT, 1);
 	tu_req(&req, POLICY_OP_OPEN, "/srv/wwwx");
-	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_PERMIT);
-	assert_int_equal(rule, 6);
+	DECIDES(pl, &req, POLICY_ACT_PERMIT, 6);
 	tu_req(&req, POLICY_OP_OPEN, "/e");	/* flags absent: rule 3 fails */
-	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_PERMIT);
-	assert_int_equal(rule, 6);
+	DECIDES(pl, &req, POLICY_ACT_PERMIT, 6);
 	/* a hint does not skip the emulation test */
 	tu_req(&req, POLICY_OP_OPEN, "/l");
-	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_PERMIT);
-	assert_int_equal(rule, 6);
+	DECIDES(pl, &req, POLICY_ACT_PERMIT, 6);
 	req.pr_emul = POLICY_EMUL_LINUX;
-	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_DENY);
-	assert_int_equal(rule, 5);
+	DECIDES(pl, &req, POLICY_ACT_DENY, 5);
 	policy_loaded_free(pl);
 }
 
@@ -321,11 +308,9 @@ test_shared_classes(void **state)
 	tu_req(&req, POLICY_OP_OPEN, "/b/xy7");
 	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_ASK);
 	tu_req(&req, POLICY_OP_OPEN, "/b/xy");
-	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_DENY);
-	assert_int_equal(rule, POLICY_NONE);
+	DECIDES(pl, &req, POLICY_ACT_DENY, POLICY_NONE);
 	tu_req(&req, POLICY_OP_OPEN, "/c/q");
-	assert_int_equal(tu_decide(pl, &req, &rule), POLICY_ACT_DENY);
-	assert_int_equal(rule, 2);
+	DECIDES(pl, &req, POLICY_ACT_DENY, 2);
 	policy_loaded_free(pl);
 }
 

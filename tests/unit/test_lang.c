@@ -384,23 +384,32 @@ test_rule_positions(void **state)
 	policy_loaded_free(pl);
 }
 
-/* Bytes YAML cannot carry still reach the rule parser through import. */
+/* Rule text rule[0..len) (with a raw NUL in it) is refused at column col,
+ * for its NUL. */
 static void
-test_nul_in_string(void **state)
+expect_nul_refused(const char *rule, size_t len, int col)
 {
-	static const char rule[] = "open: filename eq \"/a\0b\" then permit";
 	struct pc_where w = { "x", 1, 1 };
 	struct pc_arena a;
 	struct pc_rule r;
 	struct policy_diag d;
 
-	(void)state;
 	memset(&a, 0, sizeof(a));
-	assert_int_equal(pc_parse_rule(&a, rule, sizeof(rule) - 1, NULL, NULL,
-	    &w, &r, &d), -1);
+	assert_int_equal(pc_parse_rule(&a, rule, len, NULL, NULL, &w, &r, &d),
+	    -1);
 	assert_non_null(strstr(d.pd_msg, "NUL"));
-	assert_int_equal(d.pd_col, 22);
+	assert_int_equal(d.pd_col, col);
 	pc_arena_free(&a);
+}
+
+/* Bytes YAML cannot carry still reach the rule parser through import. */
+static void
+test_nul_in_string(void **state)
+{
+	static const char rule[] = "open: filename eq \"/a\0b\" then permit";
+
+	(void)state;
+	expect_nul_refused(rule, sizeof(rule) - 1, 22);
 }
 
 /* A backslash before a raw NUL (found by fuzz_cond): rejected at the
@@ -409,18 +418,9 @@ static void
 test_escaped_nul(void **state)
 {
 	static const char rule[] = "open: filename re \"^/a\\\0$\" then permit";
-	struct pc_where w = { "x", 1, 1 };
-	struct pc_arena a;
-	struct pc_rule r;
-	struct policy_diag d;
 
 	(void)state;
-	memset(&a, 0, sizeof(a));
-	assert_int_equal(pc_parse_rule(&a, rule, sizeof(rule) - 1, NULL, NULL,
-	    &w, &r, &d), -1);
-	assert_non_null(strstr(d.pd_msg, "NUL"));
-	assert_int_equal(d.pd_col, 23);	/* the backslash */
-	pc_arena_free(&a);
+	expect_nul_refused(rule, sizeof(rule) - 1, 23);	/* the backslash */
 }
 
 int
