@@ -212,77 +212,6 @@ pc_emit(struct pc_build *b, const struct pc_expr *e, const struct pc_rule *r)
 	}
 }
 
-/* The index key a rule offers for field f: exact (returns 1) or prefix (2). */
-static int
-pc_key_of(const struct pc_expr *e, unsigned f, const char **s, size_t *len,
-    char *buf, size_t bufsz)
-{
-	const char *ks = NULL;
-	size_t k, klen = 0;
-	int kind = 0, sub;
-
-	if (e == NULL)
-		return 0;
-	if (e->kind == PC_AND) {
-		const char *s2;
-		size_t l2;
-		char buf2[POLICY_PATH_MAX];
-
-		kind = pc_key_of(e->l, f, s, len, buf, bufsz);
-		sub = pc_key_of(e->r, f, &s2, &l2, buf2, sizeof(buf2));
-		if (sub != 0 && (kind == 0 || sub < kind ||
-		    (sub == kind && sub == 2 && l2 > *len))) {
-			if (s2 == buf2) {
-				memcpy(buf, buf2, l2);
-				s2 = buf;
-			}
-			*s = s2;
-			*len = l2;
-			kind = sub;
-		}
-		return kind;
-	}
-	if (e->kind != PC_TEST || e->field != f)
-		return 0;
-	switch (e->cmp) {
-	case POLICY_C_EQ:
-		ks = e->str;
-		klen = e->len;
-		kind = 1;
-		break;
-	case POLICY_C_MATCH:
-		for (k = 0; k < e->len; k++)
-			if (strchr("*?[\\", e->str[k]) != NULL)
-				break;
-		ks = e->str;
-		klen = k;
-		kind = k == e->len ? 1 : 2;
-		break;
-	case POLICY_C_INPATH:
-		ks = e->str;
-		klen = e->len;
-		while (klen > 1 && ks[klen - 1] == '/')
-			klen--;
-		kind = 2;
-		break;
-	case POLICY_C_RE:
-		klen = e->rx != NULL ? policy_rx_prefix(e->rx->insn,
-		    e->rx->ninsn, buf, bufsz) : 0;
-		ks = buf;
-		kind = 2;
-		break;
-	default:
-		return 0;
-	}
-	if (kind == 2 && klen == 0)
-		return 0;
-	if (klen >= POLICY_PATH_MAX)	/* longer than any request value */
-		klen = POLICY_PATH_MAX - 1;
-	*s = ks;
-	*len = klen;
-	return kind;
-}
-
 static int
 pc_key_cmp(const void *a, const void *b)
 {
@@ -410,18 +339,19 @@ pc_trie_build(struct pc_build *b, const struct pc_key *keys, size_t lo,
 }
 
 /* Rule r's index entry (kind 1: exact key, 2: prefix key of klen bytes)
- * may be its whole condition: then say so (POLICY_RULE_KEY*). */
+ * for field f may be its whole condition: then say so (POLICY_RULE_KEY*). */
 static void
-pc_hint(struct pc_build *b, const struct pc_expr *e, uint32_t r, unsigned f,
-    int kind, size_t klen)
+pc_hint(struct pc_build *b, uint32_t r, int f, int kind, size_t klen)
 {
 	struct policy_rule *pr = PC_AT(&b->rules, struct policy_rule, r);
+	const struct policy_insn *in = &pr->pr_test;
 
-	if (e->kind != PC_TEST || e->field != f || klen != e->len)
+	if (pr->pr_ncode != 1 || in->pi_kind != POLICY_I_STR ||
+	    (int)in->pi_field != f || klen != in->pi_str.len)
 		return;
-	if (kind == 1 && e->cmp == POLICY_C_EQ)
+	if (kind == 1 && in->pi_cmp == POLICY_C_EQ)
 		pr->pr_flags |= POLICY_RULE_KEYEQ;
-	else if (kind == 2 && e->cmp == POLICY_C_INPATH && klen >= 2)
+	else if (kind == 2 && in->pi_cmp == POLICY_C_INPATH && klen >= 2)
 		pr->pr_flags |= POLICY_RULE_KEYINPATH;
 }
 
@@ -434,6 +364,17 @@ pc_index(struct pc_build *b, const struct pc_policy *pol)
 	unsigned op;
 	uint32_t r;
 
+	struct policy view;	/* the engine's view of the rules built */
+
+	memset(&view, 0, sizeof(view));
+	view.p_strtab = (const char *)b->str.d;
+	view.p_strtab_size = (uint32_t)b->str.n;
+	view.p_code = (const struct policy_insn *)(void *)b->code.d;
+	view.p_ncode = (uint32_t)b->code.n;
+	view.p_rxprog = (const struct policy_rxprog *)(void *)b->rxprog.d;
+	view.p_nrxprog = (uint32_t)b->rxprog.n;
+	view.p_rxinsn = (const struct policy_rxinsn *)(void *)b->rxinsn.d;
+	view.p_nrxinsn = (uint32_t)b->rxinsn.n;
 	for (op = 0; op < POLICY_OP_COUNT; op++) {
 		generic[op] = (struct pc_vec)PC_VEC(uint32_t);
 		b->opindex[op].po_root = POLICY_NONE;
@@ -443,17 +384,23 @@ pc_index(struct pc_build *b, const struct pc_policy *pol)
 		for (op = 1; op < POLICY_OP_COUNT; op++) {
 			int f = policy_field_primary(op), kind = 0;
 			struct pc_key k = { NULL, 0, r, (uint16_t)op };
+			struct policy_key pk;
 			char buf[POLICY_PATH_MAX];
 
 			if (!policy_op_in_alias(rule->op, op))
 				continue;
-			if (f >= 0)
-				kind = pc_key_of(rule->cond, (unsigned)f, &k.s,
-				    &k.len, buf, sizeof(buf));
-			if (kind != 0 && k.s == buf)
-				k.s = pc_strndup(&b->keyarena, buf, k.len);
-			if (kind != 0)
-				pc_hint(b, rule->cond, r, (unsigned)f, kind, k.len);
+			if (f >= 0) {	/* the key the validator will check */
+				pk = policy_rule_key(&view, PC_AT(&b->rules,
+				    struct policy_rule, r), f, buf);
+				kind = pk.pk_kind;
+			}
+			if (kind != 0) {	/* the string table will move */
+				k.len = pk.pk_len;
+				if ((k.s = pc_strndup(&b->keyarena, pk.pk_str,
+				    k.len)) == NULL)
+					b->nomem = true;
+				pc_hint(b, r, f, kind, k.len);
+			}
 			if (kind == 1 && pc_vec_push(&b->exact, &k, 1) == NULL)
 				b->nomem = true;
 			else if (kind == 2 &&

@@ -1,22 +1,17 @@
-/* policy_blob_index.c: the validator's check that a blob's index says what its rules
- * say: each rule is listed where its condition's key puts it, and each index hint fits. */
+/* policy_blob_index.c: a rule's index key, by which the compiler indexes it, and the
+ * validator's check that a blob's index says what its rules say (keys and hints). */
 #include "policy_impl.h"
 
 /*
- * The index key of a rule for field f, derived from its condition as the
- * compiler derives it (policy_build.c, pc_key_of): a test on f gives an
- * exact key (eq, or match without wildcards) or a prefix (match up to its
- * first wildcard, inpath without trailing '/', a regex program's literal
- * prefix); "and" keeps the better side (exact before prefix, then the
- * longer prefix, then the left one); "or" and "not" give none.  The
- * condition is postfix code, so keys are combined on a stack like values.
+ * The index key of a rule for field f, derived from its condition: a test
+ * on f gives an exact key (eq, or match without wildcards) or a prefix
+ * (match up to its first wildcard, inpath without trailing '/', a regex
+ * program's literal prefix); "and" keeps the better side (exact before
+ * prefix, then the longer prefix, then the left one); "or" and "not" give
+ * none.  The condition is postfix code, so keys are combined on a stack
+ * like values.  The compiler indexes each rule by this key
+ * (policy_build.c), and the validator finds the rule where it says.
  */
-struct policy_key {
-	const char	*pk_str;	/* the key, or NULL: regex pk_prog's */
-	uint32_t	pk_len;
-	uint32_t	pk_prog;
-	uint8_t		pk_kind;	/* 0 none, 1 exact, 2 prefix */
-};
 
 static struct policy_key
 policy_key_of_test(const struct policy *p, const struct policy_insn *in,
@@ -60,9 +55,10 @@ policy_key_of_test(const struct policy *p, const struct policy_insn *in,
 	return k;
 }
 
-/* Rule r's key for field f; a regex prefix is copied to buf. */
-static struct policy_key
-policy_key_of(const struct policy *p, const struct policy_rule *r, int f,
+/* Rule r's key for field f; a regex prefix is copied to buf
+ * (POLICY_PATH_MAX bytes).  r's code must be valid. */
+struct policy_key
+policy_rule_key(const struct policy *p, const struct policy_rule *r, int f,
     char *buf)
 {
 	struct policy_key st[POLICY_STACK_MAX + 1], none = { NULL, 0, 0, 0 };
@@ -186,7 +182,7 @@ policy_rules_indexed(const struct policy *p, char *buf)
 			if (!policy_op_in_alias(r->pr_op, op))
 				continue;
 			if (f >= 0 && f != kf) {
-				kf_key = policy_key_of(p, r, f, buf);
+				kf_key = policy_rule_key(p, r, f, buf);
 				kf = f;
 			}
 			k = f >= 0 ? kf_key : (struct policy_key){ NULL, 0, 0, 0 };

@@ -71,6 +71,14 @@ uint32_t policy_crc32(uint32_t, const void *, size_t);
 uint32_t policy_blob_checksum(const void *, size_t);
 
 /* policy_blob_index.c */
+struct policy_key {		/* a rule's index key for a field */
+	const char	*pk_str;	/* the key, or NULL: regex pk_prog's */
+	uint32_t	pk_len;
+	uint32_t	pk_prog;
+	uint8_t		pk_kind;	/* 0 none, 1 exact, 2 prefix */
+};
+struct policy_key policy_rule_key(const struct policy *,
+	    const struct policy_rule *, int, char *);
 int	policy_index_agrees(const struct policy *, const char **);
 
 /* policy_eval.c */
