@@ -60,6 +60,8 @@ struct pc_build {
 	struct pc_vec	str;		/* char */
 	uint32_t	*intern;	/* open addressing: offset + 1, 0 = empty */
 	size_t		ninterned, capintern;
+	uint32_t	*rxintern;	/* the same for regex programs */
+	size_t		nrxintern, caprxintern;
 	struct pc_vec	rules, code, lists, rxprog, rxinsn, classes;
 	struct pc_vec	nodes, hashent, exact, prefix;	/* exact, prefix: pc_key */
 	struct policy_opindex opindex[POLICY_OP_COUNT];
@@ -155,6 +157,78 @@ pc_list(struct pc_build *b, const uint32_t *rules, size_t n)
 	return l;
 }
 
+/* The head of glob pattern s: its bytes before the first wildcard or
+ * escape, fewer than POLICY_PATH_MAX (the longest key). */
+static size_t
+pc_glob_head(const char *s, size_t len)
+{
+	size_t h = 0;
+
+	while (h < len && h < POLICY_PATH_MAX - 1 && s[h] != '*' &&
+	    s[h] != '?' && s[h] != '[' && s[h] != '\\')
+		h++;
+	return h;
+}
+
+/* Doubles the regex program table (rehashing what it holds). */
+static int
+pc_rxintern_grow(struct pc_build *b)
+{
+	const struct policy_rxprog *rp = (void *)b->rxprog.d;
+	const struct policy_rxinsn *all = (void *)b->rxinsn.d;
+	size_t cap = b->caprxintern ? b->caprxintern * 2 : 64, i, j;
+	uint32_t *t = calloc(cap, sizeof(*t));
+
+	if (t == NULL) {
+		b->nomem = true;
+		return -1;
+	}
+	for (i = 0; i < b->rxprog.n; i++) {
+		j = policy_hash(0, (const char *)(all + rp[i].rp_insn),
+		    rp[i].rp_ninsn * sizeof(*all)) & (cap - 1);
+		while (t[j] != 0)
+			j = (j + 1) & (cap - 1);
+		t[j] = (uint32_t)i + 1;
+	}
+	free(b->rxintern);
+	b->rxintern = t;
+	b->caprxintern = cap;
+	return 0;
+}
+
+/* The number of the regex program code[0..n) (classes: those of rx),
+ * shared with every equal program compiled before. */
+static uint32_t
+pc_rxprog(struct pc_build *b, const struct policy_rx *rx,
+    struct policy_rxinsn *code, unsigned n)
+{
+	const struct policy_rxprog *rp = (void *)b->rxprog.d;
+	struct policy_rxprog np = { (uint32_t)b->rxinsn.n, n };
+	uint32_t h, i, slot;
+
+	for (i = 0; i < n; i++)
+		if (code[i].rx_op == POLICY_RX_CLASS)
+			code[i].rx_arg = pc_class(b, rx->classes[code[i].rx_arg]);
+	if (b->nrxintern * 2 >= b->caprxintern && pc_rxintern_grow(b) != 0)
+		return 0;
+	h = policy_hash(0, (const char *)code, n * sizeof(*code));
+	for (slot = h & (b->caprxintern - 1); b->rxintern[slot] != 0;
+	    slot = (slot + 1) & (b->caprxintern - 1)) {
+		i = b->rxintern[slot] - 1;
+		if (rp[i].rp_ninsn == n && memcmp((struct policy_rxinsn *)(void *)
+		    b->rxinsn.d + rp[i].rp_insn, code, n * sizeof(*code)) == 0)
+			return i;
+	}
+	if (pc_vec_push(&b->rxprog, &np, 1) == NULL ||
+	    pc_vec_push(&b->rxinsn, code, n) == NULL) {
+		b->nomem = true;
+		return 0;
+	}
+	b->rxintern[slot] = (uint32_t)b->rxprog.n;
+	b->nrxintern++;
+	return (uint32_t)b->rxprog.n - 1;
+}
+
 /* Postfix code for an expression; returns the stack depth it needs. */
 static int
 pc_emit(struct pc_build *b, const struct pc_expr *e, const struct pc_rule *r)
@@ -171,27 +245,25 @@ pc_emit(struct pc_build *b, const struct pc_expr *e, const struct pc_rule *r)
 			in.pi_kind = POLICY_I_INT;
 			in.pi_mask = e->mask;
 			in.pi_value = e->value;
+		} else if (e->cmp == POLICY_C_MATCH || e->cmp == POLICY_C_NMATCH) {
+			size_t h = pc_glob_head(e->str, e->len);
+
+			in.pi_kind = POLICY_I_STR;
+			in.pi_str = pc_str(b, e->str, h);
+			in.pi_tail = pc_str(b, e->str + h, e->len - h);
+		} else if (e->rx != NULL) {
+			struct policy_rxinsn tail[POLICY_RX_MAX];
+			char head[POLICY_PATH_MAX];
+			unsigned ntail;
+			size_t h = policy_rx_split(e->rx, head, sizeof(head) - 1,
+			    tail, &ntail);
+
+			in.pi_kind = POLICY_I_STR;
+			in.pi_str = pc_str(b, head, h);
+			in.pi_value = pc_rxprog(b, e->rx, tail, ntail);
 		} else {
 			in.pi_kind = POLICY_I_STR;
 			in.pi_str = pc_str(b, e->str, e->len);
-		}
-		if (e->rx != NULL) {
-			struct policy_rxprog rp = { (uint32_t)b->rxinsn.n,
-			    e->rx->ninsn };
-			struct policy_rxinsn *ri;
-			uint32_t k;
-
-			in.pi_value = (int64_t)b->rxprog.n;
-			if (pc_vec_push(&b->rxprog, &rp, 1) == NULL ||
-			    (ri = pc_vec_push(&b->rxinsn, e->rx->insn,
-			    e->rx->ninsn)) == NULL) {
-				b->nomem = true;
-				return 0;
-			}
-			for (k = 0; k < e->rx->ninsn; k++)
-				if (ri[k].rx_op == POLICY_RX_CLASS)
-					ri[k].rx_arg = pc_class(b,
-					    e->rx->classes[ri[k].rx_arg]);
 		}
 		if (pc_vec_push(&b->code, &in, 1) == NULL)
 			b->nomem = true;
@@ -353,6 +425,9 @@ pc_hint(struct pc_build *b, uint32_t r, int f, int kind, size_t klen)
 		pr->pr_flags |= POLICY_RULE_KEYEQ;
 	else if (kind == 2 && in->pi_cmp == POLICY_C_INPATH && klen >= 2)
 		pr->pr_flags |= POLICY_RULE_KEYINPATH;
+	else if (kind == 2 && (in->pi_cmp == POLICY_C_MATCH ||
+	    in->pi_cmp == POLICY_C_RE))
+		pr->pr_flags |= POLICY_RULE_KEYHEAD;
 }
 
 static int
@@ -371,10 +446,6 @@ pc_index(struct pc_build *b, const struct pc_policy *pol)
 	view.p_strtab_size = (uint32_t)b->str.n;
 	view.p_code = (const struct policy_insn *)(void *)b->code.d;
 	view.p_ncode = (uint32_t)b->code.n;
-	view.p_rxprog = (const struct policy_rxprog *)(void *)b->rxprog.d;
-	view.p_nrxprog = (uint32_t)b->rxprog.n;
-	view.p_rxinsn = (const struct policy_rxinsn *)(void *)b->rxinsn.d;
-	view.p_nrxinsn = (uint32_t)b->rxinsn.n;
 	for (op = 0; op < POLICY_OP_COUNT; op++) {
 		generic[op] = (struct pc_vec)PC_VEC(uint32_t);
 		b->opindex[op].po_root = POLICY_NONE;
@@ -385,13 +456,12 @@ pc_index(struct pc_build *b, const struct pc_policy *pol)
 			int f = policy_field_primary(op), kind = 0;
 			struct pc_key k = { NULL, 0, r, (uint16_t)op };
 			struct policy_key pk;
-			char buf[POLICY_PATH_MAX];
 
 			if (!policy_op_in_alias(rule->op, op))
 				continue;
 			if (f >= 0) {	/* the key the validator will check */
 				pk = policy_rule_key(&view, PC_AT(&b->rules,
-				    struct policy_rule, r), f, buf);
+				    struct policy_rule, r), f);
 				kind = pk.pk_kind;
 			}
 			if (kind != 0) {	/* the string table will move */
@@ -659,7 +729,7 @@ pc_build(const struct pc_policy *pol, void **blobp, size_t *sizep,
 nomem:
 	policy_diag_set(diag, pol->source, 0, 0, "out of memory");
 out:
-	free(b.str.d); free(b.intern); free(b.rules.d); free(b.code.d);
+	free(b.str.d); free(b.intern); free(b.rxintern); free(b.rules.d); free(b.code.d);
 	free(b.lists.d); free(b.rxprog.d); free(b.rxinsn.d); free(b.classes.d);
 	free(b.nodes.d); free(b.hashent.d); free(b.exact.d);
 	free(b.prefix.d); free(b.buckets); free(b.nodebytes); free(b.bloom);

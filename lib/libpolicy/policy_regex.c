@@ -938,3 +938,52 @@ policy_rx_free(struct policy_rx *rx)
 	free(rx->classes);
 	memset(rx, 0, sizeof(*rx));
 }
+
+/*
+ * Split program rx into a head and a tail.  When the program starts with
+ * BOL and then literal bytes (CHAR instructions that no jump leads into),
+ * every match starts with those bytes: copy up to hmax of them to head and
+ * return their number h, and write to tail the rest of the program, with
+ * its jumps moved to start at 0, to be run anchored at position h.  Else
+ * return 0 and copy the whole program.  tail has room for rx->ninsn
+ * instructions; *ntail is set to the tail's length.
+ */
+size_t
+policy_rx_split(const struct policy_rx *rx, char *head, size_t hmax,
+    struct policy_rxinsn *tail, unsigned *ntail)
+{
+	unsigned first_target = rx->ninsn, pc, skip, bol = 0;
+	size_t h = 0;
+
+	for (pc = 0; pc < rx->ninsn; pc++) {
+		const struct policy_rxinsn *in = &rx->insn[pc];
+
+		if (in->rx_op == POLICY_RX_SPLIT && in->rx_y < first_target)
+			first_target = in->rx_y;
+		if ((in->rx_op == POLICY_RX_SPLIT || in->rx_op == POLICY_RX_JMP) &&
+		    in->rx_x < first_target)
+			first_target = in->rx_x;
+	}
+	while (bol < first_target && bol < rx->ninsn &&
+	    rx->insn[bol].rx_op == POLICY_RX_BOL)
+		bol++;
+	if (bol > 0)
+		while (h < hmax && bol + h < first_target &&
+		    rx->insn[bol + h].rx_op == POLICY_RX_CHAR) {
+			head[h] = (char)rx->insn[bol + h].rx_arg;
+			h++;
+		}
+	skip = h > 0 ? bol + (unsigned)h : 0;
+	for (pc = skip; pc < rx->ninsn; pc++) {
+		tail[pc - skip] = rx->insn[pc];
+		if (tail[pc - skip].rx_op == POLICY_RX_SPLIT ||
+		    tail[pc - skip].rx_op == POLICY_RX_JMP) {
+			tail[pc - skip].rx_x = (uint16_t)(tail[pc - skip].rx_x - skip);
+			if (tail[pc - skip].rx_op == POLICY_RX_SPLIT)
+				tail[pc - skip].rx_y =
+				    (uint16_t)(tail[pc - skip].rx_y - skip);
+		}
+	}
+	*ntail = rx->ninsn - skip;
+	return h;
+}

@@ -48,5 +48,7 @@ struct policy_rx {
 int	policy_rx_compile(const char *re, size_t len, struct policy_rx *out,
 	    char *err, size_t errlen, size_t *errpos);
 void	policy_rx_free(struct policy_rx *);
+size_t	policy_rx_split(const struct policy_rx *, char *, size_t,
+	    struct policy_rxinsn *, unsigned *);
 
 #endif /* !_POLICY_REGEX_H_ */

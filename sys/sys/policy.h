@@ -75,11 +75,15 @@ enum policy_action {
  * condition is "<primary field> eq KEY" and it is listed under the exact
  * key KEY (KEYEQ), or "<primary field> inpath KEY" (KEY at least two
  * bytes, no trailing '/') and it is listed at the trie node spelling KEY
- * (KEYINPATH).  Like everything in a blob they state what the blob
- * decides: set on a rule listed elsewhere, they make it match there.
+ * (KEYINPATH).  KEYHEAD: the whole condition is "<primary field> match"
+ * or "re" with a head of at least one byte, and the rule is listed at the
+ * trie node spelling the head, so that only the tail is left to test.
+ * Like everything in a blob they state what the blob decides: set on a
+ * rule listed elsewhere, they make it match there.
  */
 #define POLICY_RULE_KEYEQ	0x02
 #define POLICY_RULE_KEYINPATH	0x04
+#define POLICY_RULE_KEYHEAD	0x08
 
 /* ------------------------------------------------------------------ */
 /* Request fields                                                      */
@@ -168,7 +172,7 @@ struct policy_request {
 /* Compiled policy blob                                                */
 
 #define POLICY_MAGIC		0x504f4c59u	/* "POLY" */
-#define POLICY_VERSION		3
+#define POLICY_VERSION		4
 #define POLICY_BLOB_MAX		(64u * 1024 * 1024)
 #define POLICY_RULES_MAX	(1u << 20)
 #define POLICY_NONE		0xffffffffu	/* "no index" */
@@ -239,9 +243,9 @@ enum policy_insn_kind {
 enum policy_cmp {
 	POLICY_C_EQ = 1,
 	POLICY_C_NEQ,
-	POLICY_C_MATCH,		/* glob: * ? [...] */
+	POLICY_C_MATCH,		/* glob: * ? [...]; head and tail, see below */
 	POLICY_C_NMATCH,
-	POLICY_C_RE,		/* regular expression (POLICY_S_RXPROG[pi_value]) */
+	POLICY_C_RE,		/* regular expression; head and tail, see below */
 	POLICY_C_NRE,
 	POLICY_C_SUB,		/* substring; for integers: bits present */
 	POLICY_C_NSUB,
@@ -249,16 +253,29 @@ enum policy_cmp {
 	POLICY_C_COUNT
 };
 
-/* Condition instruction; a condition is postfix code. */
+/*
+ * Condition instruction; a condition is postfix code.  A pattern test
+ * (match, re and their negations) is split into a head, the literal bytes
+ * every matching value starts with (pi_str, maybe empty), and a tail for
+ * the rest: the glob pi_tail, or the regex program pi_value, which runs
+ * anchored at the end of the head when the head is not empty.  A head is
+ * what a rule is indexed by; tails are shared, so that many rules of one
+ * shape ("/dir/N/" then "*.txt") test one tail once the index has proved
+ * their heads.
+ * Every other string test has an empty pi_tail and a pi_value of 0.
+ */
 struct policy_insn {
 	uint8_t		pi_kind;	/* enum policy_insn_kind */
 	uint8_t		pi_field;	/* enum policy_field */
 	uint8_t		pi_cmp;		/* enum policy_cmp */
 	uint8_t		pi_pad;
 	uint32_t	pi_pad2;
-	int64_t		pi_mask;	/* POLICY_I_INT */
-	int64_t		pi_value;	/* POLICY_I_INT value, or regex number */
-	struct policy_ref pi_str;	/* POLICY_I_STR operand */
+	union {
+		int64_t	pi_mask;	/* POLICY_I_INT */
+		struct policy_ref pi_tail; /* match, nmatch: the glob's tail */
+	};
+	int64_t		pi_value;	/* POLICY_I_INT value; re: program */
+	struct policy_ref pi_str;	/* POLICY_I_STR operand, or head */
 };
 
 /* A rule: one 64-byte cache line with its header and the first instruction

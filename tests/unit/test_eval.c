@@ -250,7 +250,9 @@ static const char hint_policy[] =
     "  - open: filename eq \"/e\" and flags sub \"O_CREAT\" then ask\n" /* 3 */
     "  - open: filename inpath \"/opt/\" then permit\n"		/* 4 */
     "  - linux-open: filename eq \"/l\" then deny\n"		/* 5 */
-    "  - open: filename inpath \"/\" then permit\n";		/* 6 */
+    "  - open: filename re \"^/srv/d/[a-z]+$\" then ask\n"	/* 6 */
+    "  - open: filename match \"/srv/x\" then deny\n"		/* 7 */
+    "  - open: filename inpath \"/\" then permit\n";		/* 8 */
 
 static void
 test_index_hints(void **state)
@@ -264,11 +266,13 @@ test_index_hints(void **state)
 	r = pl->pl_policy.p_rules;
 	assert_int_equal(r[0].pr_flags, POLICY_RULE_KEYINPATH);
 	assert_int_equal(r[1].pr_flags, POLICY_RULE_KEYEQ);
-	assert_int_equal(r[2].pr_flags, 0);
+	assert_int_equal(r[2].pr_flags, POLICY_RULE_KEYHEAD);
 	assert_int_equal(r[3].pr_flags, 0);	/* two tests */
 	assert_int_equal(r[4].pr_flags, 0);	/* trailing '/' */
 	assert_int_equal(r[5].pr_flags, POLICY_RULE_KEYEQ);
-	assert_int_equal(r[6].pr_flags, 0);	/* the root */
+	assert_int_equal(r[6].pr_flags, POLICY_RULE_KEYHEAD);
+	assert_int_equal(r[7].pr_flags, 0);	/* exact: no tail to test */
+	assert_int_equal(r[8].pr_flags, 0);	/* the root */
 	tu_req(&req, POLICY_OP_OPEN, "/srv/www");
 	DECIDES(pl, &req, POLICY_ACT_DENY, 0);
 	tu_req(&req, POLICY_OP_OPEN, "/srv/www/a/b");
@@ -277,14 +281,27 @@ test_index_hints(void **state)
 	tu_req(&req, POLICY_OP_OPEN, "/srv/wwwroot");
 	DECIDES(pl, &req, POLICY_ACT_PERMIT, 1);
 	tu_req(&req, POLICY_OP_OPEN, "/srv/wwwx");
-	DECIDES(pl, &req, POLICY_ACT_PERMIT, 6);
+	DECIDES(pl, &req, POLICY_ACT_PERMIT, 8);
 	tu_req(&req, POLICY_OP_OPEN, "/e");	/* flags absent: rule 3 fails */
-	DECIDES(pl, &req, POLICY_ACT_PERMIT, 6);
+	DECIDES(pl, &req, POLICY_ACT_PERMIT, 8);
 	/* a hint does not skip the emulation test */
 	tu_req(&req, POLICY_OP_OPEN, "/l");
-	DECIDES(pl, &req, POLICY_ACT_PERMIT, 6);
+	DECIDES(pl, &req, POLICY_ACT_PERMIT, 8);
 	req.pr_emul = POLICY_EMUL_LINUX;
 	DECIDES(pl, &req, POLICY_ACT_DENY, 5);
+	/* KEYHEAD: the trie proves the head, the tail is still tested */
+	tu_req(&req, POLICY_OP_OPEN, "/srv/a.txt");
+	DECIDES(pl, &req, POLICY_ACT_PERMIT, 2);
+	tu_req(&req, POLICY_OP_OPEN, "/srv/a.txx");
+	DECIDES(pl, &req, POLICY_ACT_PERMIT, 8);
+	tu_req(&req, POLICY_OP_OPEN, "/srv/d/abc");
+	DECIDES(pl, &req, POLICY_ACT_ASK, 6);
+	tu_req(&req, POLICY_OP_OPEN, "/srv/d/abc1");
+	DECIDES(pl, &req, POLICY_ACT_PERMIT, 8);
+	tu_req(&req, POLICY_OP_OPEN, "/srv/d/");
+	DECIDES(pl, &req, POLICY_ACT_PERMIT, 8);
+	tu_req(&req, POLICY_OP_OPEN, "/srv/x");
+	DECIDES(pl, &req, POLICY_ACT_DENY, 7);
 	policy_loaded_free(pl);
 }
 
@@ -311,6 +328,42 @@ test_shared_classes(void **state)
 	DECIDES(pl, &req, POLICY_ACT_DENY, POLICY_NONE);
 	tu_req(&req, POLICY_OP_OPEN, "/c/q");
 	DECIDES(pl, &req, POLICY_ACT_DENY, 2);
+	policy_loaded_free(pl);
+}
+
+/* Pattern tests of one shape share their tail: one glob string, one regex
+ * program, whatever their heads. */
+static void
+test_shared_tails(void **state)
+{
+	struct policy_loaded *pl = tu_compile("policy: 1\ndefault: deny\n"
+	    "rules:\n"
+	    "  - open: filename re \"^/a/[a-z]+$\" then permit\n"
+	    "  - open: filename re \"^/bb/[a-z]+$\" then ask\n"
+	    "  - open: filename match \"/a/*.txt\" then permit\n"
+	    "  - open: filename match \"/bb/*.txt\" then ask\n"
+	    "  - open: filename re \"[a-z]+$\" then deny\n", NULL);
+	const struct policy_rule *r;
+	struct policy_request req;
+
+	(void)state;
+	assert_non_null(pl);
+	r = pl->pl_policy.p_rules;
+	assert_int_equal(pl->pl_policy.p_nrxprog, 1);
+	assert_int_equal(r[0].pr_test.pi_value, r[1].pr_test.pi_value);
+	assert_int_equal(r[0].pr_test.pi_value, r[4].pr_test.pi_value);
+	assert_string_equal(policy_str(&pl->pl_policy, r[0].pr_test.pi_str),
+	    "/a/");
+	assert_int_equal(r[4].pr_test.pi_str.len, 0);	/* no head */
+	assert_int_equal(r[2].pr_test.pi_tail.off, r[3].pr_test.pi_tail.off);
+	assert_string_equal(policy_str(&pl->pl_policy, r[3].pr_test.pi_tail),
+	    "*.txt");
+	tu_req(&req, POLICY_OP_OPEN, "/bb/xyz");
+	DECIDES(pl, &req, POLICY_ACT_ASK, 1);
+	tu_req(&req, POLICY_OP_OPEN, "/bb/x.txt");
+	DECIDES(pl, &req, POLICY_ACT_ASK, 3);
+	tu_req(&req, POLICY_OP_OPEN, "/c/1/xyz");	/* unanchored, no head */
+	DECIDES(pl, &req, POLICY_ACT_DENY, 4);
 	policy_loaded_free(pl);
 }
 
@@ -446,6 +499,7 @@ ref_test(const struct policy *p, const struct policy_insn *in,
 {
 	size_t slen;
 	const char *s, *a = policy_str(p, in->pi_str);
+	char pat[2 * POLICY_PATH_MAX];
 	int64_t v;
 
 	if (!(req->pr_present & (1u << in->pi_field)))
@@ -464,9 +518,14 @@ ref_test(const struct policy *p, const struct policy_insn *in,
 	switch (in->pi_cmp) {
 	case POLICY_C_EQ: return strcmp(s, a) == 0;
 	case POLICY_C_NEQ: return strcmp(s, a) != 0;
-	case POLICY_C_MATCH: return policy_glob_match(s, slen, a, strlen(a));
-	case POLICY_C_NMATCH: return !policy_glob_match(s, slen, a, strlen(a));
-	case POLICY_C_RE: return policy_rx_exec(p, (uint32_t)in->pi_value, s, slen);
+	case POLICY_C_MATCH:
+	case POLICY_C_NMATCH:	/* the pattern as written: head, then tail */
+		snprintf(pat, sizeof(pat), "%s%s", a, policy_str(p, in->pi_tail));
+		return policy_glob_match(s, slen, pat, strlen(pat)) ==
+		    (in->pi_cmp == POLICY_C_MATCH);
+	case POLICY_C_RE:
+		return strncmp(s, a, strlen(a)) == 0 &&
+		    policy_rx_exec(p, (uint32_t)in->pi_value, s, slen, strlen(a));
 	case POLICY_C_SUB: return strstr(s, a) != NULL;
 	case POLICY_C_INPATH: return policy_inpath(s, slen, a, strlen(a));
 	default: fail_msg("unexpected operator %u", in->pi_cmp); return false;
@@ -578,6 +637,7 @@ main(void)
 		cmocka_unit_test(test_first_match),
 		cmocka_unit_test(test_index_hints),
 		cmocka_unit_test(test_shared_classes),
+		cmocka_unit_test(test_shared_tails),
 		cmocka_unit_test(test_log_levels),
 		cmocka_unit_test(test_errno_names),
 		cmocka_unit_test(test_index_matches_linear),

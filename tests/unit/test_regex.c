@@ -81,7 +81,39 @@ rx_run(const struct policy_rx *rx, const char *s, size_t len)
 	p.p_nrxinsn = rx->ninsn;
 	p.p_classes = (const uint8_t *)rx->classes;
 	p.p_nclasses = rx->nclasses;
-	return policy_rx_exec(&p, 0, s, len);
+	return policy_rx_exec(&p, 0, s, len, 0);
+}
+
+/* rx split into head and tail (policy_rx_split), run as the engine runs a
+ * regex test: the head, then the tail from where the head ends. */
+static bool
+rx_run_split(const struct policy_rx *rx, const char *s, size_t len)
+{
+	struct policy_rxinsn tail[POLICY_RX_MAX];
+	struct policy_rx t = *rx;
+	char head[POLICY_PATH_MAX];
+	unsigned ntail;
+	size_t h = policy_rx_split(rx, head, sizeof(head), tail, &ntail);
+
+	t.insn = tail;
+	t.ninsn = ntail;
+	if (prog_problem(&t) != NULL)
+		fail_msg("split left a bad tail: %s", prog_problem(&t));
+	if (len < h || memcmp(s, head, h) != 0)
+		return false;
+	{
+		struct policy p;
+		struct policy_rxprog prog = { 0, ntail };
+
+		memset(&p, 0, sizeof(p));
+		p.p_rxprog = &prog;
+		p.p_nrxprog = 1;
+		p.p_rxinsn = tail;
+		p.p_nrxinsn = ntail;
+		p.p_classes = (const uint8_t *)rx->classes;
+		p.p_nclasses = rx->nclasses;
+		return policy_rx_exec(&p, 0, s, len, h);
+	}
 }
 
 static void
@@ -524,7 +556,7 @@ static const struct prefix_row prefix_rows[] = {
 	{ "^/ab?c", "/a" },
 	{ "^/ab{2}c", "/abbc" },	/* exactly two b: both in the program */
 	{ "^/ab{0,3}", "/a" },
-	{ "^ab+c", "ab" },
+	{ "^ab+c", "a" },	/* the first b is also the loop's: it stays */
 	{ "^a|b", "" },
 	{ "abc", "" },
 	{ "a^bc", "" },
@@ -543,17 +575,22 @@ static const struct prefix_row prefix_rows[] = {
 	{ "^()a", "a" },
 };
 
-/* The literal prefix of re's program (0 if re does not compile). */
+/* The head of re's program (0 if re does not compile). */
 static size_t
 prefix_of(const char *re, size_t len, char *buf, size_t size)
 {
+	struct policy_rxinsn tail[POLICY_RX_MAX];
 	struct policy_rx rx;
 	char err[160];
+	unsigned ntail, bol;
 	size_t n;
 
 	if (policy_rx_compile(re, len, &rx, err, sizeof(err), NULL) != 0)
 		return 0;
-	n = policy_rx_prefix(rx.insn, rx.ninsn, buf, size);
+	n = policy_rx_split(&rx, buf, size, tail, &ntail);
+	for (bol = 0; n > 0 && rx.insn[bol].rx_op == POLICY_RX_BOL; bol++)
+		;
+	assert_int_equal(ntail, rx.ninsn - bol - n);	/* BOLs and head go */
 	policy_rx_free(&rx);
 	return n;
 }
@@ -679,17 +716,14 @@ gen_alt(struct gen *g, int depth, bool anchors)
 	}
 }
 
+/* Split into head and tail, re decides s as it does whole. */
 static void
-check_prefix(const char *re, const struct policy_rx *rx, const char *s,
+check_split(const char *re, const struct policy_rx *rx, const char *s,
     size_t len, bool matched)
 {
-	char pfx[64];
-	size_t n;
-
-	n = policy_rx_prefix(rx->insn, rx->ninsn, pfx, sizeof(pfx));
-	if (matched && (n > len || memcmp(pfx, s, n) != 0))
-		fail_msg("/%s/ matches \"%.*s\" but its prefix is \"%.*s\"",
-		    re, (int)len, s, (int)n, pfx);
+	if (rx_run_split(rx, s, len) != matched)
+		fail_msg("/%s/ on \"%.*s\": %d whole, %d split", re, (int)len,
+		    s, matched, !matched);
 }
 
 static void
@@ -735,7 +769,7 @@ test_glibc_crosscheck(void **state)
 			if (mine != theirs)
 				fail_msg("/%s/ on \"%s\": engine %d, glibc %d",
 				    g.buf, subj, mine, theirs);
-			check_prefix(g.buf, &rx, subj, slen, mine);
+			check_split(g.buf, &rx, subj, slen, mine);
 			compared++;
 			matches += mine;
 		}
@@ -754,7 +788,7 @@ test_garbage(void **state)
 {
 	static const char bytes[] = "()[]{}|*+?.^$\\-:,0123ab^]d=[:alpha:]";
 	unsigned iter, ok = 0;
-	char re[40], err[160], subj[8], pfx[8];
+	char re[40], err[160], subj[8];
 	size_t len, pos, k;
 
 	for (iter = 0; iter < 30000; iter++) {
@@ -777,10 +811,10 @@ test_garbage(void **state)
 		if ((why = prog_problem(&rx)) != NULL)
 			fail_msg("/%.*s/ compiled to a bad program: %s",
 			    (int)len, re, why);
-		(void)policy_rx_prefix(rx.insn, rx.ninsn, pfx, sizeof(pfx));
 		for (k = 0; k < sizeof(subj); k++)
 			subj[k] = "ab-:1]"[rng(6)];
-		(void)rx_run(&rx, subj, rng(sizeof(subj) + 1));
+		k = rng(sizeof(subj) + 1);
+		check_split("garbage", &rx, subj, k, rx_run(&rx, subj, k));
 		policy_rx_free(&rx);
 	}
 	print_message("garbage: %u of 30000 compiled\n", ok);

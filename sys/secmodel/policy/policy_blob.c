@@ -211,9 +211,15 @@ policy_code_ok(struct policy_vctx *v, const struct policy_rule *r)
 			    in->pi_cmp < POLICY_C_EQ || in->pi_cmp >= POLICY_C_COUNT ||
 			    !policy_ref_ok(p, in->pi_str))
 				return policy_bad(v, "bad string test");
-			if ((in->pi_cmp == POLICY_C_RE || in->pi_cmp == POLICY_C_NRE) &&
-			    (in->pi_value < 0 || in->pi_value >= p->p_nrxprog))
+			if ((in->pi_cmp == POLICY_C_RE || in->pi_cmp == POLICY_C_NRE) ?
+			    (in->pi_value < 0 || in->pi_value >= p->p_nrxprog) :
+			    in->pi_value != 0)
 				return policy_bad(v, "bad regular expression number");
+			if ((in->pi_cmp == POLICY_C_MATCH ||
+			    in->pi_cmp == POLICY_C_NMATCH) ?
+			    !policy_ref_ok(p, in->pi_tail) :
+			    (in->pi_tail.off != 0 || in->pi_tail.len != 0))
+				return policy_bad(v, "bad pattern tail");
 			depth++;
 			break;
 		case POLICY_I_INT:
@@ -250,24 +256,37 @@ static int
 policy_hint_ok(struct policy_vctx *v, const struct policy_rule *r)
 {
 	const struct policy *p = v->p;
-	unsigned hint = r->pr_flags & (POLICY_RULE_KEYEQ | POLICY_RULE_KEYINPATH);
+	unsigned hint = r->pr_flags & (POLICY_RULE_KEYEQ |
+	    POLICY_RULE_KEYINPATH | POLICY_RULE_KEYHEAD);
 	const struct policy_insn *in = &r->pr_test;
 	const char *s;
 	uint32_t len;
+	bool fits;
 
 	if (hint == 0)
 		return 0;
-	if (hint != POLICY_RULE_KEYEQ && hint != POLICY_RULE_KEYINPATH)
+	if ((hint & (hint - 1)) != 0)
 		return policy_bad(v, "two index hints on one rule");
 	if (r->pr_ncode != 1 || in->pi_kind != POLICY_I_STR ||
-	    (int)in->pi_field != policy_field_primary(r->pr_op) ||
-	    in->pi_cmp != (hint == POLICY_RULE_KEYEQ ? POLICY_C_EQ :
-	    POLICY_C_INPATH))
+	    (int)in->pi_field != policy_field_primary(r->pr_op))
 		return policy_bad(v, "index hint on a rule it does not fit");
 	s = policy_str(p, in->pi_str);
 	len = in->pi_str.len;
-	if (hint == POLICY_RULE_KEYINPATH && (len < 2 || s[len - 1] == '/' ||
-	    len >= POLICY_PATH_MAX))
+	switch (hint) {
+	case POLICY_RULE_KEYEQ:
+		fits = in->pi_cmp == POLICY_C_EQ;
+		break;
+	case POLICY_RULE_KEYINPATH:
+		fits = in->pi_cmp == POLICY_C_INPATH && len >= 2 &&
+		    s[len - 1] != '/' && len < POLICY_PATH_MAX;
+		break;
+	default:		/* KEYHEAD: a head the trie can spell */
+		fits = (in->pi_cmp == POLICY_C_MATCH ||
+		    in->pi_cmp == POLICY_C_RE) &&
+		    len >= 1 && len < POLICY_PATH_MAX;
+		break;
+	}
+	if (!fits)
 		return policy_bad(v, "index hint on a rule it does not fit");
 	return 0;
 }
@@ -289,7 +308,7 @@ policy_rules_ok(struct policy_vctx *v)
 		    r->pr_action == POLICY_ACT_NONE ||
 		    r->pr_action >= POLICY_ACT_COUNT ||
 		    (r->pr_flags & ~(POLICY_RULE_LOG | POLICY_RULE_KEYEQ |
-		    POLICY_RULE_KEYINPATH)) != 0 ||
+		    POLICY_RULE_KEYINPATH | POLICY_RULE_KEYHEAD)) != 0 ||
 		    r->pr_errno > policy_nerrno || !policy_ref_ok(p, r->pr_text))
 			return policy_bad(v, "bad rule header");
 		if ((error = policy_code_ok(v, r)) != 0)

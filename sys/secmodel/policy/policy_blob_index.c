@@ -5,45 +5,33 @@
 /*
  * The index key of a rule for field f, derived from its condition: a test
  * on f gives an exact key (eq, or match without wildcards) or a prefix
- * (match up to its first wildcard, inpath without trailing '/', a regex
- * program's literal prefix); "and" keeps the better side (exact before
- * prefix, then the longer prefix, then the left one); "or" and "not" give
- * none.  The condition is postfix code, so keys are combined on a stack
- * like values.  The compiler indexes each rule by this key
- * (policy_build.c), and the validator finds the rule where it says.
+ * (the head of a match or regex, inpath without trailing '/'); "and"
+ * keeps the better side (exact before prefix, then the longer prefix,
+ * then the left one); "or" and "not" give none.  The condition is postfix
+ * code, so keys are combined on a stack like values.  The compiler
+ * indexes each rule by this key (policy_build.c), and the validator finds
+ * the rule where it says.
  */
 
 static struct policy_key
-policy_key_of_test(const struct policy *p, const struct policy_insn *in,
-    char *buf)
+policy_key_of_test(const struct policy *p, const struct policy_insn *in)
 {
-	struct policy_key k = { NULL, 0, 0, 0 };
-	const char *s = policy_str(p, in->pi_str);
-	uint32_t len = in->pi_str.len, i;
-	const struct policy_rxprog *rp;
+	struct policy_key k = { policy_str(p, in->pi_str), in->pi_str.len, 0 };
 
 	switch (in->pi_cmp) {
 	case POLICY_C_EQ:
-		k = (struct policy_key){ s, len, 0, 1 };
+		k.pk_kind = 1;
 		break;
 	case POLICY_C_MATCH:
-		for (i = 0; i < len; i++)
-			if (s[i] == '*' || s[i] == '?' || s[i] == '[' ||
-			    s[i] == '\\')
-				break;
-		k = (struct policy_key){ s, i, 0, i == len ? 1 : 2 };
+		k.pk_kind = in->pi_tail.len == 0 ? 1 : 2;
 		break;
 	case POLICY_C_INPATH:
-		while (len > 1 && s[len - 1] == '/')
-			len--;
-		k = (struct policy_key){ s, len, 0, 2 };
+		while (k.pk_len > 1 && k.pk_str[k.pk_len - 1] == '/')
+			k.pk_len--;
+		k.pk_kind = 2;
 		break;
 	case POLICY_C_RE:
-		rp = &p->p_rxprog[in->pi_value];
 		k.pk_kind = 2;
-		k.pk_prog = (uint32_t)in->pi_value;
-		k.pk_len = (uint32_t)policy_rx_prefix(p->p_rxinsn + rp->rp_insn,
-		    rp->rp_ninsn, buf, POLICY_PATH_MAX);
 		break;
 	default:
 		break;
@@ -55,14 +43,11 @@ policy_key_of_test(const struct policy *p, const struct policy_insn *in,
 	return k;
 }
 
-/* Rule r's key for field f; a regex prefix is copied to buf
- * (POLICY_PATH_MAX bytes).  r's code must be valid. */
+/* Rule r's key for field f.  r's code must be valid. */
 struct policy_key
-policy_rule_key(const struct policy *p, const struct policy_rule *r, int f,
-    char *buf)
+policy_rule_key(const struct policy *p, const struct policy_rule *r, int f)
 {
-	struct policy_key st[POLICY_STACK_MAX + 1], none = { NULL, 0, 0, 0 };
-	const struct policy_rxprog *rp;
+	struct policy_key st[POLICY_STACK_MAX + 1], none = { NULL, 0, 0 };
 	unsigned sp = 0;
 	uint32_t i;
 
@@ -73,7 +58,7 @@ policy_rule_key(const struct policy *p, const struct policy_rule *r, int f,
 		switch (in->pi_kind) {
 		case POLICY_I_STR:
 			st[sp++] = (int)in->pi_field == f ?
-			    policy_key_of_test(p, in, buf) : none;
+			    policy_key_of_test(p, in) : none;
 			break;
 		case POLICY_I_INT:
 			st[sp++] = none;
@@ -94,15 +79,7 @@ policy_rule_key(const struct policy *p, const struct policy_rule *r, int f,
 			break;
 		}
 	}
-	if (sp == 0)
-		return none;
-	if (st[0].pk_kind != 0 && st[0].pk_str == NULL) {	/* a regex's */
-		rp = &p->p_rxprog[st[0].pk_prog];
-		(void)policy_rx_prefix(p->p_rxinsn + rp->rp_insn, rp->rp_ninsn,
-		    buf, POLICY_PATH_MAX);
-		st[0].pk_str = buf;
-	}
-	return st[0];
+	return sp == 0 ? none : st[0];
 }
 
 /* Is rule rn in list l (ascending)? */
@@ -163,14 +140,14 @@ policy_prefix_list(const struct policy *p, unsigned op, struct policy_key k)
  * rule's key depends on the operation only through its primary field, so
  * it is derived once per field. */
 static const char *
-policy_rules_indexed(const struct policy *p, char *buf)
+policy_rules_indexed(const struct policy *p)
 {
 	uint32_t rn;
 	unsigned op;
 
 	for (rn = 0; rn < p->p_nrules; rn++) {
 		const struct policy_rule *r = &p->p_rules[rn];
-		struct policy_key k, kf_key = { NULL, 0, 0, 0 };
+		struct policy_key k, kf_key = { NULL, 0, 0 };
 		int kf = -1;		/* the field kf_key is for */
 
 		if ((rn & 1023) == 1023)
@@ -182,10 +159,10 @@ policy_rules_indexed(const struct policy *p, char *buf)
 			if (!policy_op_in_alias(r->pr_op, op))
 				continue;
 			if (f >= 0 && f != kf) {
-				kf_key = policy_rule_key(p, r, f, buf);
+				kf_key = policy_rule_key(p, r, f);
 				kf = f;
 			}
-			k = f >= 0 ? kf_key : (struct policy_key){ NULL, 0, 0, 0 };
+			k = f >= 0 ? kf_key : (struct policy_key){ NULL, 0, 0 };
 			if (k.pk_kind == 1)
 				l = policy_exact_list(p, op, k);
 			else if (k.pk_kind == 2)
@@ -222,10 +199,10 @@ policy_node_path_is(const struct policy *p, const uint32_t *up,
 
 /*
  * An index hint lets the evaluator take the entry a rule was found by for
- * the rule's whole test, so the entry must say what the test says: a KEYEQ
- * rule listed under an exact key has that key as its operand, and a
- * KEYINPATH rule listed at a trie node has that node's path as its
- * operand.  For a node to have one path, it has one parent at most, and a
+ * the rule's whole test, or for its head, so the entry must say what the
+ * test says: a KEYEQ rule listed under an exact key has that key as its
+ * operand, and a KEYINPATH or KEYHEAD rule listed at a trie node has that
+ * node's path as its operand or head.  For a node to have one path, it has one parent at most, and a
  * root none; no path is longer than a request's value can be, so checking
  * one costs at most POLICY_PATH_MAX bytes.  up, plen: room for a parent
  * link and a path length per node.
@@ -277,7 +254,8 @@ policy_hints_fit(const struct policy *p, uint32_t *up, uint32_t *plen)
 			    &p->p_rules[policy_list_rule(p, l, k)];
 			struct policy_ref o = r->pr_test.pi_str;
 
-			if ((r->pr_flags & POLICY_RULE_KEYINPATH) == 0 ||
+			if ((r->pr_flags & (POLICY_RULE_KEYINPATH |
+			    POLICY_RULE_KEYHEAD)) == 0 ||
 			    (found && o.off == fits.off && o.len == fits.len))
 				continue;
 			if (!policy_node_path_is(p, up, plen, i,
@@ -298,19 +276,17 @@ int
 policy_index_agrees(const struct policy *p, const char **why)
 {
 	size_t nodes = (size_t)p->p_nnodes * sizeof(uint32_t);
-	size_t size = POLICY_PATH_MAX + 2 * nodes;
+	size_t size = 2 * nodes;
 	uint32_t *up, *plen;
-	char *buf;
 
 	*why = NULL;
-	if ((buf = policy_os_zalloc(size)) == NULL) {
+	if ((up = policy_os_zalloc(size + 1)) == NULL) {
 		*why = "no memory to check the index";
 		return ENOMEM;
 	}
-	up = (uint32_t *)(void *)(buf + POLICY_PATH_MAX);
 	plen = up + p->p_nnodes;
 	if ((*why = policy_hints_fit(p, up, plen)) == NULL)
-		*why = policy_rules_indexed(p, buf);
-	policy_os_free(buf, size);
+		*why = policy_rules_indexed(p);
+	policy_os_free(up, size + 1);
 	return *why != NULL ? EINVAL : 0;
 }

@@ -73,9 +73,19 @@ policy_req_str(const struct policy_request *req, unsigned f, size_t *len)
 	return s;
 }
 
+/* Does s start with the head of pattern test in?  (Known when the index
+ * proved it: head_known.) */
+static bool
+policy_head(const struct policy *p, const struct policy_insn *in,
+    const char *s, size_t slen, bool head_known)
+{
+	return head_known || (slen >= in->pi_str.len &&
+	    memcmp(s, policy_str(p, in->pi_str), in->pi_str.len) == 0);
+}
+
 static bool
 policy_test_str(const struct policy *p, const struct policy_insn *in,
-    const struct policy_request *req)
+    const struct policy_request *req, bool head_known)
 {
 	const char *arg = policy_str(p, in->pi_str);
 	size_t alen = in->pi_str.len, slen;
@@ -87,13 +97,16 @@ policy_test_str(const struct policy *p, const struct policy_insn *in,
 	case POLICY_C_NEQ:
 		return !(slen == alen && memcmp(s, arg, alen) == 0);
 	case POLICY_C_MATCH:
-		return policy_glob_match(s, slen, arg, alen);
 	case POLICY_C_NMATCH:
-		return !policy_glob_match(s, slen, arg, alen);
+		return (policy_head(p, in, s, slen, head_known) &&
+		    policy_glob_match(s + alen, slen - alen,
+		    policy_str(p, in->pi_tail), in->pi_tail.len)) ==
+		    (in->pi_cmp == POLICY_C_MATCH);
 	case POLICY_C_RE:
-		return policy_rx_exec(p, (uint32_t)in->pi_value, s, slen);
 	case POLICY_C_NRE:
-		return !policy_rx_exec(p, (uint32_t)in->pi_value, s, slen);
+		return (policy_head(p, in, s, slen, head_known) &&
+		    policy_rx_exec(p, (uint32_t)in->pi_value, s, slen, alen)) ==
+		    (in->pi_cmp == POLICY_C_RE);
 	case POLICY_C_SUB:
 		return policy_substr(s, slen, arg, alen);
 	case POLICY_C_NSUB:
@@ -120,7 +133,7 @@ policy_test_int(const struct policy_insn *in, const struct policy_request *req)
 }
 
 /* Does rule r match?  Code was validated: the stack cannot under- or overflow.
- * hint: the index hint (POLICY_RULE_KEY*) the way rn was found proves. */
+ * hint: the index hints (POLICY_RULE_KEY*) the way rn was found proves. */
 static bool
 policy_rule_match(const struct policy *p, uint32_t rn,
     const struct policy_request *req, int cls, unsigned hint)
@@ -133,8 +146,10 @@ policy_rule_match(const struct policy *p, uint32_t rn,
 		return false;
 	if (r->pr_op != req->pr_op && r->pr_op != cls)
 		return false;
-	if (r->pr_flags & hint)
+	if (r->pr_flags & hint & (POLICY_RULE_KEYEQ | POLICY_RULE_KEYINPATH))
 		return true;	/* the index entry was the whole test */
+	if (r->pr_flags & hint & POLICY_RULE_KEYHEAD)	/* the tail is left */
+		return policy_test_str(p, &r->pr_test, req, true);
 	for (i = 0; i < r->pr_ncode; i++) {
 		const struct policy_insn *in = policy_rule_insn(p, r, i);
 		bool val = false, a, b;
@@ -144,7 +159,7 @@ policy_rule_match(const struct policy *p, uint32_t rn,
 		case POLICY_I_INT:
 			if (req->pr_present & (1u << in->pi_field))
 				val = in->pi_kind == POLICY_I_STR ?
-				    policy_test_str(p, in, req) :
+				    policy_test_str(p, in, req, false) :
 				    policy_test_int(in, req);
 			stack = (stack & ~(1u << sp)) | ((uint32_t)val << sp);
 			sp++;
@@ -308,10 +323,11 @@ policy_scan_trie(const struct policy *p, uint32_t node, const char *key,
 				ncand = 0;
 			}
 			cand[ncand].l = n->pn_rules;
-			/* key is in the path this node spells when a '/' or
-			 * the end follows */
-			cand[ncand++].hint = pos == klen || key[pos] == '/' ?
-			    POLICY_RULE_KEYINPATH : 0;
+			/* the key starts with the path this node spells, and
+			 * is in it when a '/' or the end follows */
+			cand[ncand++].hint = POLICY_RULE_KEYHEAD |
+			    (pos == klen || key[pos] == '/' ?
+			    POLICY_RULE_KEYINPATH : 0);
 			if (n->pn_rules.count == 1)	/* inline: a rule */
 				policy_os_prefetch(&p->p_rules[n->pn_rules.off]);
 		}

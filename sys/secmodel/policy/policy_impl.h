@@ -72,13 +72,12 @@ uint32_t policy_blob_checksum(const void *, size_t);
 
 /* policy_blob_index.c */
 struct policy_key {		/* a rule's index key for a field */
-	const char	*pk_str;	/* the key, or NULL: regex pk_prog's */
+	const char	*pk_str;	/* the key, in the string table */
 	uint32_t	pk_len;
-	uint32_t	pk_prog;
 	uint8_t		pk_kind;	/* 0 none, 1 exact, 2 prefix */
 };
 struct policy_key policy_rule_key(const struct policy *,
-	    const struct policy_rule *, int, char *);
+	    const struct policy_rule *, int);
 int	policy_index_agrees(const struct policy *, const char **);
 
 /* policy_eval.c */
@@ -98,8 +97,8 @@ const char *policy_str(const struct policy *, struct policy_ref);
 bool	policy_glob_match(const char *, size_t, const char *, size_t);
 bool	policy_inpath(const char *, size_t, const char *, size_t);
 bool	policy_substr(const char *, size_t, const char *, size_t);
-bool	policy_rx_exec(const struct policy *, uint32_t, const char *, size_t);
-size_t	policy_rx_prefix(const struct policy_rxinsn *, uint32_t, char *, size_t);
+bool	policy_rx_exec(const struct policy *, uint32_t, const char *, size_t,
+	    size_t);
 uint32_t policy_hash(unsigned, const char *, size_t);
 uint32_t policy_bloom_bit(uint32_t, unsigned, uint32_t);
 

@@ -207,45 +207,12 @@ policy_rx_add(const struct policy_rxinsn *code, uint32_t n,
 	}
 }
 
-/*
- * If every match of the n-instruction program code must start at the
- * beginning of the subject with a fixed string, copy (up to size bytes
- * of) it to buf, without a NUL, and return its length; else return 0.
- * The string is read off the path every match takes first: the program
- * anchors (POLICY_RX_BOL) and then can only go through literal bytes and
- * jumps.  "^/usr/lib/.*" gives "/usr/lib/", "^/ab*" "/a", "^a|b" nothing.
- * The compiler indexes a regex rule by this string and the validator
- * checks the index against it, so both read it here.
- */
-size_t
-policy_rx_prefix(const struct policy_rxinsn *code, uint32_t n, char *buf,
-    size_t size)
-{
-	uint32_t pc = 0, steps;
-	size_t len = 0;
-	bool anchored = false;
-
-	for (steps = 0; pc < n && steps < n; steps++) {
-		const struct policy_rxinsn *in = &code[pc];
-
-		if (in->rx_op == POLICY_RX_BOL) {
-			anchored = true;
-			pc++;
-		} else if (in->rx_op == POLICY_RX_CHAR && anchored &&
-		    len < size) {
-			buf[len++] = (char)in->rx_arg;
-			pc++;
-		} else if (in->rx_op == POLICY_RX_JMP)
-			pc = in->rx_x;
-		else
-			break;
-	}
-	return anchored ? len : 0;
-}
-
+/* Does program prog match s[0..len)?  With start 0, anywhere (or from 0
+ * if it begins with BOL); else only from position start, as a regex's
+ * tail does after its head (start <= len). */
 bool
 policy_rx_exec(const struct policy *p, uint32_t prog, const char *s,
-    size_t len)
+    size_t len, size_t start)
 {
 	struct policy_rxset sets[2], *cur = &sets[0], *nxt = &sets[1], *t;
 	const struct policy_rxinsn *code;
@@ -264,11 +231,11 @@ policy_rx_exec(const struct policy *p, uint32_t prog, const char *s,
 	    line += 64)
 		policy_os_prefetch((const void *)line);
 	/* a program that starts with BOL can only match from position 0 */
-	anchored = n > 0 && code[0].rx_op == POLICY_RX_BOL;
+	anchored = start > 0 || (n > 0 && code[0].rx_op == POLICY_RX_BOL);
 	cur->n = 0;
 	memset(cur->seen, 0, sizeof(cur->seen));
-	policy_rx_add(code, n, cur, 0, 0, len);
-	for (pos = 0;; pos++) {
+	policy_rx_add(code, n, cur, 0, start, len);
+	for (pos = start;; pos++) {
 		unsigned char c;
 
 		for (i = 0; i < cur->n; i++)
