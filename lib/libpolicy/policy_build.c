@@ -506,6 +506,8 @@ pc_index(struct pc_build *b, const struct pc_policy *pol)
 		memset(&he, 0, sizeof(he));
 		he.ph_op = keys[i].op;
 		he.ph_key = pc_str(b, keys[i].s, keys[i].len);
+		memcpy(he.ph_head, keys[i].s, keys[i].len < POLICY_HASH_INLINE ?
+		    keys[i].len : POLICY_HASH_INLINE);
 		he.ph_rules = pc_list(b, rules, n);
 		free(rules);
 		if (pc_vec_push(&b->hashent, &he, 1) == NULL)
@@ -580,10 +582,11 @@ pc_index(struct pc_build *b, const struct pc_policy *pol)
 	return b->nomem ? -1 : 0;
 }
 
-/* Sections start 8-byte aligned after the header; trie nodes and rules on
- * a cache line each. */
+/* Sections start 8-byte aligned after the header; trie nodes, rules and
+ * hash entries on a cache line each. */
 #define PC_SECT_ALIGN(off, i) \
-	((i) == POLICY_S_NODES || (i) == POLICY_S_RULES ? \
+	((i) == POLICY_S_NODES || (i) == POLICY_S_RULES || \
+	    (i) == POLICY_S_HASHENT ? \
 	    ((off) + 63) & ~(size_t)63 : ((off) + 7) & ~(size_t)7)
 
 static void *

@@ -304,12 +304,16 @@ struct policy_opindex {
 	struct policy_list po_generic;
 };
 
+/* An exact key's entry: one cache line, which holds the key's head, so
+ * that most keys are compared without reading the string table. */
+#define POLICY_HASH_INLINE	40
 struct policy_hashent {
 	uint16_t	ph_op;
 	uint16_t	ph_pad;
 	uint32_t	ph_pad2;
 	struct policy_ref ph_key;
 	struct policy_list ph_rules;
+	char		ph_head[POLICY_HASH_INLINE]; /* the key's head, 0-padded */
 };
 
 /*

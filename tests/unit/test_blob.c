@@ -305,11 +305,18 @@ MUT(m_buckets_pow2, SECT(b, POLICY_S_BUCKETS).size = 4)
 MUT(m_buckets_cover, ((uint32_t *)W(p, p->p_buckets))[p->p_nbuckets] = 99)
 MUT(m_hash_op, ((struct policy_hashent *)W(p, p->p_hashent))[0].ph_op = 0)
 MUT(m_hash_bucket, {
-	struct policy_hashent *h = W(p, p->p_hashent);
+	struct policy_hashent *h = W(p, p->p_hashent), first = h[0];
 	uint32_t k;
-	for (k = 0; k < p->p_nhashent; k++)
-		h[k].ph_key = h[(k + 1) % p->p_nhashent].ph_key;
+	for (k = 0; k + 1 < p->p_nhashent; k++) {	/* keys and heads move */
+		h[k].ph_key = h[k + 1].ph_key;
+		memcpy(h[k].ph_head, h[k + 1].ph_head, POLICY_HASH_INLINE);
+	}
+	h[k].ph_key = first.ph_key;
+	memcpy(h[k].ph_head, first.ph_head, POLICY_HASH_INLINE);
 })
+MUT(m_hash_head, ((struct policy_hashent *)W(p, p->p_hashent))[0].ph_head[1] ^= 1)
+MUT(m_hash_head_pad, ((struct policy_hashent *)W(p, p->p_hashent))[0]
+    .ph_head[POLICY_HASH_INLINE - 1] = 'x')	/* keys here are shorter */
 MUT(m_node_label, ((struct policy_node *)W(p, p->p_nodes))[0].pn_label.off = 0xffffff00u)
 MUT(m_node_kids, ((struct policy_node *)W(p, p->p_nodes))[0].pn_nchild = 1000)
 MUT(m_node_kid_back, {
@@ -424,6 +431,8 @@ test_structure_rejects(void **state)
 		{ m_buckets_cover, "do not cover" },
 		{ m_hash_op, "bad hash entry" },
 		{ m_hash_bucket, "wrong bucket" },
+		{ m_hash_head, "key's head disagree" },
+		{ m_hash_head_pad, "key's head disagree" },
 		{ m_node_label, "bad trie node" },
 		{ m_node_kids, "trie children out of range" },
 		{ m_node_kid_back, "trie children out of range" },

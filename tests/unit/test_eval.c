@@ -331,6 +331,34 @@ test_shared_classes(void **state)
 	policy_loaded_free(pl);
 }
 
+/* Exact keys longer than a hash entry's inline head: the rest is compared
+ * too, so keys that differ only past the head are told apart. */
+static void
+test_long_exact_keys(void **state)
+{
+	struct policy_loaded *pl = tu_compile("policy: 1\ndefault: deny\n"
+	    "rules:\n"
+	    "  - open: filename eq \"/usr/lib/x86_64-linux-gnu/libexample.so.1\" then permit\n"
+	    "  - open: filename eq \"/usr/lib/x86_64-linux-gnu/libexample.so.2\" then ask\n"
+	    "  - open: filename eq \"/usr/lib/x86_64-linux-gnu/libexample.so\" then permit\n",
+	    NULL);
+	struct policy_request req;
+
+	(void)state;
+	assert_non_null(pl);
+	tu_req(&req, POLICY_OP_OPEN, "/usr/lib/x86_64-linux-gnu/libexample.so.1");
+	DECIDES(pl, &req, POLICY_ACT_PERMIT, 0);
+	tu_req(&req, POLICY_OP_OPEN, "/usr/lib/x86_64-linux-gnu/libexample.so.2");
+	DECIDES(pl, &req, POLICY_ACT_ASK, 1);
+	tu_req(&req, POLICY_OP_OPEN, "/usr/lib/x86_64-linux-gnu/libexample.so.3");
+	DECIDES(pl, &req, POLICY_ACT_DENY, POLICY_NONE);
+	tu_req(&req, POLICY_OP_OPEN, "/usr/lib/x86_64-linux-gnu/libexample.so");
+	DECIDES(pl, &req, POLICY_ACT_PERMIT, 2);	/* 40 bytes: all inline */
+	tu_req(&req, POLICY_OP_OPEN, "/usr/lib/x86_64-linux-gnu/libexample.sx");
+	DECIDES(pl, &req, POLICY_ACT_DENY, POLICY_NONE);
+	policy_loaded_free(pl);
+}
+
 /* Pattern tests of one shape share their tail: one glob string, one regex
  * program, whatever their heads. */
 static void
@@ -638,6 +666,7 @@ main(void)
 		cmocka_unit_test(test_index_hints),
 		cmocka_unit_test(test_shared_classes),
 		cmocka_unit_test(test_shared_tails),
+		cmocka_unit_test(test_long_exact_keys),
 		cmocka_unit_test(test_log_levels),
 		cmocka_unit_test(test_errno_names),
 		cmocka_unit_test(test_index_matches_linear),

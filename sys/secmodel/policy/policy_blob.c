@@ -5,6 +5,8 @@
 /* The evaluator counts on a rule and a trie node being one cache line. */
 typedef char policy_rule_is_a_line[sizeof(struct policy_rule) == 64 ? 1 : -1];
 typedef char policy_node_is_a_line[sizeof(struct policy_node) == 64 ? 1 : -1];
+typedef char policy_hashent_is_a_line[
+    sizeof(struct policy_hashent) == 64 ? 1 : -1];
 
 struct policy_vctx {
 	struct policy	*p;
@@ -408,12 +410,16 @@ policy_index_ok(struct policy_vctx *v)
 			return policy_bad(v, "hash buckets not ascending");
 		for (e = p->p_buckets[i]; e < p->p_buckets[i + 1]; e++) {
 			const struct policy_hashent *he = &p->p_hashent[e];
-			uint32_t h;
+			uint32_t h, k;
 
 			if (he->ph_op == POLICY_OP_NONE || he->ph_op >= POLICY_OP_COUNT ||
 			    !policy_ref_ok(p, he->ph_key) ||
 			    he->ph_key.len >= POLICY_PATH_MAX)	/* no request's */
 				return policy_bad(v, "bad hash entry");
+			for (k = 0; k < POLICY_HASH_INLINE; k++)
+				if (he->ph_head[k] != (k < he->ph_key.len ?
+				    p->p_strtab[he->ph_key.off + k] : 0))
+					return policy_bad(v, "hash entry and its key's head disagree");
 			h = policy_hash(he->ph_op, policy_str(p, he->ph_key),
 			    he->ph_key.len);
 			if ((h & (p->p_nbuckets - 1)) != i)

@@ -212,12 +212,14 @@ policy_bloom_has(const struct policy *p, uint32_t h)
 }
 
 /* The hash entry of key (hash h) under op, or NULL.  A one-rule entry's
- * rule is fetched while the key is compared. */
+ * rule is fetched while the key is compared: its head in the entry, the
+ * rest (of a long key) in the string table. */
 const struct policy_hashent *
 policy_hash_entry(const struct policy *p, unsigned op, const char *key,
     size_t klen, uint32_t h)
 {
 	uint32_t b = h & (p->p_nbuckets - 1), e;
+	size_t head = klen < POLICY_HASH_INLINE ? klen : POLICY_HASH_INLINE;
 
 	for (e = p->p_buckets[b]; e < p->p_buckets[b + 1]; e++) {
 		const struct policy_hashent *he = &p->p_hashent[e];
@@ -226,7 +228,9 @@ policy_hash_entry(const struct policy *p, unsigned op, const char *key,
 			continue;
 		if (he->ph_rules.count == 1)
 			policy_os_prefetch(&p->p_rules[he->ph_rules.off]);
-		if (memcmp(policy_str(p, he->ph_key), key, klen) == 0)
+		if (memcmp(he->ph_head, key, head) == 0 && (klen == head ||
+		    memcmp(policy_str(p, he->ph_key) + head, key + head,
+		    klen - head) == 0))
 			return he;
 	}
 	return NULL;
