@@ -575,11 +575,19 @@ pc_index(struct pc_build *b, const struct pc_policy *pol)
 			;
 		b->opindex[keys[i].op].po_root = pc_trie_build(b, keys, i, j);
 	}
-	if ((b->nodebytes = malloc(b->nodes.n + 1)) == NULL)
+	if (b->nomem || (b->nodebytes = malloc(b->nodes.n + 1)) == NULL)
 		return -1;
-	for (i = 0; i < b->nodes.n; i++)
-		b->nodebytes[i] = PC_AT(&b->nodes, struct policy_node, i)->pn_inline[0];
-	return b->nomem ? -1 : 0;
+	view.p_nodes = (const struct policy_node *)(void *)b->nodes.d;
+	view.p_nnodes = (uint32_t)b->nodes.n;
+	view.p_lists = (const uint32_t *)(void *)b->lists.d;
+	view.p_nlists = (uint32_t)b->lists.n;
+	for (i = 0; i < b->nodes.n; i++) {
+		struct policy_node *n = PC_AT(&b->nodes, struct policy_node, i);
+
+		b->nodebytes[i] = n->pn_inline[0];
+		policy_node_hints(&view, n, &n->pn_hintbase, n->pn_hint);
+	}
+	return 0;
 }
 
 /* Sections start 8-byte aligned after the header; trie nodes, rules and

@@ -320,12 +320,17 @@ struct policy_hashent {
  * Radix-trie node, one 64-byte cache line.  Children are contiguous, after
  * their parent, sorted by the first byte of their (non-empty) labels; the
  * first 8 label bytes are kept inline so that a walk rarely touches the
- * string table, and so are the children's first bytes (up to 32
+ * string table, and so are the children's first bytes (up to 12
  * children; else zero, and the node byte table holds them), so that a
- * step reads this line and the child's only.
+ * step reads this line and the child's only.  The first rule of each of
+ * the first 8 children is there too, as pn_hintbase + pn_hint[k] (or
+ * POLICY_NODE_NOHINT), so that a step fetches the child's rule together
+ * with the child; policy_node_hints() says what they must be.
  */
 #define POLICY_NODE_INLINE	8
-#define POLICY_NODE_KIDS	32
+#define POLICY_NODE_KIDS	12
+#define POLICY_NODE_HINTS	8
+#define POLICY_NODE_NOHINT	0xffff
 #define POLICY_BLOOM_K		3	/* bits set per exact key */
 struct policy_node {
 	struct policy_ref pn_label;	/* the whole label */
@@ -334,6 +339,8 @@ struct policy_node {
 	uint32_t	pn_nchild;
 	struct policy_list pn_rules;	/* rules whose key prefix ends here */
 	uint8_t		pn_kids[POLICY_NODE_KIDS]; /* children's first bytes */
+	uint32_t	pn_hintbase;	/* the least hinted rule, or 0 */
+	uint16_t	pn_hint[POLICY_NODE_HINTS]; /* child's rule - hintbase */
 };
 
 struct policy_rxprog {

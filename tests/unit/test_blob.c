@@ -210,6 +210,20 @@ find_node(struct policy *p, const char *label)
 	return NULL;
 }
 
+/* After a mutation of nodes' rule lists: their parents' rule hints made
+ * to agree again, so that the check the mutation is for is reached. */
+static void
+rehint(struct policy *p)
+{
+	uint32_t i;
+
+	for (i = 0; i < p->p_nnodes; i++) {
+		struct policy_node *n = W(p, &p->p_nodes[i]);
+
+		policy_node_hints(p, n, &n->pn_hintbase, n->pn_hint);
+	}
+}
+
 MUT(m_sect_range, SECT(b, POLICY_S_RULES).off = (uint32_t)b->size)
 MUT(m_sect_huge, SECT(b, POLICY_S_LISTS).size = 0xfffffff0u)
 MUT(m_sect_wrap, SECT(b, POLICY_S_LISTS).off = 0xfffffff8u)
@@ -296,8 +310,26 @@ MUT(m_list_order, {
 })
 MUT(m_unindexed_exact, find_hashent(p, "/etc/passwd")->ph_rules =
     (struct policy_list){ 2, 1 })	/* rule 0 left out, rule 2 instead */
-MUT(m_unindexed_prefix, find_node(p, "share/")->pn_rules =
-    (struct policy_list){ 0, 0 })	/* the open rule for /usr/share/ left out */
+MUT(m_unindexed_prefix, {
+	find_node(p, "share/")->pn_rules = (struct policy_list){ 0, 0 };
+	rehint(p);	/* the open rule for /usr/share/ left out */
+})
+MUT(m_node_hint, {	/* a hint naming another rule */
+	uint32_t k;
+	struct policy_node *n = W(p, p->p_nodes);
+	for (k = 0; k < p->p_nnodes && n[k].pn_hint[0] == POLICY_NODE_NOHINT; k++)
+		;
+	assert_true(k < p->p_nnodes);
+	n[k].pn_hint[0] ^= 1;
+})
+MUT(m_node_hintbase, {
+	uint32_t k;
+	struct policy_node *n = W(p, p->p_nodes);
+	for (k = 0; k < p->p_nnodes && n[k].pn_hint[0] == POLICY_NODE_NOHINT; k++)
+		;
+	assert_true(k < p->p_nnodes);
+	n[k].pn_hintbase += 1;
+})
 MUT(m_unindexed_generic, ((struct policy_opindex *)W(p, p->p_opindex))[POLICY_OP_OPEN].po_generic =
     (struct policy_list){ 0, 0 })	/* the flags-only open rules */
 MUT(m_root_range, ((struct policy_opindex *)W(p, p->p_opindex))[POLICY_OP_STAT].po_root = 1000)
@@ -424,6 +456,8 @@ test_structure_rejects(void **state)
 		{ m_list_wrong_op, "another operation" },
 		{ m_unindexed_exact, "a rule is missing from the index" },
 		{ m_unindexed_prefix, "a rule is missing from the index" },
+		{ m_node_hint, "rule hints disagree" },
+		{ m_node_hintbase, "rule hints disagree" },
 		{ m_unindexed_generic, "a rule is missing from the index" },
 		{ m_list_order, "not ascending" },
 		{ m_root_range, "trie root out of range" },
@@ -536,6 +570,7 @@ test_hints_match_index(void **state)
 	/* node /x/p lists rule 3 (/x/q, permit), and /x/q rule 2 */
 	compile_find(y, &b, &p);
 	swap_lists(&find_node(&p, "p")->pn_rules, &find_node(&p, "q")->pn_rules);
+	rehint(&p);
 	refix_reject(&b, "trie path and its rule's operand differ");
 
 	/* leaf y/r takes x/'s child q as well: q gets two parents (within
@@ -547,6 +582,7 @@ test_hints_match_index(void **state)
 	r1->pn_child = (uint32_t)(q1 - p.p_nodes);
 	r1->pn_nchild = 1;
 	r1->pn_kids[0] = 'q';
+	rehint(&p);
 	refix_reject(&b, "trie node with two parents");
 }
 

@@ -359,6 +359,57 @@ test_long_exact_keys(void **state)
 	policy_loaded_free(pl);
 }
 
+/* A node with more children than it holds first bytes and rule hints for
+ * (POLICY_NODE_KIDS, POLICY_NODE_HINTS) finds each of them. */
+static void
+test_wide_node(void **state)
+{
+	char y[4096], path[32];
+	size_t len;
+	struct policy_loaded *pl;
+	struct policy_request req;
+	unsigned k, n = 20, hinted = 0;
+
+	(void)state;
+	len = (size_t)snprintf(y, sizeof(y), "policy: 1\ndefault: deny\nrules:\n");
+	for (k = 0; k < n; k++)		/* the trie node "/w/" gets 20 children */
+		len += (size_t)snprintf(y + len, sizeof(y) - len,
+		    "  - open: filename match \"/w/%c%c/*\" then %s\n",
+		    'a' + k, 'a' + k, k % 2 ? "ask" : "permit");
+	assert_non_null(pl = tu_compile(y, NULL));
+	for (k = 0; k < pl->pl_policy.p_nnodes; k++)
+		hinted += pl->pl_policy.p_nodes[k].pn_hint[0] != POLICY_NODE_NOHINT;
+	assert_int_equal(hinted, 0);	/* "/w/" has 20 children: no hints */
+	for (k = 0; k < n; k++) {
+		snprintf(path, sizeof(path), "/w/%c%c/f", 'a' + k, 'a' + k);
+		tu_req(&req, POLICY_OP_OPEN, path);
+		DECIDES(pl, &req, k % 2 ? POLICY_ACT_ASK : POLICY_ACT_PERMIT, k);
+		snprintf(path, sizeof(path), "/w/%c%c/f", 'a' + k, 'b' + k);
+		tu_req(&req, POLICY_OP_OPEN, path);
+		DECIDES(pl, &req, POLICY_ACT_DENY, POLICY_NONE);
+	}
+	policy_loaded_free(pl);
+	/* five children: each hinted with its rule */
+	assert_non_null(pl = tu_compile("policy: 1\nrules:\n"
+	    "  - open: filename match \"/v/a/*\" then permit\n"
+	    "  - open: filename match \"/v/b/*\" then permit\n"
+	    "  - open: filename match \"/v/c/*\" then permit\n"
+	    "  - open: filename match \"/v/d/*\" then permit\n"
+	    "  - open: filename match \"/v/e/*\" then permit\n", NULL));
+	hinted = 0;
+	for (k = 0; k < pl->pl_policy.p_nnodes; k++) {
+		const struct policy_node *nd = &pl->pl_policy.p_nodes[k];
+		unsigned c;
+
+		for (c = 0; c < nd->pn_nchild && c < POLICY_NODE_HINTS; c++) {
+			assert_int_equal(nd->pn_hintbase + nd->pn_hint[c], c);
+			hinted++;
+		}
+	}
+	assert_int_equal(hinted, 5);
+	policy_loaded_free(pl);
+}
+
 /* Pattern tests of one shape share their tail: one glob string, one regex
  * program, whatever their heads. */
 static void
@@ -667,6 +718,7 @@ main(void)
 		cmocka_unit_test(test_shared_classes),
 		cmocka_unit_test(test_shared_tails),
 		cmocka_unit_test(test_long_exact_keys),
+		cmocka_unit_test(test_wide_node),
 		cmocka_unit_test(test_log_levels),
 		cmocka_unit_test(test_errno_names),
 		cmocka_unit_test(test_index_matches_linear),

@@ -478,6 +478,17 @@ policy_index_ok(struct policy_vctx *v)
 	for (i = 0; i < p->p_nnodes; i++)
 		if ((error = policy_list_ok(v, p->p_nodes[i].pn_rules, -1)) != 0)
 			return error;
+	/* Each node's hints name its children's first rules. */
+	for (i = 0; i < p->p_nnodes; i++) {
+		const struct policy_node *n = &p->p_nodes[i];
+		uint16_t hint[POLICY_NODE_HINTS];
+		uint32_t base;
+
+		policy_node_hints(p, n, &base, hint);
+		if (n->pn_hintbase != base ||
+		    memcmp(n->pn_hint, hint, sizeof(hint)) != 0)
+			return policy_bad(v, "trie node's rule hints disagree with its children");
+	}
 	return 0;
 }
 

@@ -277,6 +277,34 @@ policy_child(const struct policy *p, const struct policy_node *n,
 	return POLICY_NONE;
 }
 
+/* The hints node n must carry: the first rule of each of its first
+ * POLICY_NODE_HINTS children (of at most POLICY_NODE_KIDS), less the least
+ * of them; POLICY_NODE_NOHINT where a child has no rule or the difference
+ * does not fit.  n's children and their rule lists must be valid. */
+void
+policy_node_hints(const struct policy *p, const struct policy_node *n,
+    uint32_t *base, uint16_t hint[POLICY_NODE_HINTS])
+{
+	uint32_t first[POLICY_NODE_HINTS], k;
+
+	*base = POLICY_NONE;
+	for (k = 0; k < POLICY_NODE_HINTS; k++) {
+		struct policy_list l = { 0, 0 };
+
+		if (n->pn_nchild <= POLICY_NODE_KIDS && k < n->pn_nchild)
+			l = p->p_nodes[n->pn_child + k].pn_rules;
+		first[k] = l.count > 0 ? policy_list_rule(p, l, 0) : POLICY_NONE;
+		if (first[k] < *base)
+			*base = first[k];
+	}
+	if (*base == POLICY_NONE)
+		*base = 0;
+	for (k = 0; k < POLICY_NODE_HINTS; k++)
+		hint[k] = first[k] != POLICY_NONE &&
+		    first[k] - *base < POLICY_NODE_NOHINT ?
+		    (uint16_t)(first[k] - *base) : POLICY_NODE_NOHINT;
+}
+
 /*
  * Walk the radix trie along key; every node passed holds rules whose key
  * prefix the key starts with.  Each step consumes at least one byte.  The
@@ -338,6 +366,10 @@ policy_scan_trie(const struct policy *p, uint32_t node, const char *key,
 		if (pos == klen)
 			break;
 		node = policy_child(p, n, (unsigned char)key[pos]);
+		if (node - n->pn_child < POLICY_NODE_HINTS &&	/* and not NONE */
+		    n->pn_hint[node - n->pn_child] != POLICY_NODE_NOHINT)
+			policy_os_prefetch(&p->p_rules[n->pn_hintbase +
+			    n->pn_hint[node - n->pn_child]]);
 	}
 	policy_scan_cands(p, cand, ncand, req, cls, best);
 }

@@ -85,6 +85,8 @@ bool	policy_bloom_has(const struct policy *, uint32_t);
 void	policy_eval(const struct policy *, const struct policy_request *,
 	    struct policy_decision *);
 int	policy_op_class(const struct policy_request *);
+void	policy_node_hints(const struct policy *, const struct policy_node *,
+	    uint32_t *, uint16_t[POLICY_NODE_HINTS]);
 const struct policy_hashent *policy_hash_entry(const struct policy *, unsigned,
 	    const char *, size_t, uint32_t);
 uint32_t policy_child(const struct policy *, const struct policy_node *,
