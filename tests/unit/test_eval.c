@@ -35,6 +35,16 @@ decide_rule(const char *rule, unsigned op, const char *filename)
 	assert_int_equal(rn_, (rn));					\
 } while (0)
 
+/* An open of path is decided act, by rule rn. */
+static void
+open_decides(struct policy_loaded *pl, const char *path, int act, uint32_t rn)
+{
+	struct policy_request req;
+
+	tu_req(&req, POLICY_OP_OPEN, path);
+	DECIDES(pl, &req, act, rn);
+}
+
 static void
 test_string_operators(void **state)
 {
@@ -254,12 +264,34 @@ static const char hint_policy[] =
     "  - open: filename match \"/srv/x\" then deny\n"		/* 7 */
     "  - open: filename inpath \"/\" then permit\n";		/* 8 */
 
+static const struct {
+	const char	*path;
+	int		act;
+	uint32_t	rule;
+} hint_cases[] = {
+	{ "/srv/www", POLICY_ACT_DENY, 0 },
+	{ "/srv/www/a/b", POLICY_ACT_DENY, 0 },
+	/* the trie passes "/srv/www" with 'r' next: no hint, no match */
+	{ "/srv/wwwroot", POLICY_ACT_PERMIT, 1 },
+	{ "/srv/wwwx", POLICY_ACT_PERMIT, 8 },
+	{ "/e", POLICY_ACT_PERMIT, 8 },		/* flags absent: rule 3 fails */
+	{ "/l", POLICY_ACT_PERMIT, 8 },		/* native: rule 5 is linux's */
+	/* KEYHEAD: the trie proves the head, the tail is still tested */
+	{ "/srv/a.txt", POLICY_ACT_PERMIT, 2 },
+	{ "/srv/a.txx", POLICY_ACT_PERMIT, 8 },
+	{ "/srv/d/abc", POLICY_ACT_ASK, 6 },
+	{ "/srv/d/abc1", POLICY_ACT_PERMIT, 8 },
+	{ "/srv/d/", POLICY_ACT_PERMIT, 8 },
+	{ "/srv/x", POLICY_ACT_DENY, 7 },
+};
+
 static void
 test_index_hints(void **state)
 {
 	struct policy_loaded *pl = tu_compile(hint_policy, NULL);
 	const struct policy_rule *r;
 	struct policy_request req;
+	size_t k;
 
 	(void)state;
 	assert_non_null(pl);
@@ -273,35 +305,14 @@ test_index_hints(void **state)
 	assert_int_equal(r[6].pr_flags, POLICY_RULE_KEYHEAD);
 	assert_int_equal(r[7].pr_flags, 0);	/* exact: no tail to test */
 	assert_int_equal(r[8].pr_flags, 0);	/* the root */
-	tu_req(&req, POLICY_OP_OPEN, "/srv/www");
-	DECIDES(pl, &req, POLICY_ACT_DENY, 0);
-	tu_req(&req, POLICY_OP_OPEN, "/srv/www/a/b");
-	DECIDES(pl, &req, POLICY_ACT_DENY, 0);
-	/* the trie passes "/srv/www" with 'r' next: no hint, no match */
-	tu_req(&req, POLICY_OP_OPEN, "/srv/wwwroot");
-	DECIDES(pl, &req, POLICY_ACT_PERMIT, 1);
-	tu_req(&req, POLICY_OP_OPEN, "/srv/wwwx");
-	DECIDES(pl, &req, POLICY_ACT_PERMIT, 8);
-	tu_req(&req, POLICY_OP_OPEN, "/e");	/* flags absent: rule 3 fails */
-	DECIDES(pl, &req, POLICY_ACT_PERMIT, 8);
+	for (k = 0; k < sizeof(hint_cases) / sizeof(hint_cases[0]); k++)
+		open_decides(pl, hint_cases[k].path, hint_cases[k].act,
+		    hint_cases[k].rule);
 	/* a hint does not skip the emulation test */
 	tu_req(&req, POLICY_OP_OPEN, "/l");
 	DECIDES(pl, &req, POLICY_ACT_PERMIT, 8);
 	req.pr_emul = POLICY_EMUL_LINUX;
 	DECIDES(pl, &req, POLICY_ACT_DENY, 5);
-	/* KEYHEAD: the trie proves the head, the tail is still tested */
-	tu_req(&req, POLICY_OP_OPEN, "/srv/a.txt");
-	DECIDES(pl, &req, POLICY_ACT_PERMIT, 2);
-	tu_req(&req, POLICY_OP_OPEN, "/srv/a.txx");
-	DECIDES(pl, &req, POLICY_ACT_PERMIT, 8);
-	tu_req(&req, POLICY_OP_OPEN, "/srv/d/abc");
-	DECIDES(pl, &req, POLICY_ACT_ASK, 6);
-	tu_req(&req, POLICY_OP_OPEN, "/srv/d/abc1");
-	DECIDES(pl, &req, POLICY_ACT_PERMIT, 8);
-	tu_req(&req, POLICY_OP_OPEN, "/srv/d/");
-	DECIDES(pl, &req, POLICY_ACT_PERMIT, 8);
-	tu_req(&req, POLICY_OP_OPEN, "/srv/x");
-	DECIDES(pl, &req, POLICY_ACT_DENY, 7);
 	policy_loaded_free(pl);
 }
 
@@ -333,29 +344,24 @@ test_shared_classes(void **state)
 
 /* Exact keys longer than a hash entry's inline head: the rest is compared
  * too, so keys that differ only past the head are told apart. */
+#define LIBSO	"/usr/lib/x86_64-linux-gnu/libexample.so"	/* 39 bytes */
 static void
 test_long_exact_keys(void **state)
 {
 	struct policy_loaded *pl = tu_compile("policy: 1\ndefault: deny\n"
 	    "rules:\n"
-	    "  - open: filename eq \"/usr/lib/x86_64-linux-gnu/libexample.so.1\" then permit\n"
-	    "  - open: filename eq \"/usr/lib/x86_64-linux-gnu/libexample.so.2\" then ask\n"
-	    "  - open: filename eq \"/usr/lib/x86_64-linux-gnu/libexample.so\" then permit\n",
-	    NULL);
-	struct policy_request req;
+	    "  - open: filename eq \"" LIBSO ".1\" then permit\n"
+	    "  - open: filename eq \"" LIBSO ".2\" then ask\n"
+	    "  - open: filename eq \"" LIBSO "\" then permit\n", NULL);
 
 	(void)state;
 	assert_non_null(pl);
-	tu_req(&req, POLICY_OP_OPEN, "/usr/lib/x86_64-linux-gnu/libexample.so.1");
-	DECIDES(pl, &req, POLICY_ACT_PERMIT, 0);
-	tu_req(&req, POLICY_OP_OPEN, "/usr/lib/x86_64-linux-gnu/libexample.so.2");
-	DECIDES(pl, &req, POLICY_ACT_ASK, 1);
-	tu_req(&req, POLICY_OP_OPEN, "/usr/lib/x86_64-linux-gnu/libexample.so.3");
-	DECIDES(pl, &req, POLICY_ACT_DENY, POLICY_NONE);
-	tu_req(&req, POLICY_OP_OPEN, "/usr/lib/x86_64-linux-gnu/libexample.so");
-	DECIDES(pl, &req, POLICY_ACT_PERMIT, 2);	/* 40 bytes: all inline */
-	tu_req(&req, POLICY_OP_OPEN, "/usr/lib/x86_64-linux-gnu/libexample.sx");
-	DECIDES(pl, &req, POLICY_ACT_DENY, POLICY_NONE);
+	open_decides(pl, LIBSO ".1", POLICY_ACT_PERMIT, 0);	/* 41 bytes */
+	open_decides(pl, LIBSO ".2", POLICY_ACT_ASK, 1);
+	open_decides(pl, LIBSO ".3", POLICY_ACT_DENY, POLICY_NONE);
+	open_decides(pl, LIBSO, POLICY_ACT_PERMIT, 2);	/* all in the entry */
+	open_decides(pl, "/usr/lib/x86_64-linux-gnu/libexample.sx",
+	    POLICY_ACT_DENY, POLICY_NONE);
 	policy_loaded_free(pl);
 }
 
@@ -367,7 +373,6 @@ test_wide_node(void **state)
 	char y[4096], path[32];
 	size_t len;
 	struct policy_loaded *pl;
-	struct policy_request req;
 	unsigned k, n = 20, hinted = 0;
 
 	(void)state;
@@ -382,11 +387,9 @@ test_wide_node(void **state)
 	assert_int_equal(hinted, 0);	/* "/w/" has 20 children: no hints */
 	for (k = 0; k < n; k++) {
 		snprintf(path, sizeof(path), "/w/%c%c/f", 'a' + k, 'a' + k);
-		tu_req(&req, POLICY_OP_OPEN, path);
-		DECIDES(pl, &req, k % 2 ? POLICY_ACT_ASK : POLICY_ACT_PERMIT, k);
+		open_decides(pl, path, k % 2 ? POLICY_ACT_ASK : POLICY_ACT_PERMIT, k);
 		snprintf(path, sizeof(path), "/w/%c%c/f", 'a' + k, 'b' + k);
-		tu_req(&req, POLICY_OP_OPEN, path);
-		DECIDES(pl, &req, POLICY_ACT_DENY, POLICY_NONE);
+		open_decides(pl, path, POLICY_ACT_DENY, POLICY_NONE);
 	}
 	policy_loaded_free(pl);
 	/* five children: each hinted with its rule */
@@ -423,7 +426,6 @@ test_shared_tails(void **state)
 	    "  - open: filename match \"/bb/*.txt\" then ask\n"
 	    "  - open: filename re \"[a-z]+$\" then deny\n", NULL);
 	const struct policy_rule *r;
-	struct policy_request req;
 
 	(void)state;
 	assert_non_null(pl);
@@ -437,12 +439,9 @@ test_shared_tails(void **state)
 	assert_int_equal(r[2].pr_test.pi_tail.off, r[3].pr_test.pi_tail.off);
 	assert_string_equal(policy_str(&pl->pl_policy, r[3].pr_test.pi_tail),
 	    "*.txt");
-	tu_req(&req, POLICY_OP_OPEN, "/bb/xyz");
-	DECIDES(pl, &req, POLICY_ACT_ASK, 1);
-	tu_req(&req, POLICY_OP_OPEN, "/bb/x.txt");
-	DECIDES(pl, &req, POLICY_ACT_ASK, 3);
-	tu_req(&req, POLICY_OP_OPEN, "/c/1/xyz");	/* unanchored, no head */
-	DECIDES(pl, &req, POLICY_ACT_DENY, 4);
+	open_decides(pl, "/bb/xyz", POLICY_ACT_ASK, 1);
+	open_decides(pl, "/bb/x.txt", POLICY_ACT_ASK, 3);
+	open_decides(pl, "/c/1/xyz", POLICY_ACT_DENY, 4);	/* unanchored, no head */
 	policy_loaded_free(pl);
 }
 
