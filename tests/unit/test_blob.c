@@ -363,6 +363,14 @@ MUT(m_node_kid_back, {
 })
 MUT(m_node_inline, ((struct policy_node *)W(p, p->p_nodes))[1].pn_inline[7] ^= 0x20)
 MUT(m_node_byte, ((uint8_t *)W(p, p->p_nodebytes))[1] ^= 0x20)
+MUT(m_leaf_child, {	/* a leaf naming children it does not have */
+	uint32_t k;
+	struct policy_node *n = W(p, p->p_nodes);
+	for (k = 0; k < p->p_nnodes && n[k].pn_nchild > 0; k++)
+		;
+	assert_true(k < p->p_nnodes);
+	n[k].pn_child = 0xfffffffau;
+})
 MUT(m_node_kidbyte, ((struct policy_node *)W(p, p->p_nodes))[0].pn_kids[0] ^= 0x20)
 MUT(m_node_kids_pad, ((struct policy_node *)W(p, p->p_nodes))[0].pn_kids[
     POLICY_NODE_KIDS - 1] = 'x')
@@ -457,6 +465,7 @@ test_structure_rejects(void **state)
 		{ m_unindexed_exact, "a rule is missing from the index" },
 		{ m_unindexed_prefix, "a rule is missing from the index" },
 		{ m_node_hint, "rule hints disagree" },
+		{ m_leaf_child, "trie children out of range" },
 		{ m_node_hintbase, "rule hints disagree" },
 		{ m_unindexed_generic, "a rule is missing from the index" },
 		{ m_list_order, "not ascending" },

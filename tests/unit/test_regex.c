@@ -84,6 +84,7 @@ rx_run(const struct policy_rx *rx, const char *s, size_t len)
 	return policy_rx_exec(&p, 0, s, len, 0);
 }
 
+
 /* rx split into head and tail (policy_rx_split), run as the engine runs a
  * regex test: the head, then the tail from where the head ends. */
 static bool
@@ -127,6 +128,31 @@ compile_ok(const char *re, struct policy_rx *rx)
 		fail_msg("/%s/ rejected at %zu: %s", re, pos, err);
 	if ((why = prog_problem(rx)) != NULL)
 		fail_msg("/%s/ compiled to a bad program: %s", re, why);
+}
+
+/* A run from start: the tail's way (anchored there); past the end, none. */
+static void
+test_start(void **state)
+{
+	struct policy_rx rx;
+	struct policy p;
+	struct policy_rxprog prog;
+
+	(void)state;
+	compile_ok("b+$", &rx);
+	prog = (struct policy_rxprog){ 0, rx.ninsn };
+	memset(&p, 0, sizeof(p));
+	p.p_rxprog = &prog;
+	p.p_nrxprog = 1;
+	p.p_rxinsn = rx.insn;
+	p.p_nrxinsn = rx.ninsn;
+	assert_true(policy_rx_exec(&p, 0, "abb", 3, 0));	/* search */
+	assert_true(policy_rx_exec(&p, 0, "abb", 3, 1));
+	assert_true(policy_rx_exec(&p, 0, "aabb", 4, 0));
+	assert_false(policy_rx_exec(&p, 0, "aabb", 4, 1));	/* anchored: 'a' */
+	assert_false(policy_rx_exec(&p, 0, "abb", 3, 3));	/* nothing left */
+	assert_false(policy_rx_exec(&p, 0, "abb", 3, 4));	/* past the end */
+	policy_rx_free(&rx);
 }
 
 /* ------------------------------------------------------------------ */
@@ -827,6 +853,7 @@ main(void)
 	const char *seed = getenv("TEST_REGEX_SEED");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_match_table),
+		cmocka_unit_test(test_start),
 		cmocka_unit_test(test_nul_bytes),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_limits),

@@ -447,8 +447,11 @@ policy_index_ok(struct policy_vctx *v)
 			if (n->pn_inline[k] != (k < head ? (uint8_t)
 			    p->p_strtab[n->pn_label.off + k] : 0))
 				return policy_bad(v, "trie node label and inline head disagree");
-		if (n->pn_nchild == 0)
+		if (n->pn_nchild == 0) {
+			if (n->pn_child != 0)
+				return policy_bad(v, "trie children out of range");
 			continue;
+		}
 		if (n->pn_child <= i ||
 		    (uint64_t)n->pn_child + n->pn_nchild > p->p_nnodes ||
 		    n->pn_nchild > child_budget)

@@ -366,7 +366,7 @@ policy_scan_trie(const struct policy *p, uint32_t node, const char *key,
 		if (pos == klen)
 			break;
 		node = policy_child(p, n, (unsigned char)key[pos]);
-		if (node - n->pn_child < POLICY_NODE_HINTS &&	/* and not NONE */
+		if (node - n->pn_child < POLICY_NODE_HINTS &&	/* found */
 		    n->pn_hint[node - n->pn_child] != POLICY_NODE_NOHINT)
 			policy_os_prefetch(&p->p_rules[n->pn_hintbase +
 			    n->pn_hint[node - n->pn_child]]);

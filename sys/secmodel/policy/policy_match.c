@@ -221,7 +221,7 @@ policy_rx_exec(const struct policy *p, uint32_t prog, const char *s,
 	size_t pos;
 	bool anchored;
 
-	if (prog >= p->p_nrxprog)
+	if (prog >= p->p_nrxprog || start > len)
 		return false;
 	code = p->p_rxinsn + p->p_rxprog[prog].rp_insn;
 	n = p->p_rxprog[prog].rp_ninsn;
