@@ -181,6 +181,21 @@ policy_sections(struct policy_vctx *v, const struct policy_blob_header *h)
 	return 0;
 }
 
+/* Is copy[0..size) the head of valid string r, zero-padded?  (A trie
+ * node's label and a hash entry's key keep one, to be read in place.) */
+static bool
+policy_head_copy_ok(const struct policy *p, struct policy_ref r,
+    const void *copy, size_t size)
+{
+	const uint8_t *c = copy;
+	size_t k;
+
+	for (k = 0; k < size; k++)
+		if (c[k] != (k < r.len ? (uint8_t)p->p_strtab[r.off + k] : 0))
+			return false;
+	return true;
+}
+
 /* Is any byte of in nonzero? */
 static bool
 policy_insn_used(const struct policy_insn *in)
@@ -410,16 +425,15 @@ policy_index_ok(struct policy_vctx *v)
 			return policy_bad(v, "hash buckets not ascending");
 		for (e = p->p_buckets[i]; e < p->p_buckets[i + 1]; e++) {
 			const struct policy_hashent *he = &p->p_hashent[e];
-			uint32_t h, k;
+			uint32_t h;
 
 			if (he->ph_op == POLICY_OP_NONE || he->ph_op >= POLICY_OP_COUNT ||
 			    !policy_ref_ok(p, he->ph_key) ||
 			    he->ph_key.len >= POLICY_PATH_MAX)	/* no request's */
 				return policy_bad(v, "bad hash entry");
-			for (k = 0; k < POLICY_HASH_INLINE; k++)
-				if (he->ph_head[k] != (k < he->ph_key.len ?
-				    p->p_strtab[he->ph_key.off + k] : 0))
-					return policy_bad(v, "hash entry and its key's head disagree");
+			if (!policy_head_copy_ok(p, he->ph_key, he->ph_head,
+			    POLICY_HASH_INLINE))
+				return policy_bad(v, "hash entry and its key's head disagree");
 			h = policy_hash(he->ph_op, policy_str(p, he->ph_key),
 			    he->ph_key.len);
 			if ((h & (p->p_nbuckets - 1)) != i)
@@ -434,19 +448,15 @@ policy_index_ok(struct policy_vctx *v)
 	 * the root's is non-empty, so a walk consumes a byte per step. */
 	for (i = 0; i < p->p_nnodes; i++) {
 		const struct policy_node *n = &p->p_nodes[i];
-		uint32_t k, head;
 
 		if (!policy_ref_ok(p, n->pn_label) ||
 		    n->pn_label.len >= POLICY_PATH_MAX)
 			return policy_bad(v, "bad trie node");
 		if (p->p_nodebytes[i] != n->pn_inline[0])
 			return policy_bad(v, "node byte table and trie node disagree");
-		head = n->pn_label.len < POLICY_NODE_INLINE ? n->pn_label.len :
-		    POLICY_NODE_INLINE;
-		for (k = 0; k < POLICY_NODE_INLINE; k++)
-			if (n->pn_inline[k] != (k < head ? (uint8_t)
-			    p->p_strtab[n->pn_label.off + k] : 0))
-				return policy_bad(v, "trie node label and inline head disagree");
+		if (!policy_head_copy_ok(p, n->pn_label, n->pn_inline,
+		    POLICY_NODE_INLINE))
+			return policy_bad(v, "trie node label and inline head disagree");
 		if (n->pn_nchild == 0) {
 			if (n->pn_child != 0)
 				return policy_bad(v, "trie children out of range");
@@ -465,28 +475,23 @@ policy_index_ok(struct policy_vctx *v)
 				return policy_bad(v, "trie children not sorted by label");
 		}
 	}
-	/* The inline copy of the children's first bytes, or zeros. */
+	/* Node rule lists: a node may hang under any operation's root; the
+	 * evaluator checks each candidate's operation itself. */
+	for (i = 0; i < p->p_nnodes; i++)
+		if ((error = policy_list_ok(v, p->p_nodes[i].pn_rules, -1)) != 0)
+			return error;
+	/* A node's copies of its children's first bytes (or zeros) and first
+	 * rules (the hints), with children and their lists known valid. */
 	for (i = 0; i < p->p_nnodes; i++) {
 		const struct policy_node *n = &p->p_nodes[i];
-		uint32_t k;
+		uint16_t hint[POLICY_NODE_HINTS];
+		uint32_t base, k;
 
 		for (k = 0; k < POLICY_NODE_KIDS; k++)
 			if (n->pn_kids[k] != (n->pn_nchild <= POLICY_NODE_KIDS &&
 			    k < n->pn_nchild ?
 			    p->p_nodes[n->pn_child + k].pn_inline[0] : 0))
 				return policy_bad(v, "trie node's child bytes disagree with its children");
-	}
-	/* Node rule lists: a node may hang under any operation's root; the
-	 * evaluator checks each candidate's operation itself. */
-	for (i = 0; i < p->p_nnodes; i++)
-		if ((error = policy_list_ok(v, p->p_nodes[i].pn_rules, -1)) != 0)
-			return error;
-	/* Each node's hints name its children's first rules. */
-	for (i = 0; i < p->p_nnodes; i++) {
-		const struct policy_node *n = &p->p_nodes[i];
-		uint16_t hint[POLICY_NODE_HINTS];
-		uint32_t base;
-
 		policy_node_hints(p, n, &base, hint);
 		if (n->pn_hintbase != base ||
 		    memcmp(n->pn_hint, hint, sizeof(hint)) != 0)
