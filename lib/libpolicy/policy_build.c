@@ -56,12 +56,19 @@ struct pc_key {
 	uint16_t	op;
 };
 
+/* A table of things stored once (open addressing): slot holds the
+ * thing's id + 1, or 0 when empty; hash(b, id) says where an id goes. */
+struct pc_build;
+struct pc_intern {
+	uint32_t	*slot;
+	size_t		n, cap;
+	uint32_t	(*hash)(const struct pc_build *, uint32_t);
+};
+
 struct pc_build {
 	struct pc_vec	str;		/* char */
-	uint32_t	*intern;	/* open addressing: offset + 1, 0 = empty */
-	size_t		ninterned, capintern;
-	uint32_t	*rxintern;	/* the same for regex programs */
-	size_t		nrxintern, caprxintern;
+	struct pc_intern strs;		/* strings by offset in str */
+	struct pc_intern rxprogs;	/* regex programs by number */
 	struct pc_vec	rules, code, lists, rxprog, rxinsn, classes;
 	struct pc_vec	nodes, hashent, exact, prefix;	/* exact, prefix: pc_key */
 	struct policy_opindex opindex[POLICY_OP_COUNT];
@@ -97,6 +104,47 @@ pc_class(struct pc_build *b, const uint8_t bitmap[32])
 	return (uint32_t)n;
 }
 
+/* Room in t for one more thing, the table doubled and rehashed when half
+ * full; false when out of memory. */
+static bool
+pc_intern_room(struct pc_build *b, struct pc_intern *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 64, i, j;
+	uint32_t *slot;
+
+	if (t->n * 2 < t->cap)
+		return true;
+	if ((slot = calloc(cap, sizeof(*slot))) == NULL) {
+		b->nomem = true;
+		return false;
+	}
+	for (i = 0; i < t->cap; i++) {
+		if (t->slot[i] == 0)
+			continue;
+		for (j = t->hash(b, t->slot[i] - 1) & (cap - 1); slot[j] != 0;
+		    j = (j + 1) & (cap - 1))
+			;
+		slot[j] = t->slot[i];
+	}
+	free(t->slot);
+	t->slot = slot;
+	t->cap = cap;
+	return true;
+}
+
+/* Where t's probe for hash h starts, and goes on. */
+#define PC_PROBE(t, h, i) \
+	for ((i) = (h) & ((t)->cap - 1); (t)->slot[i] != 0; \
+	    (i) = ((i) + 1) & ((t)->cap - 1))
+
+static uint32_t
+pc_str_hash(const struct pc_build *b, uint32_t off)
+{
+	const char *c = (const char *)b->str.d + off;
+
+	return pc_strhash(c, strlen(c));
+}
+
 /* Intern a string; returns its reference (identical strings share bytes). */
 static struct policy_ref
 pc_str(struct pc_build *b, const char *s, size_t len)
@@ -104,33 +152,12 @@ pc_str(struct pc_build *b, const char *s, size_t len)
 	struct policy_ref r = { 0, (uint32_t)len };
 	size_t i;
 
-	if (b->ninterned * 2 >= b->capintern) {
-		size_t cap = b->capintern ? b->capintern * 2 : 1024;
-		uint32_t *t = calloc(cap, sizeof(*t));
-		if (t == NULL) {
-			b->nomem = true;
-			return r;
-		}
-		for (i = 0; i < b->capintern; i++) {
-			uint32_t o = b->intern[i];
-			size_t j;
-			if (o == 0)
-				continue;
-			j = pc_strhash((char *)b->str.d + o - 1,
-			    strlen((char *)b->str.d + o - 1)) & (cap - 1);
-			while (t[j] != 0)
-				j = (j + 1) & (cap - 1);
-			t[j] = o;
-		}
-		free(b->intern);
-		b->intern = t;
-		b->capintern = cap;
-	}
-	for (i = pc_strhash(s, len) & (b->capintern - 1); b->intern[i] != 0;
-	    i = (i + 1) & (b->capintern - 1)) {
-		const char *c = (char *)b->str.d + b->intern[i] - 1;
+	if (!pc_intern_room(b, &b->strs))
+		return r;
+	PC_PROBE(&b->strs, pc_strhash(s, len), i) {
+		const char *c = (char *)b->str.d + b->strs.slot[i] - 1;
 		if (strncmp(c, s, len) == 0 && c[len] == '\0') {
-			r.off = b->intern[i] - 1;
+			r.off = b->strs.slot[i] - 1;
 			return r;
 		}
 	}
@@ -140,8 +167,8 @@ pc_str(struct pc_build *b, const char *s, size_t len)
 		b->nomem = true;
 		return r;
 	}
-	b->intern[i] = r.off + 1;
-	b->ninterned++;
+	b->strs.slot[i] = r.off + 1;
+	b->strs.n++;
 	return r;
 }
 
@@ -170,30 +197,15 @@ pc_glob_head(const char *s, size_t len)
 	return h;
 }
 
-/* Doubles the regex program table (rehashing what it holds). */
-static int
-pc_rxintern_grow(struct pc_build *b)
+/* The hash of regex program number n. */
+static uint32_t
+pc_rxprog_hash(const struct pc_build *b, uint32_t n)
 {
 	const struct policy_rxprog *rp = (void *)b->rxprog.d;
 	const struct policy_rxinsn *all = (void *)b->rxinsn.d;
-	size_t cap = b->caprxintern ? b->caprxintern * 2 : 64, i, j;
-	uint32_t *t = calloc(cap, sizeof(*t));
 
-	if (t == NULL) {
-		b->nomem = true;
-		return -1;
-	}
-	for (i = 0; i < b->rxprog.n; i++) {
-		j = policy_hash(0, (const char *)(all + rp[i].rp_insn),
-		    rp[i].rp_ninsn * sizeof(*all)) & (cap - 1);
-		while (t[j] != 0)
-			j = (j + 1) & (cap - 1);
-		t[j] = (uint32_t)i + 1;
-	}
-	free(b->rxintern);
-	b->rxintern = t;
-	b->caprxintern = cap;
-	return 0;
+	return policy_hash(0, (const char *)(all + rp[n].rp_insn),
+	    rp[n].rp_ninsn * sizeof(*all));
 }
 
 /* The number of the regex program code[0..n) (classes: those of rx),
@@ -202,30 +214,30 @@ static uint32_t
 pc_rxprog(struct pc_build *b, const struct policy_rx *rx,
     struct policy_rxinsn *code, unsigned n)
 {
-	const struct policy_rxprog *rp = (void *)b->rxprog.d;
 	struct policy_rxprog np = { (uint32_t)b->rxinsn.n, n };
-	uint32_t h, i, slot;
+	size_t i, slot;
 
 	for (i = 0; i < n; i++)
 		if (code[i].rx_op == POLICY_RX_CLASS)
 			code[i].rx_arg = pc_class(b, rx->classes[code[i].rx_arg]);
-	if (b->nrxintern * 2 >= b->caprxintern && pc_rxintern_grow(b) != 0)
+	if (!pc_intern_room(b, &b->rxprogs))
 		return 0;
-	h = policy_hash(0, (const char *)code, n * sizeof(*code));
-	for (slot = h & (b->caprxintern - 1); b->rxintern[slot] != 0;
-	    slot = (slot + 1) & (b->caprxintern - 1)) {
-		i = b->rxintern[slot] - 1;
+	PC_PROBE(&b->rxprogs, policy_hash(0, (const char *)code,
+	    n * sizeof(*code)), slot) {
+		const struct policy_rxprog *rp = (void *)b->rxprog.d;
+
+		i = b->rxprogs.slot[slot] - 1;
 		if (rp[i].rp_ninsn == n && memcmp((struct policy_rxinsn *)(void *)
 		    b->rxinsn.d + rp[i].rp_insn, code, n * sizeof(*code)) == 0)
-			return i;
+			return (uint32_t)i;
 	}
 	if (pc_vec_push(&b->rxprog, &np, 1) == NULL ||
 	    pc_vec_push(&b->rxinsn, code, n) == NULL) {
 		b->nomem = true;
 		return 0;
 	}
-	b->rxintern[slot] = (uint32_t)b->rxprog.n;
-	b->nrxintern++;
+	b->rxprogs.slot[slot] = (uint32_t)b->rxprog.n;
+	b->rxprogs.n++;
 	return (uint32_t)b->rxprog.n - 1;
 }
 
@@ -660,6 +672,8 @@ pc_build(const struct pc_policy *pol, void **blobp, size_t *sizep,
 
 	memset(&b, 0, sizeof(b));
 	b.str = (struct pc_vec)PC_VEC(char);
+	b.strs.hash = pc_str_hash;
+	b.rxprogs.hash = pc_rxprog_hash;
 	b.rules = (struct pc_vec)PC_VEC(struct policy_rule);
 	b.code = (struct pc_vec)PC_VEC(struct policy_insn);
 	b.lists = (struct pc_vec)PC_VEC(uint32_t);
@@ -740,7 +754,7 @@ pc_build(const struct pc_policy *pol, void **blobp, size_t *sizep,
 nomem:
 	policy_diag_set(diag, pol->source, 0, 0, "out of memory");
 out:
-	free(b.str.d); free(b.intern); free(b.rxintern); free(b.rules.d); free(b.code.d);
+	free(b.str.d); free(b.strs.slot); free(b.rxprogs.slot); free(b.rules.d); free(b.code.d);
 	free(b.lists.d); free(b.rxprog.d); free(b.rxinsn.d); free(b.classes.d);
 	free(b.nodes.d); free(b.hashent.d); free(b.exact.d);
 	free(b.prefix.d); free(b.buckets); free(b.nodebytes); free(b.bloom);
