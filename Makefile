@@ -146,6 +146,9 @@ clean:
 # The race suite (tests/toctou): `make toctou`, run by `make check`.
 include tests/toctou/toctou.mk
 
+# The NetBSD side booted in a rump kernel: `make rump-check`, run by `make check`.
+include tests/rump/rump.mk
+
 # --- policyd (issue 6): the alarm daemon (libmicrohttpd for its metrics), and
 # the peer helper its tests use; `make install` installs it too.
 PD_SRCS  := $(wildcard usr.sbin/policyd/*.c)

@@ -1,5 +1,5 @@
-/* sys_policy.h: kernel-private interface of the policy system-call wrappers: the per-call
- * context, the copy-in helpers, the shared cores the native and compat wrappers call. */
+/* sys_policy.h: kernel-private interface of the policy system-call mediation: the per-call
+ * context, the gate every confined call passes, the wrapper tables and the shared cores. */
 #ifndef _KERN_SYS_POLICY_H_
 #define _KERN_SYS_POLICY_H_
 
@@ -16,19 +16,22 @@
 struct mbuf;
 struct msghdr;
 struct emul;
+struct stat;
+struct statvfs;
+struct timespec;
 struct policy_cred;
 
 /*
  * One confined system call in progress.  Everything the decision depends on
  * lives here, in kernel memory, copied in exactly once; the operation is then
- * carried out with these bytes.  Too big for the kernel stack: kmem-allocated.
+ * carried out with these bytes, or on the very objects the decision named.
+ * Too big for the kernel stack: taken from a pool cache.
  */
 #define POLICY_ARGC_MAX		(POLICY_ARGV_MAX / 2)
 struct policy_call {
 	struct lwp		*pc_l;
 	struct policy_cred	*pc_pol;	/* held reference */
 	struct policy_request	pc_req;
-	char			pc_raw[POLICY_PATH_MAX];  /* path as copied */
 	char			pc_args[POLICY_ARGV_MAX]; /* argv, NUL-separated */
 	char			*pc_argp[POLICY_ARGC_MAX + 1];
 	size_t			pc_argc;
@@ -40,20 +43,54 @@ typedef int (*policy_fetch_t)(const void *array, size_t index,
     const void **elemp);
 
 /* sys_policy.c: the per-call context and the decision. */
-struct policy_call *policy_call_begin(struct lwp *, unsigned op, unsigned emul);
+struct policy_call *policy_call_begin(struct lwp *, unsigned op);
 void	policy_call_end(struct policy_call *);
 int	policy_call_decide(struct policy_call *);
+int	policy_call_refuse(struct policy_call *, const char *why);
 bool	policy_lwp_confined(struct lwp *);
 int	policy_call_orig(struct lwp *, const void *, register_t *);
-/* First line of every wrapper: an unconfined lwp gets the original call. */
-#define POLICY_UNCONFINED(l, uap, retval) do {				\
-	if (!policy_lwp_confined(l))					\
-		return policy_call_orig((l), (uap), (retval));		\
-} while (0)
+int	policy_calls_init(void);
+void	policy_calls_fini(void);
+
+/*
+ * sys_policy_gate.c: complete mediation.  A confined process runs under a
+ * shadow of its emulation whose every system-call slot is the gate; the
+ * gate looks at the emulation's own slot at each call and sends it to the
+ * copy-once wrapper for its handler, decides it by name, or refuses it.
+ */
+struct policy_wrap {
+	sy_call_t	*pw_orig;	/* the handler it stands in for */
+	sy_call_t	*pw_call;	/* copies in once, decides, acts */
+};
+struct policy_emul_desc {
+	const char		*ped_name;	/* e_name, or its part before '-' */
+	unsigned		ped_emul;	/* enum policy_emul */
+	u_int			ped_nsysent;	/* slots in its table */
+	sy_call_t		*ped_nosys;	/* its "no such call" handler */
+	const struct policy_wrap *ped_wraps;	/* ends with pw_orig NULL */
+};
+extern const struct policy_emul_desc policy_native_desc;
+extern const struct policy_emul_desc policy_netbsd32_desc;
+extern const struct policy_emul_desc policy_linux_desc;
+extern const struct policy_emul_desc policy_linux32_desc;
+/* Slots in an emulation's table: ports without e_nsysent size every table by its own constant. */
+#ifdef __HAVE_MINIMAL_EMUL
+#define POLICY_EMUL_NSYSENT(em, d)	((d)->ped_nsysent)
+#else
+#define POLICY_EMUL_NSYSENT(em, d)	((u_int)(em)->e_nsysent)
+#endif
+
+int	policy_gate_init(void);
+int	policy_gate_fini(void);		/* EBUSY while a shadow is in use */
+int	policy_gate_confine(struct lwp *);	/* curproc onto its shadow */
+void	policy_gate_exec(struct lwp *);	/* after an exec succeeded */
+unsigned policy_gate_emul(struct lwp *);	/* enum policy_emul */
+
+/* sys_policy_class.c: which calls are decided by their name alone. */
+void	policy_class_name(const char *raw, char *out, size_t outlen);
+bool	policy_class_byname(const char *name);
 
 /* sys_policy_req.c: turning copied arguments into request fields. */
-int	policy_copyin_path(struct policy_call *, int fdat, const char *upath,
-	    unsigned field);
 int	policy_copyin_argv(struct policy_call *, const void *uargv,
 	    policy_fetch_t);
 int	policy_copyin_sockaddr(struct policy_call *, const void *uname,
@@ -70,108 +107,74 @@ void	policy_req_int(struct policy_request *, unsigned field, int64_t);
 uint32_t policy_oflags(int native_flags);
 int	policy_fetch_native(const void *, size_t, const void **);
 
-/* Shared cores: user pointers and native integer arguments in, result out. */
-int	policy_core_open(struct lwp *, unsigned emul, int fdat,
-	    const char *upath, int flags, mode_t mode, register_t *);
-int	policy_core_unlink(struct lwp *, unsigned emul, int fdat,
-	    const char *upath, int atflags);
-int	policy_core_rename(struct lwp *, unsigned emul, int fromfd,
-	    const char *ufrom, int tofd, const char *uto);
-int	policy_core_mkdir(struct lwp *, unsigned emul, int fdat,
-	    const char *upath, mode_t mode);
-int	policy_core_link(struct lwp *, unsigned emul, const char *ufrom,
+/*
+ * sys_policy_vfs.c (kernel only; recorders in the userland stand-in): every
+ * call that names a file.  Each looks its path up once, decides on the
+ * canonical path of what it found (the link itself for calls that do not
+ * follow links) and acts on that vnode, never looking the name up again.
+ * User pointers and native integer arguments in, result out.
+ */
+int	policy_core_open(struct lwp *, int fdat, const char *upath, int flags,
+	    mode_t mode, register_t *);
+int	policy_core_unlink(struct lwp *, int fdat, const char *upath,
+	    int atflags);
+int	policy_core_rename(struct lwp *, int fromfd, const char *ufrom,
+	    int tofd, const char *uto, bool posix);
+int	policy_core_mkdir(struct lwp *, int fdat, const char *upath,
+	    mode_t mode);
+int	policy_core_mknod(struct lwp *, int fdat, const char *upath,
+	    mode_t mode, dev_t dev);
+int	policy_core_link(struct lwp *, int fd1, const char *ufrom, int fd2,
 	    const char *uto, bool follow);
-int	policy_core_symlink(struct lwp *, unsigned emul, const char *utarget,
+int	policy_core_symlink(struct lwp *, const char *utarget, int fdat,
 	    const char *ulink);
-int	policy_core_chmod(struct lwp *, unsigned emul, int fdat,
-	    const char *upath, mode_t mode, bool follow);
-int	policy_core_chown(struct lwp *, unsigned emul, int fdat,
-	    const char *upath, uid_t, gid_t, bool follow);
-int	policy_core_truncate(struct lwp *, unsigned emul, const char *upath,
-	    off_t length);
-int	policy_core_readlink(struct lwp *, unsigned emul, int fdat,
-	    const char *upath, char *ubuf, size_t count, register_t *);
-int	policy_core_access(struct lwp *, unsigned emul, int fdat,
-	    const char *upath, int mode, int atflags);
-int	policy_core_stat(struct lwp *, unsigned emul, int fdat,
-	    const char *upath, bool follow, struct stat *sb);
-int	policy_core_chdir(struct lwp *, unsigned emul, const char *upath);
-int	policy_core_execve(struct lwp *, unsigned emul, const char *upath,
-	    const void *uargv, policy_fetch_t, const void *uap, register_t *);
-int	policy_core_fexecve(struct lwp *, unsigned emul, int fd,
-	    const void *uargv, policy_fetch_t, const void *uap, register_t *);
+int	policy_core_chmod(struct lwp *, int fdat, const char *upath,
+	    mode_t mode, bool follow);
+int	policy_core_chown(struct lwp *, int fdat, const char *upath, uid_t,
+	    gid_t, bool follow, bool posix);
+int	policy_core_chflags(struct lwp *, const char *upath, u_long flags,
+	    bool follow);
+/* Times are data, not decided on: user timespecs or timevals, NULL for now. */
+int	policy_core_utimes(struct lwp *, int fdat, const char *upath,
+	    const void *utimes, bool timespec, bool follow);
+int	policy_core_truncate(struct lwp *, const char *upath, off_t length);
+int	policy_core_readlink(struct lwp *, int fdat, const char *upath,
+	    char *ubuf, size_t count, register_t *);
+int	policy_core_access(struct lwp *, int fdat, const char *upath,
+	    int mode, int atflags);
+int	policy_core_stat(struct lwp *, int fdat, const char *upath,
+	    bool follow, struct stat *sb);
+int	policy_core_chdir(struct lwp *, const char *upath, bool root);
+int	policy_core_pathconf(struct lwp *, const char *upath, int name,
+	    bool follow, register_t *);
+int	policy_core_statvfs(struct lwp *, const char *upath, int flags,
+	    struct statvfs *);
+int	policy_core_revoke(struct lwp *, const char *upath);
+int	policy_core_ktrace(struct lwp *, const char *upath, int ops, int facs,
+	    int pid);
+int	policy_core_mount(struct lwp *, const char *utype, const char *upath,
+	    int flags, void *udata, size_t data_len, register_t *);
+int	policy_core_unmount(struct lwp *, const char *upath, int flags);
+/*
+ * Exec the decided path with the decided argv.  envp is not decided on and
+ * stays in user space; uap/retval are the emulation's own, for the kernel
+ * side that must verify the image it ran.
+ */
+int	policy_core_execve(struct lwp *, const char *upath, const void *uargv,
+	    policy_fetch_t, const void *uap, register_t *);
+int	policy_core_fexecve(struct lwp *, int fd, const void *uargv,
+	    policy_fetch_t, const void *uap, register_t *);
+
+/* sys_policy.c: sockets, and calls decided on integers. */
 int	policy_core_connect(struct policy_call *, int s);
 int	policy_core_bind(struct policy_call *, int s);
 int	policy_core_sendto(struct policy_call *, int s, const void *ubuf,
 	    size_t len, int flags, register_t *);
 int	policy_core_sendmsg(struct policy_call *, int s, struct msghdr *,
 	    int flags, register_t *);
-int	policy_core_socket(struct lwp *, unsigned emul, int domain, int type,
-	    int protocol);
-int	policy_core_kill(struct lwp *, unsigned emul, pid_t pid, int signo);
-int	policy_core_ptrace(struct lwp *, unsigned emul, int req, pid_t pid);
-int	policy_core_mount(struct lwp *, unsigned emul, const char *utype,
-	    const char *upath, int flags, void *udata, size_t data_len,
-	    register_t *);
-
-/*
- * sys_policy_vfs.c (kernel only; recorders in the userland harness): the
- * operations for which the kernel exports no internal that takes a kernel
- * path.  Each works on the absolute kernel path that was decided.
- */
-int	policy_vfs_dirpath(struct lwp *, int fdat, char *buf, size_t len);
-int	policy_vfs_rmdir(struct lwp *, const char *kpath);
-int	policy_vfs_link(struct lwp *, const char *kfrom, const char *kto,
-	    bool follow);
-int	policy_vfs_chmod(struct lwp *, const char *kpath, mode_t, bool follow);
-int	policy_vfs_chown(struct lwp *, const char *kpath, uid_t, gid_t,
-	    bool follow);
-int	policy_vfs_truncate(struct lwp *, const char *kpath, off_t);
-int	policy_vfs_readlink(struct lwp *, const char *kpath, char *ubuf,
-	    size_t count, register_t *);
-int	policy_vfs_access(struct lwp *, const char *kpath, int mode,
-	    int atflags);
-int	policy_vfs_stat(struct lwp *, const char *kpath, bool follow,
-	    struct stat *);
-int	policy_vfs_chdir(struct lwp *, const char *kpath);
-int	policy_vfs_mount(struct lwp *, const char *ktype, const char *kpath,
-	    const char *upath, int flags, void *udata, size_t data_len,
-	    register_t *);
-/*
- * Exec the decided path with the decided argv.  envp is not decided on and
- * stays in user space; uap/retval are the emulation's own, for the kernel
- * side that must verify the image it ran (see sys_policy_vfs.c).
- */
-struct policy_exec {
-	const char	*pe_path;	/* kernel copy, decided */
-	int		pe_fd;		/* fexecve: the descriptor, else -1 */
-	char * const	*pe_argv;	/* kernel copies, decided */
-	size_t		pe_argc;
-	policy_fetch_t	pe_fetch;	/* pointer width of this emulation */
-	const void	*pe_uap;
-	register_t	*pe_retval;
-};
-int	policy_vfs_execve(struct lwp *, const struct policy_exec *);
-
-/* sys_policy.c: install and remove every wrapper, all emulations. */
-int	policy_syscalls_install(void);
-int	policy_syscalls_remove(void);
-/* A wrapper table: one per emulation (sys_policy.c, sys_policy_<emul>.c). */
-struct policy_hook {
-	u_short		ph_code;
-	sy_call_t	*ph_call;
-	sy_call_t	*ph_saved;	/* the emulation's own handler */
-};
-struct policy_emul_hooks {
-	const struct emul	*peh_emul;
-	unsigned		peh_policy_emul;	/* enum policy_emul */
-	struct policy_hook	*peh_hooks;		/* ends with ph_call NULL */
-	bool			peh_installed;
-};
-extern struct policy_emul_hooks policy_native_hooks;
-extern struct policy_emul_hooks policy_netbsd32_hooks;
-extern struct policy_emul_hooks policy_linux_hooks;
-extern struct policy_emul_hooks policy_linux32_hooks;
+int	policy_core_socket(struct lwp *, int domain, int type, int protocol);
+int	policy_core_kill(struct lwp *, pid_t pid, int signo);
+int	policy_core_ptrace(struct lwp *, int req, pid_t pid);
 
 /* Linux forms, shared by the linux and linux32 wrappers (sys_policy_linux.c). */
 int	policy_linux_oflags(int);

@@ -1,5 +1,5 @@
-/* sys_policy_linux.c: the policy wrappers for Linux binaries (compat_linux) and the
- * conversions Linux forms need before the shared request: open flags, sockaddrs, signals. */
+/* sys_policy_linux.c: the copy-once wrappers for Linux binaries (compat_linux), and the
+ * conversions Linux forms need: open flags, *at flags, sockaddrs, signals, stat results. */
 #include <sys/param.h>
 #include <sys/types.h>
 #include <sys/systm.h>
@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/mbuf.h>
 #include <sys/un.h>
+#include <sys/stat.h>
 #include <sys/syscallargs.h>
 
 #include <compat/linux/common/linux_types.h>
@@ -16,12 +17,11 @@
 #include <compat/linux/common/linux_signal.h>
 #include <compat/linux/common/linux_socket.h>
 #include <compat/linux/common/linux_exec.h>
+#include <compat/linux/common/linux_machdep.h>
 #include <compat/linux/linux_syscall.h>
 #include <compat/linux/linux_syscallargs.h>
 
 #include "sys_policy.h"
-
-#define LX	POLICY_EMUL_LINUX
 
 int
 policy_linux_oflags(int lf)
@@ -122,11 +122,16 @@ policy_linux_sockaddr(struct policy_call *pc, const void *uname,
 }
 
 static int
+policy_linux_fd(int lfd)
+{
+	return lfd == LINUX_AT_FDCWD ? AT_FDCWD : lfd;
+}
+
+static int
 policy_lx_open(struct lwp *l, const struct linux_sys_open_args *uap,
     register_t *retval)
 {
-	POLICY_UNCONFINED(l, uap, retval);
-	return policy_core_open(l, LX, AT_FDCWD, SCARG(uap, path),
+	return policy_core_open(l, AT_FDCWD, SCARG(uap, path),
 	    policy_linux_oflags(SCARG(uap, flags)), SCARG(uap, mode), retval);
 }
 
@@ -134,29 +139,158 @@ static int
 policy_lx_openat(struct lwp *l, const struct linux_sys_openat_args *uap,
     register_t *retval)
 {
-	int fd = SCARG(uap, fd) == LINUX_AT_FDCWD ? AT_FDCWD : SCARG(uap, fd);
-
-	POLICY_UNCONFINED(l, uap, retval);
-	return policy_core_open(l, LX, fd, SCARG(uap, path),
-	    policy_linux_oflags(SCARG(uap, flags)), SCARG(uap, mode), retval);
+	return policy_core_open(l, policy_linux_fd(SCARG(uap, fd)),
+	    SCARG(uap, path), policy_linux_oflags(SCARG(uap, flags)),
+	    SCARG(uap, mode), retval);
 }
 
 static int
 policy_lx_unlink(struct lwp *l, const struct linux_sys_unlink_args *uap,
     register_t *retval)
 {
-	POLICY_UNCONFINED(l, uap, retval);
-	return policy_core_unlink(l, LX, AT_FDCWD, SCARG(uap, path), 0);
+	return policy_core_unlink(l, AT_FDCWD, SCARG(uap, path), 0);
 }
 
-/* Linux/amd64 execve uses the native argument layout. */
 static int
-policy_lx_execve(struct lwp *l, const struct sys_execve_args *uap,
+policy_lx_unlinkat(struct lwp *l, const struct linux_sys_unlinkat_args *uap,
     register_t *retval)
 {
-	POLICY_UNCONFINED(l, uap, retval);
-	return policy_core_execve(l, LX, SCARG(uap, path), SCARG(uap, argp),
-	    policy_fetch_native, uap, retval);
+	if (SCARG(uap, flag) & ~LINUX_AT_REMOVEDIR)
+		return EINVAL;
+	return policy_core_unlink(l, policy_linux_fd(SCARG(uap, fd)),
+	    SCARG(uap, path),
+	    (SCARG(uap, flag) & LINUX_AT_REMOVEDIR) ? AT_REMOVEDIR : 0);
+}
+
+static int
+policy_lx_mknod(struct lwp *l, const struct linux_sys_mknod_args *uap,
+    register_t *retval)
+{
+	return policy_core_mknod(l, AT_FDCWD, SCARG(uap, path),
+	    SCARG(uap, mode), SCARG(uap, dev));
+}
+
+static int
+policy_lx_mknodat(struct lwp *l, const struct linux_sys_mknodat_args *uap,
+    register_t *retval)
+{
+	return policy_core_mknod(l, policy_linux_fd(SCARG(uap, fd)),
+	    SCARG(uap, path), SCARG(uap, mode), SCARG(uap, dev));
+}
+
+static int
+policy_lx_linkat(struct lwp *l, const struct linux_sys_linkat_args *uap,
+    register_t *retval)
+{
+	if (SCARG(uap, flags) & ~LINUX_AT_SYMLINK_FOLLOW)
+		return EINVAL;
+	return policy_core_link(l, policy_linux_fd(SCARG(uap, fd1)),
+	    SCARG(uap, name1), policy_linux_fd(SCARG(uap, fd2)),
+	    SCARG(uap, name2),
+	    (SCARG(uap, flags) & LINUX_AT_SYMLINK_FOLLOW) != 0);
+}
+
+static int
+policy_lx_faccessat(struct lwp *l, const struct linux_sys_faccessat_args *uap,
+    register_t *retval)
+{
+	return policy_core_access(l, policy_linux_fd(SCARG(uap, fd)),
+	    SCARG(uap, path), SCARG(uap, amode), 0);
+}
+
+static int
+policy_lx_fchmodat(struct lwp *l, const struct linux_sys_fchmodat_args *uap,
+    register_t *retval)
+{
+	return policy_core_chmod(l, policy_linux_fd(SCARG(uap, fd)),
+	    SCARG(uap, path), SCARG(uap, mode), true);
+}
+
+static int
+policy_lx_fchownat(struct lwp *l, const struct linux_sys_fchownat_args *uap,
+    register_t *retval)
+{
+	if (SCARG(uap, flag) & ~LINUX_AT_SYMLINK_NOFOLLOW)
+		return EINVAL;
+	return policy_core_chown(l, policy_linux_fd(SCARG(uap, fd)),
+	    SCARG(uap, path), SCARG(uap, owner), SCARG(uap, group),
+	    (SCARG(uap, flag) & LINUX_AT_SYMLINK_NOFOLLOW) == 0, true);
+}
+
+/* The stat64 a Linux program reads, from the native result. */
+static int
+policy_linux_stat64_out(const struct stat *st, void *usp)
+{
+	struct linux_stat64 ls;
+
+	memset(&ls, 0, sizeof(ls));
+	ls.lst_dev = linux_fakedev(st->st_dev, 0);
+	ls.lst_ino = st->st_ino;
+	ls.lst_mode = (linux_mode_t)st->st_mode;
+	ls.lst_nlink = st->st_nlink >= (1 << 15) ? (1 << 15) - 1 :
+	    (linux_nlink_t)st->st_nlink;
+	ls.lst_uid = st->st_uid;
+	ls.lst_gid = st->st_gid;
+	ls.lst_rdev = linux_fakedev(st->st_rdev, 1);
+	ls.lst_size = st->st_size;
+	ls.lst_blksize = st->st_blksize;
+	ls.lst_blocks = st->st_blocks;
+	ls.lst_atime = st->st_atime;
+	ls.lst_mtime = st->st_mtime;
+	ls.lst_ctime = st->st_ctime;
+#ifdef LINUX_STAT64_HAS_NSEC
+	ls.lst_atime_nsec = st->st_atimensec;
+	ls.lst_mtime_nsec = st->st_mtimensec;
+	ls.lst_ctime_nsec = st->st_ctimensec;
+#endif
+	return copyout(&ls, usp, sizeof(ls));
+}
+
+static int
+policy_lx_stat(struct lwp *l, int fd, const char *upath, bool follow,
+    void *usp)
+{
+	struct stat st;
+	int error;
+
+	error = policy_core_stat(l, fd, upath, follow, &st);
+	return error != 0 ? error : policy_linux_stat64_out(&st, usp);
+}
+
+static int
+policy_lx_stat64(struct lwp *l, const struct linux_sys_stat64_args *uap,
+    register_t *retval)
+{
+	return policy_lx_stat(l, AT_FDCWD, SCARG(uap, path), true,
+	    SCARG(uap, sp));
+}
+
+static int
+policy_lx_lstat64(struct lwp *l, const struct linux_sys_lstat64_args *uap,
+    register_t *retval)
+{
+	return policy_lx_stat(l, AT_FDCWD, SCARG(uap, path), false,
+	    SCARG(uap, sp));
+}
+
+static int
+policy_lx_fstatat64(struct lwp *l, const struct linux_sys_fstatat64_args *uap,
+    register_t *retval)
+{
+	return policy_lx_stat(l, policy_linux_fd(SCARG(uap, fd)),
+	    SCARG(uap, path),
+	    (SCARG(uap, flag) & LINUX_AT_SYMLINK_NOFOLLOW) == 0,
+	    SCARG(uap, sp));
+}
+
+static int
+policy_lx_sockaddr_call(struct lwp *l, unsigned op, const void *uname,
+    int namelen, struct policy_call **pcp)
+{
+	*pcp = policy_call_begin(l, op);
+	if (namelen < 0)
+		return EINVAL;
+	return policy_linux_sockaddr(*pcp, uname, (size_t)namelen);
 }
 
 static int
@@ -166,9 +300,8 @@ policy_lx_connect(struct lwp *l, const struct linux_sys_connect_args *uap,
 	struct policy_call *pc;
 	int error;
 
-	POLICY_UNCONFINED(l, uap, retval);
-	pc = policy_call_begin(l, POLICY_OP_CONNECT, LX);
-	error = policy_linux_sockaddr(pc, SCARG(uap, name), SCARG(uap, namelen));
+	error = policy_lx_sockaddr_call(l, POLICY_OP_CONNECT, SCARG(uap, name),
+	    (int)SCARG(uap, namelen), &pc);
 	if (error == 0)
 		error = policy_core_connect(pc, SCARG(uap, s));
 	policy_call_end(pc);
@@ -182,9 +315,8 @@ policy_lx_bind(struct lwp *l, const struct linux_sys_bind_args *uap,
 	struct policy_call *pc;
 	int error;
 
-	POLICY_UNCONFINED(l, uap, retval);
-	pc = policy_call_begin(l, POLICY_OP_BIND, LX);
-	error = policy_linux_sockaddr(pc, SCARG(uap, name), SCARG(uap, namelen));
+	error = policy_lx_sockaddr_call(l, POLICY_OP_BIND, SCARG(uap, name),
+	    (int)SCARG(uap, namelen), &pc);
 	if (error == 0)
 		error = policy_core_bind(pc, SCARG(uap, s));
 	policy_call_end(pc);
@@ -198,11 +330,12 @@ policy_lx_sendto(struct lwp *l, const struct linux_sys_sendto_args *uap,
 	struct policy_call *pc;
 	int error;
 
-	if (!policy_lwp_confined(l) || SCARG(uap, to) == NULL)
+	if (SCARG(uap, to) == NULL)
 		return policy_call_orig(l, uap, retval);
-	pc = policy_call_begin(l, POLICY_OP_SENDTO, LX);
-	error = SCARG(uap, tolen) < 0 || SCARG(uap, len) < 0 ? EINVAL :
-	    policy_linux_sockaddr(pc, SCARG(uap, to), (size_t)SCARG(uap, tolen));
+	error = policy_lx_sockaddr_call(l, POLICY_OP_SENDTO, SCARG(uap, to),
+	    SCARG(uap, tolen), &pc);
+	if (error == 0 && SCARG(uap, len) < 0)
+		error = EINVAL;
 	if (error == 0)
 		error = policy_core_sendto(pc, SCARG(uap, s), SCARG(uap, msg),
 		    (size_t)SCARG(uap, len), SCARG(uap, flags), retval);
@@ -216,13 +349,12 @@ policy_lx_socket(struct lwp *l, const struct linux_sys_socket_args *uap,
 {
 	int dom, type, error;
 
-	POLICY_UNCONFINED(l, uap, retval);
 	dom = policy_linux_domain(SCARG(uap, domain));
 	if (dom < 0)
 		return EAFNOSUPPORT;
 	if ((error = policy_linux_socktype(SCARG(uap, type), &type)) != 0)
 		return error;
-	error = policy_core_socket(l, LX, dom, type, SCARG(uap, protocol));
+	error = policy_core_socket(l, dom, type, SCARG(uap, protocol));
 	return error != 0 ? error : policy_call_orig(l, uap, retval);
 }
 
@@ -232,29 +364,46 @@ policy_lx_kill(struct lwp *l, const struct linux_sys_kill_args *uap,
 {
 	int sig, error;
 
-	POLICY_UNCONFINED(l, uap, retval);
 	if ((sig = policy_linux_signo(SCARG(uap, signum))) < 0)
 		return EINVAL;
-	error = policy_core_kill(l, LX, SCARG(uap, pid), sig);
+	error = policy_core_kill(l, SCARG(uap, pid), sig);
 	return error != 0 ? error : policy_call_orig(l, uap, retval);
 }
 
-#define POLICY_HOOK(code, fn)	{ code, (sy_call_t *)fn, NULL }
-static struct policy_hook policy_linux[] = {
-	POLICY_HOOK(LINUX_SYS_open, policy_lx_open),
-	POLICY_HOOK(LINUX_SYS_openat, policy_lx_openat),
-	POLICY_HOOK(LINUX_SYS_unlink, policy_lx_unlink),
-	POLICY_HOOK(LINUX_SYS_execve, policy_lx_execve),
-	POLICY_HOOK(LINUX_SYS_connect, policy_lx_connect),
-	POLICY_HOOK(LINUX_SYS_bind, policy_lx_bind),
-	POLICY_HOOK(LINUX_SYS_sendto, policy_lx_sendto),
-	POLICY_HOOK(LINUX_SYS_socket, policy_lx_socket),
-	POLICY_HOOK(LINUX_SYS_kill, policy_lx_kill),
-	{ 0, NULL, NULL }
+/*
+ * Linux/amd64's execve, link, chdir, rename, mkdir and the other calls
+ * whose arguments Linux and NetBSD share are the native handlers, so the
+ * native wrappers stand in for them.  Not wrapped yet, so refused while
+ * confined: sendmsg (a Linux msghdr and its control messages) and
+ * utimensat (Linux timespecs).
+ */
+#define POLICY_WRAP(orig, fn)	{ (sy_call_t *)orig, (sy_call_t *)fn }
+static const struct policy_wrap policy_linux_wraps[] = {
+	POLICY_WRAP(linux_sys_open, policy_lx_open),
+	POLICY_WRAP(linux_sys_openat, policy_lx_openat),
+	POLICY_WRAP(linux_sys_unlink, policy_lx_unlink),
+	POLICY_WRAP(linux_sys_unlinkat, policy_lx_unlinkat),
+	POLICY_WRAP(linux_sys_mknod, policy_lx_mknod),
+	POLICY_WRAP(linux_sys_mknodat, policy_lx_mknodat),
+	POLICY_WRAP(linux_sys_linkat, policy_lx_linkat),
+	POLICY_WRAP(linux_sys_faccessat, policy_lx_faccessat),
+	POLICY_WRAP(linux_sys_fchmodat, policy_lx_fchmodat),
+	POLICY_WRAP(linux_sys_fchownat, policy_lx_fchownat),
+	POLICY_WRAP(linux_sys_stat64, policy_lx_stat64),
+	POLICY_WRAP(linux_sys_lstat64, policy_lx_lstat64),
+	POLICY_WRAP(linux_sys_fstatat64, policy_lx_fstatat64),
+	POLICY_WRAP(linux_sys_connect, policy_lx_connect),
+	POLICY_WRAP(linux_sys_bind, policy_lx_bind),
+	POLICY_WRAP(linux_sys_sendto, policy_lx_sendto),
+	POLICY_WRAP(linux_sys_socket, policy_lx_socket),
+	POLICY_WRAP(linux_sys_kill, policy_lx_kill),
+	{ NULL, NULL }
 };
 
-struct policy_emul_hooks policy_linux_hooks = {
-	.peh_emul = &emul_linux,
-	.peh_policy_emul = POLICY_EMUL_LINUX,
-	.peh_hooks = policy_linux,
+const struct policy_emul_desc policy_linux_desc = {
+	.ped_name = "linux",
+	.ped_emul = POLICY_EMUL_LINUX,
+	.ped_nsysent = LINUX_SYS_NSYSENT,
+	.ped_nosys = (sy_call_t *)linux_sys_nosys,
+	.ped_wraps = policy_linux_wraps,
 };

@@ -94,37 +94,6 @@ policy_path_normalize(const char *dir, const char *path, char *out,
 	return 0;
 }
 
-/*
- * Copy a user path in (one copyinstr), make it absolute against the
- * directory fdat names (or the cwd) and store it in the request field: that
- * string is what is decided on and what the operation is then given.
- */
-int
-policy_copyin_path(struct policy_call *pc, int fdat, const char *upath,
-    unsigned field)
-{
-	struct policy_request *req = &pc->pc_req;
-	char *dst = field == POLICY_F_FILENAME ? req->pr_filename :
-	    req->pr_filename2;
-	size_t done;
-	int error;
-
-	KASSERT(field == POLICY_F_FILENAME || field == POLICY_F_FILENAME2);
-	error = copyinstr(upath, pc->pc_raw, sizeof(pc->pc_raw), &done);
-	if (error != 0)
-		return error;
-	if (pc->pc_raw[0] != '/') {
-		error = policy_vfs_dirpath(pc->pc_l, fdat, dst, POLICY_PATH_MAX);
-		if (error != 0)
-			return error;
-	}
-	error = policy_path_normalize(dst, pc->pc_raw, dst, POLICY_PATH_MAX);
-	if (error != 0)
-		return error;
-	policy_req_str(req, field, dst, strlen(dst));
-	return 0;
-}
-
 int
 policy_fetch_native(const void *array, size_t index, const void **elemp)
 {

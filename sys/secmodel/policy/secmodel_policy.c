@@ -24,18 +24,19 @@ static secmodel_t policy_sm;
 static kauth_listener_t policy_l_process, policy_l_network;
 
 static void
-policy_log(struct lwp *l, const struct policy_request *req,
-    const struct policy_decision *d, int error)
+policy_log(struct lwp *l, const struct policy_request *req, int error,
+    const char *why)
 {
 	const char *op = policy_name_of(policy_op_names, req->pr_op);
+	bool path = (req->pr_present & (1u << POLICY_F_FILENAME)) != 0;
+	bool name = req->pr_op == POLICY_OP_SYSCALL &&
+	    (req->pr_present & (1u << POLICY_F_SYSCALL)) != 0;
 
-	log(LOG_NOTICE, "policy: pid %d (%s): %s %s%s%s%s (line %u)\n",
+	log(LOG_NOTICE, "policy: pid %d (%s): %s %s%s%s%s (%s)\n",
 	    l->l_proc->p_pid, l->l_proc->p_comm, error == 0 ? "permit" : "deny",
-	    op != NULL ? op : "?",
-	    req->pr_present & (1u << POLICY_F_FILENAME) ? " \"" : "",
-	    req->pr_present & (1u << POLICY_F_FILENAME) ? req->pr_filename : "",
-	    req->pr_present & (1u << POLICY_F_FILENAME) ? "\"" : "",
-	    d->pd_line);
+	    op != NULL ? op : "?", path || name ? " \"" : "",
+	    path ? req->pr_filename : name ? req->pr_syscall : "",
+	    path || name ? "\"" : "", why);
 }
 
 /*
@@ -61,9 +62,31 @@ policy_decide(struct lwp *l, struct policy_cred *pol,
 		error = d.pd_errno != 0 ? d.pd_errno : EPERM;
 		break;
 	}
-	if (d.pd_log)
-		policy_log(l, req, &d, error);
+	if (d.pd_log) {
+		char why[32];
+
+		snprintf(why, sizeof(why), "line %u", d.pd_line);
+		policy_log(l, req, error, why);
+	}
 	SDT_PROBE3(policy, , decide, done, req, d.pd_rule, error);
+	return error;
+}
+
+/*
+ * A call the policy cannot decide exactly (it names an object no wrapper
+ * copies in): refused with the policy's errno whatever its rules say, and
+ * logged as the policy logs denials.
+ */
+int
+policy_refuse(struct lwp *l, struct policy_cred *pol,
+    struct policy_request *req, const char *why)
+{
+	const struct policy_blob_header *h = pol->pc_policy.p_hdr;
+	int error = policy_errno_native(h->ph_default_errno);
+
+	if (h->ph_log != POLICY_LOG_NONE)
+		policy_log(l, req, error, why);
+	SDT_PROBE3(policy, , decide, done, req, POLICY_NONE, error);
 	return error;
 }
 
@@ -177,14 +200,12 @@ policy_init(void)
 	    policy_process_cb, NULL);
 	policy_l_network = kauth_listen_scope(KAUTH_SCOPE_NETWORK,
 	    policy_network_cb, NULL);
+	policy_gate_init();
 	if ((error = policy_dev_init()) != 0)
 		goto fail_listen;
-	if ((error = policy_syscalls_install()) != 0)
-		goto fail_dev;
 	return 0;
-fail_dev:
-	(void)policy_dev_fini();
 fail_listen:
+	(void)policy_gate_fini();
 	kauth_unlisten_scope(policy_l_network);
 	kauth_unlisten_scope(policy_l_process);
 	policy_alarm_fini();
@@ -205,11 +226,11 @@ policy_fini(void)
 	if ((error = policy_dev_fini()) != 0)
 		return error;
 	/* No device, so no new policy; but one may have been loaded meanwhile. */
-	if (policy_cred_live() > 0 ||
-	    (error = policy_syscalls_remove()) != 0) {
+	if (policy_cred_live() > 0) {
 		(void)policy_dev_init();
-		return error != 0 ? error : EBUSY;
+		return EBUSY;
 	}
+	(void)policy_gate_fini();
 	kauth_unlisten_scope(policy_l_network);
 	kauth_unlisten_scope(policy_l_process);
 	policy_alarm_fini();

@@ -57,5 +57,7 @@ int	policy_dev_fini(void);
 /* secmodel_policy.c */
 int	policy_decide(struct lwp *, struct policy_cred *,
 	    struct policy_request *);
+int	policy_refuse(struct lwp *, struct policy_cred *,
+	    struct policy_request *, const char *why);
 
 #endif /* !_SECMODEL_POLICY_SECMODEL_POLICY_H_ */

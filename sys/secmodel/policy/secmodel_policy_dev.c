@@ -19,6 +19,7 @@
 #include <sys/uio.h>
 
 #include "secmodel_policy.h"
+#include "../../kern/sys_policy.h"
 
 struct policy_dev_file {
 	bool	pf_daemon;	/* has read or polled for alarms */
@@ -131,7 +132,9 @@ policy_dev_load(const struct policy_load *pl)
 		kmem_free(blob, size);
 		return error;
 	}
-	if ((error = policy_cred_confine(curlwp, pol)) != 0)
+	/* The process runs under the gate before its credential carries pol. */
+	if ((error = policy_gate_confine(curlwp)) != 0 ||
+	    (error = policy_cred_confine(curlwp, pol)) != 0)
 		policy_cred_put(pol);
 	return error;
 }

@@ -1,0 +1,78 @@
+/* rt.h: helpers the rump tests share: booting the rump kernel with the policy module built in,
+ * tmpfs, processes, policies compiled with libpolicy and loaded through /dev/policy. */
+#ifndef _RT_H_
+#define _RT_H_
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <cmocka.h>
+
+#include <rump/rump.h>
+#include <rump/rump_syscalls.h>
+#include <rump/rumpdefs.h>
+
+#include "../../sys/sys/policy.h"
+
+/* NetBSD's ioctl encoding (the rump kernel's, not the host's). */
+#define RT_IOC(inout, g, n, len) \
+	((unsigned long)(inout) | (((unsigned long)(len) & 0x1fff) << 16) | \
+	((unsigned long)(g) << 8) | (unsigned long)(n))
+#define RT_IOW(g, n, t)		RT_IOC(0x80000000UL, g, n, sizeof(t))
+#define RT_IO(g, n)		RT_IOC(0x20000000UL, g, n, 0)
+#define RT_IOC_LOAD		RT_IOW('P', 1, struct policy_load)
+#define RT_IOC_ANSWER		RT_IOW('P', 2, struct policy_answer)
+#define RT_IOC_UNLOAD		RT_IO('P', 3)
+
+/* NetBSD constants the host headers spell differently. */
+#define RT_AT_FDCWD		(-100)
+#define RT_AT_SYMLINK_NOFOLLOW	0x200
+#define RT_AT_SYMLINK_FOLLOW	0x400
+#define RT_AT_REMOVEDIR		0x800
+#define RT_S_IFIFO		0010000
+#define RT_S_IFDIR		0040000
+#define RT_S_IFREG		0100000
+#define RT_S_IFLNK		0120000
+#define RT_S_IFMT		0170000
+#define RT_MODCTL_LOAD		0
+#define RT_MODCTL_UNLOAD	1
+
+/* The tmpfs every test works in, mounted at RT_T. */
+#define RT_T			"/t"
+
+/* Boots once (signals recorded, not raised), makes /dev/policy, mounts RT_T. */
+void	rt_boot(void);
+/* A clean RT_T for the next test: unmounted and mounted again. */
+void	rt_fresh(void);
+/* New process for this host thread (inheriting nothing), and back. */
+struct lwp *rt_proc(void);
+struct lwp *rt_proc_linux(void);	/* under rump's Linux emulation */
+extern int rump_i_know_what_i_am_doing_with_sysents;
+void	rt_proc_exit(void);
+/* Compile YAML rules (under a default deny header unless it has its own). */
+void	*rt_blob(const char *yaml, size_t *sizep);
+/* Confine the current rump process; returns 0 or the errno of the load. */
+int	rt_confine(const char *yaml);
+int	rt_load_blob(const void *blob, size_t size);
+/* Files to work on: rt_mkfile(path, text), rt_read(path) (static buffer, "" if none). */
+void	rt_mkfile(const char *path, const char *text);
+const char *rt_read(const char *path);
+/* The errno of the last rump call (host numbering) when it returned -1. */
+int	rt_err(int rv);
+/* Assert a rump call failed with e, or succeeded. */
+#define rt_fails(call, e)	assert_int_equal(rt_err(call), (e))
+#define rt_works(call)		assert_true((call) >= 0)
+
+/* Kernel-side hooks (rk_kernel.c). */
+void	rump_policytest_names(void);
+int	rump_policytest_major(void);
+const char *rump_policytest_emul(void);
+int	rump_policytest_modcmd(int init);
+
+#endif /* !_RT_H_ */
