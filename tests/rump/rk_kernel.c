@@ -11,6 +11,8 @@
 
 #include <rump/rump.h>
 
+#include "../../sys/secmodel/policy/secmodel_policy.h"
+
 /*
  * A rump kernel has no exec and no kill(2): the slots hold enosys.  The
  * wrappers still name the handlers they stand in for, so these stand for
@@ -102,4 +104,17 @@ rump_policytest_modcmd(int init)
 	kernconfig_unlock();
 	rump_unschedule();
 	return error;
+}
+
+/* Policies alive and the bytes they hold; decisions and refusals so far. */
+void
+rump_policytest_counts(unsigned *live, size_t *bytes, uint64_t *decided,
+    uint64_t *refused)
+{
+	rump_schedule();
+	*live = policy_cred_live();
+	*bytes = policy_cred_bytes();
+	*decided = policy_ndecided;
+	*refused = policy_nrefused;
+	rump_unschedule();
 }

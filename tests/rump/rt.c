@@ -168,3 +168,11 @@ rt_err(int rv)
 {
 	return rv < 0 ? errno : 0;
 }
+
+int
+rt_stat(const char *path, bool follow, struct rt_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	return follow ? rump_sys_stat(path, (void *)st) :
+	    rump_sys_lstat(path, (void *)st);
+}

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,6 +44,26 @@
 #define RT_MODCTL_LOAD		0
 #define RT_MODCTL_UNLOAD	1
 
+/* NetBSD's struct stat (amd64), what rump_sys_stat() and friends fill in. */
+struct rt_stat {
+	uint64_t	st_dev;
+	uint32_t	st_mode;
+	uint64_t	st_ino;
+	uint32_t	st_nlink;
+	uint32_t	st_uid;
+	uint32_t	st_gid;
+	uint64_t	st_rdev;
+	int64_t		st_times[8];	/* atim, mtim, ctim, birthtim */
+	int64_t		st_size;
+	int64_t		st_blocks;
+	uint32_t	st_blksize;
+	uint32_t	st_flags;
+	uint32_t	st_gen;
+	uint32_t	st_spare[2];
+};
+/* stat (follow) or lstat of path into *st; the rump call's return value. */
+int	rt_stat(const char *path, bool follow, struct rt_stat *st);
+
 /* The tmpfs every test works in, mounted at RT_T. */
 #define RT_T			"/t"
 
@@ -74,5 +95,7 @@ void	rump_policytest_names(void);
 int	rump_policytest_major(void);
 const char *rump_policytest_emul(void);
 int	rump_policytest_modcmd(int init);
+void	rump_policytest_counts(unsigned *live, size_t *bytes,
+	    uint64_t *decided, uint64_t *refused);
 
 #endif /* !_RT_H_ */

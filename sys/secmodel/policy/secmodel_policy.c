@@ -3,6 +3,7 @@
 #include <sys/param.h>
 #include <sys/types.h>
 #include <sys/systm.h>
+#include <sys/atomic.h>
 #include <sys/errno.h>
 #include <sys/kauth.h>
 #include <sys/kmem.h>
@@ -21,6 +22,7 @@ SDT_PROBE_DEFINE3(policy, , decide, done, "struct policy_request *",
     "uint32_t", "int");
 
 static secmodel_t policy_sm;
+volatile uint64_t policy_ndecided, policy_nrefused;
 static kauth_listener_t policy_l_process, policy_l_network;
 
 static void
@@ -51,6 +53,7 @@ policy_decide(struct lwp *l, struct policy_cred *pol,
 	int error, deny;
 
 	policy_eval(&pol->pc_policy, req, &d);
+	atomic_inc_64(&policy_ndecided);
 	switch (d.pd_action) {
 	case POLICY_ACT_PERMIT:
 		error = 0;
@@ -83,6 +86,8 @@ policy_refuse(struct lwp *l, struct policy_cred *pol,
 {
 	const struct policy_blob_header *h = pol->pc_policy.p_hdr;
 	int error = policy_errno_native(h->ph_default_errno);
+
+	atomic_inc_64(&policy_nrefused);
 
 	if (h->ph_log != POLICY_LOG_NONE)
 		policy_log(l, req, error, why);

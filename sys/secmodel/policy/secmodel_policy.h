@@ -37,6 +37,7 @@ int	policy_cred_create(void *blob, size_t size, struct policy_cred **,
 	    char *err, size_t errlen);
 int	policy_cred_confine(struct lwp *, struct policy_cred *);
 unsigned policy_cred_live(void);
+size_t	policy_cred_bytes(void);
 
 /* secmodel_policy_alarm.c */
 extern int policy_ask_timeout_ms;	/* no answer within: deny */
@@ -59,5 +60,7 @@ int	policy_decide(struct lwp *, struct policy_cred *,
 	    struct policy_request *);
 int	policy_refuse(struct lwp *, struct policy_cred *,
 	    struct policy_request *, const char *why);
+/* Decisions taken (rules evaluated) and calls refused, since boot. */
+extern volatile uint64_t policy_ndecided, policy_nrefused;
 
 #endif /* !_SECMODEL_POLICY_SECMODEL_POLICY_H_ */

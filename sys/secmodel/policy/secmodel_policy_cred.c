@@ -14,6 +14,7 @@
 static kauth_key_t policy_key;
 static kauth_listener_t policy_cred_listener;
 static volatile unsigned policy_nlive;	/* policies not yet freed */
+static volatile size_t policy_nbytes;	/* what they hold */
 
 bool
 policy_cred_confined(kauth_cred_t cred)
@@ -45,6 +46,8 @@ policy_cred_put(struct policy_cred *pol)
 {
 	if (atomic_dec_uint_nv(&pol->pc_refcnt) > 0)
 		return;
+	atomic_add_long((volatile unsigned long *)&policy_nbytes,
+	    -(long)(pol->pc_size + sizeof(*pol)));
 	kmem_free(pol->pc_blob, pol->pc_size);
 	kmem_free(pol, sizeof(*pol));
 	atomic_dec_uint(&policy_nlive);
@@ -54,6 +57,13 @@ unsigned
 policy_cred_live(void)
 {
 	return policy_nlive;
+}
+
+/* Bytes held by live policies: their blobs and records. */
+size_t
+policy_cred_bytes(void)
+{
+	return policy_nbytes;
 }
 
 /* Takes ownership of blob (kmem_alloc'd, size bytes) on success. */
@@ -72,6 +82,8 @@ policy_cred_create(void *blob, size_t size, struct policy_cred **polp,
 	pol->pc_blob = blob;
 	pol->pc_size = size;
 	pol->pc_refcnt = 1;
+	atomic_add_long((volatile unsigned long *)&policy_nbytes,
+	    (long)(size + sizeof(*pol)));
 	atomic_inc_uint(&policy_nlive);
 	*polp = pol;
 	return 0;
