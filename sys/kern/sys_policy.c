@@ -4,6 +4,8 @@
 #include <sys/types.h>
 #include <sys/systm.h>
 #include <sys/errno.h>
+#include <sys/file.h>
+#include <sys/filedesc.h>
 #include <sys/kmem.h>
 #include <sys/mbuf.h>
 #include <sys/proc.h>
@@ -78,6 +80,18 @@ policy_call_orig(struct lwp *l, const void *uap, register_t *retval)
 
 /* ------------------------------------------------------------------ */
 /* Sockets: decide on the copied sockaddr, act on it                  */
+
+/* sendto and sendmsg look the socket up before anything else: so do we. */
+int
+policy_sock_check(int s)
+{
+	struct socket *so;
+	int error;
+
+	if ((error = fd_getsock(s, &so)) == 0)
+		fd_putfile(s);
+	return error;
+}
 
 int
 policy_core_connect(struct policy_call *pc, int s)

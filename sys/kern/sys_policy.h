@@ -84,6 +84,7 @@ int	policy_gate_init(void);
 int	policy_gate_fini(void);		/* EBUSY while a shadow is in use */
 int	policy_gate_confine(struct lwp *);	/* curproc onto its shadow */
 void	policy_gate_exec(struct lwp *);	/* after an exec succeeded */
+void	policy_gate_fork(struct proc *child);	/* of a confined parent */
 unsigned policy_gate_emul(struct lwp *);	/* enum policy_emul */
 
 /* sys_policy_class.c: which calls are decided by their name alone. */
@@ -118,12 +119,13 @@ int	policy_core_open(struct lwp *, int fdat, const char *upath, int flags,
 	    mode_t mode, register_t *);
 int	policy_core_unlink(struct lwp *, int fdat, const char *upath,
 	    int atflags);
+#define POLICY_AT_LINUX		0x40000000	/* unlink of a directory: EISDIR */
 int	policy_core_rename(struct lwp *, int fromfd, const char *ufrom,
 	    int tofd, const char *uto, bool posix);
 int	policy_core_mkdir(struct lwp *, int fdat, const char *upath,
 	    mode_t mode);
 int	policy_core_mknod(struct lwp *, int fdat, const char *upath,
-	    mode_t mode, dev_t dev);
+	    mode_t mode, dev_t dev, bool fifo);
 int	policy_core_link(struct lwp *, int fd1, const char *ufrom, int fd2,
 	    const char *uto, bool follow);
 int	policy_core_symlink(struct lwp *, const char *utarget, int fdat,
@@ -166,6 +168,7 @@ int	policy_core_fexecve(struct lwp *, int fd, const void *uargv,
 	    policy_fetch_t, const void *uap, register_t *);
 
 /* sys_policy.c: sockets, and calls decided on integers. */
+int	policy_sock_check(int s);
 int	policy_core_connect(struct policy_call *, int s);
 int	policy_core_bind(struct policy_call *, int s);
 int	policy_core_sendto(struct policy_call *, int s, const void *ubuf,

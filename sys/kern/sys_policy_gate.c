@@ -335,6 +335,30 @@ policy_gate_confine(struct lwp *l)
 }
 
 /*
+ * A confined process's child, from the credential's fork notification:
+ * fork copies the parent's emulation, which is a shadow already; a kernel
+ * that gives new processes another emulation (a rump kernel's rfork gives
+ * its default one) gets the shadow of that.  No shadow: the child is killed
+ * before it runs.
+ */
+void
+policy_gate_fork(struct proc *child)
+{
+	struct policy_shadow *ps;
+
+	if ((ps = policy_shadow_of(child->p_emul)) != NULL) {
+		child->p_emul = &ps->ps_emul;
+		return;
+	}
+	log(LOG_WARNING, "policy: pid %d: child under emulation \"%s\", which "
+	    "the policy cannot mediate: killed\n", child->p_pid,
+	    child->p_emul->e_name);
+	mutex_enter(proc_lock);
+	psignal(child, SIGKILL);
+	mutex_exit(proc_lock);
+}
+
+/*
  * After an exec the process has one lwp, this one, in the kernel: put the
  * shadow of the new emulation in place before the image runs, or kill it
  * when no shadow can mediate that emulation.

@@ -144,29 +144,38 @@ policy_lx_openat(struct lwp *l, const struct linux_sys_openat_args *uap,
 	    SCARG(uap, mode), retval);
 }
 
+/* Linux's unlink of a directory says EISDIR. */
 static int
 policy_lx_unlink(struct lwp *l, const struct linux_sys_unlink_args *uap,
     register_t *retval)
 {
-	return policy_core_unlink(l, AT_FDCWD, SCARG(uap, path), 0);
+	return policy_core_unlink(l, AT_FDCWD, SCARG(uap, path),
+	    POLICY_AT_LINUX);
 }
 
 static int
 policy_lx_unlinkat(struct lwp *l, const struct linux_sys_unlinkat_args *uap,
     register_t *retval)
 {
-	if (SCARG(uap, flag) & ~LINUX_AT_REMOVEDIR)
-		return EINVAL;
 	return policy_core_unlink(l, policy_linux_fd(SCARG(uap, fd)),
-	    SCARG(uap, path),
-	    (SCARG(uap, flag) & LINUX_AT_REMOVEDIR) ? AT_REMOVEDIR : 0);
+	    SCARG(uap, path), POLICY_AT_LINUX |
+	    ((SCARG(uap, flag) & LINUX_AT_REMOVEDIR) ? AT_REMOVEDIR : 0));
+}
+
+/* Linux's mknod makes a fifo as mkfifo does, and has 16-bit devices. */
+static int
+policy_lx_mknodat1(struct lwp *l, int fd, const char *upath, mode_t mode,
+    unsigned dev)
+{
+	return policy_core_mknod(l, policy_linux_fd(fd), upath, mode,
+	    dev & 0xffff, S_ISFIFO(mode));
 }
 
 static int
 policy_lx_mknod(struct lwp *l, const struct linux_sys_mknod_args *uap,
     register_t *retval)
 {
-	return policy_core_mknod(l, AT_FDCWD, SCARG(uap, path),
+	return policy_lx_mknodat1(l, AT_FDCWD, SCARG(uap, path),
 	    SCARG(uap, mode), SCARG(uap, dev));
 }
 
@@ -174,16 +183,14 @@ static int
 policy_lx_mknodat(struct lwp *l, const struct linux_sys_mknodat_args *uap,
     register_t *retval)
 {
-	return policy_core_mknod(l, policy_linux_fd(SCARG(uap, fd)),
-	    SCARG(uap, path), SCARG(uap, mode), SCARG(uap, dev));
+	return policy_lx_mknodat1(l, SCARG(uap, fd), SCARG(uap, path),
+	    SCARG(uap, mode), SCARG(uap, dev));
 }
 
 static int
 policy_lx_linkat(struct lwp *l, const struct linux_sys_linkat_args *uap,
     register_t *retval)
 {
-	if (SCARG(uap, flags) & ~LINUX_AT_SYMLINK_FOLLOW)
-		return EINVAL;
 	return policy_core_link(l, policy_linux_fd(SCARG(uap, fd1)),
 	    SCARG(uap, name1), policy_linux_fd(SCARG(uap, fd2)),
 	    SCARG(uap, name2),
@@ -195,7 +202,7 @@ policy_lx_faccessat(struct lwp *l, const struct linux_sys_faccessat_args *uap,
     register_t *retval)
 {
 	return policy_core_access(l, policy_linux_fd(SCARG(uap, fd)),
-	    SCARG(uap, path), SCARG(uap, amode), 0);
+	    SCARG(uap, path), SCARG(uap, amode), AT_SYMLINK_FOLLOW);
 }
 
 static int
@@ -210,8 +217,6 @@ static int
 policy_lx_fchownat(struct lwp *l, const struct linux_sys_fchownat_args *uap,
     register_t *retval)
 {
-	if (SCARG(uap, flag) & ~LINUX_AT_SYMLINK_NOFOLLOW)
-		return EINVAL;
 	return policy_core_chown(l, policy_linux_fd(SCARG(uap, fd)),
 	    SCARG(uap, path), SCARG(uap, owner), SCARG(uap, group),
 	    (SCARG(uap, flag) & LINUX_AT_SYMLINK_NOFOLLOW) == 0, true);
@@ -349,11 +354,10 @@ policy_lx_socket(struct lwp *l, const struct linux_sys_socket_args *uap,
 {
 	int dom, type, error;
 
+	/* Arguments Linux's socket refuses are decided as unnamed, then refused by it. */
 	dom = policy_linux_domain(SCARG(uap, domain));
-	if (dom < 0)
-		return EAFNOSUPPORT;
-	if ((error = policy_linux_socktype(SCARG(uap, type), &type)) != 0)
-		return error;
+	if (policy_linux_socktype(SCARG(uap, type), &type) != 0)
+		type = SCARG(uap, type) & 0xff;
 	error = policy_core_socket(l, dom, type, SCARG(uap, protocol));
 	return error != 0 ? error : policy_call_orig(l, uap, retval);
 }

@@ -100,20 +100,16 @@ static int
 policy_sys___mknod50(struct lwp *l, const struct sys___mknod50_args *uap,
     register_t *retval)
 {
-	if ((SCARG(uap, mode) & S_IFMT) == S_IFIFO)
-		return EINVAL;		/* mkfifo's, not mknod's */
 	return policy_core_mknod(l, AT_FDCWD, SCARG(uap, path),
-	    SCARG(uap, mode), SCARG(uap, dev));
+	    SCARG(uap, mode), SCARG(uap, dev), false);
 }
 
 static int
 policy_sys_mknodat(struct lwp *l, const struct sys_mknodat_args *uap,
     register_t *retval)
 {
-	if ((SCARG(uap, mode) & S_IFMT) == S_IFIFO)
-		return EINVAL;
 	return policy_core_mknod(l, SCARG(uap, fd), SCARG(uap, path),
-	    SCARG(uap, mode), SCARG(uap, dev));
+	    SCARG(uap, mode), SCARG(uap, dev), false);
 }
 
 static int
@@ -121,7 +117,7 @@ policy_sys_mkfifo(struct lwp *l, const struct sys_mkfifo_args *uap,
     register_t *retval)
 {
 	return policy_core_mknod(l, AT_FDCWD, SCARG(uap, path),
-	    S_IFIFO | (SCARG(uap, mode) & ALLPERMS), 0);
+	    SCARG(uap, mode), 0, true);
 }
 
 static int
@@ -129,7 +125,7 @@ policy_sys_mkfifoat(struct lwp *l, const struct sys_mkfifoat_args *uap,
     register_t *retval)
 {
 	return policy_core_mknod(l, SCARG(uap, fd), SCARG(uap, path),
-	    S_IFIFO | (SCARG(uap, mode) & ALLPERMS), 0);
+	    SCARG(uap, mode), 0, true);
 }
 
 /* link(2) follows a link it is given, as the kernel's does. */
@@ -481,6 +477,8 @@ policy_sys_sendto(struct lwp *l, const struct sys_sendto_args *uap,
 	/* No address: a connected socket, whose connect was decided. */
 	if (SCARG(uap, to) == NULL)
 		return policy_call_orig(l, uap, retval);
+	if ((error = policy_sock_check(SCARG(uap, s))) != 0)
+		return error;
 	error = policy_sock_call(l, POLICY_OP_SENDTO, SCARG(uap, to),
 	    SCARG(uap, tolen), &pc);
 	if (error == 0)
@@ -518,8 +516,9 @@ policy_sys_sendmsg(struct lwp *l, const struct sys_sendmsg_args *uap,
 	struct msghdr msg;
 	int error;
 
-	error = copyin(SCARG(uap, msg), &msg, sizeof(msg));
-	if (error != 0)
+	/* As the kernel's: the msghdr is copied in, then the socket looked up. */
+	if ((error = copyin(SCARG(uap, msg), &msg, sizeof(msg))) != 0 ||
+	    (error = policy_sock_check(SCARG(uap, s))) != 0)
 		return error;
 	return policy_sendmsg1(l, SCARG(uap, s), &msg, SCARG(uap, flags),
 	    retval);
@@ -535,6 +534,8 @@ policy_sys_sendmmsg(struct lwp *l, const struct sys_sendmmsg_args *uap,
 	register_t sent;
 	int error = 0;
 
+	if ((error = policy_sock_check(SCARG(uap, s))) != 0)
+		return error;
 	if (vlen > 1024)
 		vlen = 1024;
 	for (i = 0; i < vlen; i++) {

@@ -146,17 +146,24 @@ policy_copyin_argv(struct policy_call *pc, const void *uargv,
 	return 0;
 }
 
+/*
+ * A sockaddr copied in once, checked and adjusted as the kernel's
+ * sockargs() does (so the decision is on what the socket layer gets):
+ * 3 to 255 bytes; a family of 0 with a small length byte is the old
+ * 4.3BSD form whose length byte is the family.
+ */
 int
 policy_copyin_sockaddr(struct policy_call *pc, const void *uname,
     size_t namelen)
 {
 	int error;
 
-	if (namelen > sizeof(pc->pc_sa) ||
-	    namelen < offsetof(struct sockaddr, sa_data))
+	if (namelen > UCHAR_MAX || namelen <= 2 || namelen > sizeof(pc->pc_sa))
 		return EINVAL;
 	if ((error = copyin(uname, &pc->pc_sa, namelen)) != 0)
 		return error;
+	if (pc->pc_sa.sb_family == 0 && pc->pc_sa.sb_len < AF_MAX)
+		pc->pc_sa.sb_family = pc->pc_sa.sb_len;
 	pc->pc_sa.sb_len = (uint8_t)namelen;
 	return policy_req_sockaddr(pc);
 }

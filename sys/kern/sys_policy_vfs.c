@@ -185,29 +185,41 @@ policy_obj_done(struct policy_obj *po)
 }
 
 /*
- * Copy upath in (one copyinstr), look it up once from fdat for nameiop,
- * and put the canonical path of what it names into the request field.
- * Nothing is left locked.  policy_obj_done() releases what is held.
+ * The kernel's calls take their arguments in different orders, which only
+ * shows when two are bad at once: most copy the path in before they look
+ * at the directory descriptor, chmodat, chownat, utimensat and link's
+ * first path the other way round (POLICY_FDFIRST).
+ */
+#define POLICY_FDFIRST		0x40000000u	/* with follow; not a namei flag */
+
+/* Copy upath in: the one copyinstr of it. */
+static int
+policy_obj_copyin(const char *upath, struct policy_obj *po)
+{
+	memset(po, 0, sizeof(*po));
+	return pathbuf_copyin(upath, &po->po_pb);
+}
+
+/*
+ * Look the copied path up once from fdat for nameiop, and put the
+ * canonical path of what it names into the request field.  Nothing is
+ * left locked.  policy_obj_done() releases what is held.
  */
 static int
-policy_obj_lookup(struct policy_call *pc, unsigned field, int fdat,
-    const char *upath, uint32_t nameiop, uint32_t follow,
-    struct policy_obj *po)
+policy_obj_namei(struct policy_call *pc, unsigned field, int fdat,
+    uint32_t nameiop, uint32_t follow, struct policy_obj *po)
 {
 	struct nameidata *nd = &po->po_nd;
 	const char *raw;
 	file_t *dfp = NULL;
 	int error;
 
-	memset(po, 0, sizeof(*po));
-	if ((error = pathbuf_copyin(upath, &po->po_pb)) != 0)
-		return error;
-	raw = pathbuf_stringcopy_get(po->po_pb);
-	if (raw == NULL) {
+	if ((raw = pathbuf_stringcopy_get(po->po_pb)) == NULL) {
 		error = ENOMEM;
 		goto fail;
 	}
-	NDINIT(nd, nameiop, follow | LOCKPARENT | TRYEMULROOT, po->po_pb);
+	NDINIT(nd, nameiop, (follow & ~POLICY_FDFIRST) | LOCKPARENT |
+	    TRYEMULROOT, po->po_pb);
 	if (fdat != AT_FDCWD) {
 		if ((error = fd_getvnode(fdat, &dfp)) != 0)
 			goto fail_raw;
@@ -234,6 +246,25 @@ fail:
 	pathbuf_destroy(po->po_pb);
 	po->po_pb = NULL;
 	return error;
+}
+
+/* Both steps, in the order the kernel's own call takes them. */
+static int
+policy_obj_lookup(struct policy_call *pc, unsigned field, int fdat,
+    const char *upath, uint32_t nameiop, uint32_t follow,
+    struct policy_obj *po)
+{
+	file_t *fp;
+	int error;
+
+	if ((follow & POLICY_FDFIRST) && fdat != AT_FDCWD) {
+		if ((error = fd_getvnode(fdat, &fp)) != 0)
+			return error;
+		fd_putfile(fdat);
+	}
+	if ((error = policy_obj_copyin(upath, po)) != 0)
+		return error;
+	return policy_obj_namei(pc, field, fdat, nameiop, follow, po);
 }
 
 /* The last component is "." or "..": not a name in a directory. */
@@ -493,7 +524,7 @@ policy_unlink_act(struct policy_call *pc, struct policy_obj *po, void *arg)
 	if (po->po_dvp == vp || policy_obj_dots(po))
 		return EINVAL;
 	if (vp->v_type == VDIR && (atflags & AT_REMOVEDIR) == 0)
-		return EPERM;
+		return (atflags & POLICY_AT_LINUX) ? EISDIR : EPERM;
 	if (vp->v_type != VDIR && (atflags & AT_REMOVEDIR) != 0)
 		return ENOTDIR;
 	if ((error = policy_obj_relock(po, &nvp)) != 0)
@@ -609,52 +640,65 @@ policy_core_mkdir(struct lwp *l, int fdat, const char *upath, mode_t mode)
 	    NOFOLLOW | CREATEDIR, policy_make_act, &ma, policy_make_prep);
 }
 
-/* mknod (mode with its S_IF type) and mkfifo (type S_IFIFO). */
+/* mknod's node type, from its mode, once the name is decided on (as the kernel's). */
+static int
+policy_mknod_act(struct policy_call *pc, struct policy_obj *po, void *arg)
+{
+	struct policy_make_args *ma = arg;
+	dev_t dev = ma->ma_va.va_rdev;
+
+	ma->ma_kind = POLICY_MAKE_NODE;
+	switch (ma->ma_mode & S_IFMT) {
+	case S_IFIFO:
+		if (ma->ma_target == NULL)	/* mknod's, not mkfifo's */
+			return EINVAL;
+		ma->ma_va.va_type = VFIFO;
+		ma->ma_va.va_rdev = VNOVAL;
+		break;
+	case S_IFMT:		/* badsect(8)'s mark */
+		ma->ma_va.va_type = VBAD;
+		break;
+	case S_IFCHR:
+		ma->ma_va.va_type = VCHR;
+		break;
+	case S_IFBLK:
+		ma->ma_va.va_type = VBLK;
+		break;
+	case S_IFWHT:
+		ma->ma_kind = POLICY_MAKE_WHITEOUT;
+		break;
+	case S_IFREG:
+		ma->ma_va.va_type = VREG;
+		ma->ma_va.va_rdev = VNOVAL;
+		ma->ma_kind = POLICY_MAKE_FILE;
+		break;
+	default:
+		return po->po_vp != NULL ? EEXIST : EINVAL;
+	}
+	if (ma->ma_kind == POLICY_MAKE_NODE && ma->ma_va.va_type != VFIFO &&
+	    dev == (dev_t)VNOVAL)
+		return EINVAL;
+	return policy_make_act(pc, po, arg);
+}
+
+/* mknod (mode with its S_IF type), and mkfifo (fifo: type S_IFIFO). */
 int
 policy_core_mknod(struct lwp *l, int fdat, const char *upath, mode_t mode,
-    dev_t dev)
+    dev_t dev, bool fifo)
 {
 	struct policy_make_args ma;
 	int error;
 
-	ma.ma_mode = mode;
+	if (!fifo && (error = kauth_authorize_system(l->l_cred,
+	    KAUTH_SYSTEM_MKNOD, 0, NULL, NULL, NULL)) != 0)
+		return error;
+	ma.ma_mode = fifo ? S_IFIFO | (mode & ALLPERMS) : mode;
+	ma.ma_target = fifo ? (char *)&ma : NULL;	/* marks mkfifo */
 	vattr_null(&ma.ma_va);
 	ma.ma_va.va_mode = policy_cmask(l, mode, ALLPERMS);
 	ma.ma_va.va_rdev = dev;
-	ma.ma_kind = POLICY_MAKE_NODE;
-	switch (mode & S_IFMT) {
-	case S_IFIFO:
-		ma.ma_va.va_type = VFIFO;
-		ma.ma_va.va_rdev = VNOVAL;
-		break;
-	case S_IFMT:		/* badsect(8)'s mark */
-		ma.ma_va.va_type = VBAD;
-		break;
-	case S_IFCHR:
-		ma.ma_va.va_type = VCHR;
-		break;
-	case S_IFBLK:
-		ma.ma_va.va_type = VBLK;
-		break;
-	case S_IFWHT:
-		ma.ma_kind = POLICY_MAKE_WHITEOUT;
-		break;
-	case S_IFREG:
-		ma.ma_va.va_type = VREG;
-		ma.ma_va.va_rdev = VNOVAL;
-		ma.ma_kind = POLICY_MAKE_FILE;
-		break;
-	default:
-		return EINVAL;
-	}
-	if ((mode & S_IFMT) != S_IFIFO && (error = kauth_authorize_system(
-	    l->l_cred, KAUTH_SYSTEM_MKNOD, 0, NULL, NULL, NULL)) != 0)
-		return error;
-	if (ma.ma_kind == POLICY_MAKE_NODE && (mode & S_IFMT) != S_IFIFO &&
-	    dev == (dev_t)VNOVAL)
-		return EINVAL;
 	return policy_path_call(l, POLICY_OP_MKDIR, fdat, upath, CREATE,
-	    NOFOLLOW, policy_make_act, &ma, policy_make_prep);
+	    NOFOLLOW, policy_mknod_act, &ma, policy_make_prep);
 }
 
 /* symlink(target, link): filename is where the link goes, filename2 its text. */
@@ -698,19 +742,36 @@ policy_pair_lookup(struct policy_call *pc, int fd1, const char *u1,
     uint32_t nameiop2, uint32_t flags2, struct policy_obj *po1,
     struct policy_obj *po2)
 {
+	bool rename = nameiop1 == DELETE;
 	int error;
 
-	error = policy_obj_lookup(pc, POLICY_F_FILENAME, fd1, u1, nameiop1,
-	    follow1, po1);
-	if (error != 0)
+	/* rename copies both paths in first; link looks the first one up. */
+	if (rename) {
+		if ((error = policy_obj_copyin(u1, po1)) != 0)
+			return error;
+		if ((error = policy_obj_copyin(u2, po2)) != 0) {
+			pathbuf_destroy(po1->po_pb);
+			return error;
+		}
+		error = policy_obj_namei(pc, POLICY_F_FILENAME, fd1, nameiop1,
+		    follow1, po1);
+		if (error != 0) {
+			pathbuf_destroy(po2->po_pb);
+			return error;
+		}
+	} else if ((error = policy_obj_lookup(pc, POLICY_F_FILENAME, fd1, u1,
+	    nameiop1, follow1, po1)) != 0)
 		return error;
-	if (nameiop1 == DELETE && policy_obj_dots(po1))
+	if (rename && policy_obj_dots(po1))
 		error = EINVAL;
-	else if (nameiop2 == RENAME && po1->po_vp->v_type == VDIR)
+	else if (rename && po1->po_vp->v_type == VDIR)
 		flags2 |= CREATEDIR;
 	if (error == 0)
-		error = policy_obj_lookup(pc, POLICY_F_FILENAME2, fd2, u2,
-		    nameiop2, flags2, po2);
+		error = rename ? policy_obj_namei(pc, POLICY_F_FILENAME2, fd2,
+		    nameiop2, flags2, po2) : policy_obj_lookup(pc,
+		    POLICY_F_FILENAME2, fd2, u2, nameiop2, flags2, po2);
+	else if (rename)
+		pathbuf_destroy(po2->po_pb);
 	if (error == 0 && (error = policy_call_decide(pc)) != 0)
 		policy_obj_done(po2);
 	if (error != 0)
@@ -728,7 +789,8 @@ policy_core_link(struct lwp *l, int fd1, const char *ufrom, int fd2,
 	int error;
 
 	error = policy_pair_lookup(pc, fd1, ufrom, LOOKUP,
-	    follow ? FOLLOW : NOFOLLOW, fd2, uto, CREATE, NOFOLLOW,
+	    (follow ? FOLLOW : NOFOLLOW) | POLICY_FDFIRST, fd2, uto, CREATE,
+	    NOFOLLOW,
 	    &from, &to);
 	if (error != 0)
 		goto out;
@@ -894,8 +956,8 @@ policy_core_chmod(struct lwp *l, int fdat, const char *upath, mode_t mode,
 	aa.aa_va.va_mode = mode & ALLPERMS;
 	aa.aa_mode = mode;
 	return policy_path_call(l, POLICY_OP_CHMOD, fdat, upath, LOOKUP,
-	    follow ? FOLLOW : NOFOLLOW, policy_setattr_act, &aa,
-	    policy_mode_prep);
+	    (follow ? FOLLOW : NOFOLLOW) | POLICY_FDFIRST, policy_setattr_act,
+	    &aa, policy_mode_prep);
 }
 
 /*
@@ -946,8 +1008,8 @@ policy_core_chown(struct lwp *l, int fdat, const char *upath, uid_t uid,
 	aa.aa_va.va_gid = gid == (gid_t)-1 ? (gid_t)VNOVAL : gid;
 	aa.aa_mode = posix;
 	return policy_path_call(l, POLICY_OP_CHOWN, fdat, upath, LOOKUP,
-	    follow ? FOLLOW : NOFOLLOW, policy_chown_act, &aa,
-	    policy_owner_prep);
+	    (follow ? FOLLOW : NOFOLLOW) | POLICY_FDFIRST, policy_chown_act,
+	    &aa, policy_owner_prep);
 }
 
 /* File flags are attributes of the file: decided as chmod. */
@@ -986,7 +1048,8 @@ policy_core_utimes(struct lwp *l, int fdat, const char *upath,
 	aa.aa_times = utimes;
 	aa.aa_flags = timespec;
 	return policy_path_call(l, POLICY_OP_UTIMES, fdat, upath, LOOKUP,
-	    follow ? FOLLOW : NOFOLLOW, policy_utimes_act, &aa, NULL);
+	    (follow ? FOLLOW : NOFOLLOW) | POLICY_FDFIRST, policy_utimes_act,
+	    &aa, NULL);
 }
 
 static int
@@ -1318,8 +1381,9 @@ policy_mount_prep(struct policy_request *req, void *arg)
 
 /*
  * New mounts only, on the vnode the decision named.  mount_domount()
- * hands the file system the user's path for f_mntonname only; updates are
- * refused while confined, as what they change is not decided.
+ * hands the file system the user's path for f_mntonname only.  Updates
+ * (and MNT_GETARGS) are refused while confined, as what they change is
+ * not decided: their decision is taken, then the refusal logged.
  */
 static int
 policy_mount_act(struct policy_call *pc, struct policy_obj *po, void *arg)
@@ -1330,6 +1394,9 @@ policy_mount_act(struct policy_call *pc, struct policy_obj *po, void *arg)
 	size_t len = ma->ma_len;
 	int error;
 
+	if (ma->ma_flags & (MNT_GETARGS | MNT_UPDATE))
+		return policy_call_refuse(pc, "mount updates change what no "
+		    "decision saw");
 	if ((vfsops = vfs_getopsbyname(ma->ma_type)) == NULL)
 		return ENODEV;
 	if (ma->ma_udata != NULL) {
@@ -1361,8 +1428,6 @@ policy_core_mount(struct lwp *l, const char *utype, const char *upath,
 	size_t done;
 	int error;
 
-	if (flags & (MNT_GETARGS | MNT_UPDATE))
-		return EOPNOTSUPP;
 	error = copyinstr(utype, ma.ma_type, sizeof(ma.ma_type), &done);
 	if (error != 0)
 		return error;

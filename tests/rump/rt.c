@@ -38,11 +38,12 @@ rt_boot(void)
 		fail_msg("rump_init failed");
 	/* Linking the Linux component makes its emulation every new process's. */
 	rump_i_know_what_i_am_doing_with_sysents = 1;
-	rt_proc_linux();
+	if (rump_pub_lwproc_rfork(RUMP_RFCFDG) != 0)
+		fail_msg("rfork failed");
+	rump_policytest_names();		/* rump's Linux emulation */
+	rump_pub_lwproc_sysent_usenative();
 	rump_policytest_names();
-	rt_proc_exit();
-	rt_proc();
-	rump_policytest_names();
+	rt_admin_lwp = rump_pub_lwproc_curlwp();
 	if ((major = rump_policytest_major()) < 0)
 		fail_msg("the policy module did not attach /dev/policy");
 	if (rump_sys_mkdir("/dev", 0755) != 0 && errno != EEXIST)
@@ -59,14 +60,25 @@ void
 rt_fresh(void)
 {
 	rt_boot();
+	rt_admin();
 	if (rump_sys_unmount(RT_T, RUMP_MNT_FORCE) != 0)
 		fail_msg("unmount %s: %s", RT_T, strerror(errno));
 	rt_mount_t();
 }
 
+struct lwp *rt_admin_lwp;
+
+void
+rt_admin(void)
+{
+	if (rump_pub_lwproc_curlwp() != rt_admin_lwp)
+		rump_pub_lwproc_switch(rt_admin_lwp);
+}
+
 struct lwp *
 rt_proc_linux(void)
 {
+	rt_admin();
 	if (rump_pub_lwproc_rfork(RUMP_RFCFDG) != 0)
 		fail_msg("rfork failed");
 	return rump_pub_lwproc_curlwp();
@@ -85,6 +97,7 @@ void
 rt_proc_exit(void)
 {
 	rump_pub_lwproc_releaselwp();
+	rt_admin();
 }
 
 void *

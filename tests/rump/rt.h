@@ -21,6 +21,10 @@
 
 #include "../../sys/sys/policy.h"
 
+#ifndef __arraycount
+#define __arraycount(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 /* NetBSD's ioctl encoding (the rump kernel's, not the host's). */
 #define RT_IOC(inout, g, n, len) \
 	((unsigned long)(inout) | (((unsigned long)(len) & 0x1fff) << 16) | \
@@ -71,7 +75,14 @@ int	rt_stat(const char *path, bool follow, struct rt_stat *st);
 void	rt_boot(void);
 /* A clean RT_T for the next test: unmounted and mounted again. */
 void	rt_fresh(void);
-/* New process for this host thread (inheriting nothing), and back. */
+/*
+ * The unconfined native process the main thread works as (rt_boot makes
+ * it): rt_admin() makes it current.  rt_proc() forks a new process from it
+ * (no descriptors) for the calling thread, rt_proc_exit() ends the current
+ * one and goes back to the admin.
+ */
+extern struct lwp *rt_admin_lwp;
+void	rt_admin(void);
 struct lwp *rt_proc(void);
 struct lwp *rt_proc_linux(void);	/* under rump's Linux emulation */
 extern int rump_i_know_what_i_am_doing_with_sysents;

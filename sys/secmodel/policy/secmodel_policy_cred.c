@@ -10,6 +10,7 @@
 #include <sys/proc.h>
 
 #include "secmodel_policy.h"
+#include "../../kern/sys_policy.h"
 
 static kauth_key_t policy_key;
 static kauth_listener_t policy_cred_listener;
@@ -130,6 +131,11 @@ policy_cred_cb(kauth_cred_t cred, kauth_action_t action, void *cookie,
 			atomic_inc_uint(&pol->pc_refcnt);
 			kauth_cred_setdata(arg0, policy_key, pol);
 		}
+		break;
+	case KAUTH_CRED_FORK:
+		/* A confined process's child runs under a shadow too. */
+		if (kauth_cred_getdata(cred, policy_key) != NULL)
+			policy_gate_fork(arg1);
 		break;
 	case KAUTH_CRED_FREE:
 		if ((pol = kauth_cred_getdata(cred, policy_key)) != NULL) {
