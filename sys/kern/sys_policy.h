@@ -136,9 +136,11 @@ int	policy_core_chown(struct lwp *, int fdat, const char *upath, uid_t,
 	    gid_t, bool follow, bool posix);
 int	policy_core_chflags(struct lwp *, const char *upath, u_long flags,
 	    bool follow);
-/* Times are data, not decided on: user timespecs or timevals, NULL for now. */
+/* Times are data, not decided on: two timespecs or timevals, NULL for now. */
+#define POLICY_UT_TIMESPEC	0x1	/* else struct timeval */
+#define POLICY_UT_KERNEL	0x2	/* already copied in (compat forms) */
 int	policy_core_utimes(struct lwp *, int fdat, const char *upath,
-	    const void *utimes, bool timespec, bool follow);
+	    const void *times, int how, bool follow);
 int	policy_core_truncate(struct lwp *, const char *upath, off_t length);
 int	policy_core_readlink(struct lwp *, int fdat, const char *upath,
 	    char *ubuf, size_t count, register_t *);

@@ -248,7 +248,7 @@ policy_sys___utimes50(struct lwp *l, const struct sys___utimes50_args *uap,
     register_t *retval)
 {
 	return policy_core_utimes(l, AT_FDCWD, SCARG(uap, path),
-	    SCARG(uap, tptr), false, true);
+	    SCARG(uap, tptr), 0, true);
 }
 
 static int
@@ -256,7 +256,7 @@ policy_sys___lutimes50(struct lwp *l, const struct sys___lutimes50_args *uap,
     register_t *retval)
 {
 	return policy_core_utimes(l, AT_FDCWD, SCARG(uap, path),
-	    SCARG(uap, tptr), false, false);
+	    SCARG(uap, tptr), 0, false);
 }
 
 static int
@@ -264,7 +264,7 @@ policy_sys_utimensat(struct lwp *l, const struct sys_utimensat_args *uap,
     register_t *retval)
 {
 	return policy_core_utimes(l, SCARG(uap, fd), SCARG(uap, path),
-	    SCARG(uap, tptr), true,
+	    SCARG(uap, tptr), POLICY_UT_TIMESPEC,
 	    (SCARG(uap, flag) & AT_SYMLINK_NOFOLLOW) == 0);
 }
 

@@ -1031,22 +1031,25 @@ policy_utimes_act(struct policy_call *pc, struct policy_obj *po, void *arg)
 {
 	struct policy_attr_args *aa = arg;
 
+	enum uio_seg seg = (aa->aa_flags & POLICY_UT_KERNEL) ? UIO_SYSSPACE :
+	    UIO_USERSPACE;
+
 	/* The times are data, read once here; NULL means now. */
-	if (aa->aa_flags)
+	if (aa->aa_flags & POLICY_UT_TIMESPEC)
 		return do_sys_utimens(pc->pc_l, po->po_vp, NULL, FOLLOW,
-		    aa->aa_times, UIO_USERSPACE);
+		    aa->aa_times, seg);
 	return do_sys_utimes(pc->pc_l, po->po_vp, NULL, FOLLOW, aa->aa_times,
-	    UIO_USERSPACE);
+	    seg);
 }
 
 int
 policy_core_utimes(struct lwp *l, int fdat, const char *upath,
-    const void *utimes, bool timespec, bool follow)
+    const void *times, int how, bool follow)
 {
 	struct policy_attr_args aa;
 
-	aa.aa_times = utimes;
-	aa.aa_flags = timespec;
+	aa.aa_times = times;
+	aa.aa_flags = how;
 	return policy_path_call(l, POLICY_OP_UTIMES, fdat, upath, LOOKUP,
 	    (follow ? FOLLOW : NOFOLLOW) | POLICY_FDFIRST, policy_utimes_act,
 	    &aa, NULL);
