@@ -90,6 +90,8 @@ ifneq ($(SAN),1)
 	build-asan/tests/test_mutation
 endif
 	@$(MAKE) --no-print-directory toctou-check
+	@$(MAKE) --no-print-directory kernel-check
+	@$(MAKE) --no-print-directory rump-check
 	@echo "make check: all tests passed"
 
 asan:
