@@ -50,6 +50,7 @@
 #endif
 
 #include "sys_policy.h"
+#include "../secmodel/policy/secmodel_policy.h"
 
 #define POLICY_ECHANGED		(-1000)	/* the name changed: decide again */
 #define POLICY_RETRIES		8
@@ -733,6 +734,32 @@ policy_core_symlink(struct lwp *l, const char *utarget, int fdat,
 /* Calls with two paths: link and rename                              */
 
 /*
+ * A rename or link makes the object reachable at filename2: refused,
+ * logged with the rule, when some rule decides paths at (or, for a
+ * directory, beneath) the new place differently from the old one.
+ */
+static int
+policy_move_check(struct policy_call *pc, bool dir)
+{
+	const struct policy *p;
+	char why[64];
+	uint32_t rule;
+
+	if (pc->pc_pol == NULL)
+		return 0;
+	p = &pc->pc_pol->pc_policy;
+	if (policy_move_same(p, pc->pc_req.pr_filename,
+	    pc->pc_req.pr_filename2, dir, &rule))
+		return 0;
+	if (rule == POLICY_NONE)
+		snprintf(why, sizeof(why), "move not decidable");
+	else
+		snprintf(why, sizeof(why), "move widens or narrows rule at "
+		    "line %u", p->p_rules[rule].pr_line);
+	return policy_call_refuse(pc, why);
+}
+
+/*
  * Look both paths up, the first for nameiop1, and decide; the first is
  * filename, the second filename2.  On success both objects are held.
  */
@@ -745,18 +772,22 @@ policy_pair_lookup(struct policy_call *pc, int fd1, const char *u1,
 	bool rename = nameiop1 == DELETE;
 	int error;
 
+	memset(po1, 0, sizeof(*po1));
+	memset(po2, 0, sizeof(*po2));
 	/* rename copies both paths in first; link looks the first one up. */
 	if (rename) {
 		if ((error = policy_obj_copyin(u1, po1)) != 0)
 			return error;
 		if ((error = policy_obj_copyin(u2, po2)) != 0) {
 			pathbuf_destroy(po1->po_pb);
+			po1->po_pb = po2->po_pb = NULL;
 			return error;
 		}
 		error = policy_obj_namei(pc, POLICY_F_FILENAME, fd1, nameiop1,
 		    follow1, po1);
 		if (error != 0) {
 			pathbuf_destroy(po2->po_pb);
+			po2->po_pb = NULL;
 			return error;
 		}
 	} else if ((error = policy_obj_lookup(pc, POLICY_F_FILENAME, fd1, u1,
@@ -770,9 +801,13 @@ policy_pair_lookup(struct policy_call *pc, int fd1, const char *u1,
 		error = rename ? policy_obj_namei(pc, POLICY_F_FILENAME2, fd2,
 		    nameiop2, flags2, po2) : policy_obj_lookup(pc,
 		    POLICY_F_FILENAME2, fd2, u2, nameiop2, flags2, po2);
-	else if (rename)
+	else if (rename) {
 		pathbuf_destroy(po2->po_pb);
-	if (error == 0 && (error = policy_call_decide(pc)) != 0)
+		po2->po_pb = NULL;
+	}
+	if (error == 0 && (error = policy_call_decide(pc)) == 0)
+		error = policy_move_check(pc, po1->po_vp->v_type == VDIR);
+	if (error != 0 && po2->po_pb != NULL)
 		policy_obj_done(po2);
 	if (error != 0)
 		policy_obj_done(po1);

@@ -83,13 +83,13 @@ policy_head(const struct policy *p, const struct policy_insn *in,
 	    memcmp(s, policy_str(p, in->pi_str), in->pi_str.len) == 0);
 }
 
-static bool
-policy_test_str(const struct policy *p, const struct policy_insn *in,
-    const struct policy_request *req, bool head_known)
+/* String test in on the value s[0..slen). */
+bool
+policy_test_value(const struct policy *p, const struct policy_insn *in,
+    const char *s, size_t slen, bool head_known)
 {
 	const char *arg = policy_str(p, in->pi_str);
-	size_t alen = in->pi_str.len, slen;
-	const char *s = policy_req_str(req, in->pi_field, &slen);
+	size_t alen = in->pi_str.len;
 
 	switch (in->pi_cmp) {
 	case POLICY_C_EQ:
@@ -116,6 +116,16 @@ policy_test_str(const struct policy *p, const struct policy_insn *in,
 	default:
 		return false;
 	}
+}
+
+static bool
+policy_test_str(const struct policy *p, const struct policy_insn *in,
+    const struct policy_request *req, bool head_known)
+{
+	size_t slen;
+	const char *s = policy_req_str(req, in->pi_field, &slen);
+
+	return policy_test_value(p, in, s, slen, head_known);
 }
 
 static bool

@@ -92,6 +92,8 @@ const struct policy_hashent *policy_hash_entry(const struct policy *, unsigned,
 uint32_t policy_child(const struct policy *, const struct policy_node *,
 	    unsigned char);
 int	policy_field_primary(unsigned);
+bool	policy_test_value(const struct policy *, const struct policy_insn *,
+	    const char *, size_t, bool);
 bool	policy_op_in_alias(unsigned, unsigned);
 const char *policy_str(const struct policy *, struct policy_ref);
 
@@ -102,6 +104,21 @@ bool	policy_substr(const char *, size_t, const char *, size_t);
 bool	policy_rx_exec(const struct policy *, uint32_t, const char *, size_t,
 	    size_t);
 uint32_t policy_hash(unsigned, const char *, size_t);
+/*
+ * Where a matcher stands after reading a prefix, for any continuation:
+ * equal states mean every continuation ends the same.  Glob: the set of
+ * pattern positions (a bitmap of plen + 1 bits).  Regex: the thread set
+ * of the program (POLICY_RX_MAX bits) and whether it has matched already.
+ */
+#define POLICY_GLOB_STATES_MAX	POLICY_PATH_MAX	/* longest pattern */
+void	policy_glob_states(const char *, size_t, const char *, size_t,
+	    uint8_t *);
+void	policy_rx_states(const struct policy *, uint32_t, const char *, size_t,
+	    size_t, uint8_t[POLICY_RX_MAX / 8], bool *);
+
+/* policy_move.c */
+bool	policy_move_same(const struct policy *, const char *, const char *,
+	    bool, uint32_t *);
 uint32_t policy_bloom_bit(uint32_t, unsigned, uint32_t);
 
 /* The 64-bit word of a filter of nbits bits that holds hash h's bits. */

@@ -87,6 +87,77 @@ policy_glob_match(const char *s, size_t slen, const char *p, size_t plen)
 	return pi == plen;
 }
 
+static void
+policy_glob_set(uint8_t *bits, size_t i)
+{
+	bits[i >> 3] |= (uint8_t)(1u << (i & 7));
+}
+
+static bool
+policy_glob_isset(const uint8_t *bits, size_t i)
+{
+	return (bits[i >> 3] >> (i & 7)) & 1;
+}
+
+/* Add the positions a '*' at a set position may skip to. */
+static void
+policy_glob_close(const char *p, size_t plen, uint8_t *bits)
+{
+	size_t i;
+
+	for (i = 0; i < plen; i++)
+		if (policy_glob_isset(bits, i) && p[i] == '*')
+			policy_glob_set(bits, i + 1);
+}
+
+/*
+ * The pattern positions that policy_glob_match() can stand at after
+ * reading s[0..slen) (bits: plen + 1 of them, zeroed by the caller): the
+ * same language, as an NFA over the pattern, so that two prefixes with
+ * the same positions match exactly the same continuations.
+ */
+void
+policy_glob_states(const char *p, size_t plen, const char *s, size_t slen,
+    uint8_t *bits)
+{
+	uint8_t next[POLICY_GLOB_STATES_MAX / 8 + 1];
+	size_t si, i, nb = plen / 8 + 1;
+
+	policy_glob_set(bits, 0);
+	policy_glob_close(p, plen, bits);
+	for (si = 0; si < slen; si++) {
+		unsigned char c = (unsigned char)s[si];
+
+		memset(next, 0, nb);
+		for (i = 0; i < plen; i++) {
+			size_t k = i, to = i + 1;
+			unsigned char pc = (unsigned char)p[i];
+			int r;
+
+			if (!policy_glob_isset(bits, i))
+				continue;
+			if (pc == '*')
+				policy_glob_set(next, i);
+			else if (pc == '?')
+				policy_glob_set(next, to);
+			else if (pc == '[' &&
+			    (r = policy_glob_class(p, plen, &k, c)) >= 0) {
+				if (r == 1)
+					policy_glob_set(next, k);
+			} else {
+				if (pc == '\\' && i + 1 < plen) {
+					pc = (unsigned char)p[i + 1];
+					to = i + 2;
+				}
+				if (pc == c)
+					policy_glob_set(next, to);
+			}
+		}
+		memcpy(bits, next, nb);
+		policy_glob_close(p, plen, bits);
+	}
+}
+
 /* The path is dir itself or lies below it. */
 bool
 policy_inpath(const char *s, size_t slen, const char *dir, size_t dlen)
@@ -207,18 +278,20 @@ policy_rx_add(const struct policy_rxinsn *code, uint32_t n,
 	}
 }
 
-/* Does program prog match s[0..len)?  With start 0, anywhere (or from 0
- * if it begins with BOL); else only from position start, as a regex's
- * tail does after its head (start <= len). */
-bool
-policy_rx_exec(const struct policy *p, uint32_t prog, const char *s,
-    size_t len, size_t start)
+/*
+ * Run program prog over s[0..len) from start: true as soon as a thread
+ * matches.  open: more input follows s (EOL never holds), and the threads
+ * left at the end are returned in seen.
+ */
+static bool
+policy_rx_run(const struct policy *p, uint32_t prog, const char *s,
+    size_t len, size_t start, bool open, uint8_t *seen)
 {
 	struct policy_rxset sets[2], *cur = &sets[0], *nxt = &sets[1], *t;
 	const struct policy_rxinsn *code;
+	size_t pos, end = open ? (size_t)-1 : len;
 	uint32_t n, i;
 	uintptr_t line;
-	size_t pos;
 	bool anchored;
 
 	if (prog >= p->p_nrxprog || start > len)
@@ -234,15 +307,18 @@ policy_rx_exec(const struct policy *p, uint32_t prog, const char *s,
 	anchored = start > 0 || (n > 0 && code[0].rx_op == POLICY_RX_BOL);
 	cur->n = 0;
 	memset(cur->seen, 0, sizeof(cur->seen));
-	policy_rx_add(code, n, cur, 0, start, len);
+	policy_rx_add(code, n, cur, 0, start, end);
 	for (pos = start;; pos++) {
 		unsigned char c;
 
 		for (i = 0; i < cur->n; i++)
 			if (code[cur->pc[i]].rx_op == POLICY_RX_MATCH)
 				return true;
-		if (pos == len)
+		if (pos == len) {
+			if (open)
+				memcpy(seen, cur->seen, sizeof(cur->seen));
 			return false;
+		}
 		c = (unsigned char)s[pos];
 		nxt->n = 0;
 		memset(nxt->seen, 0, sizeof(nxt->seen));
@@ -267,15 +343,34 @@ policy_rx_exec(const struct policy *p, uint32_t prog, const char *s,
 			}
 			if (ok)
 				policy_rx_add(code, n, nxt, cur->pc[i] + 1,
-				    pos + 1, len);
+				    pos + 1, end);
 		}
 		/* Unanchored search: a match may also start here. */
 		if (!anchored)
-			policy_rx_add(code, n, nxt, 0, pos + 1, len);
-		else if (nxt->n == 0)
+			policy_rx_add(code, n, nxt, 0, pos + 1, end);
+		else if (nxt->n == 0 && !open)
 			return false;	/* no thread left, none can start */
 		t = cur;
 		cur = nxt;
 		nxt = t;
 	}
+}
+
+/* Does program prog match s[0..len)?  With start 0, anywhere (or from 0
+ * if it begins with BOL); else only from position start, as a regex's
+ * tail does after its head (start <= len). */
+bool
+policy_rx_exec(const struct policy *p, uint32_t prog, const char *s,
+    size_t len, size_t start)
+{
+	return policy_rx_run(p, prog, s, len, start, false, NULL);
+}
+
+/* Where program prog stands after s[0..len) with more to come. */
+void
+policy_rx_states(const struct policy *p, uint32_t prog, const char *s,
+    size_t len, size_t start, uint8_t seen[POLICY_RX_MAX / 8], bool *matched)
+{
+	memset(seen, 0, POLICY_RX_MAX / 8);
+	*matched = policy_rx_run(p, prog, s, len, start, true, seen);
 }
