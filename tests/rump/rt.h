@@ -109,4 +109,16 @@ int	rump_policytest_modcmd(int init);
 void	rump_policytest_counts(unsigned *live, size_t *bytes,
 	    uint64_t *decided, uint64_t *refused);
 
+/* The control monitor of test_rrace.c (rk_race.c): decides with the engine on a copy of the
+ * argument, then the kernel's own handler reads the argument (or looks the path up) again. */
+#define RT_RACE_USER		0	/* decide on the copy, open the user's pointer */
+#define RT_RACE_LEXICAL		1	/* decide on the copy made absolute, open the copy */
+#define RT_RACE_RESOLVE		2	/* decide on what a lookup finds, open the copy */
+int	rump_policyrace_open(int how, int fdat, const char *path, int flags,
+	    int *fdp);
+int	rump_policyrace_sock(int sendto, int s, const void *sa, unsigned salen,
+	    const void *buf, size_t len);
+int	rump_policyrace_unlink(const char *path);
+int	rump_policyrace_rename(const char *from, const char *to);
+
 #endif /* !_RT_H_ */
