@@ -67,6 +67,19 @@ policy_call_refuse(struct policy_call *pc, const char *why)
 	return policy_refuse(pc->pc_l, pc->pc_pol, &pc->pc_req, why);
 }
 
+/* A call decided by a name of its own (a Linux form that is another call). */
+int
+policy_call_byname(struct lwp *l, const char *name)
+{
+	struct policy_call *pc = policy_call_begin(l, POLICY_OP_SYSCALL);
+	int error;
+
+	policy_req_str(&pc->pc_req, POLICY_F_SYSCALL, name, strlen(name));
+	error = policy_call_decide(pc);
+	policy_call_end(pc);
+	return error;
+}
+
 /*
  * The emulation's own handler of the current call, for calls decided on
  * integers (uap is already the kernel's copy of them) and for exec: the

@@ -47,6 +47,7 @@ struct policy_call *policy_call_begin(struct lwp *, unsigned op);
 void	policy_call_end(struct policy_call *);
 int	policy_call_decide(struct policy_call *);
 int	policy_call_refuse(struct policy_call *, const char *why);
+int	policy_call_byname(struct lwp *, const char *name);
 bool	policy_lwp_confined(struct lwp *);
 int	policy_call_orig(struct lwp *, const void *, register_t *);
 int	policy_calls_init(void);

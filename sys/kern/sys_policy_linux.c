@@ -10,6 +10,10 @@
 #include <sys/mbuf.h>
 #include <sys/un.h>
 #include <sys/stat.h>
+#include <sys/file.h>
+#include <sys/filedesc.h>
+#include <sys/namei.h>
+#include <sys/vfs_syscalls.h>
 #include <sys/syscallargs.h>
 
 #include <compat/linux/common/linux_types.h>
@@ -18,6 +22,7 @@
 #include <compat/linux/common/linux_socket.h>
 #include <compat/linux/common/linux_exec.h>
 #include <compat/linux/common/linux_machdep.h>
+#include <compat/linux/common/linux_sched.h>
 #include <compat/linux/linux_syscall.h>
 #include <compat/linux/linux_syscallargs.h>
 
@@ -222,6 +227,41 @@ policy_lx_fchownat(struct lwp *l, const struct linux_sys_fchownat_args *uap,
 	    (SCARG(uap, flag) & LINUX_AT_SYMLINK_NOFOLLOW) == 0, true);
 }
 
+/*
+ * utimensat: the Linux times converted once; a NULL path with a
+ * descriptor is Linux's futimens, decided by that name.
+ */
+static int
+policy_lx_utimensat(struct lwp *l, const struct linux_sys_utimensat_args *uap,
+    register_t *retval)
+{
+	struct linux_timespec lts[2];
+	struct timespec ts[2], *tsp = NULL;
+	file_t *fp;
+	int fd = policy_linux_fd(SCARG(uap, fd)), error;
+
+	if (SCARG(uap, times) != NULL) {
+		if ((error = copyin(SCARG(uap, times), lts, sizeof(lts))) != 0)
+			return error;
+		linux_to_native_timespec(&ts[0], &lts[0]);
+		linux_to_native_timespec(&ts[1], &lts[1]);
+		tsp = ts;
+	}
+	if (SCARG(uap, path) == NULL && fd != AT_FDCWD) {
+		if ((error = policy_call_byname(l, "futimens")) != 0)
+			return error;
+		if ((error = fd_getvnode(fd, &fp)) != 0)
+			return error;
+		error = do_sys_utimensat(l, AT_FDCWD, fp->f_vnode, NULL,
+		    NOFOLLOW, tsp, UIO_SYSSPACE);
+		fd_putfile(fd);
+		return error;
+	}
+	return policy_core_utimes(l, fd, SCARG(uap, path), tsp,
+	    POLICY_UT_TIMESPEC | POLICY_UT_KERNEL,
+	    (SCARG(uap, flag) & LINUX_AT_SYMLINK_NOFOLLOW) == 0);
+}
+
 /* The stat64 a Linux program reads, from the native result. */
 static int
 policy_linux_stat64_out(const struct stat *st, void *usp)
@@ -378,8 +418,8 @@ policy_lx_kill(struct lwp *l, const struct linux_sys_kill_args *uap,
  * Linux/amd64's execve, link, chdir, rename, mkdir and the other calls
  * whose arguments Linux and NetBSD share are the native handlers, so the
  * native wrappers stand in for them.  Not wrapped yet, so refused while
- * confined: sendmsg (a Linux msghdr and its control messages) and
- * utimensat (Linux timespecs).
+ * confined: sendmsg (a Linux msghdr and its control messages, which
+ * compat_linux converts with helpers of its own).
  */
 #define POLICY_WRAP(orig, fn)	{ (sy_call_t *)orig, (sy_call_t *)fn }
 static const struct policy_wrap policy_linux_wraps[] = {
@@ -393,6 +433,7 @@ static const struct policy_wrap policy_linux_wraps[] = {
 	POLICY_WRAP(linux_sys_faccessat, policy_lx_faccessat),
 	POLICY_WRAP(linux_sys_fchmodat, policy_lx_fchmodat),
 	POLICY_WRAP(linux_sys_fchownat, policy_lx_fchownat),
+	POLICY_WRAP(linux_sys_utimensat, policy_lx_utimensat),
 	POLICY_WRAP(linux_sys_stat64, policy_lx_stat64),
 	POLICY_WRAP(linux_sys_lstat64, policy_lx_lstat64),
 	POLICY_WRAP(linux_sys_fstatat64, policy_lx_fstatat64),

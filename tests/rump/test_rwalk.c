@@ -164,7 +164,6 @@ static const char *const rt_refused_linux[] = {
 	"sendmsg",	/* linux_sys_sendmsg: a Linux msghdr */
 	"__utimes50",	/* compat_50_sys_utimes */
 	"mknodat",	/* rump_linux_sys_mknodat */
-	"utimensat",	/* linux_sys_utimensat: Linux timespecs */
 };
 
 static bool
