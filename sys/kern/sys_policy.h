@@ -20,6 +20,7 @@ struct stat;
 struct statvfs;
 struct timespec;
 struct policy_cred;
+struct vnode;
 
 /*
  * One confined system call in progress.  Everything the decision depends on
@@ -157,6 +158,22 @@ int	policy_core_statvfs(struct lwp *, const char *upath, int flags,
 int	policy_core_revoke(struct lwp *, const char *upath);
 int	policy_core_ktrace(struct lwp *, const char *upath, int ops, int facs,
 	    int pid);
+/* Extended attributes named by path (sys_policy_xattr.c). */
+enum policy_xattr_kind { POLICY_XATTR_SET, POLICY_XATTR_GET,
+    POLICY_XATTR_DELETE, POLICY_XATTR_LIST, POLICY_XATTR_LISTX };
+struct policy_xattr {
+	int		px_kind;	/* LISTX: listxattr, both namespaces */
+	int		px_ns;		/* EXTATTR_NAMESPACE_* */
+	char		px_name[256];	/* copied in */
+	void		*px_data;	/* user buffer, data not decided on */
+	size_t		px_nbytes;
+	int		px_flag;	/* XATTR_CREATE/REPLACE; list flags */
+};
+int	policy_core_xattr(struct lwp *, const char *upath, bool follow,
+	    struct policy_xattr *, register_t *);
+int	policy_xattr_act(struct lwp *, struct vnode *, struct policy_xattr *,
+	    int ns, register_t *);
+extern const struct policy_wrap policy_xattr_wraps[];
 int	policy_core_mount(struct lwp *, const char *utype, const char *upath,
 	    int flags, void *udata, size_t data_len, register_t *);
 int	policy_core_unmount(struct lwp *, const char *upath, int flags);

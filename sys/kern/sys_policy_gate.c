@@ -117,17 +117,31 @@ policy_desc_of(const struct emul *em)
 	return NULL;
 }
 
+/* Wrappers of native handlers that every emulation's table may hold. */
+static const struct policy_wrap *const policy_shared_wraps[] = {
+	policy_xattr_wraps,
+};
+
+static sy_call_t *
+policy_wrap_in(const struct policy_wrap *w, sy_call_t *fn)
+{
+	for (; w->pw_orig != NULL; w++)
+		if (w->pw_orig == fn)
+			return w->pw_call;
+	return NULL;
+}
+
 static sy_call_t *
 policy_wrap_of(sy_call_t *fn)
 {
-	const struct policy_wrap *w;
+	sy_call_t *wrap = NULL;
 	size_t i;
 
-	for (i = 0; i < __arraycount(policy_descs); i++)
-		for (w = policy_descs[i]->ped_wraps; w->pw_orig != NULL; w++)
-			if (w->pw_orig == fn)
-				return w->pw_call;
-	return NULL;
+	for (i = 0; i < __arraycount(policy_descs) && wrap == NULL; i++)
+		wrap = policy_wrap_in(policy_descs[i]->ped_wraps, fn);
+	for (i = 0; i < __arraycount(policy_shared_wraps) && wrap == NULL; i++)
+		wrap = policy_wrap_in(policy_shared_wraps[i], fn);
+	return wrap;
 }
 
 static void

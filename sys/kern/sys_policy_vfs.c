@@ -28,6 +28,7 @@
 #include <sys/atomic.h>
 #include <sys/errno.h>
 #include <sys/exec.h>
+#include <sys/extattr.h>
 #include <sys/fcntl.h>
 #include <sys/file.h>
 #include <sys/filedesc.h>
@@ -1394,6 +1395,58 @@ policy_core_ktrace(struct lwp *l, const char *upath, int ops, int facs,
 	    FOLLOW, policy_ktrace_act, &ka, policy_ktrace_prep);
 	ktrexit(l);
 	return error;
+}
+
+/* Extended attributes: reading them is decided as stat, changing them as chmod. */
+struct policy_xattr_args {
+	struct policy_xattr	*xa_px;
+	register_t		*xa_rv;
+};
+
+static int
+policy_xattr_do(struct policy_call *pc, struct policy_obj *po, void *arg)
+{
+	struct policy_xattr_args *xa = arg;
+	struct policy_xattr list = *xa->xa_px;
+	register_t usr, sys;
+	int error;
+
+	if (list.px_kind != POLICY_XATTR_LISTX)
+		return policy_xattr_act(pc->pc_l, po->po_vp, xa->xa_px,
+		    xa->xa_px->px_ns, xa->xa_rv);
+	/* listxattr: the user names, then the system ones if permitted. */
+	list.px_kind = POLICY_XATTR_LIST;
+	list.px_flag = 0;
+	error = policy_xattr_act(pc->pc_l, po->po_vp, &list,
+	    EXTATTR_NAMESPACE_USER, &usr);
+	if (error != 0)
+		return error;
+	if (list.px_data != NULL)
+		list.px_data = (char *)list.px_data + usr;
+	if (list.px_nbytes != 0)
+		list.px_nbytes -= usr;
+	error = policy_xattr_act(pc->pc_l, po->po_vp, &list,
+	    EXTATTR_NAMESPACE_SYSTEM, &sys);
+	if (error == EPERM) {
+		error = 0;
+		sys = 0;
+	}
+	if (error == 0)
+		*xa->xa_rv = usr + sys;
+	return error;
+}
+
+int
+policy_core_xattr(struct lwp *l, const char *upath, bool follow,
+    struct policy_xattr *px, register_t *rv)
+{
+	struct policy_xattr_args xa = { px, rv };
+	bool reads = px->px_kind == POLICY_XATTR_GET ||
+	    px->px_kind == POLICY_XATTR_LIST || px->px_kind == POLICY_XATTR_LISTX;
+
+	return policy_path_call(l, reads ? POLICY_OP_STAT : POLICY_OP_CHMOD,
+	    AT_FDCWD, upath, LOOKUP, follow ? FOLLOW : NOFOLLOW,
+	    policy_xattr_do, &xa, NULL);
 }
 
 /* ------------------------------------------------------------------ */

@@ -11,6 +11,7 @@ RUMP_KFLAGS := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare \
 # Every kernel file of the policy that this kernel can hold (it has no netbsd32 or linux32).
 RUMP_KSRCS := sys/kern/sys_policy.c sys/kern/sys_policy_class.c sys/kern/sys_policy_gate.c \
 	      sys/kern/sys_policy_native.c sys/kern/sys_policy_req.c sys/kern/sys_policy_vfs.c \
+	      sys/kern/sys_policy_xattr.c \
 	      sys/kern/sys_policy_linux.c $(wildcard sys/secmodel/policy/*.c) \
 	      tests/rump/rk_kernel.c tests/rump/rk_race.c
 RUMP_KOBJS := $(patsubst %.c,$(BUILD)/rump/kobj/%.o,$(RUMP_KSRCS))

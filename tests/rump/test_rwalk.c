@@ -151,12 +151,8 @@ static const char *const rt_always[] = {
  * table, then what rump's Linux table adds.
  */
 static const char *const rt_refused_native[] = {
-	"modctl", "extattrctl", "extattr_set_file", "extattr_get_file",
-	"extattr_delete_file", "extattr_set_link", "extattr_get_link",
-	"extattr_delete_link", "extattr_list_file", "extattr_list_link",
-	"setxattr", "lsetxattr", "getxattr", "lgetxattr", "listxattr",
-	"llistxattr", "removexattr", "lremovexattr", "__getfh30",
-	"__fhopen40", "__fhstatvfs140", "__fhstat50", "__quotactl",
+	"modctl", "extattrctl", "__getfh30", "__fhopen40", "__fhstatvfs140",
+	"__fhstat50", "__quotactl",
 };
 /* Refused with some arguments only: mount's updates. */
 static const char *const rt_refused_partly[] = { "__mount50" };
