@@ -111,7 +111,8 @@ policy_core_connect(struct policy_call *pc, int s)
 {
 	int error;
 
-	if ((error = policy_call_decide(pc)) != 0)
+	if ((error = policy_vfs_sockpath(pc, false)) != 0 ||
+	    (error = policy_call_decide(pc)) != 0)
 		return error;
 	return do_sys_connect(pc->pc_l, s, (struct sockaddr *)&pc->pc_sa);
 }
@@ -121,7 +122,8 @@ policy_core_bind(struct policy_call *pc, int s)
 {
 	int error;
 
-	if ((error = policy_call_decide(pc)) != 0)
+	if ((error = policy_vfs_sockpath(pc, true)) != 0 ||
+	    (error = policy_call_decide(pc)) != 0)
 		return error;
 	return do_sys_bind(pc->pc_l, s, (struct sockaddr *)&pc->pc_sa);
 }
@@ -148,7 +150,8 @@ policy_core_sendmsg(struct policy_call *pc, int s, struct msghdr *msg,
 	struct mbuf *m;
 	int error;
 
-	if ((error = policy_call_decide(pc)) != 0)
+	if ((error = policy_vfs_sockpath(pc, false)) != 0 ||
+	    (error = policy_call_decide(pc)) != 0)
 		return error;
 	if ((error = policy_sa_mbuf(pc, &m)) != 0)
 		return error;

@@ -187,6 +187,13 @@ int	policy_core_execve(struct lwp *, const char *upath, const void *uargv,
 int	policy_core_fexecve(struct lwp *, int fd, const void *uargv,
 	    policy_fetch_t, const void *uap, register_t *);
 
+/*
+ * An AF_LOCAL address names a file: its path looked up once (bind: its
+ * directory) and made the canonical path, so that a symbolic link does not
+ * take the socket layer elsewhere; the request is decided on that.
+ */
+int	policy_vfs_sockpath(struct policy_call *, bool bind);
+
 /* sys_policy.c: sockets, and calls decided on integers. */
 int	policy_sock_check(int s);
 int	policy_core_connect(struct policy_call *, int s);

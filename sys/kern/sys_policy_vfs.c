@@ -43,6 +43,7 @@
 #include <sys/statvfs.h>
 #include <sys/syslog.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <sys/unistd.h>
 #include <sys/vfs_syscalls.h>
 #include <sys/vnode.h>
@@ -728,6 +729,51 @@ policy_core_symlink(struct lwp *l, const char *utarget, int fdat,
 	    NOFOLLOW, policy_make_act, &ma, NULL);
 	pathbuf_stringcopy_put(tpb, t);
 	pathbuf_destroy(tpb);
+	return error;
+}
+
+/* ------------------------------------------------------------------ */
+/* Socket addresses that name files                                   */
+
+int
+policy_vfs_sockpath(struct policy_call *pc, bool bind)
+{
+	struct sockaddr_un *sun = (struct sockaddr_un *)&pc->pc_sa;
+	const size_t off = offsetof(struct sockaddr_un, sun_path);
+	char *canon = pc->pc_req.pr_filename;
+	struct policy_obj po;
+	size_t n, len;
+	int error;
+
+	if (pc->pc_sa.sb_family != AF_LOCAL || pc->pc_sa.sb_len <= off)
+		return 0;
+	len = pc->pc_sa.sb_len - off;
+	for (n = 0; n < len && sun->sun_path[n] != '\0'; n++)
+		continue;
+	if (n == 0 || n >= sizeof(pc->pc_args))
+		return n == 0 ? 0 : ENAMETOOLONG;
+	/* The path as given, as a kernel string, looked up as the socket layer will. */
+	memcpy(pc->pc_args, sun->sun_path, n);
+	pc->pc_args[n] = '\0';
+	memset(&po, 0, sizeof(po));
+	if ((po.po_pb = pathbuf_create(pc->pc_args)) == NULL)
+		return ENOMEM;
+	error = policy_obj_namei(pc, POLICY_F_FILENAME, AT_FDCWD,
+	    bind ? CREATE : LOOKUP, FOLLOW, &po);
+	if (error != 0)
+		goto out;
+	policy_obj_done(&po);
+	n = strlen(canon);
+	if (n >= sizeof(sun->sun_path))
+		error = ENAMETOOLONG;
+	else {
+		memcpy(sun->sun_path, canon, n + 1);
+		pc->pc_sa.sb_len = (uint8_t)(off + n);
+		error = policy_req_sockaddr(pc);
+	}
+out:
+	/* Only the address was asked for. */
+	pc->pc_req.pr_present &= ~(1u << POLICY_F_FILENAME);
 	return error;
 }
 
