@@ -109,23 +109,28 @@ policy_sock_check(int s)
 int
 policy_core_connect(struct policy_call *pc, int s)
 {
+	struct vnode *pin;
 	int error;
 
-	if ((error = policy_vfs_sockpath(pc, false)) != 0 ||
-	    (error = policy_call_decide(pc)) != 0)
-		return error;
-	return do_sys_connect(pc->pc_l, s, (struct sockaddr *)&pc->pc_sa);
+	if ((error = policy_vfs_sockpath(pc, false, &pin)) == 0 &&
+	    (error = policy_call_decide(pc)) == 0)
+		error = do_sys_connect(pc->pc_l, s,
+		    (struct sockaddr *)&pc->pc_sa);
+	policy_vfs_sockdone(pin);
+	return error;
 }
 
 int
 policy_core_bind(struct policy_call *pc, int s)
 {
+	struct vnode *pin;
 	int error;
 
-	if ((error = policy_vfs_sockpath(pc, true)) != 0 ||
-	    (error = policy_call_decide(pc)) != 0)
-		return error;
-	return do_sys_bind(pc->pc_l, s, (struct sockaddr *)&pc->pc_sa);
+	if ((error = policy_vfs_sockpath(pc, true, &pin)) == 0 &&
+	    (error = policy_call_decide(pc)) == 0)
+		error = do_sys_bind(pc->pc_l, s, (struct sockaddr *)&pc->pc_sa);
+	policy_vfs_sockdone(pin);
+	return error;
 }
 
 /* The decided sockaddr, in an mbuf, for do_sys_sendmsg (MSG_NAMEMBUF). */
@@ -147,18 +152,20 @@ int
 policy_core_sendmsg(struct policy_call *pc, int s, struct msghdr *msg,
     int flags, register_t *retval)
 {
+	struct vnode *pin;
 	struct mbuf *m;
 	int error;
 
-	if ((error = policy_vfs_sockpath(pc, false)) != 0 ||
-	    (error = policy_call_decide(pc)) != 0)
-		return error;
-	if ((error = policy_sa_mbuf(pc, &m)) != 0)
-		return error;
-	msg->msg_name = m;
-	msg->msg_namelen = pc->pc_sa.sb_len;
-	msg->msg_flags |= MSG_NAMEMBUF;
-	return do_sys_sendmsg(pc->pc_l, s, msg, flags, retval);
+	if ((error = policy_vfs_sockpath(pc, false, &pin)) == 0 &&
+	    (error = policy_call_decide(pc)) == 0 &&
+	    (error = policy_sa_mbuf(pc, &m)) == 0) {
+		msg->msg_name = m;
+		msg->msg_namelen = pc->pc_sa.sb_len;
+		msg->msg_flags |= MSG_NAMEMBUF;
+		error = do_sys_sendmsg(pc->pc_l, s, msg, flags, retval);
+	}
+	policy_vfs_sockdone(pin);
+	return error;
 }
 
 int

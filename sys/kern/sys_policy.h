@@ -188,11 +188,14 @@ int	policy_core_fexecve(struct lwp *, int fd, const void *uargv,
 	    policy_fetch_t, const void *uap, register_t *);
 
 /*
- * An AF_LOCAL address names a file: its path looked up once (bind: its
- * directory) and made the canonical path, so that a symbolic link does not
- * take the socket layer elsewhere; the request is decided on that.
+ * An AF_LOCAL address names a file: its path is looked up once (bind: its
+ * directory) and made the canonical path, the request decided on that, and
+ * the vnode found pinned, so that the socket layer's own lookup of the path
+ * can reach nothing else (*pinp; released by policy_vfs_sockdone).
  */
-int	policy_vfs_sockpath(struct policy_call *, bool bind);
+int	policy_vfs_sockpath(struct policy_call *, bool bind,
+	    struct vnode **pinp);
+void	policy_vfs_sockdone(struct vnode *);
 
 /* sys_policy.c: sockets, and calls decided on integers. */
 int	policy_sock_check(int s);

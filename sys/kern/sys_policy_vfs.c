@@ -117,23 +117,86 @@ policy_at_dirpath(struct lwp *l, int fdat, char *buf, size_t len)
 }
 
 /*
+ * The deepest directory of path (relative to fdat) that exists, as its
+ * global path in buf, and the part of path after it (*restp): each
+ * shorter prefix is looked up, following links, until one is found.
+ */
+static int
+policy_missing_base(struct lwp *l, int fdat, char *path, char *buf,
+    const char **restp)
+{
+	struct pathbuf *pb;
+	struct nameidata nd;
+	file_t *dfp;
+	size_t n = strlen(path);
+	int error;
+
+	for (;;) {
+		/* Cut the last component (and the slashes before it). */
+		while (n > 0 && path[n - 1] == '/')
+			n--;
+		while (n > 0 && path[n - 1] != '/')
+			n--;
+		*restp = path + n;
+		if (n == 0)
+			return path[0] == '/' ? policy_vn_dirpath(l, rootvnode,
+			    buf, POLICY_PATH_MAX) : policy_at_dirpath(l, fdat,
+			    buf, POLICY_PATH_MAX);
+		path[n - 1] = '\0';
+		pb = pathbuf_create(n == 1 ? "/" : path);
+		path[n - 1] = '/';
+		if (pb == NULL)
+			return ENOMEM;
+		NDINIT(&nd, LOOKUP, FOLLOW | TRYEMULROOT, pb);
+		dfp = NULL;
+		if (fdat != AT_FDCWD && path[0] != '/') {
+			if ((error = fd_getvnode(fdat, &dfp)) != 0) {
+				pathbuf_destroy(pb);
+				return error;
+			}
+			NDAT(&nd, dfp->f_vnode);
+		}
+		error = namei(&nd);
+		if (dfp != NULL)
+			fd_putfile(fdat);
+		pathbuf_destroy(pb);
+		if (error == 0) {
+			error = nd.ni_vp->v_type == VDIR ? policy_vn_dirpath(l,
+			    nd.ni_vp, buf, POLICY_PATH_MAX) : ENOTDIR;
+			vrele(nd.ni_vp);
+			return error;
+		}
+		if (error != ENOENT)
+			return error;
+	}
+}
+
+/*
  * The lookup failed with lookup_error before there was an object: decide
- * on the path as written, normalised against its starting directory; a
- * denial is reported instead of what the lookup said.
+ * on where the path leads as far as it exists (the deepest existing
+ * directory, links followed, then the rest as written), so that a denied
+ * directory cannot be probed for names, not even through a link to it;
+ * a denial is reported instead of what the lookup said.
  */
 static int
 policy_obj_missing(struct policy_call *pc, unsigned field, int fdat,
     const char *raw, int lookup_error)
 {
-	char *buf = policy_req_path(&pc->pc_req, field);
+	char *buf = policy_req_path(&pc->pc_req, field), *path;
+	const char *rest;
+	size_t len = strlen(raw) + 1;
 	int error;
 
 	if (lookup_error != ENOENT && lookup_error != ENOTDIR)
 		return lookup_error;
-	if (raw[0] != '/' && policy_at_dirpath(pc->pc_l, fdat, buf,
-	    POLICY_PATH_MAX) != 0)
-		return lookup_error;
-	if (policy_path_normalize(buf, raw, buf, POLICY_PATH_MAX) != 0)
+	path = kmem_alloc(len, KM_SLEEP);
+	memcpy(path, raw, len);
+	error = policy_missing_base(pc->pc_l, fdat, path, buf, &rest);
+	if (error == 0)
+		error = policy_path_normalize(buf, rest[0] != '\0' ? rest : ".",
+		    buf, POLICY_PATH_MAX);
+	kmem_free(path, len);
+	if (error != 0)
 		return lookup_error;
 	policy_req_str(&pc->pc_req, field, buf, strlen(buf));
 	error = policy_call_decide(pc);
@@ -736,7 +799,7 @@ policy_core_symlink(struct lwp *l, const char *utarget, int fdat,
 /* Socket addresses that name files                                   */
 
 int
-policy_vfs_sockpath(struct policy_call *pc, bool bind)
+policy_vfs_sockpath(struct policy_call *pc, bool bind, struct vnode **pinp)
 {
 	struct sockaddr_un *sun = (struct sockaddr_un *)&pc->pc_sa;
 	const size_t off = offsetof(struct sockaddr_un, sun_path);
@@ -745,6 +808,7 @@ policy_vfs_sockpath(struct policy_call *pc, bool bind)
 	size_t n, len;
 	int error;
 
+	*pinp = NULL;
 	if (pc->pc_sa.sb_family != AF_LOCAL || pc->pc_sa.sb_len <= off)
 		return 0;
 	len = pc->pc_sa.sb_len - off;
@@ -762,7 +826,6 @@ policy_vfs_sockpath(struct policy_call *pc, bool bind)
 	    bind ? CREATE : LOOKUP, FOLLOW, &po);
 	if (error != 0)
 		goto out;
-	policy_obj_done(&po);
 	n = strlen(canon);
 	if (n >= sizeof(sun->sun_path))
 		error = ENAMETOOLONG;
@@ -771,10 +834,29 @@ policy_vfs_sockpath(struct policy_call *pc, bool bind)
 		pc->pc_sa.sb_len = (uint8_t)(off + n);
 		error = policy_req_sockaddr(pc);
 	}
+	/*
+	 * What the socket layer may write to when it looks the name up
+	 * again: the socket found, or for bind the directory.  Pinned until
+	 * the call is over (policy_vfs_sockdone).
+	 */
+	if (error == 0 && (*pinp = bind ? po.po_dvp : po.po_vp) != NULL) {
+		vref(*pinp);
+		policy_pin_vnode(*pinp);
+	}
+	policy_obj_done(&po);
 out:
 	/* Only the address was asked for. */
 	pc->pc_req.pr_present &= ~(1u << POLICY_F_FILENAME);
 	return error;
+}
+
+void
+policy_vfs_sockdone(struct vnode *pin)
+{
+	if (pin == NULL)
+		return;
+	policy_unpin_vnode();
+	vrele(pin);
 }
 
 /* ------------------------------------------------------------------ */

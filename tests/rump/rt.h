@@ -116,9 +116,13 @@ void	rump_policytest_counts(unsigned *live, size_t *bytes,
 #define RT_RACE_RESOLVE		2	/* decide on what a lookup finds, open the copy */
 int	rump_policyrace_open(int how, int fdat, const char *path, int flags,
 	    int *fdp);
-int	rump_policyrace_sock(int sendto, int s, const void *sa, unsigned salen,
+#define RT_RACE_CONNECT		0	/* rump_policyrace_sock()'s calls */
+#define RT_RACE_SENDTO		1
+#define RT_RACE_BIND		2
+int	rump_policyrace_sock(int op, int s, const void *sa, unsigned salen,
 	    const void *buf, size_t len);
 int	rump_policyrace_unlink(const char *path);
 int	rump_policyrace_rename(const char *from, const char *to);
+unsigned rump_policyrace_vnodes(void);	/* vnodes the kernel holds now */
 
 #endif /* !_RT_H_ */

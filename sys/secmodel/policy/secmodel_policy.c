@@ -7,6 +7,7 @@
 #include <sys/errno.h>
 #include <sys/kauth.h>
 #include <sys/kmem.h>
+#include <sys/lwp.h>
 #include <sys/module.h>
 #include <sys/proc.h>
 #include <sys/sdt.h>
@@ -23,7 +24,9 @@ SDT_PROBE_DEFINE3(policy, , decide, done, "struct policy_request *",
 
 static secmodel_t policy_sm;
 volatile uint64_t policy_ndecided, policy_nrefused;
-static kauth_listener_t policy_l_process, policy_l_network;
+static kauth_listener_t policy_l_process, policy_l_network, policy_l_vnode;
+static specificdata_key_t policy_pin_key;
+static volatile unsigned policy_npinned;
 
 static void
 policy_log(struct lwp *l, const struct policy_request *req, int error,
@@ -189,6 +192,39 @@ policy_network_cb(kauth_cred_t cred, kauth_action_t action, void *cookie,
 	return KAUTH_RESULT_DEFER;
 }
 
+/*
+ * A vnode the current call has decided on, while the socket layer looks
+ * its name up again: any other vnode it would write to (connect to a
+ * socket, create a name in a directory) is refused, so that a path
+ * changed between the two lookups reaches nothing the decision did not
+ * see.  The caller holds a reference to vp.
+ */
+void
+policy_pin_vnode(struct vnode *vp)
+{
+	lwp_setspecific(policy_pin_key, vp);
+	atomic_inc_uint(&policy_npinned);
+}
+
+void
+policy_unpin_vnode(void)
+{
+	lwp_setspecific(policy_pin_key, NULL);
+	atomic_dec_uint(&policy_npinned);
+}
+
+static int
+policy_vnode_cb(kauth_cred_t cred, kauth_action_t action, void *cookie,
+    void *arg0, void *arg1, void *arg2, void *arg3)
+{
+	void *pin;
+
+	if (policy_npinned == 0 || (action & KAUTH_VNODE_WRITE_DATA) == 0 ||
+	    (pin = lwp_getspecific(policy_pin_key)) == NULL)
+		return KAUTH_RESULT_DEFER;
+	return pin == arg0 ? KAUTH_RESULT_DEFER : KAUTH_RESULT_DENY;
+}
+
 static int
 policy_init(void)
 {
@@ -205,12 +241,19 @@ policy_init(void)
 	    policy_process_cb, NULL);
 	policy_l_network = kauth_listen_scope(KAUTH_SCOPE_NETWORK,
 	    policy_network_cb, NULL);
+	if ((error = lwp_specific_key_create(&policy_pin_key, NULL)) != 0)
+		goto fail_key;
+	policy_l_vnode = kauth_listen_scope(KAUTH_SCOPE_VNODE,
+	    policy_vnode_cb, NULL);
 	policy_gate_init();
 	if ((error = policy_dev_init()) != 0)
 		goto fail_listen;
 	return 0;
 fail_listen:
 	(void)policy_gate_fini();
+	kauth_unlisten_scope(policy_l_vnode);
+	lwp_specific_key_delete(policy_pin_key);
+fail_key:
 	kauth_unlisten_scope(policy_l_network);
 	kauth_unlisten_scope(policy_l_process);
 	policy_alarm_fini();
@@ -236,6 +279,8 @@ policy_fini(void)
 		return EBUSY;
 	}
 	(void)policy_gate_fini();
+	kauth_unlisten_scope(policy_l_vnode);
+	lwp_specific_key_delete(policy_pin_key);
 	kauth_unlisten_scope(policy_l_network);
 	kauth_unlisten_scope(policy_l_process);
 	policy_alarm_fini();

@@ -60,6 +60,10 @@ int	policy_decide(struct lwp *, struct policy_cred *,
 	    struct policy_request *);
 int	policy_refuse(struct lwp *, struct policy_cred *,
 	    struct policy_request *, const char *why);
+struct vnode;
+void	policy_pin_vnode(struct vnode *);
+void	policy_unpin_vnode(void);
+
 /* Decisions taken (rules evaluated) and calls refused, since boot. */
 extern volatile uint64_t policy_ndecided, policy_nrefused;
 
