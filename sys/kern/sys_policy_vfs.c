@@ -63,6 +63,7 @@ struct policy_obj {
 	struct nameidata	po_nd;
 	struct vnode		*po_dvp;	/* its directory: held, unlocked */
 	struct vnode		*po_vp;		/* held, unlocked; NULL: absent */
+	int			po_missing;	/* its lookup's error, undecided */
 };
 
 static char *
@@ -89,116 +90,175 @@ policy_vn_dirpath(struct lwp *l, struct vnode *dvp, char *buf, size_t len)
 	return error;
 }
 
-/* The path of the directory a relative path starts from (fdat or the cwd). */
-static int
-policy_at_dirpath(struct lwp *l, int fdat, char *buf, size_t len)
-{
-	struct cwdinfo *cwdi = l->l_proc->p_cwdi;
-	struct vnode *vp;
-	file_t *fp;
-	int error;
-
-	if (fdat == AT_FDCWD) {
-		rw_enter(&cwdi->cwdi_lock, RW_READER);
-		vp = cwdi->cwdi_cdir;
-		vref(vp);
-		rw_exit(&cwdi->cwdi_lock);
-	} else {
-		if ((error = fd_getvnode(fdat, &fp)) != 0)
-			return error;
-		vp = fp->f_vnode;
-		vref(vp);
-		fd_putfile(fdat);
-	}
-	error = vp->v_type == VDIR ? policy_vn_dirpath(l, vp, buf, len) :
-	    ENOTDIR;
-	vrele(vp);
-	return error;
-}
-
 /*
- * The deepest directory of path (relative to fdat) that exists, as its
- * global path in buf, and the part of path after it (*restp): each
- * shorter prefix is looked up, following links, until one is found.
+ * A path that does not lead to an object: where it leads as far as it
+ * exists.  The deepest prefix that exists is found (links inside it
+ * followed by namei); if the next component is a symbolic link (dangling,
+ * or one that loops), its text replaces it and the search goes on, at most
+ * MAXSYMLINKS times; a prefix that is not a directory is part of the rest.
+ * buf gets the prefix's global path and the rest, normalised lexically.
  */
+#define POLICY_MISSING_MAX	(2 * MAXPATHLEN)
+
+struct policy_missing {
+	char	mp_path[POLICY_MISSING_MAX];
+	char	mp_tmp[POLICY_MISSING_MAX];
+};
+
+/* Look path[0..n) up (n == 0: the start directory), following links or not. */
 static int
-policy_missing_base(struct lwp *l, int fdat, char *path, char *buf,
-    const char **restp)
+policy_missing_lookup(struct lwp *l, int fdat, char *path, size_t n,
+    bool follow, struct vnode **vpp)
 {
 	struct pathbuf *pb;
 	struct nameidata nd;
-	file_t *dfp;
-	size_t n = strlen(path);
+	file_t *dfp = NULL;
+	char c = path[n];
+	int error;
+
+	path[n] = '\0';
+	pb = pathbuf_create(n == 0 ? "." : path[0] == '\0' ? "/" : path);
+	path[n] = c;
+	if (pb == NULL)
+		return ENOMEM;
+	NDINIT(&nd, LOOKUP, (follow ? FOLLOW : NOFOLLOW) | TRYEMULROOT, pb);
+	if (fdat != AT_FDCWD && path[0] != '/') {
+		if ((error = fd_getvnode(fdat, &dfp)) != 0) {
+			pathbuf_destroy(pb);
+			return error;
+		}
+		NDAT(&nd, dfp->f_vnode);
+	}
+	error = namei(&nd);
+	if (dfp != NULL)
+		fd_putfile(fdat);
+	pathbuf_destroy(pb);
+	if (error == 0)
+		*vpp = nd.ni_vp;
+	return error;
+}
+
+/* The text of link vp, in place of path[n..end) (the link's component). */
+static int
+policy_missing_link(struct policy_missing *mp, struct vnode *vp, size_t n,
+    size_t end)
+{
+	struct iovec iov;
+	struct uio uio;
+	size_t tlen, rlen = strlen(mp->mp_path + end), dlen;
+	int error;
+
+	iov.iov_base = mp->mp_tmp;
+	iov.iov_len = MAXPATHLEN;
+	uio.uio_iov = &iov;
+	uio.uio_iovcnt = 1;
+	uio.uio_offset = 0;
+	uio.uio_resid = MAXPATHLEN;
+	uio.uio_rw = UIO_READ;
+	UIO_SETUP_SYSSPACE(&uio);
+	vn_lock(vp, LK_SHARED | LK_RETRY);
+	error = VOP_READLINK(vp, &uio, kauth_cred_get());
+	VOP_UNLOCK(vp);
+	if (error != 0)
+		return error;
+	tlen = MAXPATHLEN - uio.uio_resid;
+	/* An absolute text replaces everything before it too. */
+	dlen = mp->mp_tmp[0] == '/' ? 0 : n;
+	if (dlen + tlen + rlen + 1 > POLICY_MISSING_MAX)
+		return ENAMETOOLONG;
+	memmove(mp->mp_tmp + tlen, mp->mp_path + end, rlen + 1);
+	memmove(mp->mp_path + dlen, mp->mp_tmp, tlen + rlen + 1);
+	return 0;
+}
+
+static int
+policy_missing_where(struct lwp *l, int fdat, struct policy_missing *mp,
+    char *buf)
+{
+	struct vnode *vp;
+	size_t n, end, hops = 0;
 	int error;
 
 	for (;;) {
-		/* Cut the last component (and the slashes before it). */
-		while (n > 0 && path[n - 1] == '/')
-			n--;
-		while (n > 0 && path[n - 1] != '/')
-			n--;
-		*restp = path + n;
-		if (n == 0)
-			return path[0] == '/' ? policy_vn_dirpath(l, rootvnode,
-			    buf, POLICY_PATH_MAX) : policy_at_dirpath(l, fdat,
-			    buf, POLICY_PATH_MAX);
-		path[n - 1] = '\0';
-		pb = pathbuf_create(n == 1 ? "/" : path);
-		path[n - 1] = '/';
-		if (pb == NULL)
-			return ENOMEM;
-		NDINIT(&nd, LOOKUP, FOLLOW | TRYEMULROOT, pb);
-		dfp = NULL;
-		if (fdat != AT_FDCWD && path[0] != '/') {
-			if ((error = fd_getvnode(fdat, &dfp)) != 0) {
-				pathbuf_destroy(pb);
+		/* The deepest existing directory: cut components off. */
+		n = strlen(mp->mp_path);
+		for (;;) {
+			while (n > 1 && mp->mp_path[n - 1] == '/')
+				n--;
+			while (n > 0 && mp->mp_path[n - 1] != '/')
+				n--;
+			error = policy_missing_lookup(l, fdat, mp->mp_path, n,
+			    true, &vp);
+			if (error == 0 && vp->v_type == VDIR)
+				break;
+			if (error == 0)
+				vrele(vp);
+			else if (error != ENOENT && error != ENOTDIR &&
+			    error != ELOOP)
 				return error;
+			if (n == 0 || (n == 1 && mp->mp_path[0] == '/'))
+				return ENOENT;	/* the start is gone */
+		}
+		/* Is the next component a link namei could not go through? */
+		for (end = n; mp->mp_path[end] != '\0' && mp->mp_path[end] !=
+		    '/'; end++)
+			continue;
+		if (end > n && hops < MAXSYMLINKS) {
+			struct vnode *lvp;
+
+			if (policy_missing_lookup(l, fdat, mp->mp_path, end,
+			    false, &lvp) == 0) {
+				error = lvp->v_type == VLNK ?
+				    policy_missing_link(mp, lvp, n, end) : -1;
+				vrele(lvp);
+				if (error == 0) {
+					vrele(vp);
+					hops++;
+					continue;
+				}
+				if (error > 0) {
+					vrele(vp);
+					return error;
+				}
 			}
-			NDAT(&nd, dfp->f_vnode);
 		}
-		error = namei(&nd);
-		if (dfp != NULL)
-			fd_putfile(fdat);
-		pathbuf_destroy(pb);
-		if (error == 0) {
-			error = nd.ni_vp->v_type == VDIR ? policy_vn_dirpath(l,
-			    nd.ni_vp, buf, POLICY_PATH_MAX) : ENOTDIR;
-			vrele(nd.ni_vp);
-			return error;
-		}
-		if (error != ENOENT)
-			return error;
+		error = policy_vn_dirpath(l, vp, buf, POLICY_PATH_MAX);
+		vrele(vp);
+		if (error == 0)
+			error = policy_path_normalize(buf, mp->mp_path[n] != '\0' ?
+			    mp->mp_path + n : ".", buf, POLICY_PATH_MAX);
+		return error;
 	}
 }
 
 /*
  * The lookup failed with lookup_error before there was an object: decide
- * on where the path leads as far as it exists (the deepest existing
- * directory, links followed, then the rest as written), so that a denied
- * directory cannot be probed for names, not even through a link to it;
- * a denial is reported instead of what the lookup said.
+ * on where the path leads as far as it exists (policy_missing_where), so
+ * that a denied directory cannot be probed for names, not even through a
+ * link to it; a denial is reported instead of what the lookup said.
+ * decide false: only the request field is set (the first path of a
+ * rename or link, decided with the second).
  */
 static int
 policy_obj_missing(struct policy_call *pc, unsigned field, int fdat,
-    const char *raw, int lookup_error)
+    const char *raw, int lookup_error, bool decide)
 {
-	char *buf = policy_req_path(&pc->pc_req, field), *path;
-	const char *rest;
-	size_t len = strlen(raw) + 1;
+	char *buf = policy_req_path(&pc->pc_req, field);
+	struct policy_missing *mp;
 	int error;
 
-	if (lookup_error != ENOENT && lookup_error != ENOTDIR)
+	if (lookup_error != ENOENT && lookup_error != ENOTDIR &&
+	    lookup_error != ELOOP)
 		return lookup_error;
-	path = kmem_alloc(len, KM_SLEEP);
-	memcpy(path, raw, len);
-	error = policy_missing_base(pc->pc_l, fdat, path, buf, &rest);
-	if (error == 0)
-		error = policy_path_normalize(buf, rest[0] != '\0' ? rest : ".",
-		    buf, POLICY_PATH_MAX);
-	kmem_free(path, len);
+	mp = kmem_alloc(sizeof(*mp), KM_SLEEP);
+	strlcpy(mp->mp_path, raw, sizeof(mp->mp_path));
+	error = policy_missing_where(pc->pc_l, fdat, mp, buf);
+	kmem_free(mp, sizeof(*mp));
 	if (error != 0)
 		return lookup_error;
 	policy_req_str(&pc->pc_req, field, buf, strlen(buf));
+	if (!decide)
+		return lookup_error;
 	error = policy_call_decide(pc);
 	return error != 0 ? error : lookup_error;
 }
@@ -257,6 +317,8 @@ policy_obj_done(struct policy_obj *po)
  * first path the other way round (POLICY_FDFIRST).
  */
 #define POLICY_FDFIRST		0x40000000u	/* with follow; not a namei flag */
+#define POLICY_NODECIDE		0x20000000u	/* missing: set the field only */
+#define POLICY_EMISSING		(-1001)	/* so missing: po_missing says why */
 
 /* Copy upath in: the one copyinstr of it. */
 static int
@@ -284,8 +346,8 @@ policy_obj_namei(struct policy_call *pc, unsigned field, int fdat,
 		error = ENOMEM;
 		goto fail;
 	}
-	NDINIT(nd, nameiop, (follow & ~POLICY_FDFIRST) | LOCKPARENT |
-	    TRYEMULROOT, po->po_pb);
+	NDINIT(nd, nameiop, (follow & ~(POLICY_FDFIRST | POLICY_NODECIDE)) |
+	    LOCKPARENT | TRYEMULROOT, po->po_pb);
 	if (fdat != AT_FDCWD) {
 		if ((error = fd_getvnode(fdat, &dfp)) != 0)
 			goto fail_raw;
@@ -295,7 +357,13 @@ policy_obj_namei(struct policy_call *pc, unsigned field, int fdat,
 	if (dfp != NULL)
 		fd_putfile(fdat);
 	if (error != 0) {
-		error = policy_obj_missing(pc, field, fdat, raw, error);
+		if (!(follow & POLICY_NODECIDE))
+			error = policy_obj_missing(pc, field, fdat, raw, error,
+			    true);
+		else if ((po->po_missing = policy_obj_missing(pc, field, fdat,
+		    raw, error, false)) == error &&
+		    (error == ENOENT || error == ENOTDIR || error == ELOOP))
+			error = POLICY_EMISSING;
 		goto fail_raw;
 	}
 	pathbuf_stringcopy_put(po->po_pb, raw);
@@ -587,12 +655,15 @@ policy_unlink_act(struct policy_call *pc, struct policy_obj *po, void *arg)
 	if ((vp->v_vflag & VV_ROOT) != 0 ||
 	    (vp->v_type == VDIR && vp->v_mountedhere != NULL))
 		return EBUSY;
-	if (po->po_dvp == vp || policy_obj_dots(po))
+	if (po->po_dvp == vp)
 		return EINVAL;
 	if (vp->v_type == VDIR && (atflags & AT_REMOVEDIR) == 0)
 		return (atflags & POLICY_AT_LINUX) ? EISDIR : EPERM;
 	if (vp->v_type != VDIR && (atflags & AT_REMOVEDIR) != 0)
 		return ENOTDIR;
+	/* "dir/..": the parent, never empty (it holds dir), as the file system says. */
+	if (policy_obj_dots(po))
+		return ENOTEMPTY;
 	if ((error = policy_obj_relock(po, &nvp)) != 0)
 		return error;
 	if (nvp != vp) {		/* another object took the name */
@@ -640,7 +711,10 @@ policy_make_prep(struct policy_request *req, void *arg)
 {
 	struct policy_make_args *ma = arg;
 
-	if (ma->ma_kind != POLICY_MAKE_LINK)
+	if (ma->ma_kind == POLICY_MAKE_LINK)	/* the link's text, as written */
+		policy_req_str(req, POLICY_F_FILENAME2, ma->ma_target,
+		    strnlen(ma->ma_target, POLICY_PATH_MAX - 1));
+	else
 		policy_req_int(req, POLICY_F_MODE, ma->ma_mode);
 }
 
@@ -788,8 +862,11 @@ policy_core_symlink(struct lwp *l, const char *utarget, int fdat,
 	vattr_null(&ma.ma_va);
 	ma.ma_va.va_type = VLNK;
 	ma.ma_va.va_mode = policy_cmask(l, ACCESSPERMS, ACCESSPERMS);
-	error = policy_path_call(l, POLICY_OP_SYMLINK, fdat, ulink, CREATE,
-	    NOFOLLOW, policy_make_act, &ma, NULL);
+	if (strlen(t) >= POLICY_PATH_MAX)
+		error = ENAMETOOLONG;
+	else
+		error = policy_path_call(l, POLICY_OP_SYMLINK, fdat, ulink,
+		    CREATE, NOFOLLOW, policy_make_act, &ma, policy_make_prep);
 	pathbuf_stringcopy_put(tpb, t);
 	pathbuf_destroy(tpb);
 	return error;
@@ -899,7 +976,7 @@ policy_pair_lookup(struct policy_call *pc, int fd1, const char *u1,
     struct policy_obj *po2)
 {
 	bool rename = nameiop1 == DELETE;
-	int error;
+	int error, missing = 0;
 
 	memset(po1, 0, sizeof(*po1));
 	memset(po2, 0, sizeof(*po2));
@@ -913,18 +990,19 @@ policy_pair_lookup(struct policy_call *pc, int fd1, const char *u1,
 			return error;
 		}
 		error = policy_obj_namei(pc, POLICY_F_FILENAME, fd1, nameiop1,
-		    follow1, po1);
-		if (error != 0) {
-			pathbuf_destroy(po2->po_pb);
-			po2->po_pb = NULL;
-			return error;
-		}
-	} else if ((error = policy_obj_lookup(pc, POLICY_F_FILENAME, fd1, u1,
-	    nameiop1, follow1, po1)) != 0)
-		return error;
-	if (rename && policy_obj_dots(po1))
+		    follow1 | POLICY_NODECIDE, po1);
+	} else
+		error = policy_obj_lookup(pc, POLICY_F_FILENAME, fd1, u1,
+		    nameiop1, follow1 | POLICY_NODECIDE, po1);
+	/* A first path that leads nowhere is decided with the second. */
+	if (error == POLICY_EMISSING) {
+		missing = po1->po_missing;
+		error = 0;
+	}
+	if (error == 0 && !missing && rename && policy_obj_dots(po1))
 		error = EINVAL;
-	else if (rename && po1->po_vp->v_type == VDIR)
+	else if (error == 0 && !missing && rename &&
+	    po1->po_vp->v_type == VDIR)
 		flags2 |= CREATEDIR;
 	if (error == 0)
 		error = rename ? policy_obj_namei(pc, POLICY_F_FILENAME2, fd2,
@@ -935,7 +1013,8 @@ policy_pair_lookup(struct policy_call *pc, int fd1, const char *u1,
 		po2->po_pb = NULL;
 	}
 	if (error == 0 && (error = policy_call_decide(pc)) == 0)
-		error = policy_move_check(pc, po1->po_vp->v_type == VDIR);
+		error = missing != 0 ? missing :
+		    policy_move_check(pc, po1->po_vp->v_type == VDIR);
 	if (error != 0 && po2->po_pb != NULL)
 		policy_obj_done(po2);
 	if (error != 0)
