@@ -183,6 +183,20 @@ policy_core_sendto(struct policy_call *pc, int s, const void *ubuf,
 	return policy_core_sendmsg(pc, s, &msg, flags & MSG_USERFLAGS, retval);
 }
 
+/*
+ * A send with no address goes where the socket is connected: decided as
+ * op with the sockaddr field absent (rules on sockaddr do not match it).
+ */
+int
+policy_core_send_noaddr(struct lwp *l, unsigned op)
+{
+	struct policy_call *pc = policy_call_begin(l, op);
+	int error = policy_call_decide(pc);
+
+	policy_call_end(pc);
+	return error;
+}
+
 /* ------------------------------------------------------------------ */
 /* Integer-only calls: decided on their (kernel) arguments            */
 

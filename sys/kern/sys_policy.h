@@ -205,6 +205,7 @@ int	policy_core_sendto(struct policy_call *, int s, const void *ubuf,
 	    size_t len, int flags, register_t *);
 int	policy_core_sendmsg(struct policy_call *, int s, struct msghdr *,
 	    int flags, register_t *);
+int	policy_core_send_noaddr(struct lwp *, unsigned op);
 int	policy_core_socket(struct lwp *, int domain, int type, int protocol);
 int	policy_core_kill(struct lwp *, pid_t pid, int signo);
 int	policy_core_ptrace(struct lwp *, int req, pid_t pid);

@@ -376,7 +376,8 @@ policy_lx_sendto(struct lwp *l, const struct linux_sys_sendto_args *uap,
 	int error;
 
 	if (SCARG(uap, to) == NULL)
-		return policy_call_orig(l, uap, retval);
+		return (error = policy_core_send_noaddr(l, POLICY_OP_SENDTO)) != 0 ?
+		    error : policy_call_orig(l, uap, retval);
 	error = policy_lx_sockaddr_call(l, POLICY_OP_SENDTO, SCARG(uap, to),
 	    SCARG(uap, tolen), &pc);
 	if (error == 0 && SCARG(uap, len) < 0)

@@ -304,7 +304,9 @@ policy_lx32_socketcall(struct lwp *l,
 		return policy_lx32_sockcall(l, POLICY_OP_BIND, a, retval);
 	default:
 		if (a[4] == 0)	/* send on a connected socket */
-			return policy_call_orig(l, uap, retval);
+			return (error = policy_core_send_noaddr(l,
+			    POLICY_OP_SENDTO)) != 0 ? error :
+			    policy_call_orig(l, uap, retval);
 		return policy_lx32_sockcall(l, POLICY_OP_SENDTO, a, retval);
 	}
 }

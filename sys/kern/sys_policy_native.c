@@ -474,9 +474,9 @@ policy_sys_sendto(struct lwp *l, const struct sys_sendto_args *uap,
 	struct policy_call *pc;
 	int error;
 
-	/* No address: a connected socket, whose connect was decided. */
 	if (SCARG(uap, to) == NULL)
-		return policy_call_orig(l, uap, retval);
+		return (error = policy_core_send_noaddr(l, POLICY_OP_SENDTO)) != 0 ?
+		    error : policy_call_orig(l, uap, retval);
 	if ((error = policy_sock_check(SCARG(uap, s))) != 0)
 		return error;
 	error = policy_sock_call(l, POLICY_OP_SENDTO, SCARG(uap, to),
@@ -498,8 +498,9 @@ policy_sendmsg1(struct lwp *l, int s, struct msghdr *msg, int flags,
 
 	msg->msg_flags = MSG_IOVUSRSPACE;
 	if (msg->msg_name == NULL)	/* acts on the msghdr copied in */
-		return do_sys_sendmsg(l, s, msg, flags & MSG_USERFLAGS,
-		    retval);
+		return (error = policy_core_send_noaddr(l,
+		    POLICY_OP_SENDMSG)) != 0 ? error : do_sys_sendmsg(l, s, msg,
+		    flags & MSG_USERFLAGS, retval);
 	error = policy_sock_call(l, POLICY_OP_SENDMSG, msg->msg_name,
 	    msg->msg_namelen, &pc);
 	if (error == 0)

@@ -508,7 +508,8 @@ policy_n32_sendto(struct lwp *l, const struct netbsd32_sendto_args *uap,
 	int error;
 
 	if (SCARG_P32(uap, to) == NULL)
-		return policy_call_orig(l, uap, retval);
+		return (error = policy_core_send_noaddr(l, POLICY_OP_SENDTO)) != 0 ?
+		    error : policy_call_orig(l, uap, retval);
 	if ((error = policy_sock_check(SCARG(uap, s))) != 0)
 		return error;
 	error = policy_n32_sock(l, POLICY_OP_SENDTO, SCARG(uap, to),

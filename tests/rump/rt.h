@@ -125,4 +125,11 @@ int	rump_policyrace_unlink(const char *path);
 int	rump_policyrace_rename(const char *from, const char *to);
 unsigned rump_policyrace_vnodes(void);	/* vnodes the kernel holds now */
 
+/* test_rdev.c's and test_rnet.c's hooks (rk_kernel.c): the ask timeout
+ * (ms > 0 sets it; the old one back), a signal that interrupts a process's
+ * sleeping lwps (how many), and the file cache drained on every CPU. */
+int	rump_policytest_ask_timeout(int ms);
+int	rump_policytest_signal(int pid, int sig);
+void	rump_policytest_drain(void);
+
 #endif /* !_RT_H_ */

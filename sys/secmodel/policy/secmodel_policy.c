@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/socketvar.h>
 #include <sys/syslog.h>
+#include <netinet/in.h>
 
 #include "secmodel_policy.h"
 #include "../../kern/sys_policy.h"
@@ -156,6 +157,22 @@ policy_process_cb(kauth_cred_t cred, kauth_action_t action, void *cookie,
 	return policy_second_decide(pol, req);
 }
 
+static bool
+policy_autobind(const struct sockaddr *sa)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
+
+	switch (sa->sa_family) {
+	case AF_INET:
+		return sa->sa_len >= sizeof(*sin) && sin->sin_port == 0;
+	case AF_INET6:
+		return sa->sa_len >= sizeof(*sin6) && sin6->sin6_port == 0;
+	default:
+		return false;
+	}
+}
+
 static int
 policy_network_cb(kauth_cred_t cred, kauth_action_t action, void *cookie,
     void *arg0, void *arg1, void *arg2, void *arg3)
@@ -178,7 +195,13 @@ policy_network_cb(kauth_cred_t cred, kauth_action_t action, void *cookie,
 		policy_req_int(req, POLICY_F_PROTOCOL, (int)(uintptr_t)arg3);
 		return policy_second_decide(pol, req);
 	}
-	if (action == KAUTH_NETWORK_BIND && sa != NULL) {
+	/*
+	 * The kernel binds an unbound socket to a port of its choosing when it
+	 * connects or sends, and says so as a bind to port 0: that is not a
+	 * bind the process made (bind(2) itself is decided by its wrapper).
+	 */
+	if (action == KAUTH_NETWORK_BIND && sa != NULL &&
+	    !policy_autobind(sa)) {
 		r = policy_second_line(cred, &req, &pol, POLICY_OP_BIND);
 		if (r >= 0)
 			return r;
@@ -269,6 +292,11 @@ policy_fini(void)
 {
 	int error;
 
+	/*
+	 * Anything that holds a credential carrying a policy keeps it: a
+	 * process, a socket still closing, and (until the kernel reuses or
+	 * drains its cached structure) a closed file.
+	 */
 	if (policy_cred_live() > 0)
 		return EBUSY;
 	if ((error = policy_dev_fini()) != 0)

@@ -46,10 +46,11 @@ void	policy_alarm_fini(void);
 int	policy_alarm_ask(struct lwp *, struct policy_cred *,
 	    const struct policy_request *, const struct policy_decision *,
 	    int *errnop);
-int	policy_alarm_take(kauth_cred_t, bool wait, struct policy_alarm *);
+int	policy_alarm_take(kauth_cred_t, const void *who, bool wait,
+	    struct policy_alarm *);
 int	policy_alarm_answer(kauth_cred_t, const struct policy_answer *);
 bool	policy_alarm_poll(kauth_cred_t, struct lwp *);
-void	policy_alarm_daemon(int delta);	/* answering opens of /dev/policy */
+void	policy_alarm_daemon(const void *who, int delta); /* readers' files */
 
 /* secmodel_policy_dev.c */
 int	policy_dev_init(void);

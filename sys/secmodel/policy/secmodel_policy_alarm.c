@@ -20,6 +20,7 @@ struct policy_pending {
 	TAILQ_ENTRY(policy_pending) pp_entry;
 	kcondvar_t		pp_cv;
 	bool			pp_taken;	/* read by a daemon */
+	const void		*pp_taker;	/* that daemon's file */
 	bool			pp_answered;
 	uint8_t			pp_action;
 	uint16_t		pp_perrno;
@@ -55,11 +56,34 @@ policy_alarm_fini(void)
 	mutex_destroy(&policy_alarm_lock);
 }
 
-void
-policy_alarm_daemon(int delta)
+/* The answer "deny, with the rule's errno" to a waiting call. */
+static void
+policy_alarm_deny(struct policy_pending *pp)
 {
+	if (pp->pp_answered)
+		return;
+	pp->pp_answered = true;
+	pp->pp_action = POLICY_ACT_DENY;
+	pp->pp_perrno = 0;
+	cv_signal(&pp->pp_cv);
+}
+
+/*
+ * A reader of alarms opens (delta 1) or closes (-1) its file who.  A
+ * daemon that goes away answers what it read with deny; the last one
+ * answers everything pending so: no one is left to answer.
+ */
+void
+policy_alarm_daemon(const void *who, int delta)
+{
+	struct policy_pending *pp;
+
 	mutex_enter(&policy_alarm_lock);
 	policy_ndaemons += delta;
+	if (delta < 0)
+		TAILQ_FOREACH(pp, &policy_alarms, pp_entry)
+			if (pp->pp_taker == who || policy_ndaemons == 0)
+				policy_alarm_deny(pp);
 	mutex_exit(&policy_alarm_lock);
 }
 
@@ -143,7 +167,8 @@ out:
 
 /* The oldest alarm this reader may see and no one has read yet. */
 int
-policy_alarm_take(kauth_cred_t cred, bool wait, struct policy_alarm *out)
+policy_alarm_take(kauth_cred_t cred, const void *who, bool wait,
+    struct policy_alarm *out)
 {
 	struct policy_pending *pp;
 	int error = 0;
@@ -155,6 +180,7 @@ policy_alarm_take(kauth_cred_t cred, bool wait, struct policy_alarm *out)
 				break;
 		if (pp != NULL) {
 			pp->pp_taken = true;
+			pp->pp_taker = who;
 			memcpy(out, &pp->pp_alarm, sizeof(*out));
 			break;
 		}

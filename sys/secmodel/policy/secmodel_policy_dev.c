@@ -57,7 +57,7 @@ policy_dev_daemon(struct policy_dev_file *pf)
 {
 	if (!pf->pf_daemon) {
 		pf->pf_daemon = true;
-		policy_alarm_daemon(1);
+		policy_alarm_daemon(pf, 1);
 	}
 }
 
@@ -77,7 +77,7 @@ policy_fop_read(struct file *fp, off_t *offp, struct uio *uio,
 	policy_dev_daemon(pf);
 	a = kmem_alloc(sizeof(*a), KM_SLEEP);
 	while (uio->uio_resid >= (ssize_t)sizeof(*a)) {
-		error = policy_alarm_take(fp->f_cred,
+		error = policy_alarm_take(fp->f_cred, pf,
 		    first && (fp->f_flag & FNONBLOCK) == 0, a);
 		if (error != 0)
 			break;
@@ -189,7 +189,7 @@ policy_fop_close(struct file *fp)
 	struct policy_dev_file *pf = fp->f_data;
 
 	if (pf->pf_daemon)
-		policy_alarm_daemon(-1);
+		policy_alarm_daemon(pf, -1);
 	kmem_free(pf, sizeof(*pf));
 	fp->f_data = NULL;
 	atomic_dec_uint(&policy_dev_nopen);
