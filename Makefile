@@ -37,7 +37,7 @@ DEB_PKGS := build-essential libyaml-dev libcmocka-dev flex bison libseccomp-dev 
 	    clang valgrind busybox-static python3 git curl strace hyperfine \
 	    libmicrohttpd-dev
 
-# NetBSD kernel side: harness tests (added to TESTS) and kernel-check.
+# NetBSD kernel side: every kernel file compiled against the kit (kernel-check).
 include tests/kernel/kernel.mk
 
 .PHONY: all check asan bench fuzz deps install clean demo

@@ -131,5 +131,8 @@ unsigned rump_policyrace_vnodes(void);	/* vnodes the kernel holds now */
 int	rump_policytest_ask_timeout(int ms);
 int	rump_policytest_signal(int pid, int sig);
 void	rump_policytest_drain(void);
+/* test_rswap.c (rk_swap.c): the file ids of the process's working directory
+ * and root; with reset, both set back to the system's root. */
+void	rump_policytest_dirs(uint64_t *cwd, uint64_t *root, int reset);
 
 #endif /* !_RT_H_ */

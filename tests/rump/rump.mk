@@ -13,7 +13,7 @@ RUMP_KSRCS := sys/kern/sys_policy.c sys/kern/sys_policy_class.c sys/kern/sys_pol
 	      sys/kern/sys_policy_native.c sys/kern/sys_policy_req.c sys/kern/sys_policy_vfs.c \
 	      sys/kern/sys_policy_xattr.c \
 	      sys/kern/sys_policy_linux.c $(wildcard sys/secmodel/policy/*.c) \
-	      tests/rump/rk_kernel.c tests/rump/rk_race.c
+	      tests/rump/rk_kernel.c tests/rump/rk_race.c tests/rump/rk_swap.c
 RUMP_KOBJS := $(patsubst %.c,$(BUILD)/rump/kobj/%.o,$(RUMP_KSRCS))
 RUMP_TSRCS := $(wildcard tests/rump/test_*.c)
 RUMP_TESTS := $(patsubst tests/rump/%.c,$(BUILD)/rump/%,$(RUMP_TSRCS))

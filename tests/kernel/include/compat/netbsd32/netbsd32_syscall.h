@@ -1,3 +1,0 @@
-/* compat/netbsd32/netbsd32_syscall.h: harness stand-in for the NetBSD header of this name;
- * the definitions the policy kernel code needs are in kh_kernel.h / kh_syscalls.h. */
-#include "kh_syscalls.h"
