@@ -1,7 +1,9 @@
 /* test_rswap.c: every path call of a confined process, raced: a host thread flips the path in its
  * memory between a permitted and a denied object while it calls; the denied one is never reached. */
 #include <pthread.h>
+#include <poll.h>
 #include <sched.h>
+#include <sys/uio.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -30,9 +32,18 @@
  * of every name in it, their modes, owners, flags, sizes, times, links and
  * data).  A call passes when it is never fooled, /t/no is unchanged, and
  * both PUBLIC and DENIED were seen (the racer did flip the path under it).
+ *
+ * The socket calls are raced the same way on their address: its first
+ * eight bytes (length, family, port, address) flipped between
+ * 127.0.0.1:RS_PORT_OK and 127.0.0.1:RS_PORT_NO.  A connect or a bind is
+ * scored by the address the socket got; a send by the receiver the
+ * datagram reached (the unconfined admin's two sockets, one per port).
  */
 
 #define RS_N_DEFAULT	2000
+#define RS_PORT_OK	18001
+#define RS_PORT_NO	18002
+#define RS_SOCKLEN	16
 #define RS_EPERM	1
 #define RS_EACCES	13
 #define RS_ENOENT	2
@@ -53,6 +64,20 @@ static const char rs_policy[] =
     "  - close: permit\n"
     "  - read: permit\n"
     "  - write: permit\n";
+
+static const char rs_sock_policy[] =
+    "  - connect: sockaddr eq \"inet-127.0.0.1:18001\" then permit\n"
+    "  - bind: sockaddr eq \"inet-127.0.0.1:18001\" then permit\n"
+    "  - sendto: sockaddr eq \"inet-127.0.0.1:18001\" then permit\n"
+    "  - sendmsg: sockaddr eq \"inet-127.0.0.1:18001\" then permit\n"
+    "  - connect: then deny[EPERM]\n"
+    "  - bind: then deny[EPERM]\n"
+    "  - sendto: then deny[EPERM]\n"
+    "  - sendmsg: then deny[EPERM]\n"
+    "  - socket: permit\n"
+    "  - close: permit\n"
+    "  - getsockname: permit\n"
+    "  - getpeername: permit\n";
 
 enum rs_outcome { RS_PUBLIC, RS_DENIED, RS_FOOLED, RS_OTHER, RS_NOUTCOME };
 
@@ -333,6 +358,186 @@ static enum rs_outcome c_statvfs(void) { char b[4096]; return rs_exists(rump_sys
 static enum rs_outcome c_chdir(void) { return rs_dirs(rump_sys_chdir(P), 0); }
 static enum rs_outcome c_chroot(void) { return rs_dirs(rump_sys_chroot(P), 1); }
 
+
+/* ------------------------------------------------------------------ */
+/* Sockets                                                            */
+
+int rump_syscall(int, void *, size_t, register_t *);
+#define RS_LX_SYS_connect	98	/* rump's Linux table numbers as NetBSD */
+
+static struct {
+	int	rx[2];		/* the admin's receivers: [ok, no] */
+	int	linux;		/* the process runs under Linux emulation */
+} rs_net;
+
+/* NetBSD's struct msghdr and struct mmsghdr (LP64). */
+struct rs_msghdr {
+	void		*msg_name;
+	uint32_t	msg_namelen;
+	struct iovec	*msg_iov;
+	int32_t		msg_iovlen;
+	void		*msg_control;
+	uint32_t	msg_controllen;
+	int32_t		msg_flags;
+};
+struct rs_mmsghdr {
+	struct rs_msghdr hdr;
+	uint32_t	len;
+};
+
+static void
+rs_sin(union rs_path *a, unsigned port, int lx)
+{
+	memset(a, 0, sizeof(*a));
+	if (lx)
+		a->c[0] = RUMP_AF_INET;		/* a 16-bit family, no length */
+	else {
+		a->c[0] = RS_SOCKLEN;
+		a->c[1] = RUMP_AF_INET;
+	}
+	a->c[2] = (char)(port >> 8);
+	a->c[3] = (char)(port & 0xff);
+	a->c[4] = 127;
+	a->c[7] = 1;
+}
+
+static unsigned
+rs_port(const union rs_path *a)
+{
+	return ((unsigned)(uint8_t)a->c[2] << 8) | (uint8_t)a->c[3];
+}
+
+static enum rs_outcome
+rs_by_port(const union rs_path *a)
+{
+	if (rs_port(a) == RS_PORT_OK)
+		return RS_PUBLIC;
+	return rs_port(a) == RS_PORT_NO ? RS_FOOLED : RS_OTHER;
+}
+
+/* A socket's own (peer 0) or peer's (peer 1) address, scored; closed. */
+static enum rs_outcome
+rs_sock_name(int s, int rv, int peer)
+{
+	union rs_path a;
+	socklen_t len = sizeof(a);
+	enum rs_outcome o;
+
+	if (rv != 0)
+		o = rs_err(rv);
+	else if ((peer ? rump_sys_getpeername(s, (void *)&a, &len) :
+	    rump_sys_getsockname(s, (void *)&a, &len)) != 0)
+		o = RS_OTHER;
+	else
+		o = rs_by_port(&a);
+	rump_sys_close(s);
+	return o;
+}
+
+/* A send on s, closed here: which receiver got the datagram. */
+static enum rs_outcome
+rs_sent(int s, ssize_t rv)
+{
+	struct lwp *l = rump_pub_lwproc_curlwp();
+	struct pollfd pfd[2];
+	enum rs_outcome o;
+	char c;
+	int i;
+
+	o = rs_err(rv < 0 ? -1 : 0);
+	rump_sys_close(s);
+	if (o != RS_PUBLIC)
+		return o;
+	o = RS_OTHER;
+	rt_admin();
+	for (i = 0; i < 2; i++) {
+		pfd[i].fd = rs_net.rx[i];
+		pfd[i].events = POLLIN;
+	}
+	/* Loopback delivers from a soft interrupt: wait for it. */
+	if (rump_sys_poll(pfd, 2, 1000) > 0) {
+		if (rump_sys_recvfrom(rs_net.rx[1], &c, 1, RUMP_MSG_DONTWAIT,
+		    NULL, NULL) == 1)
+			o = RS_FOOLED;
+		else if (rump_sys_recvfrom(rs_net.rx[0], &c, 1,
+		    RUMP_MSG_DONTWAIT, NULL, NULL) == 1)
+			o = RS_PUBLIC;
+	}
+	rump_pub_lwproc_switch(l);
+	return o;
+}
+
+static int
+rs_udp(void)
+{
+	return rump_sys_socket(RUMP_PF_INET, RUMP_SOCK_DGRAM, 0);
+}
+
+static enum rs_outcome
+c_connect(void)
+{
+	int s = rs_udp();
+
+	return rs_sock_name(s, rump_sys_connect(s, (void *)P, RS_SOCKLEN), 1);
+}
+
+static enum rs_outcome
+c_bind(void)
+{
+	int s = rs_udp();
+
+	return rs_sock_name(s, rump_sys_bind(s, (void *)P, RS_SOCKLEN), 0);
+}
+
+static enum rs_outcome
+c_sendto(void)
+{
+	int s = rs_udp();
+	ssize_t rv = rump_sys_sendto(s, "x", 1, 0, (void *)P, RS_SOCKLEN);
+
+	return rs_sent(s, rv);
+}
+
+static enum rs_outcome
+c_sendmsg(void)
+{
+	struct iovec iov = { .iov_base = (void *)(uintptr_t)"x", .iov_len = 1 };
+	struct rs_msghdr m = { .msg_name = P, .msg_namelen = RS_SOCKLEN,
+	    .msg_iov = &iov, .msg_iovlen = 1 };
+	int s = rs_udp();
+	ssize_t rv = rump_sys_sendmsg(s, (void *)&m, 0);
+
+	return rs_sent(s, rv);
+}
+
+static enum rs_outcome
+c_sendmmsg(void)
+{
+	struct iovec iov = { .iov_base = (void *)(uintptr_t)"x", .iov_len = 1 };
+	struct rs_mmsghdr m = { .hdr = { .msg_name = P,
+	    .msg_namelen = RS_SOCKLEN, .msg_iov = &iov, .msg_iovlen = 1 } };
+	int s = rs_udp();
+	int rv = rump_sys_sendmmsg(s, (void *)&m, 1, 0);
+
+	return rs_sent(s, rv == 1 ? 1 : -1);
+}
+
+/* connect(2) of a Linux process: a Linux sockaddr, through its table. */
+static enum rs_outcome
+c_linux_connect(void)
+{
+	register_t args[8] = { 0 }, rv[2];
+	int s = rs_udp(), e;
+
+	args[0] = s;
+	args[1] = (register_t)(uintptr_t)P;
+	args[2] = RS_SOCKLEN;
+	e = rump_syscall(RS_LX_SYS_connect, args, sizeof(args), rv);
+	if (e != 0)
+		errno = e;
+	return rs_sock_name(s, e != 0 ? -1 : 0, 1);
+}
+
 /* Each call: its name, the name it is given (under /t/XX/, or XX/ from /t), its attempt. */
 struct rs_call {
 	const char	*name;
@@ -340,6 +545,9 @@ struct rs_call {
 	int		at;		/* relative to rs_tree.dirfd (/t) */
 	enum rs_outcome	(*attempt)(void);
 };
+#define RS_SOCK		NULL		/* path: a socket call */
+#define RS_LINUX	2		/* at: a socket call of a Linux process */
+#define RS_RX		4		/* at: a send, to the admin's receivers */
 
 static const struct rs_call rs_calls[] = {
 	{ "open", "f", 0, c_open },
@@ -374,7 +582,80 @@ static const struct rs_call rs_calls[] = {
 	{ "statvfs1", "p", 0, c_statvfs },
 	{ "chdir", "d", 0, c_chdir },
 	{ "chroot", "d", 0, c_chroot },
+	{ "connect", RS_SOCK, 0, c_connect },
+	{ "bind", RS_SOCK, 0, c_bind },
+	{ "sendto", RS_SOCK, RS_RX, c_sendto },
+	{ "sendmsg", RS_SOCK, RS_RX, c_sendmsg },
+	{ "sendmmsg", RS_SOCK, RS_RX, c_sendmmsg },
+	{ "linux-connect", RS_SOCK, RS_LINUX, c_linux_connect },
 };
+
+/* As the admin: the tree, or the two receivers; the images of the argument. */
+static void
+rs_setup(const struct rs_call *c)
+{
+	union rs_path a;
+	int k;
+
+	rt_fresh();
+	if (c->path != RS_SOCK) {
+		rs_side(RT_T "/ok", 0);
+		rs_side(RT_T "/no", 1);
+		for (k = 0; k < 2; k++) {
+			memset(&rs_img[k], 0, sizeof(rs_img[k]));
+			snprintf(rs_img[k].c, sizeof(rs_img[k].c), c->at ?
+			    "%s/%s" : RT_T "/%s/%s", k ? "no" : "ok", c->path);
+		}
+		return;
+	}
+	for (k = 0; k < 2; k++) {
+		rs_sin(&rs_img[k], k ? RS_PORT_NO : RS_PORT_OK,
+		    c->at == RS_LINUX);
+		if (!(c->at & RS_RX))
+			continue;
+		rs_sin(&a, k ? RS_PORT_NO : RS_PORT_OK, 0);
+		rs_net.rx[k] = rs_udp();
+		assert_true(rs_net.rx[k] >= 0);
+		rt_works(rump_sys_bind(rs_net.rx[k], (void *)&a, RS_SOCKLEN));
+	}
+}
+
+/* The confined process the call is made in (its parent, for Linux). */
+static struct lwp *
+rs_process(const struct rs_call *c)
+{
+	struct lwp *l = rt_proc();
+
+	if (c->path != RS_SOCK) {
+		rs_tree.dirfd = rump_sys_open(RT_T, RUMP_O_RDONLY |
+		    RUMP_O_DIRECTORY);
+		assert_true(rs_tree.dirfd >= 0);
+		assert_int_equal(rt_confine(rs_policy), 0);
+		return l;
+	}
+	assert_int_equal(rt_confine(rs_sock_policy), 0);
+	if (c->at == RS_LINUX) {
+		/* A confined process's rfork child: rump's Linux emulation. */
+		if (rump_pub_lwproc_rfork(RUMP_RFCFDG) != 0)
+			fail_msg("rfork failed");
+		assert_string_equal(rump_policytest_emul(), "linux-rump");
+	}
+	return l;
+}
+
+static void
+rs_process_done(const struct rs_call *c, struct lwp *l)
+{
+	if (c->at == RS_LINUX && c->path == RS_SOCK) {
+		rump_pub_lwproc_releaselwp();
+		rump_pub_lwproc_switch(l);
+	}
+	rt_proc_exit();
+	if (c->path == RS_SOCK && (c->at & RS_RX)) {
+		rump_sys_close(rs_net.rx[0]);
+		rump_sys_close(rs_net.rx[1]);
+	}
+}
 
 static void
 test_swap(void **state)
@@ -384,26 +665,16 @@ test_swap(void **state)
 	const char *env = getenv("RT_SWAP_N");
 	char before[2048], after[2048];
 	struct lwp *l;
-	int k;
 
 	total = env != NULL ? strtoul(env, NULL, 10) : RS_N_DEFAULT;
-	rt_fresh();
-	rs_side(RT_T "/ok", 0);
-	rs_side(RT_T "/no", 1);
+	rs_setup(c);
 	rs_snapshot(before, sizeof(before));
-	for (k = 0; k < 2; k++) {
-		memset(&rs_img[k], 0, sizeof(rs_img[k]));
-		snprintf(rs_img[k].c, sizeof(rs_img[k].c), c->at ? "%s/%s" :
-		    RT_T "/%s/%s", k ? "no" : "ok", c->path);
-	}
-	/* Only the first word differs: every store leaves a whole path. */
-	assert_string_equal(rs_img[0].c + 8, rs_img[1].c + 8);
+	/* Only the first word differs: every store leaves a whole argument. */
+	assert_memory_equal(rs_img[0].w + 1, rs_img[1].w + 1,
+	    sizeof(rs_img[0]) - sizeof(rs_img[0].w[0]));
 	rs_path = rs_img[0];
 
-	l = rt_proc();
-	rs_tree.dirfd = rump_sys_open(RT_T, RUMP_O_RDONLY | RUMP_O_DIRECTORY);
-	assert_true(rs_tree.dirfd >= 0);
-	assert_int_equal(rt_confine(rs_policy), 0);
+	l = rs_process(c);
 	/* Unraced first: each image decided as the policy says. */
 	assert_int_equal(c->attempt(), RS_PUBLIC);
 	rs_path = rs_img[1];
@@ -417,11 +688,10 @@ test_swap(void **state)
 		n[c->attempt()]++;
 	__atomic_store_n(&rs_racer.run, 0, __ATOMIC_RELAXED);
 	pthread_join(rs_racer.th, NULL);
-	(void)l;
-	rt_proc_exit();
+	rs_process_done(c, l);
 	rs_snapshot(after, sizeof(after));
 
-	printf("  %-12s %lu attempts: public %lu denied %lu fooled %lu other "
+	printf("  %-13s %lu attempts: public %lu denied %lu fooled %lu other "
 	    "%lu (%lu flips)\n", c->name, total, n[RS_PUBLIC], n[RS_DENIED],
 	    n[RS_FOOLED], n[RS_OTHER], rs_racer.flips);
 	assert_int_equal(n[RS_FOOLED], 0);
