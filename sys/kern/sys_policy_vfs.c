@@ -616,6 +616,29 @@ policy_open_act(struct policy_call *pc, struct policy_obj *po, void *arg)
 	return 0;
 }
 
+/*
+ * Flags open(2) refuses: it says so after copying the path in and taking
+ * the directory descriptor, as the kernel's own open does; nothing is
+ * looked up, so there is nothing to decide.
+ */
+static int
+policy_open_einval(int fdat, const char *upath)
+{
+	struct pathbuf *pb;
+	file_t *dfp;
+	int error;
+
+	if ((error = pathbuf_copyin(upath, &pb)) != 0)
+		return error;
+	pathbuf_destroy(pb);
+	if (fdat != AT_FDCWD) {
+		if ((error = fd_getvnode(fdat, &dfp)) != 0)
+			return error;
+		fd_putfile(fdat);
+	}
+	return EINVAL;
+}
+
 int
 policy_core_open(struct lwp *l, int fdat, const char *upath, int flags,
     mode_t mode, register_t *retval)
@@ -632,7 +655,7 @@ policy_core_open(struct lwp *l, int fdat, const char *upath, int flags,
 	oa.oa_retval = retval;
 	if ((oa.oa_fmode & (FREAD | FWRITE)) == 0 ||
 	    (flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
-		return EINVAL;
+		return policy_open_einval(fdat, upath);
 	if ((flags & O_NOFOLLOW) != 0 ||
 	    (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
 		follow = NOFOLLOW;
@@ -788,6 +811,8 @@ policy_mknod_act(struct policy_call *pc, struct policy_obj *po, void *arg)
 	dev_t dev = ma->ma_va.va_rdev;
 
 	ma->ma_kind = POLICY_MAKE_NODE;
+	if (po->po_vp != NULL)		/* whatever the type, as mknod(2) */
+		return EEXIST;
 	switch (ma->ma_mode & S_IFMT) {
 	case S_IFIFO:
 		if (ma->ma_target == NULL)	/* mknod's, not mkfifo's */
@@ -813,7 +838,7 @@ policy_mknod_act(struct policy_call *pc, struct policy_obj *po, void *arg)
 		ma->ma_kind = POLICY_MAKE_FILE;
 		break;
 	default:
-		return po->po_vp != NULL ? EEXIST : EINVAL;
+		return EINVAL;
 	}
 	if (ma->ma_kind == POLICY_MAKE_NODE && ma->ma_va.va_type != VFIFO &&
 	    dev == (dev_t)VNOVAL)

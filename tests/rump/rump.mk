@@ -41,12 +41,15 @@ $(BUILD)/rump/test_%: $(BUILD)/rump/obj/test_%.o $(BUILD)/rump/obj/rt.o $(RUMP_K
 	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/rump/obj/rt.o $(RUMP_KOBJS) $(LIB) $(LDLIBS) \
 	    -lcmocka $(RUMP_LDLIBS)
 
+# Under SAN=1 only the host side is instrumented; the rump kernel is never halted and keeps
+# what its host threads allocated (rumpuser's mutexes, condvars) to the end: no leak check.
 rump-check: $(LIB)
 	@msg=$$(sh tests/rump/rump-kit.sh $(RUMPKIT) $(BUILD)/rump/kit.probe); rc=$$?; \
 	if [ $$rc = 3 ]; then echo "rump-check: $$msg"; exit 0; fi; \
 	if [ $$rc != 0 ]; then echo "rump-check: $$msg"; exit 1; fi; \
 	$(MAKE) --no-print-directory rump-tests || exit 1; \
-	for t in $(RUMP_TESTS); do echo "== $$t"; $$t || exit 1; done
+	for t in $(RUMP_TESTS); do echo "== $$t"; \
+	    ASAN_OPTIONS=$${ASAN_OPTIONS:+$$ASAN_OPTIONS:}detect_leaks=0 $$t || exit 1; done
 
 .PHONY: rump-tests
 rump-tests: $(RUMP_TESTS)

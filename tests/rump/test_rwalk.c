@@ -3,7 +3,8 @@
 #include "rt.h"
 
 #define RT_NSLOT	512		/* SYS_NSYSENT, and the Linux table's */
-#define RT_NPAT		3
+#define RT_NPAT		4
+#define RT_OFF		0x5a40		/* pattern 3's pointer: other low bits */
 #define RT_BUFSZ	65536
 
 extern const char *const rumpns_syscallnames[];
@@ -28,7 +29,10 @@ static const char rt_sa_linux[16] = { 2, 0, 0, 80, 127, 0, 0, 1 };
 /*
  * Argument patterns: all zero; all the buffer's address (path arguments
  * name a real file); the call's own (rt_special) when it needs a length
- * or an address to reach its decision.
+ * or an address to reach its decision; all an address RT_OFF into the
+ * buffer, where the file's name is too (flags and modes taken from an
+ * address then have other bits: the kernel's order of checks and the
+ * wrapper's must agree for both).
  */
 struct rt_special {
 	const char	*rs_name;
@@ -47,6 +51,8 @@ static const struct rt_special rt_specials[] = {
 	{ "recvmsg", true, { RT_P, RT_MSG, 0 } },
 	{ "sendmmsg", true, { RT_SOCK, RT_MSG, 1, 0 } },
 	{ "recvmmsg", true, { RT_P, RT_MSG, 1, 0, 0 } },
+	/* Flags and modes valid whatever the buffer's address is. */
+	{ "open", false, { RT_P, 0, 0 } },
 	{ "access", false, { RT_P, 4 } },
 	{ "__mknod50", false, { RT_P, 020644, 0 } },
 	/* The *at calls: AT_FDCWD, for the path to be looked up. */
@@ -96,14 +102,16 @@ rt_args(const char *name, int pat, register_t args[8])
 	const struct rt_special *sp = rt_special_of(name);
 	int i;
 
-	if ((pat == 2 && sp == NULL) || (pat == 1 && sp != NULL && sp->rs_only))
+	if ((pat == 2 && sp == NULL) ||
+	    ((pat == 1 || pat == 3) && sp != NULL && sp->rs_only))
 		return false;
 	if (args == NULL)
 		return true;
 	for (i = 0; i < 8; i++) {
-		args[i] = pat == 0 ? 0 : pat == 1 ? RT_P : sp->rs_args[i];
+		args[i] = pat == 0 ? 0 : pat == 2 ? sp->rs_args[i] : RT_P;
 		if (args[i] == RT_P)
-			args[i] = (register_t)(uintptr_t)rt_buf;
+			args[i] = (register_t)(uintptr_t)(pat == 3 ?
+			    rt_buf + RT_OFF : rt_buf);
 		else if (args[i] == RT_SA)
 			args[i] = (register_t)(uintptr_t)rt_sa;
 		else if (args[i] == RT_MSG)
@@ -202,6 +210,7 @@ rt_call(int slot, int pat, const void *blob, size_t size, bool linux)
 	rt_mkfile(rt_walk_file, "walk");
 	memset(rt_buf, 0, sizeof(rt_buf));
 	memcpy(rt_buf, rt_walk_file, sizeof(rt_walk_file));
+	memcpy(rt_buf + RT_OFF, rt_walk_file, sizeof(rt_walk_file));
 	/*
 	 * Under rump's Linux emulation ioctl is Linux's: the policy is loaded
 	 * natively and a child (which a rump kernel gives that emulation)
