@@ -129,18 +129,6 @@ pc_int_names(unsigned field)
 	}
 }
 
-/* Portable signal number (index + 1) of a native one, or 0. */
-static int64_t
-pc_signal_portable(int64_t native)
-{
-	unsigned i;
-
-	for (i = 0; policy_signal_names[i].pn_name != NULL; i++)
-		if (policy_signal_names[i].pn_value == native)
-			return i + 1;
-	return 0;
-}
-
 /* "O_RDONLY|O_CREAT", "SIGTERM", "0644", "17": fills mask and value. */
 static bool
 pc_parse_int(unsigned field, unsigned cmp, const char *s, size_t len,
@@ -170,8 +158,9 @@ pc_parse_int(unsigned field, unsigned cmp, const char *s, size_t len,
 			v = strtoll(buf, &end, 0);
 			if (*end != '\0' || errno != 0)
 				return false;
-			if (field == POLICY_F_SIGNAL &&
-			    (v = pc_signal_portable(v)) == 0)
+			/* A host signal number: one the table names. */
+			if (field == POLICY_F_SIGNAL && ((v <= 0 || v > 255 ||
+			    (v = policy_signal_portable((int)v)) > 64)))
 				return false;
 			mask |= v;
 		} else {

@@ -64,8 +64,6 @@ int	policy_linux_sockaddr_str(const void *sa, size_t len, char *buf,
 
 /* Translate native open(2) flags to POLICY_O_* bits. */
 int64_t	policy_linux_oflags(int flags);
-/* Portable signal number (index + 1 in policy_signal_names), or 64 + sig. */
-int64_t	policy_linux_signal(int sig);
 
 /* ------------------------------------------------------------------ */
 /* Internal: the supervisor.                                           */

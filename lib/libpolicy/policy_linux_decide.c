@@ -50,17 +50,6 @@ policy_linux_oflags(int fl)
 	return v;
 }
 
-int64_t
-policy_linux_signal(int sig)
-{
-	unsigned i;
-
-	for (i = 0; policy_signal_names[i].pn_name != NULL; i++)
-		if (policy_signal_names[i].pn_value == sig)
-			return i + 1;
-	return sig == 0 ? 0 : 64 + sig;
-}
-
 /* A compact, printable description of the request for logs. */
 static void
 policy_linux_describe(const struct policy_request *r, char *buf, size_t cap)

@@ -53,7 +53,7 @@ policy_linux_intop(struct policy_linux_call *c, unsigned op)
 		policy_request_set_int(&c->c_req, POLICY_F_PID,
 		    (int32_t)ARG(strcmp(n, "tgkill") == 0 ? 1 : 0));
 		policy_request_set_int(&c->c_req, POLICY_F_SIGNAL,
-		    policy_linux_signal((int)ARG(si)));
+		    policy_signal_portable((int)ARG(si)));
 		break;
 	}
 	case POLICY_OP_PTRACE:

@@ -221,7 +221,7 @@ policy_core_kill(struct lwp *l, pid_t pid, int signo)
 	int error;
 
 	policy_req_int(&pc->pc_req, POLICY_F_PID, pid);
-	policy_req_int(&pc->pc_req, POLICY_F_SIGNAL, signo);
+	policy_req_int(&pc->pc_req, POLICY_F_SIGNAL, policy_signal_portable(signo));
 	error = policy_call_decide(pc);
 	policy_call_end(pc);
 	return error;

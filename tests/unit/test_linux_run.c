@@ -1091,7 +1091,7 @@ test_sockaddr(void **s)
 	    POLICY_O_WRONLY | POLICY_O_CREAT | POLICY_O_CLOEXEC);
 	assert_int_equal(policy_linux_oflags(O_TMPFILE | O_RDWR),
 	    POLICY_O_TMPFILE | POLICY_O_RDWR);
-	assert_int_equal(policy_linux_signal(SIGTERM), 15);
+	assert_int_equal(policy_signal_portable(SIGTERM), 15);
 }
 
 int

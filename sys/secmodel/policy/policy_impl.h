@@ -141,6 +141,7 @@ extern const struct policy_name policy_action_names[];
 extern const struct policy_name policy_emul_names[];
 extern const struct policy_name policy_oflag_names[];
 extern const struct policy_name policy_signal_names[];
+int64_t	policy_signal_portable(int host_sig);
 extern const struct policy_name policy_domain_names[];
 extern const struct policy_name policy_socktype_names[];
 extern const struct policy_name policy_errno_names[];	/* value: native */

@@ -156,6 +156,21 @@ const struct policy_name policy_signal_names[] = {
 	{ NULL, 0 }
 };
 
+/*
+ * The portable number of a host signal: its index + 1 in the table; 64 +
+ * the number for one the table has no name for; 0 for 0.
+ */
+int64_t
+policy_signal_portable(int sig)
+{
+	unsigned i;
+
+	for (i = 0; policy_signal_names[i].pn_name != NULL; i++)
+		if (policy_signal_names[i].pn_value == sig)
+			return i + 1;
+	return sig == 0 ? 0 : 64 + (int64_t)sig;
+}
+
 const struct policy_name policy_domain_names[] = {
 	{ "AF_UNSPEC", POLICY_AF_UNSPEC },
 	{ "AF_UNIX", POLICY_AF_UNIX },

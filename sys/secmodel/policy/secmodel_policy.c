@@ -151,7 +151,8 @@ policy_process_cb(kauth_cred_t cred, kauth_action_t action, void *cookie,
 		return r;
 	policy_req_int(req, POLICY_F_PID, p != NULL ? p->p_pid : -1);
 	if (action == KAUTH_PROCESS_SIGNAL)
-		policy_req_int(req, POLICY_F_SIGNAL, (int)(uintptr_t)arg1);
+		policy_req_int(req, POLICY_F_SIGNAL,
+		    policy_signal_portable((int)(uintptr_t)arg1));
 	else
 		policy_req_int(req, POLICY_F_REQUEST, (int)(uintptr_t)arg1);
 	return policy_second_decide(pol, req);
