@@ -217,5 +217,6 @@ int	policy_linux_sockaddr(struct policy_call *, const void *uname,
 int	policy_linux_domain(int);
 int	policy_linux_socktype(int, int *);
 int	policy_linux_signo(int);
+int	policy_linux_msgflags(int);
 
 #endif /* !_KERN_SYS_POLICY_H_ */

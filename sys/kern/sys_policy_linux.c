@@ -81,6 +81,35 @@ policy_linux_socktype(int lt, int *typep)
 	return 0;
 }
 
+/*
+ * Linux send flags to the native ones; -1 for those Linux's emulation
+ * refuses (EINVAL).  Bits with no meaning here are dropped, as it does.
+ */
+int
+policy_linux_msgflags(int lf)
+{
+	static const struct { int lx, nat; } map[] = {
+		{ LINUX_MSG_OOB, MSG_OOB }, { LINUX_MSG_PEEK, MSG_PEEK },
+		{ LINUX_MSG_DONTROUTE, MSG_DONTROUTE },
+		{ LINUX_MSG_CTRUNC, MSG_CTRUNC }, { LINUX_MSG_TRUNC, MSG_TRUNC },
+		{ LINUX_MSG_DONTWAIT, MSG_DONTWAIT }, { LINUX_MSG_EOR, MSG_EOR },
+		{ LINUX_MSG_WAITALL, MSG_WAITALL },
+		{ LINUX_MSG_NOSIGNAL, MSG_NOSIGNAL },
+	};
+	const int refused = LINUX_MSG_PROBE | LINUX_MSG_FIN | LINUX_MSG_SYN |
+	    LINUX_MSG_CONFIRM | LINUX_MSG_RST | LINUX_MSG_ERRQUEUE |
+	    LINUX_MSG_MORE;
+	int f = 0;
+	size_t i;
+
+	if (lf & refused)
+		return -1;
+	for (i = 0; i < __arraycount(map); i++)
+		if (lf & map[i].lx)
+			f |= map[i].nat;
+	return f;
+}
+
 int
 policy_linux_signo(int ls)
 {
@@ -373,18 +402,19 @@ policy_lx_sendto(struct lwp *l, const struct linux_sys_sendto_args *uap,
     register_t *retval)
 {
 	struct policy_call *pc;
-	int error;
+	int error, flags;
 
 	if (SCARG(uap, to) == NULL)
 		return (error = policy_core_send_noaddr(l, POLICY_OP_SENDTO)) != 0 ?
 		    error : policy_call_orig(l, uap, retval);
 	error = policy_lx_sockaddr_call(l, POLICY_OP_SENDTO, SCARG(uap, to),
 	    SCARG(uap, tolen), &pc);
-	if (error == 0 && SCARG(uap, len) < 0)
+	if (error == 0 && (SCARG(uap, len) < 0 ||
+	    (flags = policy_linux_msgflags(SCARG(uap, flags))) < 0))
 		error = EINVAL;
 	if (error == 0)
 		error = policy_core_sendto(pc, SCARG(uap, s), SCARG(uap, msg),
-		    (size_t)SCARG(uap, len), SCARG(uap, flags), retval);
+		    (size_t)SCARG(uap, len), flags, retval);
 	policy_call_end(pc);
 	return error;
 }

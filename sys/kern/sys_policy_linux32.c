@@ -29,7 +29,9 @@
 #define POLICY_LXSC_SOCKET	1
 #define POLICY_LXSC_BIND	2
 #define POLICY_LXSC_CONNECT	3
+#define POLICY_LXSC_SEND	9
 #define POLICY_LXSC_SENDTO	11
+#define POLICY_LXSC_NCALLS	21
 
 static int
 policy_lx32_fd(int lfd)
@@ -242,10 +244,13 @@ policy_lx32_sockcall(struct lwp *l, unsigned op, const uint32_t *a,
 	struct policy_call *pc = policy_call_begin(l, op);
 	const void *name = NETBSD32IPTR64(op == POLICY_OP_SENDTO ? a[4] : a[1]);
 	uint32_t len = op == POLICY_OP_SENDTO ? a[5] : a[2];
-	int error;
+	int error, flags = 0;
 
 	error = len > INT32_MAX ? EINVAL :
 	    policy_linux_sockaddr(pc, name, len);
+	if (error == 0 && op == POLICY_OP_SENDTO &&
+	    (flags = policy_linux_msgflags((int)a[3])) < 0)
+		error = EINVAL;
 	if (error == 0) {
 		if (op == POLICY_OP_CONNECT)
 			error = policy_core_connect(pc, (int)a[0]);
@@ -253,10 +258,69 @@ policy_lx32_sockcall(struct lwp *l, unsigned op, const uint32_t *a,
 			error = policy_core_bind(pc, (int)a[0]);
 		else
 			error = policy_core_sendto(pc, (int)a[0],
-			    NETBSD32IPTR64(a[1]), a[2], (int)a[3], retval);
+			    NETBSD32IPTR64(a[1]), a[2], flags, retval);
 	}
 	policy_call_end(pc);
 	return error;
+}
+
+/* A send with no address, from the copied words: where the socket is connected. */
+static int
+policy_lx32_send_noaddr(struct lwp *l, const uint32_t *a, register_t *retval)
+{
+	struct msghdr msg;
+	struct iovec iov;
+	int error, flags;
+
+	if ((error = policy_core_send_noaddr(l, POLICY_OP_SENDTO)) != 0)
+		return error;
+	if ((int)a[2] < 0 || (flags = policy_linux_msgflags((int)a[3])) < 0)
+		return EINVAL;
+	iov.iov_base = NETBSD32IPTR64(a[1]);
+	iov.iov_len = a[2];
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	return do_sys_sendmsg(l, (int)a[0], &msg, flags & MSG_USERFLAGS,
+	    retval);
+}
+
+/*
+ * The socketcall calls with no wrapper: their arguments name nothing
+ * (descriptors, buffers, lengths), so each is decided by its name, as the
+ * gate decides such calls (send as sendto with no address, recv as
+ * recvfrom), then handed to the emulation's socketcall, which may read
+ * the words again: nothing was decided on them.  sendmsg and sendmmsg
+ * (an address inside a 32-bit msghdr) and numbers Linux does not have
+ * are refused.
+ */
+static int
+policy_lx32_socketcall_other(struct lwp *l,
+    const struct linux32_sys_socketcall_args *uap, register_t *retval)
+{
+	static const char *const names[POLICY_LXSC_NCALLS] = {
+		[4] = "listen", [5] = "accept", [6] = "getsockname",
+		[7] = "getpeername", [8] = "socketpair", [10] = "recvfrom",
+		[12] = "recvfrom", [13] = "shutdown", [14] = "setsockopt",
+		[15] = "getsockopt", [17] = "recvmsg", [18] = "accept4",
+		[19] = "recvmmsg",
+	};
+	int what = SCARG(uap, what), error;
+	struct policy_call *pc;
+
+	if (what == POLICY_LXSC_SEND)
+		error = policy_core_send_noaddr(l, POLICY_OP_SENDTO);
+	else if (what >= 0 && what < POLICY_LXSC_NCALLS && names[what] != NULL)
+		error = policy_call_byname(l, names[what]);
+	else {
+		pc = policy_call_begin(l, POLICY_OP_SYSCALL);
+		policy_req_str(&pc->pc_req, POLICY_F_SYSCALL, "socketcall",
+		    strlen("socketcall"));
+		error = policy_call_refuse(pc, "socketcall: sendmsg, sendmmsg "
+		    "or an unknown call");
+		policy_call_end(pc);
+	}
+	return error != 0 ? error : policy_call_orig(l, uap, retval);
 }
 
 /*
@@ -279,7 +343,7 @@ policy_lx32_socketcall(struct lwp *l,
 		n = 6;
 		break;
 	default:
-		return policy_call_orig(l, uap, retval);
+		return policy_lx32_socketcall_other(l, uap, retval);
 	}
 	error = copyin(SCARG_P32(uap, args), a, n * sizeof(a[0]));
 	if (error != 0)
@@ -304,9 +368,7 @@ policy_lx32_socketcall(struct lwp *l,
 		return policy_lx32_sockcall(l, POLICY_OP_BIND, a, retval);
 	default:
 		if (a[4] == 0)	/* send on a connected socket */
-			return (error = policy_core_send_noaddr(l,
-			    POLICY_OP_SENDTO)) != 0 ? error :
-			    policy_call_orig(l, uap, retval);
+			return policy_lx32_send_noaddr(l, a, retval);
 		return policy_lx32_sockcall(l, POLICY_OP_SENDTO, a, retval);
 	}
 }

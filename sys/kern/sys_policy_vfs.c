@@ -1796,10 +1796,28 @@ policy_core_unmount(struct lwp *l, const char *upath, int flags)
 /* ------------------------------------------------------------------ */
 /* exec                                                               */
 
+/*
+ * One element of the new image's argv vector, whose pointers are as wide
+ * as the new image's (PK_32), not the caller's: an exec may cross widths.
+ */
+static int
+policy_exec_fetch(const struct proc *p, const void *argv, size_t i,
+    const void **sp)
+{
+	uint32_t w;
+	int error;
+
+	if ((p->p_flag & PK_32) == 0)
+		return policy_fetch_native(argv, i, sp);
+	if ((error = copyin((const uint32_t *)argv + i, &w, sizeof(w))) != 0)
+		return error;
+	*sp = (const void *)(uintptr_t)w;
+	return 0;
+}
+
 /* The argv strings the new image got, against the decided ones. */
 static bool
-policy_exec_argv_same(struct lwp *l, const struct policy_call *pc,
-    policy_fetch_t fetch)
+policy_exec_argv_same(struct lwp *l, const struct policy_call *pc)
 {
 	struct proc *p = l->l_proc;
 	char *buf;
@@ -1825,7 +1843,7 @@ policy_exec_argv_same(struct lwp *l, const struct policy_call *pc,
 		return false;
 	buf = kmem_alloc(POLICY_ARGV_MAX, KM_SLEEP);
 	for (i = 0; i < pc->pc_argc && same; i++)
-		same = (*fetch)(argv, i, &s) == 0 &&
+		same = policy_exec_fetch(p, argv, i, &s) == 0 &&
 		    copyinstr(s, buf, POLICY_ARGV_MAX, &done) == 0 &&
 		    strcmp(buf, pc->pc_argp[i]) == 0;
 	kmem_free(buf, POLICY_ARGV_MAX);
@@ -1834,7 +1852,6 @@ policy_exec_argv_same(struct lwp *l, const struct policy_call *pc,
 
 struct policy_exec_args {
 	const void	*ea_uargv;
-	policy_fetch_t	ea_fetch;
 	const void	*ea_uap;
 	register_t	*ea_retval;
 };
@@ -1859,7 +1876,7 @@ policy_exec_act(struct policy_call *pc, struct policy_obj *po, void *arg)
 	if (error != 0 && error != EJUSTRETURN)
 		return error;
 	if (p->p_textvp != po->po_vp ||
-	    !policy_exec_argv_same(l, pc, ea->ea_fetch)) {
+	    !policy_exec_argv_same(l, pc)) {
 		log(LOG_WARNING, "policy: pid %d: exec image or argv changed "
 		    "after the decision: killed\n", p->p_pid);
 		mutex_enter(proc_lock);
@@ -1875,11 +1892,15 @@ policy_core_execve(struct lwp *l, const char *upath, const void *uargv,
     policy_fetch_t fetch, const void *uap, register_t *retval)
 {
 	struct policy_call *pc = policy_call_begin(l, POLICY_OP_EXECVE);
-	struct policy_exec_args ea = { uargv, fetch, uap, retval };
+	struct policy_exec_args ea = { uargv, uap, retval };
 	struct policy_obj po;
-	int error;
+	int error = 0;
 
-	error = policy_copyin_argv(pc, uargv, fetch);
+	/* No argv: execve1 fails with EINVAL after its lookup; decided as empty. */
+	if (uargv == NULL)
+		policy_req_str(&pc->pc_req, POLICY_F_ARGV, "", 0);
+	else
+		error = policy_copyin_argv(pc, uargv, fetch);
 	if (error == 0)
 		error = policy_obj_lookup(pc, POLICY_F_FILENAME, AT_FDCWD,
 		    upath, LOOKUP, FOLLOW, &po);

@@ -16,14 +16,9 @@
 /*
  * A rump kernel has no exec and no kill(2): the slots hold enosys.  The
  * wrappers still name the handlers they stand in for, so these stand for
- * them here; no table holds them, so nothing calls them.
+ * them here; no table holds them, so nothing calls them.  (sys_execve is
+ * rk_exec.c's, which test_rexec.c puts into the native table.)
  */
-int
-sys_execve(struct lwp *l, const struct sys_execve_args *uap, register_t *rv)
-{
-	return ENOSYS;
-}
-
 int
 sys_fexecve(struct lwp *l, const struct sys_fexecve_args *uap, register_t *rv)
 {

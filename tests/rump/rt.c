@@ -1,5 +1,8 @@
 /* rt.c: helpers the rump tests share: booting the rump kernel with the policy module built in,
  * tmpfs, processes, policies compiled with libpolicy and loaded through /dev/policy. */
+#include <pthread.h>
+#include <sched.h>
+
 #include "rt.h"
 #include "../../lib/libpolicy/libpolicy.h"
 
@@ -188,4 +191,34 @@ rt_stat(const char *path, bool follow, struct rt_stat *st)
 	memset(st, 0, sizeof(*st));
 	return follow ? rump_sys_stat(path, (void *)st) :
 	    rump_sys_lstat(path, (void *)st);
+}
+
+/*
+ * The calling thread onto the first (0) or second (1) CPU the process may
+ * use, or (-1) back onto all of them: a racer that shares a CPU with the
+ * caller is preempted for whole attempts at a time.  One CPU: nothing.
+ */
+void
+rt_pin(int which)
+{
+	static cpu_set_t all;
+	static int cpu[2] = { -1, -1 }, init;
+	cpu_set_t set;
+	int i, n = 0;
+
+	if (!init++) {
+		(void)pthread_getaffinity_np(pthread_self(), sizeof(all), &all);
+		for (i = 0; i < CPU_SETSIZE && n < 2; i++)
+			if (CPU_ISSET(i, &all))
+				cpu[n++] = i;
+	}
+	if (cpu[1] < 0)
+		return;
+	if (which < 0)
+		set = all;
+	else {
+		CPU_ZERO(&set);
+		CPU_SET(cpu[which], &set);
+	}
+	(void)pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 }

@@ -97,6 +97,7 @@ void	rt_mkfile(const char *path, const char *text);
 const char *rt_read(const char *path);
 /* The errno of the last rump call (host numbering) when it returned -1. */
 int	rt_err(int rv);
+void	rt_pin(int which);	/* CPU 0 or 1 of the process's, -1: all */
 /* Assert a rump call failed with e, or succeeded. */
 #define rt_fails(call, e)	assert_int_equal(rt_err(call), (e))
 #define rt_works(call)		assert_true((call) >= 0)
@@ -134,5 +135,28 @@ void	rump_policytest_drain(void);
 /* test_rswap.c (rk_swap.c): the file ids of the process's working directory
  * and root; with reset, both set back to the system's root. */
 void	rump_policytest_dirs(uint64_t *cwd, uint64_t *root, int reset);
+/* test_rexec.c (rk_exec.c): where exec puts the new image's ps_strings
+ * (sys_execve into the native table's slot: 0, or EBUSY); the next images
+ * 32-bit ones (PK_32, ps_strings32) or not; fn called by the
+ * next exec before it reads its arguments; SIGKILL pending on pid (<= 0:
+ * the caller; -1: no such process); the caller's image's file id (0: none)
+ * and ps_strings, released as exit does; the references on path's vnode;
+ * log(9) to the message buffer only (open) or the console too: the old. */
+int	rump_policytest_exec_area(void *base, size_t len);
+void	rump_policytest_exec_32(int on);
+void	rump_policytest_exec_tamper(void (*fn)(void));
+int	rump_policytest_killed(int pid);
+uint64_t rump_policytest_exec_image(void **psstrp, int release);
+int	rump_policytest_usecount(const char *path);
+int	rump_policytest_klog(int open);
+/* test_rcompat.c (rk_compat.c): the calling, unconfined process onto a
+ * stand-in 32-bit emulation; ioctl, read-then-close and get{sock,peer}name
+ * of its descriptors for a process whose tables have none of them. */
+#define RT_EMUL_NETBSD32	0
+#define RT_EMUL_LINUX32		1
+int	rump_policytest_emul32(int which);
+int	rump_policytest_ioctl(int fd, unsigned long cmd, void *data);
+ssize_t	rump_policytest_fdread(int fd, void *buf, size_t len);	/* -errno */
+int	rump_policytest_sockname(int fd, int peer, void *sa, size_t len);
 
 #endif /* !_RT_H_ */

@@ -7,13 +7,17 @@ RUMPCC    := $(RUMPVIEW)/bin/rumpkern-cc
 # Kernel headers warn of their own casts; our files are held to the rest.
 RUMP_KFLAGS := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare \
 	       -Wno-cast-function-type -Wno-missing-field-initializers \
-	       -Isys/kern -Isys/secmodel/policy -idirafter sys -DCOMPAT_LINUX
-# Every kernel file of the policy that this kernel can hold (it has no netbsd32 or linux32).
+	       -Isys/kern -Isys/secmodel/policy -idirafter sys -DCOMPAT_LINUX \
+	       -DCOMPAT_NETBSD32 -DCOMPAT_LINUX32
+# Every kernel file of the policy; the kit has no netbsd32 or linux32, whose wrappers run
+# under the stand-in emulations of rk_compat.c.
 RUMP_KSRCS := sys/kern/sys_policy.c sys/kern/sys_policy_class.c sys/kern/sys_policy_gate.c \
 	      sys/kern/sys_policy_native.c sys/kern/sys_policy_req.c sys/kern/sys_policy_vfs.c \
 	      sys/kern/sys_policy_xattr.c \
-	      sys/kern/sys_policy_linux.c $(wildcard sys/secmodel/policy/*.c) \
-	      tests/rump/rk_kernel.c tests/rump/rk_race.c tests/rump/rk_swap.c
+	      sys/kern/sys_policy_linux.c sys/kern/sys_policy_netbsd32.c \
+	      sys/kern/sys_policy_linux32.c $(wildcard sys/secmodel/policy/*.c) \
+	      tests/rump/rk_kernel.c tests/rump/rk_race.c tests/rump/rk_swap.c \
+	      tests/rump/rk_compat.c tests/rump/rk_exec.c
 RUMP_KOBJS := $(patsubst %.c,$(BUILD)/rump/kobj/%.o,$(RUMP_KSRCS))
 RUMP_TSRCS := $(wildcard tests/rump/test_*.c)
 RUMP_TESTS := $(patsubst tests/rump/%.c,$(BUILD)/rump/%,$(RUMP_TSRCS))
@@ -29,7 +33,7 @@ $(BUILD)/rump/kit.ok: tests/rump/rump-kit.sh
 	@sh tests/rump/rump-kit.sh $(RUMPKIT) $(RUMPVIEW) > $@.tmp; rc=$$?; \
 	    if [ $$rc = 0 ]; then mv $@.tmp $@; else cat $@.tmp; rm -f $@.tmp; exit $$rc; fi
 
-$(BUILD)/rump/kobj/%.o: %.c $(BUILD)/rump/kit.ok
+$(BUILD)/rump/kobj/%.o: %.c tests/rump/rump.mk $(BUILD)/rump/kit.ok
 	@mkdir -p $(dir $@)
 	$(RUMPCC) $(RUMP_KFLAGS) -o $@ $<
 

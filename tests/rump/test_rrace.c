@@ -122,8 +122,6 @@ static struct {
 } rr_racer;
 
 static pid_t rr_admin_pid;
-static cpu_set_t rr_cpus;		/* the process's CPUs */
-static int rr_cpu[2] = { -1, -1 };	/* the caller's and the racer's */
 static struct lwp *rr_victim;
 static unsigned long rr_progress;	/* atomic: attempts made */
 static const char *volatile rr_current = "boot";
@@ -156,23 +154,6 @@ rr_flip(unsigned long step)
 		__atomic_store_n(&rr_arg.w[i], src[i], __ATOMIC_RELAXED);
 }
 
-/* The calling thread onto CPU rr_cpu[which], or back onto all of them. */
-static void
-rr_pin(int which)
-{
-	cpu_set_t set;
-
-	if (rr_cpu[1] < 0)
-		return;
-	if (which < 0)
-		set = rr_cpus;
-	else {
-		CPU_ZERO(&set);
-		CPU_SET(rr_cpu[which], &set);
-	}
-	(void)pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-}
-
 static void *
 rr_racer_main(void *arg)
 {
@@ -181,7 +162,7 @@ rr_racer_main(void *arg)
 	int fd, error;
 
 	(void)arg;
-	rr_pin(1);
+	rt_pin(1);
 	if (c->rc_where != RR_HOST &&
 	    (error = rump_pub_lwproc_newlwp(rr_racer.pid)) != 0) {
 		__atomic_store_n(&rr_racer.err, error, __ATOMIC_SEQ_CST);
@@ -881,7 +862,7 @@ rr_run(const struct rr_class *c)
 	if (c->rc_prepare != NULL)
 		(*c->rc_prepare)();
 	assert_int_equal(rt_confine(rr_policy), 0);
-	rr_pin(0);
+	rt_pin(0);
 	rr_racer_start(c, c->rc_where == RR_SIBLING ? rump_sys_getpid() :
 	    rr_admin_pid);
 	vn0 = rump_policyrace_vnodes();
@@ -905,7 +886,7 @@ rr_run(const struct rr_class *c)
 		n *= 2;		/* not yet shown to have the power: more */
 	}
 	steps = rr_racer_stop();
-	rr_pin(-1);
+	rt_pin(-1);
 	rt_proc_exit();
 	if (c->rc_finish != NULL)
 		(*c->rc_finish)();
@@ -953,16 +934,11 @@ static int
 setup(void **state)
 {
 	pthread_t th;
-	int i, n;
 
 	(void)state;
 	rt_boot();
 	rt_admin();
 	rr_admin_pid = rump_sys_getpid();
-	if (sched_getaffinity(0, sizeof(rr_cpus), &rr_cpus) == 0)
-		for (i = 0, n = 0; i < CPU_SETSIZE && n < 2; i++)
-			if (CPU_ISSET(i, &rr_cpus))
-				rr_cpu[n++] = i;
 	if (pthread_create(&th, NULL, rr_watchdog, NULL) != 0)
 		return -1;
 	pthread_detach(th);

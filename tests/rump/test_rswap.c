@@ -176,6 +176,7 @@ rs_race(void *arg)
 	unsigned long i = 0;
 
 	(void)arg;
+	rt_pin(1);
 	while (__atomic_load_n(&rs_racer.run, __ATOMIC_RELAXED)) {
 		__atomic_store_n(&rs_path.w[0], rs_img[i & 1].w[0],
 		    __ATOMIC_RELAXED);
@@ -183,19 +184,6 @@ rs_race(void *arg)
 	}
 	rs_racer.flips = i;
 	return NULL;
-}
-
-/* Keep the racer and the caller on CPUs of their own when there are two. */
-static void
-rs_pin(pthread_t th, int cpu)
-{
-	cpu_set_t set;
-
-	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
-		return;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	(void)pthread_setaffinity_np(th, sizeof(set), &set);
 }
 
 /* ------------------------------------------------------------------ */
@@ -681,13 +669,13 @@ test_swap(void **state)
 	assert_int_equal(c->attempt(), RS_DENIED);
 
 	rs_racer.run = 1;
+	rt_pin(0);
 	assert_int_equal(pthread_create(&rs_racer.th, NULL, rs_race, NULL), 0);
-	rs_pin(rs_racer.th, 1);
-	rs_pin(pthread_self(), 0);
 	for (i = 0; i < total; i++)
 		n[c->attempt()]++;
 	__atomic_store_n(&rs_racer.run, 0, __ATOMIC_RELAXED);
 	pthread_join(rs_racer.th, NULL);
+	rt_pin(-1);
 	rs_process_done(c, l);
 	rs_snapshot(after, sizeof(after));
 
