@@ -721,7 +721,8 @@ pc_build(const struct pc_policy *pol, void **blobp, size_t *sizep,
 		pr.pr_op = (uint8_t)r->op;
 		pr.pr_emul = (uint8_t)r->emul;
 		pr.pr_action = (uint8_t)r->action;
-		pr.pr_flags = r->log ? POLICY_RULE_LOG : 0;
+		pr.pr_flags = (r->log ? POLICY_RULE_LOG : 0) |
+		    (r->widen ? POLICY_RULE_WIDEN : 0);
 		pr.pr_errno = (uint16_t)r->perrno;
 		pr.pr_line = r->line;
 		pr.pr_col = r->col;

@@ -41,6 +41,7 @@ struct pc_rule {
 	unsigned	action;
 	unsigned	perrno;		/* portable; 0 = policy default */
 	bool		log;
+	bool		widen;		/* a move it permits may widen */
 	struct pc_expr	*cond;		/* NULL: always */
 	unsigned	line, col;
 	const char	*text;		/* "op: body" as written */
@@ -73,6 +74,11 @@ int	pc_parse_rule(struct pc_arena *, const char *text, size_t len,
 
 /* Semantic helpers the grammar calls; each returns NULL/false with diag set. */
 struct pc_parse;
+/* Rule modifiers after the action. */
+#define PC_MOD_LOG	1
+#define PC_MOD_WIDEN	2
+bool	pc_set_modifier(struct pc_parse *, unsigned mod, unsigned line,
+	    unsigned col);
 struct pc_expr *pc_make_test(struct pc_parse *, const char *field,
 	    unsigned fline, unsigned fcol, unsigned cmp, const char *operand,
 	    size_t oplen, unsigned oline, unsigned ocol);

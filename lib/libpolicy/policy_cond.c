@@ -117,6 +117,40 @@ pc_set_action(struct pc_parse *pp, const char *verb, unsigned line,
 	return true;
 }
 
+/*
+ * "log", "widen", each at most once; "widen" only on a rename or link
+ * that is permitted (or asked).
+ */
+bool
+pc_set_modifier(struct pc_parse *pp, unsigned mod, unsigned line,
+    unsigned col)
+{
+	struct pc_rule *r = pp->rule;
+
+	if ((mod == PC_MOD_LOG && r->log) || (mod == PC_MOD_WIDEN && r->widen)) {
+		pc_parse_error(pp, line, col, "'%s' given twice",
+		    mod == PC_MOD_LOG ? "log" : "widen");
+		return false;
+	}
+	if (mod == PC_MOD_LOG) {
+		r->log = true;
+		return true;
+	}
+	if (r->op != POLICY_OP_RENAME && r->op != POLICY_OP_LINK) {
+		pc_parse_error(pp, line, col, "'widen' applies to rename and "
+		    "link rules only (it lets the move they permit change "
+		    "how other rules decide)");
+		return false;
+	}
+	if (r->action == POLICY_ACT_DENY) {
+		pc_parse_error(pp, line, col, "'widen' on a rule that denies "
+		    "means nothing: it applies to moves a rule permits");
+		return false;
+	}
+	r->widen = true;
+	return true;
+}
+
 static const struct policy_name *
 pc_int_names(unsigned field)
 {

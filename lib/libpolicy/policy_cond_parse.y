@@ -1,5 +1,5 @@
 /* policy_cond_parse.y: grammar of one rule in systrace syntax:
- * "[emul-]op: [condition then] action [log]", conditions joined by and/or/not/( ). */
+ * "[emul-]op: [condition then] action [log] [widen]", conditions joined by and/or/not/( ). */
 %code requires {
 #include "policy_compile.h"
 typedef void *yyscan_t;
@@ -45,7 +45,7 @@ pc_yyerror(YYLTYPE *loc, yyscan_t scanner, struct pc_parse *pp, const char *msg)
 %token AND "and"
 %token OR "or"
 %token NOT "not"
-%token LOG "log"
+%token <num> MODIFIER "modifier (log or widen)"
 %token LEXERROR "invalid token"
 %token START_LINE START_BODY
 
@@ -77,8 +77,16 @@ body
 	;
 
 action
-	: verb
-	| verb LOG			{ pp->rule->log = true; }
+	: verb modifiers
+	;
+
+modifiers
+	: %empty
+	| modifiers MODIFIER {
+		if (!pc_set_modifier(pp, $2, (unsigned)@2.first_line,
+		    (unsigned)@2.first_column))
+			YYABORT;
+	}
 	;
 
 verb

@@ -148,6 +148,7 @@ struct policy_linux_call {
 	const struct policy *c_pol;	/* the policy the caller runs under */
 	const char	*c_source;	/* its file, for logs */
 	unsigned	c_polidx;
+	bool		c_exchange;	/* rename: RENAME_EXCHANGE */
 	int		c_credok;	/* c_cred read */
 	struct policy_linux_cred c_cred;
 };

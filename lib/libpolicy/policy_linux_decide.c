@@ -103,14 +103,18 @@ policy_linux_opname(const struct policy_request *r)
 }
 
 static void
-policy_linux_log(struct policy_linux_call *c, const char *verdict)
+policy_linux_log(struct policy_linux_call *c, const char *verdict,
+    const char *why)
 {
 	const struct policy_sup *s = c->c_sup;
 	const struct policy_decision *d = &c->c_dec;
 	char desc[1024], where[320];
 
 	policy_linux_describe(&c->c_req, desc, sizeof(desc));
-	if (d->pd_rule != POLICY_NONE)
+	if (why != NULL)
+		snprintf(where, sizeof(where), "%s: %s", c->c_source ?
+		    c->c_source : s->s_source, why);
+	else if (d->pd_rule != POLICY_NONE)
 		snprintf(where, sizeof(where), "%s:%u", c->c_source ?
 		    c->c_source : s->s_source,
 		    (unsigned)d->pd_line);
@@ -123,6 +127,34 @@ policy_linux_log(struct policy_linux_call *c, const char *verdict)
 }
 
 /*
+ * A permitted rename or link that would move an object to where policy p
+ * decides it differently (policy_move.c; the rename is checked as if the
+ * object were a directory: the supervisor cannot hold it across the
+ * call): refused with the policy's errno, logged with the reason.
+ */
+static int
+policy_linux_move_refused(struct policy_linux_call *c, const struct policy *p)
+{
+	const struct policy_request *r = &c->c_req;
+	char why[80];
+	int e;
+
+	if ((r->pr_op != POLICY_OP_RENAME && r->pr_op != POLICY_OP_LINK) ||
+	    !(r->pr_present & (1u << POLICY_F_FILENAME2)) ||
+	    policy_move_permitted(p, &c->c_dec, r->pr_filename,
+	    r->pr_filename2, r->pr_op == POLICY_OP_RENAME, c->c_exchange, why,
+	    sizeof(why)))
+		return 0;
+	if (c->c_sup->s_dry_run) {
+		policy_linux_log(c, "would deny", why);
+		return 0;
+	}
+	policy_linux_log(c, "deny", why);
+	e = policy_errno_native(p->p_hdr->ph_default_errno);
+	return e > 0 ? e : EPERM;
+}
+
+/*
  * Decide the call's request.  Returns 0 to go ahead, or the native errno
  * the call fails with.  Every supervisor decision goes through here.
  */
@@ -131,25 +163,28 @@ policy_linux_decide1(struct policy_linux_call *c)
 {
 	const struct policy_sup *s = c->c_sup;
 	struct policy_decision *d = &c->c_dec;
+	/* s_pol may be swapped for a reloaded policy (policy_linux_ask.c) */
+	const struct policy *p = c->c_polidx != 0 && c->c_pol != NULL ?
+	    c->c_pol : __atomic_load_n(&s->s_pol, __ATOMIC_ACQUIRE);
 	int action;
 
-	/* s_pol may be swapped for a reloaded policy (policy_linux_ask.c) */
-	policy_eval(c->c_polidx != 0 && c->c_pol != NULL ? c->c_pol :
-	    __atomic_load_n(&s->s_pol, __ATOMIC_ACQUIRE), &c->c_req, d);
+	policy_eval(p, &c->c_req, d);
 	action = d->pd_action;
 	if (action == POLICY_ACT_ASK)
 		action = policy_linux_ask(c);
 	if (action == POLICY_ACT_PERMIT) {
-		if (s->s_verbose || d->pd_log)
-			policy_linux_log(c, "permit");
-		return 0;
+		int e = policy_linux_move_refused(c, p);
+
+		if (e == 0 && (s->s_verbose || d->pd_log))
+			policy_linux_log(c, "permit", NULL);
+		return e;
 	}
 	if (s->s_dry_run) {
-		policy_linux_log(c, "would deny");
+		policy_linux_log(c, "would deny", NULL);
 		return 0;
 	}
 	if (s->s_verbose || d->pd_log || d->pd_action == POLICY_ACT_DENY)
-		policy_linux_log(c, "deny");
+		policy_linux_log(c, "deny", NULL);
 	return d->pd_errno > 0 ? d->pd_errno : EPERM;
 }
 

@@ -249,6 +249,10 @@ policy_linux_op_constant(const struct policy *p, unsigned op)
 	int cls = policy_linux_class(op);
 	uint32_t i;
 
+	/* a move is checked against every path rule (policy_move.c) */
+	if ((op == POLICY_OP_RENAME || op == POLICY_OP_LINK) &&
+	    !policy_move_free(p))
+		return false;
 	for (i = 0; i < p->p_nrules; i++) {
 		const struct policy_rule *r = &p->p_rules[i];
 

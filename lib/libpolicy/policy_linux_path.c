@@ -324,6 +324,8 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 		policy_request_set_int(&c->c_req, POLICY_F_GID,
 		    (int32_t)ARG(i + 1));
 	}
+	c->c_exchange = op == POLICY_OP_RENAME &&
+	    strcmp(n, "renameat2") == 0 && (ARG(4) & RENAME_EXCHANGE);
 	if ((err = policy_linux_decide(c)) != 0)
 		goto out;
 	/*

@@ -38,6 +38,7 @@ policy_call_begin(struct lwp *l, unsigned op)
 	pc->pc_req.pr_op = (uint16_t)op;
 	pc->pc_req.pr_emul = (uint8_t)policy_gate_emul(l);
 	pc->pc_argc = 0;
+	pc->pc_dec.pd_rule = POLICY_NONE;
 	return pc;
 }
 
@@ -55,7 +56,7 @@ policy_call_decide(struct policy_call *pc)
 {
 	if (pc->pc_pol == NULL)
 		return 0;
-	return policy_decide(pc->pc_l, pc->pc_pol, &pc->pc_req);
+	return policy_decide(pc->pc_l, pc->pc_pol, &pc->pc_req, &pc->pc_dec);
 }
 
 /* A call that cannot be decided exactly: denied whatever the rules say. */

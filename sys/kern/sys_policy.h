@@ -37,6 +37,7 @@ struct policy_call {
 	char			*pc_argp[POLICY_ARGC_MAX + 1];
 	size_t			pc_argc;
 	struct sockaddr_big	pc_sa;		/* sockaddr, native form */
+	struct policy_decision	pc_dec;		/* the last decision */
 };
 
 /* Reads one pointer-sized element of a user array (native or 32-bit). */

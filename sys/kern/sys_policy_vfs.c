@@ -972,21 +972,12 @@ policy_vfs_sockdone(struct vnode *pin)
 static int
 policy_move_check(struct policy_call *pc, bool dir)
 {
-	const struct policy *p;
-	char why[64];
-	uint32_t rule;
+	char why[80];
 
-	if (pc->pc_pol == NULL)
+	if (pc->pc_pol == NULL || policy_move_permitted(&pc->pc_pol->pc_policy,
+	    &pc->pc_dec, pc->pc_req.pr_filename, pc->pc_req.pr_filename2, dir,
+	    false, why, sizeof(why)))
 		return 0;
-	p = &pc->pc_pol->pc_policy;
-	if (policy_move_same(p, pc->pc_req.pr_filename,
-	    pc->pc_req.pr_filename2, dir, &rule))
-		return 0;
-	if (rule == POLICY_NONE)
-		snprintf(why, sizeof(why), "move not decidable");
-	else
-		snprintf(why, sizeof(why), "move widens or narrows rule at "
-		    "line %u", p->p_rules[rule].pr_line);
 	return policy_call_refuse(pc, why);
 }
 

@@ -84,6 +84,12 @@ enum policy_action {
 #define POLICY_RULE_KEYEQ	0x02
 #define POLICY_RULE_KEYINPATH	0x04
 #define POLICY_RULE_KEYHEAD	0x08
+/*
+ * WIDEN: a rename or link this rule permits may move objects to where the
+ * policy decides them differently (policy_move.c refuses such moves
+ * otherwise).  Only on rename and link rules that permit or ask.
+ */
+#define POLICY_RULE_WIDEN	0x10
 
 /* ------------------------------------------------------------------ */
 /* Request fields                                                      */

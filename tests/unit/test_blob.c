@@ -252,6 +252,8 @@ MUT(m_rule_emul, ((struct policy_rule *)W(p, p->p_rules))[0].pr_emul = 0)
 MUT(m_rule_emul2, ((struct policy_rule *)W(p, p->p_rules))[0].pr_emul = 0x80)
 MUT(m_rule_action, ((struct policy_rule *)W(p, p->p_rules))[0].pr_action = 7)
 MUT(m_rule_flags, ((struct policy_rule *)W(p, p->p_rules))[0].pr_flags = 0x80)
+MUT(m_widen_op, ((struct policy_rule *)W(p, p->p_rules))[0].pr_flags |=
+    POLICY_RULE_WIDEN)		/* widen on a rule that is no rename */
 MUT(m_hint_both, ((struct policy_rule *)W(p, p->p_rules))[0].pr_flags =
     POLICY_RULE_KEYEQ | POLICY_RULE_KEYINPATH)
 MUT(m_hint_wrong, ((struct policy_rule *)W(p, p->p_rules))[0].pr_flags =
@@ -436,6 +438,7 @@ test_structure_rejects(void **state)
 		{ m_rule_emul2, "bad rule header" },
 		{ m_rule_action, "bad rule header" },
 		{ m_rule_flags, "bad rule header" },
+		{ m_widen_op, "bad rule header" },
 		{ m_hint_both, "two index hints on one rule" },
 		{ m_hint_wrong, "index hint on a rule it does not fit" },
 		{ m_hint_match, "index hint on a rule it does not fit" },

@@ -325,7 +325,11 @@ policy_rules_ok(struct policy_vctx *v)
 		    r->pr_action == POLICY_ACT_NONE ||
 		    r->pr_action >= POLICY_ACT_COUNT ||
 		    (r->pr_flags & ~(POLICY_RULE_LOG | POLICY_RULE_KEYEQ |
-		    POLICY_RULE_KEYINPATH | POLICY_RULE_KEYHEAD)) != 0 ||
+		    POLICY_RULE_KEYINPATH | POLICY_RULE_KEYHEAD |
+		    POLICY_RULE_WIDEN)) != 0 ||
+		    ((r->pr_flags & POLICY_RULE_WIDEN) &&
+		    ((r->pr_op != POLICY_OP_RENAME && r->pr_op != POLICY_OP_LINK) ||
+		    r->pr_action == POLICY_ACT_DENY)) ||
 		    r->pr_errno > policy_nerrno || !policy_ref_ok(p, r->pr_text))
 			return policy_bad(v, "bad rule header");
 		if ((error = policy_code_ok(v, r)) != 0)

@@ -119,6 +119,10 @@ void	policy_rx_states(const struct policy *, uint32_t, const char *, size_t,
 /* policy_move.c */
 bool	policy_move_same(const struct policy *, const char *, const char *,
 	    bool, uint32_t *);
+bool	policy_move_free(const struct policy *);
+bool	policy_move_permitted(const struct policy *,
+	    const struct policy_decision *, const char *, const char *, bool,
+	    bool, char *, size_t);
 uint32_t policy_bloom_bit(uint32_t, unsigned, uint32_t);
 
 /* The 64-bit word of a filter of nbits bits that holds hash h's bits. */

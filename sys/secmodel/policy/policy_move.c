@@ -211,3 +211,53 @@ policy_move_same(const struct policy *p, const char *from, const char *to,
 	policy_os_free(w, sizeof(*w));
 	return same;
 }
+
+/* Can no move change a decision: no rule tests a path a move changes? */
+bool
+policy_move_free(const struct policy *p)
+{
+	const struct policy_rule *r;
+	const struct policy_insn *in;
+	uint32_t i, j;
+
+	for (i = 0; i < p->p_nrules; i++) {
+		r = &p->p_rules[i];
+		for (j = 0; j < r->pr_ncode; j++) {
+			in = policy_rule_insn(p, r, j);
+			if (in->pi_kind == POLICY_I_STR &&
+			    policy_move_field(r->pr_op, in->pi_field))
+				return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * The check every enforcement point makes after a rename or link was
+ * permitted (decision d): the object at from (a directory, or with dir
+ * possibly one) becomes reachable at to; with exchange, the object at to
+ * (to_dir) at from as well.  Let through if the rule that permitted it
+ * says "widen", or if the move changes no decision; otherwise false, and
+ * why says which rule it would change (or that it could not be decided).
+ */
+bool
+policy_move_permitted(const struct policy *p, const struct policy_decision *d,
+    const char *from, const char *to, bool dir, bool exchange, char *why,
+    size_t whylen)
+{
+	uint32_t rule;
+
+	if (d->pd_rule != POLICY_NONE && d->pd_rule < p->p_nrules &&
+	    (p->p_rules[d->pd_rule].pr_flags & POLICY_RULE_WIDEN))
+		return true;
+	if (policy_move_same(p, from, to, dir, &rule) && (!exchange ||
+	    policy_move_same(p, to, from, dir, &rule)))
+		return true;
+	if (rule == POLICY_NONE)
+		snprintf(why, whylen, "move not decidable (paths too long or "
+		    "no memory)");
+	else
+		snprintf(why, whylen, "move would change how the rule at "
+		    "line %u decides", (unsigned)p->p_rules[rule].pr_line);
+	return false;
+}

@@ -51,7 +51,7 @@ policy_log(struct lwp *l, const struct policy_request *req, int error,
  */
 int
 policy_decide(struct lwp *l, struct policy_cred *pol,
-    struct policy_request *req)
+    struct policy_request *req, struct policy_decision *dp)
 {
 	struct policy_decision d;
 	int error, deny;
@@ -76,6 +76,8 @@ policy_decide(struct lwp *l, struct policy_cred *pol,
 		policy_log(l, req, error, why);
 	}
 	SDT_PROBE3(policy, , decide, done, req, d.pd_rule, error);
+	if (dp != NULL)
+		*dp = d;
 	return error;
 }
 

@@ -58,7 +58,7 @@ int	policy_dev_fini(void);
 
 /* secmodel_policy.c */
 int	policy_decide(struct lwp *, struct policy_cred *,
-	    struct policy_request *);
+	    struct policy_request *, struct policy_decision *);
 int	policy_refuse(struct lwp *, struct policy_cred *,
 	    struct policy_request *, const char *why);
 struct vnode;

@@ -1,0 +1,499 @@
+/* test_linux_move.c: moves under `policyctl run`: renames, exchanges and links that would carry a
+ * denied file out from under its rule are refused and logged; moves that change nothing still work. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+/* ------------------------------------------------------------------ */
+/* The target side: run confined, one step per argument triple         */
+
+/*
+ * Each step "op a b" prints the errno it ended with (0: done).  The ops
+ * are the routes a program has to move or reach a file.
+ */
+static int
+step(const char *op, const char *a, const char *b)
+{
+	char buf[64], proc[64];
+	int fd, r = -1;
+	ssize_t n;
+
+	if (strcmp(op, "rename") == 0)
+		r = rename(a, b);
+	else if (strcmp(op, "exchange") == 0)
+		r = (int)syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b,
+		    RENAME_EXCHANGE);
+	else if (strcmp(op, "noreplace") == 0)
+		r = (int)syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b,
+		    RENAME_NOREPLACE);
+	else if (strcmp(op, "renameat") == 0) {
+		/* a's directory as a descriptor, its last name relative */
+		char dir[PATH_MAX], *slash;
+
+		snprintf(dir, sizeof(dir), "%s", a);
+		if ((slash = strrchr(dir, '/')) == NULL)
+			return EINVAL;
+		*slash = '\0';
+		if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) < 0)
+			return errno;
+		r = renameat(fd, slash + 1, AT_FDCWD, b);
+		if (r != 0)
+			r = errno;
+		close(fd);
+		return r;
+	} else if (strcmp(op, "link") == 0)
+		r = link(a, b);
+	else if (strcmp(op, "linkproc") == 0) {
+		/* the object by descriptor: /proc/self/fd/N, followed */
+		if ((fd = open(a, O_PATH)) < 0)
+			return errno;
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		r = linkat(AT_FDCWD, proc, AT_FDCWD, b, AT_SYMLINK_FOLLOW);
+		if (r != 0)
+			r = errno;
+		close(fd);
+		return r;
+	} else if (strcmp(op, "symlink") == 0)
+		r = symlink(a, b);
+	else if (strcmp(op, "read") == 0) {
+		if ((fd = open(a, O_RDONLY)) < 0)
+			return errno;
+		n = read(fd, buf, sizeof(buf));
+		close(fd);
+		/* the secret's text read by any name is the failure */
+		return n >= 6 && memcmp(buf, "secret", 6) == 0 ? 255 : 0;
+	} else if (strcmp(op, "write") == 0) {
+		if ((fd = open(a, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0)
+			return errno;
+		r = write(fd, b, strlen(b)) < 0 ? -1 : 0;
+		close(fd);
+	} else
+		return EINVAL;
+	return r == 0 ? 0 : errno;
+}
+
+static int
+target(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i + 2 < argc; i += 3)
+		printf("%d\n", step(argv[i], argv[i + 1], argv[i + 2]));
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The test side                                                       */
+
+static char D[64];			/* scratch tree */
+static char self[PATH_MAX];
+static const char *policyctl;
+static char logpath[PATH_MAX + 8];
+static ino_t secret_ino;
+static dev_t secret_dev;
+
+static char *
+P(const char *rel)
+{
+	static char buf[16][PATH_MAX];
+	static int i;
+
+	i = (i + 1) % 16;
+	snprintf(buf[i], sizeof(buf[i]), "%s/%s", D, rel);
+	return buf[i];
+}
+
+static void
+sh(const char *fmt, ...)
+{
+	char cmd[4 * PATH_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void
+put(const char *rel, const char *text)
+{
+	FILE *f = fopen(P(rel), "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* w/no/a (the secret) and w/no/sub/b beneath the denied directory; w/ok,
+ * other: places no rule names. */
+static void
+fresh_tree(void)
+{
+	struct stat st;
+
+	sh("rm -rf %s/w %s/other && mkdir -p %s/w/no/sub %s/w/ok %s/other",
+	    D, D, D, D, D);
+	put("w/no/a", "secret");
+	put("w/no/sub/b", "secret");
+	put("w/ok/x", "public");
+	put("w/ok/f", "public");
+	put("other/y", "public");
+	assert_int_equal(stat(P("w/no/a"), &st), 0);
+	secret_ino = st.st_ino;
+	secret_dev = st.st_dev;
+}
+
+static const char *policy_match =
+    "policy: 1\nname: move-match\ndefault: permit\nrules:\n"
+    "  - fsread: filename match \"%1$s/w/no/*\" then deny\n"
+    "  - fswrite: filename match \"%1$s/w/no/*\" then deny\n";
+static const char *policy_inpath =
+    "policy: 1\nname: move-inpath\ndefault: permit\nrules:\n"
+    "  - fsread: filename inpath \"%1$s/w/no\" then deny\n"
+    "  - fswrite: filename inpath \"%1$s/w/no\" then deny\n";
+/* No write rule at all: renames would otherwise be let through by the
+ * kernel filter without reaching the supervisor. */
+static const char *policy_readonly =
+    "policy: 1\nname: move-readonly\ndefault: permit\nrules:\n"
+    "  - fsread: filename match \"%1$s/w/no/*\" then deny\n";
+static const char *policy_widen =
+    "policy: 1\nname: move-widen\ndefault: permit\nrules:\n"
+    "  - fsread: filename match \"%1$s/w/no/*\" then deny\n"
+    "  - fswrite: filename match \"%1$s/w/no/*\" then deny\n"
+    "  - rename: filename eq \"%1$s/w/no\" and filename2 eq "
+    "\"%1$s/w/released\" then permit widen\n";
+
+static char *
+write_policy(const char *fmt, const char *name)
+{
+	static char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.yaml", D, name);
+	assert_non_null(f = fopen(path, "w"));
+	fprintf(f, fmt, D);
+	fclose(f);
+	return path;
+}
+
+/* Runs the steps confined; results[i] the errno of step i, the log in logpath. */
+static void
+run_steps(const char *pol, const char *const *steps, size_t nsteps,
+    int *results)
+{
+	char cmd[16 * PATH_MAX];
+	size_t n = 0, i;
+	FILE *f;
+
+	n = (size_t)snprintf(cmd, sizeof(cmd), "%s run -p %s -- %s --target",
+	    policyctl, pol, self);
+	for (i = 0; i < nsteps; i++)
+		n += (size_t)snprintf(cmd + n, sizeof(cmd) - n, " '%s'",
+		    steps[i]);
+	snprintf(cmd + n, sizeof(cmd) - n, " 2>%s", logpath);
+	assert_true(n < sizeof(cmd) - PATH_MAX);
+	assert_non_null(f = popen(cmd, "r"));
+	for (i = 0; i < nsteps / 3; i++)
+		if (fscanf(f, "%d", &results[i]) != 1)
+			results[i] = -1;
+	assert_int_equal(pclose(f), 0);
+}
+
+static bool
+log_has(const char *what)
+{
+	char line[4096];
+	bool found = false;
+	FILE *f = fopen(logpath, "r");
+
+	assert_non_null(f);
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		found = strstr(line, what) != NULL;
+	fclose(f);
+	return found;
+}
+
+/* Every name of the secret's inode is still beneath w/no. */
+static int escaped;
+static int
+find_secret(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)type;
+	(void)ftw;
+	if (st->st_ino == secret_ino && st->st_dev == secret_dev &&
+	    strncmp(path, P("w/no/"), strlen(P("w/no/"))) != 0) {
+		fprintf(stderr, "the secret is reachable as %s\n", path);
+		escaped++;
+	}
+	return 0;
+}
+
+static void
+assert_secret_held(void)
+{
+	struct stat st;
+
+	escaped = 0;
+	assert_int_equal(nftw(D, find_secret, 16, FTW_PHYS), 0);
+	assert_int_equal(escaped, 0);
+	assert_int_equal(stat(P("w/no/a"), &st), 0);
+	assert_true(st.st_ino == secret_ino);
+}
+
+/*
+ * One row: steps run confined; want[i] the errno step i must end with
+ * (-2: any failure, as long as the secret stays held); log: what the
+ * log must say.
+ */
+struct move_row {
+	const char	*name;
+	const char	*steps[12];	/* rel paths: "~/" is the tree */
+	int		want[4];
+	const char	*log;
+};
+
+static void
+run_row(const char *pol, const struct move_row *r)
+{
+	const char *steps[12];
+	char abs[12][PATH_MAX];
+	int res[4];
+	size_t n, i;
+
+	fresh_tree();
+	for (n = 0; n < 12 && r->steps[n] != NULL; n++) {
+		if (strncmp(r->steps[n], "~/", 2) == 0) {
+			snprintf(abs[n], sizeof(abs[n]), "%s/%s", D,
+			    r->steps[n] + 2);
+			steps[n] = abs[n];
+		} else
+			steps[n] = r->steps[n];
+	}
+	run_steps(pol, steps, n, res);
+	for (i = 0; i < n / 3; i++) {
+		if (r->want[i] == -2 ? res[i] == 0 || res[i] == 255 :
+		    res[i] != r->want[i])
+			fail_msg("%s: step %zu (%s %s) ended with %d, want %d",
+			    r->name, i + 1, steps[3 * i], steps[3 * i + 1],
+			    res[i], r->want[i]);
+	}
+	if (r->log != NULL && !log_has(r->log))
+		fail_msg("%s: the log does not say \"%s\"", r->name, r->log);
+	assert_secret_held();
+}
+
+#define MOVED	"move would change how the rule at line"
+
+/* The table: each route refused, logged, the secret never reached. */
+static const struct move_row refused[] = {
+	{ "directory", { "rename", "~/w/no", "~/w/moved",
+	    "read", "~/w/moved/a", "-" }, { EPERM, ENOENT }, MOVED },
+	{ "directory by descriptor", { "renameat", "~/w/no", "~/w/moved" },
+	    { EPERM }, MOVED },
+	{ "ancestor", { "rename", "~/w", "~/w2",
+	    "read", "~/w2/no/a", "-" }, { EPERM, ENOENT }, MOVED },
+	{ "into another tree", { "rename", "~/w/no", "~/other/no" },
+	    { EPERM }, MOVED },
+	{ "subdirectory out", { "rename", "~/w/no/sub", "~/w/ok/sub" },
+	    { EPERM }, "deny rename" },
+	{ "exchange with a permitted directory", { "exchange", "~/w/no",
+	    "~/w/ok", "read", "~/w/ok/a", "-" }, { EPERM, ENOENT }, MOVED },
+	{ "exchange, no-replace form", { "noreplace", "~/w/no", "~/w/new" },
+	    { EPERM }, MOVED },
+	{ "hard link", { "link", "~/w/no/a", "~/w/ok/h" }, { EPERM },
+	    "deny link" },
+	{ "hard link by descriptor", { "linkproc", "~/w/no/a", "~/w/ok/h" },
+	    { -2 }, NULL },
+	{ "symbolic link", { "symlink", "~/w/no/a", "~/w/ok/s",
+	    "read", "~/w/ok/s", "-" }, { 0, EPERM }, "deny open" },
+	{ "a move, then a second move back", { "rename", "~/w/ok",
+	    "~/w/ok.old", "rename", "~/w/no", "~/w/ok", "rename", "~/w/ok.old",
+	    "~/w/ok", "read", "~/w/ok/a", "-" }, { 0, EPERM, 0, ENOENT },
+	    MOVED },
+	{ "a file no rule names, into the denied directory", { "rename",
+	    "~/w/ok/f", "~/w/no/f" }, { EPERM }, MOVED },
+};
+
+/* Moves that widen nothing: done, the secret still held. */
+static const struct move_row permitted[] = {
+	{ "file in a permitted directory", { "rename", "~/w/ok/x",
+	    "~/w/ok/y" }, { 0 }, NULL },
+	{ "permitted directory to another tree", { "rename", "~/w/ok",
+	    "~/other/ok" }, { 0 }, NULL },
+	{ "exchange of two permitted places", { "exchange", "~/w/ok",
+	    "~/other" }, { 0 }, NULL },
+	{ "hard link of a permitted file", { "link", "~/w/ok/x",
+	    "~/other/xl" }, { 0 }, NULL },
+	{ "editor save: temporary file, then rename", { "write",
+	    "~/w/ok/.f.swp", "edited", "rename", "~/w/ok/.f.swp", "~/w/ok/f" },
+	    { 0, 0 }, NULL },
+};
+
+static void
+table(const char *pol_fmt, const char *name, const struct move_row *rows,
+    size_t n)
+{
+	const char *pol = write_policy(pol_fmt, name);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		run_row(pol, &rows[i]);
+}
+
+static void
+test_refused_match(void **state)
+{
+	(void)state;
+	table(policy_match, "match", refused, sizeof(refused) /
+	    sizeof(refused[0]));
+}
+
+static void
+test_refused_inpath(void **state)
+{
+	size_t i;
+
+	(void)state;
+	/* under inpath the rule itself denies moving w/no: any refusal */
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		struct move_row r = refused[i];
+
+		r.log = NULL;
+		for (size_t j = 0; j < 4; j++)
+			if (r.want[j] == EPERM)
+				r.want[j] = -2;
+		run_row(write_policy(policy_inpath, "inpath"), &r);
+	}
+}
+
+static void
+test_refused_readonly(void **state)
+{
+	(void)state;
+	table(policy_readonly, "readonly", refused, 4);
+}
+
+static void
+test_permitted(void **state)
+{
+	(void)state;
+	table(policy_match, "match", permitted, sizeof(permitted) /
+	    sizeof(permitted[0]));
+	table(policy_inpath, "inpath", permitted, sizeof(permitted) /
+	    sizeof(permitted[0]));
+}
+
+/* "widen": the one move the policy names is let through, no other. */
+static void
+test_widen(void **state)
+{
+	const char *pol = write_policy(policy_widen, "widen");
+	const char *steps[] = { "rename", P("w/no"), P("w/moved"),
+	    "rename", P("w/no"), P("w/released") };
+	int res[2];
+
+	(void)state;
+	fresh_tree();
+	run_steps(pol, steps, 6, res);
+	assert_int_equal(res[0], EPERM);
+	assert_int_equal(res[1], 0);
+	assert_true(log_has(MOVED));
+	assert_int_equal(access(P("w/released/a"), F_OK), 0);
+}
+
+/* Ordinary programs that rename files work under a policy protecting a
+ * directory they do not touch. */
+static void
+test_programs(void **state)
+{
+	const char *pol = write_policy(policy_match, "match");
+
+	(void)state;
+	fresh_tree();
+	sh("rm -rf %s/proj %s/x && mkdir -p %s/proj/src %s/x", D, D, D, D);
+	put("proj/src/in.txt", "hello\n");
+	put("proj/Makefile", "out.txt: src/in.txt\n\tcp src/in.txt out.tmp "
+	    "&& mv out.tmp out.txt\n");
+	sh("tar -C %s/proj -cf %s/p.tar src", D, D);
+	sh("cd %s/proj && %s run -p %s -- sh -c '"
+	    "git init -q && git add -A && git -c user.name=t -c "
+	    "user.email=t@t commit -qm one && "
+	    "make -s && test \"$(cat out.txt)\" = hello && "
+	    "tar -C %s/x -xf %s/p.tar && test -f %s/x/src/in.txt && "
+	    "sed -i s/hello/bye/ src/in.txt && "
+	    "python3 -c \"import os,tempfile; "
+	    "fd,t=tempfile.mkstemp(dir=\\\"src\\\"); os.write(fd,b\\\"saved\\\"); "
+	    "os.close(fd); os.replace(t,\\\"src/in.txt\\\")\" && "
+	    "git add -A && git -c user.name=t -c user.email=t@t commit -qm two "
+	    "&& test $(git rev-list --count HEAD) = 2' 2>%s",
+	    D, policyctl, pol, D, D, D, logpath);
+	assert_false(log_has("deny"));
+	assert_secret_held();
+}
+
+static int
+setup(void **state)
+{
+	ssize_t n;
+
+	(void)state;
+	snprintf(D, sizeof(D), "/tmp/plx-move.%d", (int)getpid());
+	snprintf(logpath, sizeof(logpath), "%s/log", D);
+	if (mkdir(D, 0755) != 0)
+		return -1;
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) < 0)
+		return -1;
+	self[n] = '\0';
+	if ((policyctl = getenv("POLICYCTL")) == NULL)
+		policyctl = "build/policyctl";
+	if (access(policyctl, X_OK) != 0) {
+		fprintf(stderr, "test_linux_move: no policyctl at %s\n",
+		    policyctl);
+		return -1;
+	}
+	setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", D);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_refused_match),
+		cmocka_unit_test(test_refused_inpath),
+		cmocka_unit_test(test_refused_readonly),
+		cmocka_unit_test(test_permitted),
+		cmocka_unit_test(test_widen),
+		cmocka_unit_test(test_programs),
+	};
+
+	if (argc > 1 && strcmp(argv[1], "--target") == 0)
+		return target(argc - 2, argv + 2);
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
