@@ -88,6 +88,19 @@ int	policy_yaml_insert_rule(const char *path, uint32_t at,
 struct policy_loaded *policy_loaded_with_default(const struct policy_loaded *,
 	    unsigned action, struct policy_diag *);
 
+/*
+ * Rules a move could sidestep: for each deny or ask rule whose path test is anchored
+ * beneath a directory (inpath, eq, or the literal head of match or re)
+ * that the same policy lets the program rename (that directory or an
+ * ancestor) in a way that changes decisions, a warning at the rule's
+ * position: the move is refused at run time unless the rule permitting
+ * it says "widen", in which case the rule can be sidestepped.  Returns
+ * the number of warnings, each passed to fn.
+ */
+unsigned policy_lint_moves(const struct policy *,
+	    void (*fn)(void *, unsigned line, unsigned col, const char *msg),
+	    void *arg);
+
 /* Build a request's string field (sets pr_len and pr_present). */
 void	policy_request_set_str(struct policy_request *, unsigned field,
 	    const char *s);

@@ -24,9 +24,10 @@ has() {
 	if grep -qF -- "$2" "$1"; then ok; else bad "$3: no '$2' in"; cat "$1"; fi
 }
 
-# Every stock policy is valid, as YAML and compiled.
+# Every stock policy is valid, as YAML and compiled, with no warning.
 for p in "$HERE"/share/policies/*.yaml; do
 	expect 0 "check $p" "$POLICYCTL" check "$p"
+	[ ! -s "$T/err" ] && ok || { bad "check $p warns"; cat "$T/err"; }
 	expect 0 "compile $p" "$POLICYCTL" compile -o "$T/p.blob" "$p"
 	expect 0 "check blob of $p" "$POLICYCTL" check -q "$T/p.blob"
 	expect 0 "show $p" "$POLICYCTL" show "$T/p.blob"
@@ -47,6 +48,17 @@ has "$T/err" "$T/broken.yaml:5:20: syntax error, unexpected word" "error names f
 expect 1 "compile broken" "$POLICYCTL" compile -o "$T/broken.blob" "$T/broken.yaml"
 [ ! -e "$T/broken.blob" ] && ok || bad "a failed compile writes nothing"
 ls "$T" | grep -q tmp && bad "temporary file left behind" || ok
+# A deny beneath a directory the policy lets the program rename: a warning
+# at the rule, the policy still valid.
+cat >"$T/moves.yaml" <<'EOF2'
+policy: 1
+name: moves
+default: permit
+rules:
+  - fsread: filename match "/srv/w/no/*" then deny
+EOF2
+expect 0 "check moves" "$POLICYCTL" check "$T/moves.yaml"
+has "$T/err" "$T/moves.yaml:5:5: warning: the default permits renaming /srv/w/no" "move warning names file:line:col"
 # One bad file among good ones: status 1, the good ones still reported.
 expect 1 "check mixed" "$POLICYCTL" check "$HERE/share/policies/ls.yaml" "$T/broken.yaml"
 has "$T/out" "ls.yaml: ok" "good policy reported among bad"

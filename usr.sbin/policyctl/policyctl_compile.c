@@ -90,6 +90,13 @@ policyctl_compile(int argc, char **argv)
 	return c == 0 ? PCTL_EXIT_OK : PCTL_EXIT_SYSTEM;
 }
 
+/* A warning at a rule's position: "file:line:col: warning: ...". */
+static void
+policyctl_warn(void *file, unsigned line, unsigned col, const char *msg)
+{
+	fprintf(stderr, "%s:%u:%u: %s\n", (const char *)file, line, col, msg);
+}
+
 int
 policyctl_check(int argc, char **argv)
 {
@@ -99,8 +106,9 @@ policyctl_check(int argc, char **argv)
 		printf("usage: policyctl check [-q] POLICY...\n\n"
 		    "Validate YAML policies or compiled blobs.  Each error is "
 		    "printed as\nfile:line:col: message; the exit status is 1 "
-		    "if any policy is invalid.\n\n  -q  print nothing for valid "
-		    "policies\n");
+		    "if any policy is invalid.  Warnings (file:line:col: warning: ...)\n"
+		    "name rules a permitted rename could move objects out from "
+		    "under.\n\n  -q  print nothing for valid policies\n");
 		return PCTL_EXIT_OK;
 	}
 	if (argc > 1 && strcmp(argv[1], "-q") == 0) {
@@ -120,6 +128,7 @@ policyctl_check(int argc, char **argv)
 			bad = 1;
 			continue;
 		}
+		policy_lint_moves(&pl->pl_policy, policyctl_warn, argv[i]);
 		if (!quiet)
 			printf("%s: ok (%u rules)\n", argv[i],
 			    pl->pl_policy.p_nrules);

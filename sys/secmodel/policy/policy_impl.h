@@ -119,6 +119,7 @@ void	policy_rx_states(const struct policy *, uint32_t, const char *, size_t,
 /* policy_move.c */
 bool	policy_move_same(const struct policy *, const char *, const char *,
 	    bool, uint32_t *);
+bool	policy_move_field(unsigned op, unsigned field);
 bool	policy_move_free(const struct policy *);
 bool	policy_move_permitted(const struct policy *,
 	    const struct policy_decision *, const char *, const char *, bool,

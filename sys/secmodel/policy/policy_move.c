@@ -17,7 +17,7 @@
 #include "policy_impl.h"
 
 /* The fields of op's rules that name a path a move can change. */
-static bool
+bool
 policy_move_field(unsigned op, unsigned field)
 {
 	switch (op) {
