@@ -74,6 +74,11 @@ static const struct {
 	{ "tgkill", POLICY_OP_KILL },
 	{ "ptrace", POLICY_OP_PTRACE },
 	{ "mount", POLICY_OP_MOUNT }, { "umount2", POLICY_OP_UNMOUNT },
+	/* the new mount API: each can put a tree where a path names it */
+	{ "open_tree", POLICY_OP_MOUNT }, { "move_mount", POLICY_OP_MOUNT },
+	{ "fsopen", POLICY_OP_MOUNT }, { "fsconfig", POLICY_OP_MOUNT },
+	{ "fsmount", POLICY_OP_MOUNT }, { "fspick", POLICY_OP_MOUNT },
+	{ "mount_setattr", POLICY_OP_MOUNT },
 };
 
 /*

@@ -76,6 +76,15 @@ policy_linux_intop(struct policy_linux_call *c, unsigned op)
 			policy_linux_reply(s, c->c_id, 0, EPERM);
 			return;
 		}
+		/* A mount moves whole trees to where other paths name them:
+		 * under path rules, a move no check can follow. */
+		if (op == POLICY_OP_MOUNT && !policy_move_free(c->c_pol !=
+		    NULL ? c->c_pol : s->s_pol)) {
+			policy_linux_note(c, "%s: the policy has path rules a "
+			    "mount could move objects past; denied", n);
+			policy_linux_reply(s, c->c_id, 0, EPERM);
+			return;
+		}
 		break;
 	default:
 		if (strcmp(n, "process_vm_readv") == 0 ||

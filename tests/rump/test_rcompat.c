@@ -1017,6 +1017,7 @@ enum c_outcome { C_PUBLIC, C_DENIED, C_FOOLED, C_OTHER, C_NOUTCOME };
 static struct {
 	pthread_t	th;
 	int		run;		/* atomic */
+	int		started;	/* atomic: the racer runs */
 	unsigned long	flips;
 	void		*word;		/* what it flips: 4 or 8 bytes */
 	size_t		size;
@@ -1030,6 +1031,7 @@ c_race(void *arg)
 
 	(void)arg;
 	rt_pin(1);
+	__atomic_store_n(&c_racer.started, 1, __ATOMIC_RELEASE);
 	while (__atomic_load_n(&c_racer.run, __ATOMIC_RELAXED)) {
 		if (c_racer.size == 8)
 			__atomic_store_n((uint64_t *)c_racer.word,
@@ -1067,8 +1069,11 @@ c_race_run(const char *name, enum c_outcome (*attempt)(void))
 	if (env != NULL && strtoul(env, NULL, 10) > 0)
 		total = strtoul(env, NULL, 10);
 	c_racer.run = 1;
-	rt_pin(0);
+	c_racer.started = 0;
 	assert_int_equal(pthread_create(&c_racer.th, NULL, c_race, NULL), 0);
+	while (!__atomic_load_n(&c_racer.started, __ATOMIC_ACQUIRE))
+		sched_yield();
+	rt_pin(0);
 	t0 = c_now();
 	for (i = 0; i < total || ((n[C_PUBLIC] == 0 || n[C_DENIED] == 0) &&
 	    c_now() - t0 < C_RACE_SECS); i++)

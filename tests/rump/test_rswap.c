@@ -90,6 +90,7 @@ static union rs_path {
 static struct {
 	pthread_t	th;
 	int		run;		/* atomic */
+	int		started;	/* atomic: the racer runs */
 	unsigned long	flips;
 } rs_racer;
 
@@ -177,6 +178,7 @@ rs_race(void *arg)
 
 	(void)arg;
 	rt_pin(1);
+	__atomic_store_n(&rs_racer.started, 1, __ATOMIC_RELEASE);
 	while (__atomic_load_n(&rs_racer.run, __ATOMIC_RELAXED)) {
 		__atomic_store_n(&rs_path.w[0], rs_img[i & 1].w[0],
 		    __ATOMIC_RELAXED);
@@ -669,8 +671,11 @@ test_swap(void **state)
 	assert_int_equal(c->attempt(), RS_DENIED);
 
 	rs_racer.run = 1;
-	rt_pin(0);
+	rs_racer.started = 0;
 	assert_int_equal(pthread_create(&rs_racer.th, NULL, rs_race, NULL), 0);
+	while (!__atomic_load_n(&rs_racer.started, __ATOMIC_ACQUIRE))
+		sched_yield();
+	rt_pin(0);
 	for (i = 0; i < total; i++)
 		n[c->attempt()]++;
 	__atomic_store_n(&rs_racer.run, 0, __ATOMIC_RELAXED);

@@ -217,8 +217,17 @@ static void
 replace_policy(const char *dir, FILE *out)
 {
 	self_rule(out);
-	fprintf(out, "  - execve: filename eq \"%s/ok\" then permit\n"
-	    "  - execve: then deny[EACCES]\n", dir);
+	/* The attack links images to dir/ok.tmp and dir/ok.new and renames
+	 * them over dir/ok: moves that change what the rules decide, which
+	 * the move check refuses unless the policy lets them cross; it does,
+	 * so that the exec race itself is what is tried. */
+	fprintf(out, "  - execve: filename eq \"%1$s/ok\" then permit\n"
+	    "  - execve: then deny[EACCES]\n"
+	    "  - rename: (filename eq \"%1$s/ok.tmp\" or filename eq "
+	    "\"%1$s/ok.new\") and filename2 eq \"%1$s/ok\" then permit widen\n"
+	    "  - link: (filename eq \"%1$s/A\" and filename2 eq \"%1$s/ok.tmp\")"
+	    " or (filename eq \"%1$s/B\" and filename2 eq \"%1$s/ok.new\") "
+	    "then permit widen\n", dir);
 }
 
 static void

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -64,6 +65,19 @@ step(const char *op, const char *a, const char *b)
 			return errno;
 		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 		r = linkat(AT_FDCWD, proc, AT_FDCWD, b, AT_SYMLINK_FOLLOW);
+		if (r != 0)
+			r = errno;
+		close(fd);
+		return r;
+	} else if (strcmp(op, "bind") == 0)
+		r = mount(a, b, NULL, MS_BIND, NULL);
+	else if (strcmp(op, "bindtree") == 0) {
+		/* the new mount API: a detached copy, then moved into place */
+		if ((fd = (int)syscall(SYS_open_tree, AT_FDCWD, a,
+		    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)) < 0)
+			return errno;
+		r = (int)syscall(SYS_move_mount, fd, "", AT_FDCWD, b,
+		    MOVE_MOUNT_F_EMPTY_PATH);
 		if (r != 0)
 			r = errno;
 		close(fd);
@@ -147,6 +161,8 @@ fresh_tree(void)
 {
 	struct stat st;
 
+	/* a mount a failed row left behind */
+	(void)umount2(P("w/ok"), MNT_DETACH);
 	sh("rm -rf %s/w %s/other && mkdir -p %s/w/no/sub %s/w/ok %s/other",
 	    D, D, D, D, D);
 	put("w/no/a", "secret");
@@ -328,6 +344,10 @@ static const struct move_row refused[] = {
 	    MOVED },
 	{ "a file no rule names, into the denied directory", { "rename",
 	    "~/w/ok/f", "~/w/no/f" }, { EPERM }, MOVED },
+	{ "bind mount", { "bind", "~/w/no", "~/w/ok", "read", "~/w/ok/a",
+	    "-" }, { EPERM, ENOENT }, "a mount could move objects past" },
+	{ "bind mount by the new mount API", { "bindtree", "~/w/no", "~/w/ok",
+	    "read", "~/w/ok/a", "-" }, { EPERM, ENOENT }, NULL },
 };
 
 /* Moves that widen nothing: done, the secret still held. */
