@@ -1,5 +1,5 @@
-# Makefile: builds libpolicy (portable engine + compiler + Linux backend), policyctl,
-# the tests, benchmarks and fuzz targets.  GNU make; see README.md for the targets.
+# Makefile: builds libpolicy (portable engine + compiler), libsupervisor (the Linux
+# supervisor), policyctl, the tests, benchmarks and fuzz targets.  GNU make; see README.md for the targets.
 
 BUILD	?= build
 PREFIX	?= /usr/local
@@ -7,7 +7,7 @@ CC	?= cc
 CFLAGS	?= -O2 -g
 WARN	:= -Wall -Wextra -Werror -Wno-unused-parameter
 CSTD	:= -std=c11 -D_GNU_SOURCE
-CPPFLAGS += -I. -Isys -Ilib/libpolicy -I$(BUILD)/gen
+CPPFLAGS += -I. -Isys -Ilib/libpolicy -Ilib/libsupervisor -I$(BUILD)/gen
 ifeq ($(SAN),1)
 CFLAGS	:= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS	+= -fsanitize=address,undefined
@@ -15,7 +15,7 @@ endif
 LDLIBS	:= -lyaml -lseccomp -lpthread
 
 ENGINE_SRCS := $(wildcard sys/secmodel/policy/policy_*.c)
-LIB_SRCS    := $(wildcard lib/libpolicy/*.c)
+LIB_SRCS    := $(wildcard lib/libpolicy/*.c) $(wildcard lib/libsupervisor/*.c)
 LEX_SRC     := lib/libpolicy/policy_cond_lex.l
 YACC_SRC    := lib/libpolicy/policy_cond_parse.y
 GEN_SRCS    := $(BUILD)/gen/policy_cond_lex.c $(BUILD)/gen/policy_cond_parse.c
