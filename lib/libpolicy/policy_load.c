@@ -237,16 +237,22 @@ policy_request_set_str(struct policy_request *req, unsigned field,
 	};
 	char *dst[POLICY_F_NSTR] = { req->pr_filename, req->pr_filename2,
 	    req->pr_sockaddr, req->pr_argv, req->pr_syscall };
-	size_t n;
+	size_t n, len;
 
 	if (field >= POLICY_F_NSTR)
 		return;
-	n = strlen(s);
+	n = len = strlen(s);
 	if (n >= cap[field])
 		n = cap[field] - 1;
 	memcpy(dst[field], s, n);
 	dst[field][n] = '\0';
-	req->pr_len[field] = (uint32_t)n;
+	/* a longer path keeps its length: policy_eval refuses to decide on
+	 * its head alone (policy_eval_long takes the whole) */
+	if (field > POLICY_F_FILENAME2 || len < cap[field])
+		len = n;
+	else if (len > UINT32_MAX)
+		len = UINT32_MAX;
+	req->pr_len[field] = (uint32_t)len;
 	req->pr_present |= 1u << field;
 }
 

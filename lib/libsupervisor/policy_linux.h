@@ -150,6 +150,11 @@ struct policy_linux_call {
 	unsigned	c_polidx;
 	bool		c_exchange;	/* rename: RENAME_EXCHANGE */
 	int		c_credok;	/* c_cred read */
+	/* Resolved paths of the call's walks longer than a request's buffer
+	 * (POLICY_PATH_MAX): policy_linux_decide decides a path field on the
+	 * one its head was set from, never on the head alone. */
+#define POLICY_LINUX_NLONG	6
+	const char	*c_long[POLICY_LINUX_NLONG];
 	struct policy_linux_cred c_cred;
 };
 
@@ -187,6 +192,9 @@ void	policy_linux_continue(const struct policy_sup *, uint64_t id);
 int	policy_linux_addfd(const struct policy_sup *, uint64_t id, int fd,
 	    bool cloexec);
 int	policy_linux_fdpath(int fd, char *buf, size_t cap);
+/* The same in a new heap string, of any length (a directory beyond what
+ * /proc/self/fd can name is spelled from its parents): 0 or -errno. */
+int	policy_linux_fdpath_dup(int fd, char **out);
 int	policy_linux_fdopen(int fd, int flags);
 void	policy_linux_close2(int, int);
 int	policy_linux_umask(pid_t tid);
@@ -224,8 +232,10 @@ struct policy_linux_walk {
 	int		w_selfproc;	/* in the target's own /proc/PID */
 	int		w_tgid;		/* "self" was resolved to the target */
 	char		w_last[256];
-	char		w_path[POLICY_PATH_MAX];	/* resolved path */
-	char		w_dirpath[POLICY_PATH_MAX];	/* resolved directory */
+	/* Never NULL once walked, any length (heap, freed by walk_done). */
+	char		*w_path;	/* resolved path */
+	char		*w_dirpath;	/* resolved directory */
+	struct policy_linux_call *w_call; /* where long paths are noted */
 };
 int	policy_linux_walk(struct policy_linux_call *, int startfd,
 	    const char *path, int flags, struct policy_linux_walk *);
@@ -240,6 +250,13 @@ int	policy_linux_path_arg_raw(struct policy_linux_call *, int dirfd,
 /* policy_linux_decide.c: evaluation, logging, dry-run and ask */
 void	policy_linux_req(struct policy_linux_call *, unsigned op);
 int	policy_linux_decide(struct policy_linux_call *);
+/* Note a long resolved path for the call's decision (0, or -ENAMETOOLONG
+ * when too many are noted); forget it.  The whole text of path field f of
+ * c_req (its head when longer than the buffer), or NULL if unknown. */
+int	policy_linux_long_note(struct policy_linux_call *, const char *);
+void	policy_linux_long_forget(struct policy_linux_call *, const char *);
+const char *policy_linux_req_path(const struct policy_linux_call *,
+	    unsigned f, size_t *lenp);
 void	policy_linux_note(struct policy_linux_call *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
@@ -290,9 +307,18 @@ void	policy_linux_chdir_forget(pid_t);
 
 /* policy_linux_worker.c: a blocking operation finished on its own thread */
 int	policy_linux_defer(void (*)(void *), void *);
+/* The call being dispatched on this thread (a deferred job of it is
+ * answered -ERESTARTSYS if the caller gets a signal); NULL: none. */
+void	policy_linux_worker_call(const struct policy_linux_call *);
 
 /* policy_linux_serve.c */
 int	policy_linux_serve(struct policy_sup *);
+/* ptrace by a confined program (intop): hand tid over to a confined
+ * tracer, emulate seccomp strict mode; the serve thread only. */
+int	policy_linux_trace_handover(struct policy_linux_call *, pid_t tid,
+	    bool self);
+int	policy_linux_strict(struct policy_linux_call *);
+bool	policy_linux_confined(pid_t);	/* a task under our filter */
 
 /* policy_linux_launch.c: the policy a program runs under once executed */
 unsigned policy_linux_program_policy(const struct policy_sup *, unsigned cur,
@@ -316,6 +342,12 @@ void	policy_linux_task_cred_forget(pid_t);
 int	policy_linux_task_cred(const struct policy_sup *, pid_t,
 	    struct policy_linux_cred *, pid_t *tgidp);
 int	policy_linux_task_pidfd(pid_t);
+#define POLICY_LINUX_T_STRICT	0x01	/* emulated SECCOMP_MODE_STRICT */
+#define POLICY_LINUX_T_HANDOVER	0x02	/* detach at its next stop */
+#define POLICY_LINUX_T_FOREIGN	0x04	/* detached: a confined tracer has it */
+#define POLICY_LINUX_T_RESTART	0x08	/* answered -ERESTARTSYS (a signal) */
+unsigned policy_linux_task_flags(pid_t);
+unsigned policy_linux_task_setflags(pid_t, unsigned set, unsigned clear);
 
 /* policy_linux_cred.c: acting with the target's credentials */
 int	policy_linux_cred_read(pid_t, struct policy_linux_cred *, pid_t *tgidp);

@@ -146,19 +146,25 @@ policy_linux_inj_start(struct policy_sup *s, struct policy_linux_inj *x)
 static bool
 policy_linux_chdir_readable(const struct policy_linux_call *c)
 {
-	struct policy_request *req = malloc(sizeof(*req));
+	struct policy_request *req;
 	struct policy_decision d;
+	size_t len;
+	/* the whole path (a long one: noted by the walk) */
+	const char *path = policy_linux_req_path(c, POLICY_F_FILENAME, &len);
+	const char *str[2] = { path, NULL };
+	size_t slen[2] = { len, 0 };
 	bool r;
 
-	if (req == NULL)
+	if (path == NULL || (req = malloc(sizeof(*req))) == NULL)
 		return false;
 	memset(req, 0, sizeof(*req));
 	req->pr_op = POLICY_OP_OPEN;
 	req->pr_emul = POLICY_EMUL_NATIVE;
-	policy_request_set_str(req, POLICY_F_FILENAME, c->c_req.pr_filename);
+	policy_request_set_str(req, POLICY_F_FILENAME, path);
 	policy_request_set_int(req, POLICY_F_FLAGS, policy_linux_oflags(
 	    O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-	policy_eval(c->c_pol != NULL ? c->c_pol : c->c_sup->s_pol, req, &d);
+	policy_eval_long(c->c_pol != NULL ? c->c_pol : c->c_sup->s_pol, req,
+	    str, slen, &d);
 	r = d.pd_action == POLICY_ACT_PERMIT;
 	free(req);
 	return r;

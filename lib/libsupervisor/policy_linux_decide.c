@@ -50,6 +50,85 @@ policy_linux_oflags(int fl)
 	return v;
 }
 
+/* ------------------------------------------------------------------ */
+/* Paths longer than a request's buffer                               */
+
+int
+policy_linux_long_note(struct policy_linux_call *c, const char *path)
+{
+	unsigned i;
+
+	for (i = 0; i < POLICY_LINUX_NLONG; i++)
+		if (c->c_long[i] == NULL) {
+			c->c_long[i] = path;
+			return 0;
+		}
+	return -ENAMETOOLONG;
+}
+
+void
+policy_linux_long_forget(struct policy_linux_call *c, const char *path)
+{
+	unsigned i;
+
+	for (i = 0; i < POLICY_LINUX_NLONG; i++)
+		if (c->c_long[i] == path)
+			c->c_long[i] = NULL;
+}
+
+/*
+ * The whole text of path field f: the request's own when it fits, else
+ * the noted long path it was set from (same length, same head); NULL if
+ * no noted path, or two different ones, could be it.
+ */
+const char *
+policy_linux_req_path(const struct policy_linux_call *c, unsigned f,
+    size_t *lenp)
+{
+	const struct policy_request *r = &c->c_req;
+	const char *head = f == POLICY_F_FILENAME ? r->pr_filename :
+	    r->pr_filename2, *found = NULL;
+	size_t len = r->pr_len[f];
+	unsigned i;
+
+	if (f > POLICY_F_FILENAME2 || !(r->pr_present & (1u << f)))
+		return NULL;
+	*lenp = len;
+	if (len < POLICY_PATH_MAX)
+		return head;
+	for (i = 0; i < POLICY_LINUX_NLONG; i++) {
+		const char *p = c->c_long[i];
+
+		if (p == NULL || memcmp(p, head, POLICY_PATH_MAX - 1) != 0 ||
+		    strlen(p) != len)
+			continue;
+		if (found != NULL && strcmp(found, p) != 0)
+			return NULL;
+		found = p;
+	}
+	return found;
+}
+
+/* policy_eval on the request's whole paths: 0, or -ENAMETOOLONG when a
+ * path longer than its buffer is not known whole (then not decided). */
+static int
+policy_linux_eval(struct policy_linux_call *c, const struct policy *p)
+{
+	const char *str[2] = { NULL, NULL };
+	size_t len[2] = { 0, 0 };
+	unsigned f;
+
+	for (f = POLICY_F_FILENAME; f <= POLICY_F_FILENAME2; f++) {
+		if (!(c->c_req.pr_present & (1u << f)) ||
+		    c->c_req.pr_len[f] < POLICY_PATH_MAX)
+			continue;
+		if ((str[f] = policy_linux_req_path(c, f, &len[f])) == NULL)
+			return -ENAMETOOLONG;
+	}
+	policy_eval_long(p, &c->c_req, str, len, &c->c_dec);
+	return 0;
+}
+
 /* A compact, printable description of the request for logs. */
 static void
 policy_linux_describe(const struct policy_request *r, char *buf, size_t cap)
@@ -139,11 +218,18 @@ policy_linux_move_refused(struct policy_linux_call *c, const struct policy *p)
 	char why[80];
 	int e;
 
+	const char *from, *to;
+	size_t len;
+
 	if ((r->pr_op != POLICY_OP_RENAME && r->pr_op != POLICY_OP_LINK) ||
-	    !(r->pr_present & (1u << POLICY_F_FILENAME2)) ||
-	    policy_move_permitted(p, &c->c_dec, r->pr_filename,
-	    r->pr_filename2, r->pr_op == POLICY_OP_RENAME, c->c_exchange, why,
-	    sizeof(why)))
+	    !(r->pr_present & (1u << POLICY_F_FILENAME2)))
+		return 0;
+	from = policy_linux_req_path(c, POLICY_F_FILENAME, &len);
+	to = policy_linux_req_path(c, POLICY_F_FILENAME2, &len);
+	if (from == NULL || to == NULL)	/* decided whole, so known */
+		snprintf(why, sizeof(why), "path too long to decide");
+	else if (policy_move_permitted(p, &c->c_dec, from, to,
+	    r->pr_op == POLICY_OP_RENAME, c->c_exchange, why, sizeof(why)))
 		return 0;
 	if (c->c_sup->s_dry_run) {
 		policy_linux_log(c, "would deny", why);
@@ -168,8 +254,23 @@ policy_linux_decide1(struct policy_linux_call *c)
 	    c->c_pol : __atomic_load_n(&s->s_pol, __ATOMIC_ACQUIRE);
 	int action;
 
-	policy_eval(p, &c->c_req, d);
+	if (policy_linux_eval(c, p) != 0) {
+		/* never decided on a prefix: refused, with the reason */
+		memset(d, 0, sizeof(*d));
+		d->pd_rule = POLICY_NONE;
+		d->pd_action = POLICY_ACT_DENY;
+		policy_linux_log(c, s->s_dry_run ? "would deny" : "deny",
+		    "path too long to decide");
+		return s->s_dry_run ? 0 : ENAMETOOLONG;
+	}
 	action = d->pd_action;
+	if (action == POLICY_ACT_ASK && (c->c_req.pr_len[POLICY_F_FILENAME] >=
+	    POLICY_PATH_MAX || c->c_req.pr_len[POLICY_F_FILENAME2] >=
+	    POLICY_PATH_MAX)) {
+		/* an alarm carries POLICY_PATH_MAX bytes: cannot be asked */
+		policy_linux_log(c, "deny", "path too long to ask");
+		return d->pd_errno > 0 ? d->pd_errno : EPERM;
+	}
 	if (action == POLICY_ACT_ASK)
 		action = policy_linux_ask(c);
 	if (action == POLICY_ACT_PERMIT) {

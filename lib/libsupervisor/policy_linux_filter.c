@@ -17,6 +17,7 @@
  * supervisor when permitted, so that it can drop its cached copy of them.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -315,8 +316,12 @@ struct policy_linux_run {
 	uint32_t	lo;		/* first number of the run */
 	uint32_t	ret;		/* verdict */
 	uint8_t		argtest;	/* ARG_*: arg0 tested first */
+	uint8_t		argidx;		/* the argument the tests read (0: arg0) */
 	uint32_t	argk;
 	uint32_t	argret;		/* verdict when the test holds */
+	uint8_t		argtest2;	/* ARG_*: then a second test */
+	uint32_t	argk2;
+	uint32_t	argret2;
 };
 #define ARG_NONE	0
 #define ARG_JSET	1		/* arg0 & argk */
@@ -351,6 +356,83 @@ policy_linux_pol_verdict(const struct policy_sup *s, const struct policy *p,
 }
 
 /*
+ * O_PATH opens answered in the filter.  The supervisor cannot give the
+ * target an O_PATH descriptor (ADDFD refuses them: policy_linux_open.c),
+ * so it emulates one.  Where a policy lets every O_PATH open through
+ * whatever its path, it need not: open(2) and openat(2) with O_PATH in
+ * their flags (an integer argument) are let through to the kernel, and the
+ * target gets a real O_PATH descriptor, nothing read from its memory.
+ *
+ * "Whatever its path": every rule an O_PATH open can meet (open, and
+ * fsread: an O_PATH open is read-only) up to the first with no condition
+ * tests nothing but flags, and each flag set O_PATH keeps is permitted,
+ * neither logged nor asked.  And stat too, by name alone: fstat() of the
+ * descriptor says what stat(2) of its path would.  Anything else such a
+ * descriptor is good for is a call the supervisor decides on the object's
+ * resolved path (an *at() call with it as dirfd, fchdir, execveat, an
+ * open of /proc/self/fd/N) or fails with EBADF (read, write, fchmod,
+ * fchown, ioctl, mmap, the f*xattr calls).
+ */
+static bool
+policy_linux_opath_pol(const struct policy_sup *s, const struct policy *p)
+{
+	static const int keep[] = { O_DIRECTORY, O_NOFOLLOW, O_CLOEXEC };
+	struct policy_request req;
+	struct policy_decision d;
+	uint32_t i, j;
+	int m;
+
+	for (i = 0; i < p->p_nrules; i++) {
+		const struct policy_rule *r = &p->p_rules[i];
+
+		if ((r->pr_emul & (1u << POLICY_EMUL_NATIVE)) == 0 ||
+		    (r->pr_op != POLICY_OP_OPEN && r->pr_op != POLICY_OP_FSREAD))
+			continue;
+		if (r->pr_ncode == 0)
+			break;
+		for (j = 0; j < r->pr_ncode; j++) {
+			const struct policy_insn *in = policy_rule_insn(p, r, j);
+
+			if ((in->pi_kind == POLICY_I_STR ||
+			    in->pi_kind == POLICY_I_INT) &&
+			    in->pi_field != POLICY_F_FLAGS)
+				return false;
+		}
+	}
+	for (m = 0; m < 1 << __arraycount(keep); m++) {
+		int fl = O_PATH;
+
+		for (j = 0; j < __arraycount(keep); j++)
+			if (m & (1 << j))
+				fl |= keep[j];
+		memset(&req, 0, sizeof(req));
+		req.pr_emul = POLICY_EMUL_NATIVE;
+		req.pr_op = POLICY_OP_OPEN;
+		policy_request_set_int(&req, POLICY_F_FLAGS,
+		    policy_linux_oflags(fl));
+		policy_eval(p, &req, &d);
+		if (policy_linux_verdict(s, &d) != SECCOMP_RET_ALLOW)
+			return false;
+	}
+	return policy_linux_pol_verdict(s, p, "newfstatat", POLICY_OP_STAT) ==
+	    SECCOMP_RET_ALLOW;
+}
+
+/* ...under every policy. */
+static bool
+policy_linux_opath_free(const struct policy_sup *s)
+{
+	size_t i;
+
+	if (!policy_linux_opath_pol(s, s->s_pol))
+		return false;
+	for (i = 1; i < s->s_npols; i++)
+		if (!policy_linux_opath_pol(s, s->s_pols[i]))
+			return false;
+	return true;
+}
+
+/*
  * The treatment of native system call nr.  With several policies, a call
  * every policy treats alike is answered in the filter; any other goes to
  * the supervisor, which decides it with the caller's policy.
@@ -363,8 +445,9 @@ policy_linux_nr_verdict(const struct policy_sup *s, int nr,
 	size_t i;
 	int op;
 
-	r->argtest = ARG_NONE;
-	r->argk = r->argret = 0;
+	r->argtest = r->argtest2 = ARG_NONE;
+	r->argidx = 0;
+	r->argk = r->argret = r->argk2 = r->argret2 = 0;
 	if (name == NULL) {
 		r->ret = RET_DENY(ENOSYS);
 		return;
@@ -394,6 +477,15 @@ policy_linux_nr_verdict(const struct policy_sup *s, int nr,
 	for (i = 1; i < s->s_npols; i++)
 		if (policy_linux_pol_verdict(s, s->s_pols[i], name, op) != r->ret)
 			r->ret = SECCOMP_RET_USER_NOTIF;
+	if (op == POLICY_OP_OPEN && r->ret != SECCOMP_RET_ALLOW &&
+	    (strcmp(name, "open") == 0 || strcmp(name, "openat") == 0) &&
+	    policy_linux_opath_free(s)) {
+		/* flags: open's arg1, openat's arg2 (openat2's are in memory) */
+		r->argtest = ARG_JSET;
+		r->argidx = name[4] == '\0' ? 1 : 2;
+		r->argk = O_PATH;
+		r->argret = SECCOMP_RET_ALLOW;
+	}
 	if (op != POLICY_OP_SYSCALL)
 		return;
 	if (strcmp(name, "clone") == 0 || strcmp(name, "unshare") == 0) {
@@ -404,11 +496,28 @@ policy_linux_nr_verdict(const struct policy_sup *s, int nr,
 		if (s->s_npols > 1 && name[0] == 'c')
 			r->argk |= CLONE_PARENT;
 		r->argret = RET_DENY(EPERM);
-	} else if (strcmp(name, "prctl") == 0 && s->s_npols > 1) {
-		/* ...and no confined task may adopt orphans */
-		r->argtest = ARG_JEQ;
-		r->argk = PR_SET_CHILD_SUBREAPER;
-		r->argret = RET_DENY(EPERM);
+	} else if (strcmp(name, "prctl") == 0) {
+		if (s->s_npols > 1) {
+			/* ...and no confined task may adopt orphans */
+			r->argtest = ARG_JEQ;
+			r->argk = PR_SET_CHILD_SUBREAPER;
+			r->argret = RET_DENY(EPERM);
+		}
+		/* seccomp strict mode cannot be entered over our filter: the
+		 * supervisor emulates it (policy_linux_serve.c) */
+		if (r->ret == SECCOMP_RET_ALLOW) {
+			r->argtest2 = ARG_JEQ;
+			r->argk2 = PR_SET_SECCOMP;
+			r->argret2 = SECCOMP_RET_USER_NOTIF;
+		}
+	} else if (strcmp(name, "seccomp") == 0 &&
+	    r->ret == SECCOMP_RET_ALLOW) {
+		/* SECCOMP_SET_MODE_STRICT: as prctl's; a filter of the
+		 * program's own can only restrict further (a second
+		 * listener is refused by the kernel: EBUSY), so it runs */
+		r->argtest2 = ARG_JEQ;
+		r->argk2 = SECCOMP_SET_MODE_STRICT;
+		r->argret2 = SECCOMP_RET_USER_NOTIF;
 	}
 }
 
@@ -441,12 +550,19 @@ static void
 policy_linux_emit_leaf(struct policy_linux_prog *pg,
     const struct policy_linux_run *r)
 {
-	if (r->argtest != ARG_NONE) {
+	if (r->argtest != ARG_NONE || r->argtest2 != ARG_NONE)
 		emit(pg, BPF_LD | BPF_W | BPF_ABS, 0, 0,
-		    offsetof(struct seccomp_data, args[0]));
+		    offsetof(struct seccomp_data, args[0]) +
+		    r->argidx * sizeof(uint64_t));
+	if (r->argtest != ARG_NONE) {
 		emit(pg, BPF_JMP | (r->argtest == ARG_JSET ? BPF_JSET : BPF_JEQ) |
 		    BPF_K, 0, 1, r->argk);
 		emit(pg, BPF_RET | BPF_K, 0, 0, r->argret);
+	}
+	if (r->argtest2 != ARG_NONE) {
+		emit(pg, BPF_JMP | (r->argtest2 == ARG_JSET ? BPF_JSET :
+		    BPF_JEQ) | BPF_K, 0, 1, r->argk2);
+		emit(pg, BPF_RET | BPF_K, 0, 0, r->argret2);
 	}
 	emit(pg, BPF_RET | BPF_K, 0, 0, r->ret);
 }
@@ -496,18 +612,24 @@ policy_linux_filter_build(struct policy_sup *s, struct sock_fprog *fp,
 		policy_linux_nr_verdict(s, nr, &r);
 		/* a "#!" interpreter's open of its script is checked against
 		 * the exec decision (policy_linux_script.c) */
-		if (!s->s_exec_unchecked && r.ret == SECCOMP_RET_ALLOW &&
-		    policy_linux_syscall_op(nr) == POLICY_OP_OPEN)
-			r.ret = SECCOMP_RET_USER_NOTIF;
+		if (!s->s_exec_unchecked &&
+		    policy_linux_syscall_op(nr) == POLICY_OP_OPEN) {
+			if (r.ret == SECCOMP_RET_ALLOW)
+				r.ret = SECCOMP_RET_USER_NOTIF;
+			r.argtest = ARG_NONE;	/* O_PATH opens too */
+		}
 		if (nruns > 0 && r.argtest == ARG_NONE &&
+		    r.argtest2 == ARG_NONE &&
 		    runs[nruns - 1].argtest == ARG_NONE &&
+		    runs[nruns - 1].argtest2 == ARG_NONE &&
 		    runs[nruns - 1].ret == r.ret)
 			continue;
 		r.lo = (uint32_t)nr;
 		runs[nruns++] = r;
 	}
 	if (runs[nruns - 1].ret != RET_DENY(ENOSYS) ||
-	    runs[nruns - 1].argtest != ARG_NONE) {
+	    runs[nruns - 1].argtest != ARG_NONE ||
+	    runs[nruns - 1].argtest2 != ARG_NONE) {
 		memset(&runs[nruns], 0, sizeof(runs[nruns]));
 		runs[nruns].lo = NR_MAX;
 		runs[nruns].ret = RET_DENY(ENOSYS);

@@ -9,13 +9,20 @@
  * argument, must be logged or asked, or names a pid that must not be ours.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
 
 #include "policy_linux.h"
 
 #define ARG(i)	(c->c_args[i])
+#ifndef PTRACE_O_SUSPEND_SECCOMP
+#define PTRACE_O_SUSPEND_SECCOMP	(1 << 21)
+#endif
 
 /* Is pid (a process or thread id, as the target passed it) the supervisor? */
 static bool
@@ -24,6 +31,81 @@ policy_linux_targets_us(const struct policy_sup *s, int64_t pid)
 	if (pid <= 0)
 		return false;
 	return pid == s->s_pid || policy_linux_tgid((pid_t)pid) == s->s_pid;
+}
+
+/*
+ * A permitted ptrace request.  A task has one tracer, and every confined
+ * task has the supervisor (exec verification, fork events): before a
+ * confined program may trace a confined task, the supervisor detaches
+ * from it (policy_linux_trace_handover).  This opens no way out: the tracee
+ * keeps its filter; since Linux 4.8 seccomp runs after the syscall-entry
+ * stop, so the filter sees registers as the tracer left them, there is no
+ * ptrace stop between our answer and the call running, and a SECCOMP_RET_
+ * TRACE stop (the program's own filter) makes the kernel run the filters
+ * again; memory the tracer writes is memory we only ever read once.  What
+ * is lost with the supervisor's tracing is refused instead: an exec the
+ * policy must verify (policy_linux_serve.c), and tracing when several
+ * policies are in use (a tracee's children must inherit its policy).
+ * Tracing a process outside the confinement stays refused: its tracer
+ * could make it do anything.
+ */
+static void
+policy_linux_intop_ptrace(struct policy_linux_call *c)
+{
+	const struct policy_sup *s = c->c_sup;
+	long req = (long)ARG(0);
+	pid_t pid = (pid_t)(int32_t)ARG(1), ppid = 0, tgid;
+	int err;
+
+	if (req != PTRACE_TRACEME && req != PTRACE_ATTACH &&
+	    req != PTRACE_SEIZE) {
+		/* a request to a tracee: the kernel checks it is ours */
+		policy_linux_continue(s, c->c_id);
+		return;
+	}
+	if (req == PTRACE_TRACEME) {
+		char buf[2048];
+		const char *p;
+
+		if (policy_linux_status(c->c_tid, buf, sizeof(buf)) > 0 &&
+		    (p = policy_linux_field(buf, "PPid:")) != NULL)
+			ppid = (pid_t)strtol(p, NULL, 10);
+		if (ppid <= 0 || ppid == s->s_pid ||
+		    !policy_linux_confined(ppid)) {
+			policy_linux_note(c, "PTRACE_TRACEME: the parent is not "
+			    "a confined process; refused");
+			policy_linux_reply(s, c->c_id, 0, EPERM);
+			return;
+		}
+		pid = c->c_tid;
+	} else if (pid <= 0 || (kill(pid, 0) != 0 && errno == ESRCH)) {
+		policy_linux_continue(s, c->c_id);	/* ESRCH */
+		return;
+	} else if ((tgid = policy_linux_tgid(pid)) <= 0 ||
+	    (!policy_linux_confined(pid) && !policy_linux_confined(tgid))) {
+		policy_linux_note(c, "ptrace of a process outside the "
+		    "confinement refused");
+		policy_linux_reply(s, c->c_id, 0, EPERM);
+		return;
+	} else if (tgid == policy_linux_tgid(c->c_tid)) {
+		policy_linux_continue(s, c->c_id);	/* EPERM: its own */
+		return;
+	} else if (!policy_linux_confined(pid)) {
+		/* a thread of a confined process we never saw (started while
+		 * another program traced it): nothing of ours to hand over */
+		policy_linux_note(c, "ptrace of an unknown thread refused");
+		policy_linux_reply(s, c->c_id, 0, EPERM);
+		return;
+	}
+	if (s->s_npols > 1) {
+		policy_linux_note(c, "ptrace: with several policies a traced "
+		    "process could not be followed; refused");
+		policy_linux_reply(s, c->c_id, 0, EPERM);
+		return;
+	}
+	if ((err = policy_linux_trace_handover(c, pid,
+	    req == PTRACE_TRACEME)) != 0)
+		policy_linux_reply(s, c->c_id, 0, err);
 }
 
 void
@@ -64,6 +146,14 @@ policy_linux_intop(struct policy_linux_call *c, unsigned op)
 			policy_linux_reply(s, c->c_id, 0, EPERM);
 			return;
 		}
+		/* lifts seccomp from the tracee (the kernel refuses it to a
+		 * filtered tracer too) */
+		if ((ARG(0) == PTRACE_SETOPTIONS || ARG(0) == PTRACE_SEIZE) &&
+		    (ARG(3) & PTRACE_O_SUSPEND_SECCOMP)) {
+			policy_linux_note(c, "PTRACE_O_SUSPEND_SECCOMP refused");
+			policy_linux_reply(s, c->c_id, 0, EPERM);
+			return;
+		}
 		break;
 	case POLICY_OP_MOUNT:
 	case POLICY_OP_UNMOUNT:
@@ -98,6 +188,19 @@ policy_linux_intop(struct policy_linux_call *c, unsigned op)
 				policy_linux_reply(s, c->c_id, 0, EPERM);
 				return;
 			}
+			/* writing into a process outside the confinement
+			 * would make it do anything for us */
+			if (strcmp(n, "process_vm_writev") == 0 &&
+			    (int32_t)ARG(0) > 0 &&
+			    kill((pid_t)(int32_t)ARG(0), 0) == 0 &&
+			    !policy_linux_confined((pid_t)(int32_t)ARG(0)) &&
+			    !policy_linux_confined(policy_linux_tgid(
+			    (pid_t)(int32_t)ARG(0)))) {
+				policy_linux_note(c, "%s to a process outside "
+				    "the confinement refused", n);
+				policy_linux_reply(s, c->c_id, 0, EPERM);
+				return;
+			}
 		} else if (strcmp(n, "perf_event_open") == 0 &&
 		    policy_linux_targets_us(s, (int32_t)ARG(1))) {
 			policy_linux_reply(s, c->c_id, 0, EPERM);
@@ -107,6 +210,17 @@ policy_linux_intop(struct policy_linux_call *c, unsigned op)
 	}
 	if ((err = policy_linux_decide(c)) != 0)
 		policy_linux_reply(s, c->c_id, 0, err);
-	else
+	else if (op == POLICY_OP_PTRACE)
+		policy_linux_intop_ptrace(c);
+	else if (op == POLICY_OP_SYSCALL && ((strcmp(n, "prctl") == 0 &&
+	    (int)ARG(0) == PR_SET_SECCOMP && ARG(1) == SECCOMP_MODE_STRICT) ||
+	    (strcmp(n, "seccomp") == 0 &&
+	    (unsigned)ARG(0) == SECCOMP_SET_MODE_STRICT))) {
+		/* the kernel refuses strict mode over a filter: emulated */
+		if (n[0] == 's' && (ARG(1) != 0 || ARG(2) != 0))
+			policy_linux_reply(s, c->c_id, 0, EINVAL);
+		else if ((err = policy_linux_strict(c)) != 0)
+			policy_linux_reply(s, c->c_id, 0, err);
+	} else
 		policy_linux_continue(s, c->c_id);
 }

@@ -22,6 +22,8 @@
 			 RESOLVE_IN_ROOT | RESOLVE_CACHED)
 /* Flags O_PATH keeps (open(2)); the others are ignored with it. */
 #define PATH_FLAGS	(O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+/* The kernel's __O_TMPFILE (glibc's includes O_DIRECTORY). */
+#define TMPFILE_BIT	(O_TMPFILE & ~O_DIRECTORY)
 
 /* A blocking open (a FIFO waiting for its other end) on its own thread. */
 struct policy_linux_fifo {
@@ -110,6 +112,78 @@ policy_linux_open_how(struct policy_linux_call *c, struct open_how *how)
 	return 0;
 }
 
+/*
+ * The flag combinations the kernel refuses before any lookup
+ * (build_open_flags()): O_CREAT with O_DIRECTORY (since Linux 6.4), and
+ * O_TMPFILE without O_DIRECTORY or without write access.
+ */
+static int
+policy_linux_open_einval(int flags)
+{
+	if ((flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
+		return EINVAL;
+	if ((flags & TMPFILE_BIT) && (!(flags & O_DIRECTORY) ||
+	    (flags & O_ACCMODE) == O_RDONLY))
+		return EINVAL;
+	return 0;
+}
+
+/*
+ * Does the path end in "name/" (a last component that is neither "." nor
+ * ".." followed by slashes)?  With O_CREAT the kernel answers EISDIR for
+ * it as soon as the directory holding it is found, whatever the name is
+ * (open_last_lookups()), before the O_EXCL test.
+ */
+static bool
+policy_linux_slash_name(const char *raw)
+{
+	size_t n = strlen(raw), e;
+
+	if (n == 0 || raw[n - 1] != '/')
+		return false;
+	while (n > 0 && raw[n - 1] == '/')
+		n--;
+	if (n == 0)
+		return false;			/* "/": the root */
+	e = n;
+	while (n > 0 && raw[n - 1] != '/')
+		n--;
+	return !((e - n == 1 && raw[n] == '.') ||
+	    (e - n == 2 && raw[n] == '.' && raw[n + 1] == '.'));
+}
+
+/*
+ * "name/" with O_CREAT where name is no directory: the walk fails with
+ * ENOTDIR at name, the kernel with EISDIR (it never looks name up), unless
+ * the directory holding name is what fails.  Which: does the path without
+ * its trailing slashes resolve?  Walked from raw, the copy already read.
+ */
+static int
+policy_linux_slash_error(struct policy_linux_call *c, int dirfd, char *raw,
+    int wflags)
+{
+	const struct policy_sup *s = c->c_sup;
+	struct policy_linux_walk w;
+	size_t n = strlen(raw);
+	int start, r;
+
+	while (n > 1 && raw[n - 1] == '/')
+		raw[--n] = '\0';
+	wflags = (wflags & PLW_RESOLVE) | PLW_NOFOLLOW | PLW_MUSTEXIST;
+	if (raw[0] == '/' && !(wflags & PLW_SCOPED))
+		start = s->s_rootfd;		/* ours, not closed */
+	else if ((start = policy_linux_startfd(s, c->c_tid, dirfd,
+	    (wflags & PLW_SCOPED) ? "" : raw)) < 0)
+		return ENOTDIR;
+	r = policy_linux_walk(c, start, raw, wflags, &w);
+	if (start != s->s_rootfd)
+		close(start);
+	if (r != 0)
+		return ENOTDIR;
+	policy_linux_walk_done(&w);
+	return EISDIR;
+}
+
 /* The walk's flags for openat2's RESOLVE_* bits. */
 static int
 policy_linux_resolve_flags(uint64_t resolve)
@@ -137,7 +211,12 @@ policy_linux_resolve_flags(uint64_t resolve)
  * then also permit (it can read): decided a second time as a plain
  * O_RDONLY open.  Objects that cannot be opened that way (symlinks,
  * sockets, devices, whose open may act on the device; files the target
- * may not read) fail with the error such an open gives.
+ * may not read) fail with the error such an open gives.  So the emulated
+ * descriptor can be read and fchmod()ed, and O_PATH|O_NOFOLLOW on a
+ * symlink is ELOOP.  Where the policy's answer to an O_PATH open cannot
+ * depend on its path, open and openat never get here: the filter lets
+ * them through by their flags, and the kernel opens a real O_PATH
+ * descriptor (policy_linux_filter.c, policy_linux_opath_pol).
  */
 static int
 policy_linux_open_path(struct policy_linux_call *c,
@@ -204,6 +283,10 @@ policy_linux_open(struct policy_linux_call *c)
 	mode &= 07777;
 	if (flags & O_PATH)
 		flags &= PATH_FLAGS;	/* open(2): the rest are ignored */
+	if ((err = policy_linux_open_einval(flags)) != 0) {
+		policy_linux_reply(s, c->c_id, 0, err);
+		return;
+	}
 	tmpfile = (flags & O_TMPFILE) == O_TMPFILE;
 	if ((flags & O_NOFOLLOW) || ((flags & O_CREAT) && (flags & O_EXCL)))
 		wflags |= PLW_NOFOLLOW;
@@ -212,7 +295,10 @@ policy_linux_open(struct policy_linux_call *c)
 
 	script = policy_linux_script_any();
 	if ((r = policy_linux_path_arg_raw(c, dirfd, paddr, wflags, 0, &w,
-	    script ? raw : NULL, sizeof(raw))) != 0) {
+	    raw, sizeof(raw))) != 0) {
+		if (r == -ENOTDIR && (flags & O_CREAT) &&
+		    policy_linux_slash_name(raw))
+			r = -policy_linux_slash_error(c, dirfd, raw, wflags);
 		policy_linux_reply(s, c->c_id, 0, -r);
 		return;
 	}
@@ -256,12 +342,18 @@ policy_linux_open(struct policy_linux_call *c)
 		old = umask((mode_t)policy_linux_call_umask(c));
 		fd = openat(w.w_fd, ".", flags | O_CLOEXEC, mode);
 		umask(old);
-	} else if (S_ISLNK(w.w_st.st_mode))
-		err = ELOOP;
-	else if ((flags & O_DIRECTORY) && !S_ISDIR(w.w_st.st_mode))
-		err = ENOTDIR;
+	} else if ((flags & O_CREAT) && policy_linux_slash_name(raw))
+		err = EISDIR;
+	/* the kernel's order (do_open(), then may_open()); the flag tests
+	 * must be ours, since the reopen below drops O_CREAT and O_EXCL */
 	else if ((flags & O_CREAT) && (flags & O_EXCL))
 		err = EEXIST;
+	else if ((flags & O_CREAT) && S_ISDIR(w.w_st.st_mode))
+		err = EISDIR;
+	else if ((flags & O_DIRECTORY) && !S_ISDIR(w.w_st.st_mode))
+		err = ENOTDIR;
+	else if (S_ISLNK(w.w_st.st_mode))
+		err = ELOOP;
 	else if (S_ISFIFO(w.w_st.st_mode) && !(flags & O_NONBLOCK)) {
 		struct policy_linux_fifo *f = malloc(sizeof(*f));
 

@@ -26,13 +26,35 @@
 #define ARG(i)	(c->c_args[i])
 #define DIRFD(i) ((int)c->c_args[i])
 
+/* A path for the request, in a heap string of any length (*out), noted
+ * with the call when longer than the request's buffer: dir + last, or
+ * whole. */
 static int
-policy_linux_joined(const struct policy_linux_walk *w, char *buf, size_t cap)
+policy_linux_reqpath(struct policy_linux_call *c, const char *dir,
+    const char *last, char **out)
 {
-	if ((size_t)snprintf(buf, cap, "%s%s%s", w->w_dirpath,
-	    strcmp(w->w_dirpath, "/") == 0 ? "" : "/", w->w_last) >= cap)
-		return -ENAMETOOLONG;
+	size_t n = strlen(dir) + (last ? strlen(last) + 1 : 0) + 1;
+	char *p = malloc(n);
+
+	if ((*out = p) == NULL)
+		return -ENOMEM;
+	if (last != NULL)
+		snprintf(p, n, "%s%s%s", dir, strcmp(dir, "/") == 0 ? "" : "/",
+		    last);
+	else
+		snprintf(p, n, "%s", dir);
+	if (n - 1 >= POLICY_PATH_MAX)
+		return policy_linux_long_note(c, p);
 	return 0;
+}
+
+static void
+policy_linux_reqpath_free(struct policy_linux_call *c, char *p)
+{
+	if (p != NULL) {
+		policy_linux_long_forget(c, p);
+		free(p);
+	}
 }
 
 static void
@@ -218,7 +240,7 @@ policy_linux_walk_arg(struct policy_linux_call *c, int dirfd, uint64_t path,
 		/* utimensat(fd, NULL, ...): the fd itself */
 		int r;
 
-		memset(w, 0, sizeof(*w));
+		memset(w, 0, sizeof(*w));	/* no path: walk_done frees */
 		w->w_fd = w->w_dirfd = -1;
 		if (dirfd == AT_FDCWD)
 			return -EFAULT;
@@ -230,8 +252,8 @@ policy_linux_walk_arg(struct policy_linux_call *c, int dirfd, uint64_t path,
 			policy_linux_walk_done(w);
 			return -ESRCH;
 		}
-		if (fstat(w->w_fd, &w->w_st) != 0 || (r = policy_linux_fdpath(
-		    w->w_fd, w->w_path, sizeof(w->w_path))) != 0) {
+		if (fstat(w->w_fd, &w->w_st) != 0 || (r =
+		    policy_linux_fdpath_dup(w->w_fd, &w->w_path)) != 0) {
 			policy_linux_walk_done(w);
 			return -EBADF;
 		}
@@ -245,7 +267,7 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 {
 	const struct policy_sup *s = c->c_sup;
 	struct policy_linux_walk w, w2;
-	char path1[POLICY_PATH_MAX], path2[POLICY_PATH_MAX], text[PATH_MAX];
+	char *path1 = NULL, *path2 = NULL, text[PATH_MAX];
 	char proc[64];
 	struct timespec ts[2], *tsp = NULL;
 	const char *n = c->c_name;
@@ -253,6 +275,7 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 	int dirfd, d2, wflags, emptyok, err = 0, r;
 	int64_t ret = 0;
 
+	memset(&w2, 0, sizeof(w2));	/* no path: walk_done frees */
 	w2.w_fd = w2.w_dirfd = -1;
 	if (op == POLICY_OP_UNLINK && strcmp(n, "unlinkat") == 0 &&
 	    (ARG(2) & AT_REMOVEDIR))
@@ -291,16 +314,16 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 	}
 
 	policy_linux_req(c, op);
-	if (wflags & PLW_PARENT) {
-		if ((r = policy_linux_joined(&w, path1, sizeof(path1))) != 0) {
-			err = -r;
-			goto out;
-		}
-	} else
-		snprintf(path1, sizeof(path1), "%s", w.w_path);
+	if ((r = (wflags & PLW_PARENT) ? policy_linux_reqpath(c, w.w_dirpath,
+	    w.w_last, &path1) : policy_linux_reqpath(c, w.w_path, NULL,
+	    &path1)) != 0) {
+		err = -r;
+		goto out;
+	}
 	policy_request_set_str(&c->c_req, POLICY_F_FILENAME, path1);
 	if (w2.w_dirfd >= 0) {
-		if ((r = policy_linux_joined(&w2, path2, sizeof(path2))) != 0) {
+		if ((r = policy_linux_reqpath(c, w2.w_dirpath, w2.w_last,
+		    &path2)) != 0) {
 			err = -r;
 			goto out;
 		}
@@ -389,6 +412,7 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 	case POLICY_OP_CHDIR:
 		policy_linux_chdir(c, &w);
 		policy_linux_walk_done(&w);
+		policy_linux_reqpath_free(c, path1);
 		return;
 	case POLICY_OP_UNLINK:
 		if (unlinkat(w.w_dirfd, w.w_last, 0) != 0)
@@ -461,5 +485,7 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 out:
 	policy_linux_walk_done(&w);
 	policy_linux_walk_done(&w2);
+	policy_linux_reqpath_free(c, path1);
+	policy_linux_reqpath_free(c, path2);
 	policy_linux_reply(s, c->c_id, ret, err);
 }

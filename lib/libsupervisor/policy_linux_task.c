@@ -28,6 +28,7 @@ struct policy_linux_task {
 	uint8_t		t_held;		/* first stop came before its creator's
 					 * event: kept stopped until then */
 	uint8_t		t_haspol;
+	uint8_t		t_flags;	/* POLICY_LINUX_T_* */
 	uint16_t	t_pol;
 	pid_t		t_tgid;
 	pid_t		t_ppid;		/* held: its parent, the creator */
@@ -335,6 +336,36 @@ policy_linux_task_cred(const struct policy_sup *s, pid_t tid,
 	pthread_mutex_unlock(&task_lock);
 	free(n);
 	return 0;
+}
+
+/* tid's POLICY_LINUX_T_* flags (0 for an unknown tid). */
+unsigned
+policy_linux_task_flags(pid_t tid)
+{
+	struct policy_linux_task *t;
+	unsigned f = 0;
+
+	pthread_mutex_lock(&task_lock);
+	if ((t = task_find(tid)) != NULL)
+		f = t->t_flags;
+	pthread_mutex_unlock(&task_lock);
+	return f;
+}
+
+/* Set then clear flags of tid (made known); returns the flags before. */
+unsigned
+policy_linux_task_setflags(pid_t tid, unsigned set, unsigned clear)
+{
+	struct policy_linux_task *t;
+	unsigned f = 0;
+
+	pthread_mutex_lock(&task_lock);
+	if ((t = (set != 0 ? task_get(tid) : task_find(tid))) != NULL) {
+		f = t->t_flags;
+		t->t_flags = (uint8_t)((f | set) & ~clear);
+	}
+	pthread_mutex_unlock(&task_lock);
+	return f;
 }
 
 /*

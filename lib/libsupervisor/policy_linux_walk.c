@@ -163,6 +163,26 @@ policy_linux_splice(char *rest, size_t from, const char *text, size_t tlen)
 	return 0;
 }
 
+/* The resolved paths are heap strings of any length, "" until set; one
+ * longer than a request's buffer is noted with the call for its decision. */
+static char policy_linux_noname[1];
+
+static void
+policy_linux_walk_free(struct policy_linux_walk *w)
+{
+	char **p[2] = { &w->w_path, &w->w_dirpath };
+	unsigned i;
+
+	for (i = 0; i < 2; i++) {
+		if (*p[i] != NULL && *p[i] != policy_linux_noname) {
+			if (w->w_call != NULL)
+				policy_linux_long_forget(w->w_call, *p[i]);
+			free(*p[i]);
+		}
+		*p[i] = policy_linux_noname;
+	}
+}
+
 void
 policy_linux_walk_done(struct policy_linux_walk *w)
 {
@@ -171,23 +191,62 @@ policy_linux_walk_done(struct policy_linux_walk *w)
 	if (w->w_dirfd >= 0)
 		close(w->w_dirfd);
 	w->w_fd = w->w_dirfd = -1;
+	policy_linux_walk_free(w);
 }
 
+/* Start a walk (w may hold anything: nothing is freed). */
 static void
 policy_linux_walk_init(struct policy_linux_walk *w)
 {
 	w->w_fd = w->w_dirfd = -1;
 	w->w_slash = w->w_selfproc = w->w_tgid = 0;
-	w->w_last[0] = w->w_path[0] = w->w_dirpath[0] = '\0';
+	w->w_last[0] = '\0';
+	w->w_path = w->w_dirpath = policy_linux_noname;
+	w->w_call = NULL;
 }
 
+/* Set *slot (w_path or w_dirpath) to the heap string p (taken). */
 static int
-policy_linux_join(char *buf, size_t cap, const char *dir, const char *last)
+policy_linux_wset(struct policy_linux_walk *w, char **slot, char *p)
 {
-	if ((size_t)snprintf(buf, cap, "%s%s%s", dir, strcmp(dir, "/") == 0 ?
-	    "" : "/", last) >= cap)
-		return -ENAMETOOLONG;
+	if (p == NULL)
+		return -ENOMEM;
+	if (*slot != policy_linux_noname) {
+		if (w->w_call != NULL)
+			policy_linux_long_forget(w->w_call, *slot);
+		free(*slot);
+	}
+	*slot = p;
+	if (slot == &w->w_path && w->w_call != NULL &&
+	    strlen(p) >= POLICY_PATH_MAX)
+		return policy_linux_long_note(w->w_call, p);
 	return 0;
+}
+
+/* dir + "/" + last into *slot. */
+static int
+policy_linux_join(struct policy_linux_walk *w, char **slot, const char *dir,
+    const char *last)
+{
+	size_t dl = strlen(dir), ll = strlen(last);
+	char *p = malloc(dl + ll + 2);
+
+	if (p != NULL)
+		snprintf(p, dl + ll + 2, "%s%s%s", dir,
+		    strcmp(dir, "/") == 0 ? "" : "/", last);
+	return policy_linux_wset(w, slot, p);
+}
+
+/* The name of fd into *slot (any length for a directory). */
+static int
+policy_linux_wfdpath(struct policy_linux_walk *w, char **slot, int fd)
+{
+	char *p;
+	int r;
+
+	if ((r = policy_linux_fdpath_dup(fd, &p)) != 0)
+		return r;
+	return policy_linux_wset(w, slot, p);
 }
 
 /*
@@ -195,7 +254,7 @@ policy_linux_join(char *buf, size_t cap, const char *dir, const char *last)
  * "." or "..".  0, or -ENAMETOOLONG.
  */
 static int
-policy_linux_lexical(const char *p, size_t plen, char *out, size_t cap)
+policy_linux_lexical_buf(const char *p, size_t plen, char *out, size_t cap)
 {
 	size_t n = 0, i = 0;
 
@@ -228,6 +287,23 @@ policy_linux_lexical(const char *p, size_t plen, char *out, size_t cap)
 		out[n++] = '/';
 	out[n] = '\0';
 	return 0;
+}
+
+/* The same into *slot (never longer than p and a '/'). */
+static int
+policy_linux_lexical(struct policy_linux_walk *w, char **slot, const char *p,
+    size_t plen)
+{
+	char *out = malloc(plen + 2);
+	int r;
+
+	if (out == NULL)
+		return -ENOMEM;
+	if ((r = policy_linux_lexical_buf(p, plen, out, plen + 2)) != 0) {
+		free(out);
+		return r;
+	}
+	return policy_linux_wset(w, slot, out);
 }
 
 static uint64_t
@@ -355,15 +431,14 @@ policy_linux_fast_parent(struct policy_linux_call *c, int start,
 		return r > 0 ? WALK_SLOW : r;
 	}
 	if (lex)
-		r = policy_linux_lexical(dir, dlen, w->w_dirpath,
-		    sizeof(w->w_dirpath));
+		r = policy_linux_lexical(w, &w->w_dirpath, dir, dlen);
 	else
-		r = policy_linux_fdpath(dfd, w->w_dirpath, sizeof(w->w_dirpath));
+		r = policy_linux_wfdpath(w, &w->w_dirpath, dfd);
 	if (r == 0)
-		r = policy_linux_join(w->w_path, sizeof(w->w_path), w->w_dirpath,
-		    last);
+		r = policy_linux_join(w, &w->w_path, w->w_dirpath, last);
 	if (r != 0) {
 		close(dfd);
+		policy_linux_walk_free(w);
 		return r;
 	}
 	snprintf(w->w_last, sizeof(w->w_last), "%s", last);
@@ -373,6 +448,7 @@ policy_linux_fast_parent(struct policy_linux_call *c, int start,
 		if (errno != ENOENT) {
 			close(dfd);
 			w->w_dirfd = -1;
+			policy_linux_walk_free(w);
 			return WALK_SLOW;
 		}
 		memset(&w->w_st, 0, sizeof(w->w_st));
@@ -384,6 +460,7 @@ policy_linux_fast_parent(struct policy_linux_call *c, int start,
 		close(fd);
 		close(dfd);
 		w->w_dirfd = -1;
+		policy_linux_walk_free(w);
 		return WALK_SLOW;
 	}
 	w->w_fd = fd;
@@ -417,13 +494,14 @@ policy_linux_fast(struct policy_linux_call *c, int start, const char *path,
 		return r > 0 ? WALK_SLOW : r;
 	}
 	if (lex)
-		r = policy_linux_lexical(path, plen, w->w_path,
-		    sizeof(w->w_path));
+		r = policy_linux_lexical(w, &w->w_path, path, plen);
 	else
-		r = policy_linux_fdpath(fd, w->w_path, sizeof(w->w_path));
+		r = policy_linux_wfdpath(w, &w->w_path, fd);
 	if (r != 0) {
 		close(fd);
-		return r;
+		policy_linux_walk_free(w);
+		/* too long for /proc to name: the walk joins its directory */
+		return r == -ENAMETOOLONG ? WALK_SLOW : r;
 	}
 	w->w_fd = fd;
 	w->w_slash = plen > 0 && path[plen - 1] == '/';
@@ -487,7 +565,7 @@ policy_linux_walk_slow(struct policy_linux_call *c, int startfd,
 	char rest[REST_MAX], name[NAME_MAX + 1], text[PATH_MAX + 64];
 	struct stat cst;
 	size_t pos = 0;
-	int cur, nfd, links = 0, r, own = 0, depth = 0;
+	int cur, nfd, links = 0, r, own = 0, depth = 0, magic = 0;
 	uint64_t mnt = 0;
 	int scoped = flags & PLW_SCOPED;
 
@@ -666,6 +744,7 @@ policy_linux_walk_slow(struct policy_linux_call *c, int startfd,
 					goto fail;
 				}
 				nfd = mfd;
+				magic = 1;	/* not named by (cur, name) */
 				own = 0;	/* it leads out of /proc/PID */
 				if (fstat(nfd, &st) != 0) {
 					r = -errno;
@@ -752,15 +831,23 @@ resolved:
 	}
 	/* the resolved names: of the object, and of its directory when the
 	 * caller acts on (dirfd, last) */
-	if (w->w_fd >= 0 && (r = policy_linux_fdpath(w->w_fd, w->w_path,
-	    sizeof(w->w_path))) != 0)
-		goto fail;
-	if (w->w_fd < 0 || (flags & PLW_PARENT)) {
-		if ((r = policy_linux_fdpath(w->w_dirfd, w->w_dirpath,
-		    sizeof(w->w_dirpath))) != 0)
+	if (w->w_fd >= 0 && (r = policy_linux_wfdpath(w, &w->w_path,
+	    w->w_fd)) != 0) {
+		/* beyond what /proc names: the directory's name and the
+		 * object's in it (not for an object a magic link reached) */
+		if (r != -ENAMETOOLONG || magic || w->w_dirfd < 0 ||
+		    strcmp(w->w_last, ".") == 0 ||
+		    (r = policy_linux_wfdpath(w, &w->w_dirpath,
+		    w->w_dirfd)) != 0 || (r = policy_linux_join(w, &w->w_path,
+		    w->w_dirpath, w->w_last)) != 0)
 			goto fail;
-		if (w->w_fd < 0 && (r = policy_linux_join(w->w_path,
-		    sizeof(w->w_path), w->w_dirpath, w->w_last)) != 0)
+	}
+	if (w->w_fd < 0 || (flags & PLW_PARENT)) {
+		if (w->w_dirpath == policy_linux_noname && (r =
+		    policy_linux_wfdpath(w, &w->w_dirpath, w->w_dirfd)) != 0)
+			goto fail;
+		if (w->w_fd < 0 && (r = policy_linux_join(w, &w->w_path,
+		    w->w_dirpath, w->w_last)) != 0)
 			goto fail;
 	}
 	return 0;
@@ -778,16 +865,23 @@ policy_linux_walk(struct policy_linux_call *c, int startfd, const char *path,
 	int r;
 
 	policy_linux_walk_init(w);
+	w->w_call = c;
 	if (path[0] == '\0')
 		return -ENOENT;
 	if (strlen(path) >= PATH_MAX)
 		return -ENAMETOOLONG;
 	if ((r = policy_linux_as_target(c, 0)) != 0)
 		return r;
-	if ((r = policy_linux_fast(c, startfd, path, flags, w)) != WALK_SLOW)
-		return r;
-	policy_linux_walk_init(w);
-	return policy_linux_walk_slow(c, startfd, path, flags, w);
+	r = policy_linux_fast(c, startfd, path, flags, w);
+	if (r == WALK_SLOW) {
+		policy_linux_walk_free(w);
+		policy_linux_walk_init(w);
+		w->w_call = c;
+		r = policy_linux_walk_slow(c, startfd, path, flags, w);
+	}
+	if (r != 0)
+		policy_linux_walk_done(w);
+	return r;
 }
 
 /*
@@ -814,6 +908,7 @@ policy_linux_path_arg_raw(struct policy_linux_call *c, int dirfd,
 	int start, r;
 
 	policy_linux_walk_init(w);
+	w->w_call = c;
 	if ((r = policy_linux_read_str(c->c_tid, addr, path, sizeof(path),
 	    NULL)) != 0)
 		return r;
@@ -834,8 +929,7 @@ policy_linux_path_arg_raw(struct policy_linux_call *c, int dirfd,
 			return -ESRCH;
 		}
 		if (fstat(w->w_fd, &w->w_st) != 0 ||
-		    (r = policy_linux_fdpath(w->w_fd, w->w_path,
-		    sizeof(w->w_path))) != 0) {
+		    (r = policy_linux_wfdpath(w, &w->w_path, w->w_fd)) != 0) {
 			r = r ? r : -errno;
 			policy_linux_walk_done(w);
 			return r;

@@ -53,24 +53,56 @@ policy_field_primary(unsigned op)
 	}
 }
 
-static const char *
-policy_req_str(const struct policy_request *req, unsigned f, size_t *len)
+/*
+ * A request being decided, with its string fields: the request's own, or
+ * for the path fields a backend's whole text when it is longer than the
+ * request's buffers (policy_eval_long).  er_trunc: a path field is longer
+ * than its buffer and its whole text was not given.
+ */
+struct policy_ereq {
+	const struct policy_request *er_req;
+	const char	*er_str[POLICY_F_NSTR];
+	size_t		er_len[POLICY_F_NSTR];
+	bool		er_trunc;
+};
+
+static void
+policy_ereq_init(struct policy_ereq *er, const struct policy_request *req,
+    const char *const lstr[2], const size_t llen[2])
 {
 	static const uint32_t cap[POLICY_F_NSTR] = {
 		POLICY_PATH_MAX, POLICY_PATH_MAX, POLICY_SOCKADDR_MAX,
 		POLICY_ARGV_MAX, POLICY_SYSCALL_MAX
 	};
-	const char *s;
+	const char *s[POLICY_F_NSTR] = { req->pr_filename, req->pr_filename2,
+	    req->pr_sockaddr, req->pr_argv, req->pr_syscall };
+	unsigned f;
 
-	switch (f) {
-	case POLICY_F_FILENAME:	 s = req->pr_filename; break;
-	case POLICY_F_FILENAME2: s = req->pr_filename2; break;
-	case POLICY_F_SOCKADDR:	 s = req->pr_sockaddr; break;
-	case POLICY_F_ARGV:	 s = req->pr_argv; break;
-	default:		 s = req->pr_syscall; break;
+	er->er_req = req;
+	er->er_trunc = false;
+	for (f = 0; f < POLICY_F_NSTR; f++) {
+		er->er_str[f] = s[f];
+		er->er_len[f] = req->pr_len[f] < cap[f] ? req->pr_len[f] :
+		    cap[f] - 1;
+		if (f > POLICY_F_FILENAME2 || req->pr_len[f] < cap[f] ||
+		    !(req->pr_present & (1u << f)))
+			continue;
+		/* a path longer than the buffer: decided whole, or not at all */
+		if (lstr != NULL && lstr[f] != NULL &&
+		    llen[f] == req->pr_len[f] &&
+		    memcmp(lstr[f], s[f], cap[f] - 1) == 0) {
+			er->er_str[f] = lstr[f];
+			er->er_len[f] = llen[f];
+		} else
+			er->er_trunc = true;
 	}
-	*len = req->pr_len[f] < cap[f] ? req->pr_len[f] : cap[f] - 1;
-	return s;
+}
+
+static const char *
+policy_req_str(const struct policy_ereq *er, unsigned f, size_t *len)
+{
+	*len = er->er_len[f];
+	return er->er_str[f];
 }
 
 /* Does s start with the head of pattern test in?  (Known when the index
@@ -120,7 +152,7 @@ policy_test_value(const struct policy *p, const struct policy_insn *in,
 
 static bool
 policy_test_str(const struct policy *p, const struct policy_insn *in,
-    const struct policy_request *req, bool head_known)
+    const struct policy_ereq *req, bool head_known)
 {
 	size_t slen;
 	const char *s = policy_req_str(req, in->pi_field, &slen);
@@ -146,8 +178,9 @@ policy_test_int(const struct policy_insn *in, const struct policy_request *req)
  * hint: the index hints (POLICY_RULE_KEY*) the way rn was found proves. */
 static bool
 policy_rule_match(const struct policy *p, uint32_t rn,
-    const struct policy_request *req, int cls, unsigned hint)
+    const struct policy_ereq *er, int cls, unsigned hint)
 {
+	const struct policy_request *req = er->er_req;
 	const struct policy_rule *r = &p->p_rules[rn];
 	uint32_t stack = 0;	/* bit i: value at depth i */
 	unsigned sp = 0, i;
@@ -159,7 +192,7 @@ policy_rule_match(const struct policy *p, uint32_t rn,
 	if (r->pr_flags & hint & (POLICY_RULE_KEYEQ | POLICY_RULE_KEYINPATH))
 		return true;	/* the index entry was the whole test */
 	if (r->pr_flags & hint & POLICY_RULE_KEYHEAD)	/* the tail is left */
-		return policy_test_str(p, &r->pr_test, req, true);
+		return policy_test_str(p, &r->pr_test, er, true);
 	for (i = 0; i < r->pr_ncode; i++) {
 		const struct policy_insn *in = policy_rule_insn(p, r, i);
 		bool val = false, a, b;
@@ -169,7 +202,7 @@ policy_rule_match(const struct policy *p, uint32_t rn,
 		case POLICY_I_INT:
 			if (req->pr_present & (1u << in->pi_field))
 				val = in->pi_kind == POLICY_I_STR ?
-				    policy_test_str(p, in, req, false) :
+				    policy_test_str(p, in, er, false) :
 				    policy_test_int(in, req);
 			stack = (stack & ~(1u << sp)) | ((uint32_t)val << sp);
 			sp++;
@@ -192,7 +225,7 @@ policy_rule_match(const struct policy *p, uint32_t rn,
 /* First rule in list l below *best that matches lowers *best. */
 static void
 policy_scan(const struct policy *p, struct policy_list l,
-    const struct policy_request *req, int cls, unsigned hint, uint32_t *best)
+    const struct policy_ereq *req, int cls, unsigned hint, uint32_t *best)
 {
 	uint32_t i;
 
@@ -249,13 +282,13 @@ policy_hash_entry(const struct policy *p, unsigned op, const char *key,
 /* The exact-key lookup for key, whose hash h the caller computed early and
  * whose Bloom word and bucket it prefetched. */
 static void
-policy_scan_hash(const struct policy *p, const struct policy_request *req,
+policy_scan_hash(const struct policy *p, const struct policy_ereq *req,
     const char *key, size_t klen, uint32_t h, int cls, uint32_t *best)
 {
 	const struct policy_hashent *he;
 
 	if (policy_bloom_has(p, h) &&
-	    (he = policy_hash_entry(p, req->pr_op, key, klen, h)) != NULL)
+	    (he = policy_hash_entry(p, req->er_req->pr_op, key, klen, h)) != NULL)
 		policy_scan(p, he->ph_rules, req, cls, POLICY_RULE_KEYEQ, best);
 }
 
@@ -330,7 +363,7 @@ struct policy_cand {
 
 static void
 policy_scan_cands(const struct policy *p, const struct policy_cand *cand,
-    size_t n, const struct policy_request *req, int cls, uint32_t *best)
+    size_t n, const struct policy_ereq *req, int cls, uint32_t *best)
 {
 	size_t i;
 
@@ -340,7 +373,7 @@ policy_scan_cands(const struct policy *p, const struct policy_cand *cand,
 
 static void
 policy_scan_trie(const struct policy *p, uint32_t node, const char *key,
-    size_t klen, const struct policy_request *req, int cls, uint32_t *best)
+    size_t klen, const struct policy_ereq *req, int cls, uint32_t *best)
 {
 	struct policy_cand cand[TRIE_CANDS];
 	size_t pos = 0, ncand = 0;
@@ -384,15 +417,32 @@ policy_scan_trie(const struct policy *p, uint32_t node, const char *key,
 	policy_scan_cands(p, cand, ncand, req, cls, best);
 }
 
+/*
+ * Decide req.  A path field whose pr_len is POLICY_PATH_MAX or more holds
+ * only the head of a longer path (policy_request_set_str): it is decided
+ * on the whole path when lstr[field]/llen[field] give it (same length,
+ * same head), else the request is refused (denied, logged, no rule):
+ * never decided on a prefix.
+ */
 void
-policy_eval(const struct policy *p, const struct policy_request *req,
-    struct policy_decision *d)
+policy_eval_long(const struct policy *p, const struct policy_request *req,
+    const char *const lstr[2], const size_t llen[2], struct policy_decision *d)
 {
 	uint32_t best = POLICY_NONE;
 	const struct policy_blob_header *h = p->p_hdr;
+	struct policy_ereq er;
 	int cls, f;
 
 	memset(d, 0, sizeof(*d));
+	policy_ereq_init(&er, req, lstr, llen);
+	if (er.er_trunc) {
+		d->pd_rule = POLICY_NONE;
+		d->pd_action = POLICY_ACT_DENY;
+		d->pd_perrno = h->ph_default_errno;
+		d->pd_log = 1;
+		d->pd_errno = policy_errno_native(d->pd_perrno);
+		return;
+	}
 	if (req->pr_op != POLICY_OP_NONE && req->pr_op < POLICY_OP_COUNT &&
 	    req->pr_emul < POLICY_EMUL_COUNT) {
 		const struct policy_opindex *oi = &p->p_opindex[req->pr_op];
@@ -401,7 +451,7 @@ policy_eval(const struct policy *p, const struct policy_request *req,
 		f = policy_field_primary(req->pr_op);
 		if (f >= 0 && (req->pr_present & (1u << f))) {
 			size_t klen;
-			const char *key = policy_req_str(req, (unsigned)f, &klen);
+			const char *key = policy_req_str(&er, (unsigned)f, &klen);
 			uint32_t hash = policy_hash(req->pr_op, key, klen);
 
 			/* the exact-key lookup's first loads overlap the walk */
@@ -410,11 +460,11 @@ policy_eval(const struct policy *p, const struct policy_request *req,
 			policy_os_prefetch(&p->p_buckets[hash &
 			    (p->p_nbuckets - 1)]);
 			if (oi->po_root != POLICY_NONE)
-				policy_scan_trie(p, oi->po_root, key, klen, req,
+				policy_scan_trie(p, oi->po_root, key, klen, &er,
 				    cls, &best);
-			policy_scan_hash(p, req, key, klen, hash, cls, &best);
+			policy_scan_hash(p, &er, key, klen, hash, cls, &best);
 		}
-		policy_scan(p, oi->po_generic, req, cls, 0, &best);
+		policy_scan(p, oi->po_generic, &er, cls, 0, &best);
 	}
 	d->pd_rule = best;
 	if (best != POLICY_NONE) {
@@ -434,4 +484,11 @@ policy_eval(const struct policy *p, const struct policy_request *req,
 		    d->pd_action == POLICY_ACT_DENY);
 	}
 	d->pd_errno = policy_errno_native(d->pd_perrno);
+}
+
+void
+policy_eval(const struct policy *p, const struct policy_request *req,
+    struct policy_decision *d)
+{
+	policy_eval_long(p, req, NULL, NULL, d);
 }

@@ -84,6 +84,8 @@ int	policy_index_agrees(const struct policy *, const char **);
 bool	policy_bloom_has(const struct policy *, uint32_t);
 void	policy_eval(const struct policy *, const struct policy_request *,
 	    struct policy_decision *);
+void	policy_eval_long(const struct policy *, const struct policy_request *,
+	    const char *const[2], const size_t[2], struct policy_decision *);
 int	policy_op_class(const struct policy_request *);
 void	policy_node_hints(const struct policy *, const struct policy_node *,
 	    uint32_t *, uint16_t[POLICY_NODE_HINTS]);

@@ -1,0 +1,462 @@
+/* test_linux_open.c: open under `policyctl run` ends as the kernel's does: O_CREAT on a directory,
+ * the flag combinations refused before a lookup, and O_PATH descriptors (real or emulated). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+/* ------------------------------------------------------------------ */
+/* The target side: one step per argument pair, confined or not        */
+
+#define BAD	255		/* the call worked, but not as it must */
+
+static int
+e(int r)
+{
+	return r < 0 ? errno : 0;
+}
+
+/*
+ * Each step "op path" prints the errno it ended with (0: done as it must,
+ * BAD: done, with the wrong result).
+ */
+static int
+step(const char *op, const char *a)
+{
+	char buf[PATH_MAX], proc[64];
+	struct stat st, st2;
+	int fd, fd2, r;
+	ssize_t n;
+
+	/* O_CREAT and friends: the open alone */
+	if (strcmp(op, "creat") == 0)
+		return e(fd = open(a, O_RDONLY | O_CREAT, 0644)) ? errno :
+		    (close(fd), 0);
+	if (strcmp(op, "creat-excl") == 0)
+		return e(fd = open(a, O_RDONLY | O_CREAT | O_EXCL, 0644)) ?
+		    errno : (close(fd), 0);
+	if (strcmp(op, "creat-directory") == 0)
+		return e(fd = open(a, O_RDONLY | O_CREAT | O_DIRECTORY,
+		    0644)) ? errno : (close(fd), 0);
+	if (strcmp(op, "wronly") == 0)
+		return e(fd = open(a, O_WRONLY)) ? errno : (close(fd), 0);
+	if (strcmp(op, "nofollow-directory") == 0)
+		return e(fd = open(a, O_RDONLY | O_NOFOLLOW | O_DIRECTORY)) ?
+		    errno : (close(fd), 0);
+
+	/* O_PATH: the descriptor, then what is done with it */
+	if (strncmp(op, "path-", 5) == 0) {
+		int fl = O_PATH | (strstr(op, "-nofollow") ? O_NOFOLLOW : 0);
+
+		if ((fd = open(a, fl)) < 0)
+			return errno;
+		op += 5;
+		if (strncmp(op, "nofollow-", 9) == 0)
+			op += 9;
+		r = 0;
+		if (strcmp(op, "open") == 0)
+			;
+		else if (strcmp(op, "read") == 0)
+			r = e((int)read(fd, buf, 1));
+		else if (strcmp(op, "fchmod") == 0)
+			r = e(fchmod(fd, 0600));
+		else if (strcmp(op, "fstat") == 0)
+			/* the object named, by identity */
+			r = fstat(fd, &st) != 0 ? errno : stat(a, &st2) != 0 ?
+			    errno : st.st_ino == st2.st_ino &&
+			    st.st_dev == st2.st_dev ? 0 : BAD;
+		else if (strcmp(op, "dirfd") == 0) {
+			/* a name under it, read through it */
+			if ((fd2 = openat(fd, "f", O_RDONLY)) < 0)
+				r = errno;
+			else {
+				n = read(fd2, buf, 6);
+				r = n == 6 && memcmp(buf, "public", 6) == 0 ?
+				    0 : BAD;
+				close(fd2);
+			}
+		} else if (strcmp(op, "lstat") == 0)
+			/* the link itself: fstatat(fd, "", AT_EMPTY_PATH) */
+			r = fstatat(fd, "", &st, AT_EMPTY_PATH) != 0 ? errno :
+			    S_ISLNK(st.st_mode) ? 0 : BAD;
+		else if (strcmp(op, "readlink") == 0) {
+			n = readlinkat(fd, "", buf, sizeof(buf) - 1);
+			if (n < 0)
+				r = errno;
+			else {
+				buf[n] = '\0';
+				r = strcmp(buf, "f") == 0 ? 0 : BAD;
+			}
+		} else if (strcmp(op, "reopen-write") == 0) {
+			/* the object again, for writing, by its fd's name */
+			snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+			if ((fd2 = open(proc, O_WRONLY)) < 0)
+				r = errno;
+			else
+				close(fd2);
+		} else if (strcmp(op, "create-under") == 0) {
+			if ((fd2 = openat(fd, "new", O_WRONLY | O_CREAT,
+			    0644)) < 0)
+				r = errno;
+			else
+				close(fd2);
+		} else
+			r = EINVAL;
+		close(fd);
+		return r;
+	}
+	return EINVAL;
+}
+
+static int
+target(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i + 1 < argc; i += 2)
+		printf("%d\n", step(argv[i], argv[i + 1]));
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The test side                                                       */
+
+static char D[64];			/* scratch tree */
+static char self[PATH_MAX];
+static const char *policyctl;
+static char logpath[PATH_MAX + 8];
+
+static char *
+P(const char *rel)
+{
+	static char buf[16][PATH_MAX];
+	static int i;
+
+	i = (i + 1) % 16;
+	snprintf(buf[i], sizeof(buf[i]), "%s/%s", D, rel);
+	return buf[i];
+}
+
+static void
+put(const char *rel, const char *text)
+{
+	FILE *f = fopen(P(rel), "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/*
+ * D/dir (holding f), D/f, D/ldir -> dir, D/lf -> f, D/dangling -> nowhere,
+ * D/ro (holding f, x), D/secret.
+ */
+static void
+fresh_tree(void)
+{
+	char cmd[8 * 64 + 128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %1$s/t && mkdir -p %1$s/t/dir "
+	    "%1$s/t/ro && cd %1$s/t && ln -s dir ldir && ln -s f lf && "
+	    "ln -s nowhere dangling", D);
+	assert_int_equal(system(cmd), 0);
+	put("t/f", "public");
+	put("t/dir/f", "public");
+	put("t/ro/f", "public");
+	put("t/ro/x", "public");
+	put("t/secret", "secret");
+	assert_int_equal(chmod(P("t/f"), 0644), 0);
+}
+
+/*
+ * Policies.  "writes": everything permitted, but every open goes to the
+ * supervisor (an fswrite rule with a condition), except that O_PATH opens
+ * (read-only: fsread) do not depend on any path under it.  "paths": a
+ * read rule with a path, so O_PATH opens are decided by the supervisor
+ * too.  "stat": as "writes", with a stat rule on a path.
+ */
+static const char *policy_writes =
+    "policy: 1\nname: open-writes\ndefault: permit\nrules:\n"
+    "  - fswrite: filename match \"%1$s/t/ro/*\" then deny\n";
+static const char *policy_paths =
+    "policy: 1\nname: open-paths\ndefault: permit\nrules:\n"
+    "  - fsread: filename eq \"%1$s/t/secret\" then deny\n";
+static const char *policy_stat =
+    "policy: 1\nname: open-stat\ndefault: permit\nrules:\n"
+    "  - fswrite: filename match \"%1$s/t/ro/*\" then deny\n"
+    "  - stat: filename eq \"%1$s/t/secret\" then deny\n";
+
+static char *
+write_policy(const char *fmt, const char *name)
+{
+	static char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.yaml", D, name);
+	assert_non_null(f = fopen(path, "w"));
+	fprintf(f, fmt, D);
+	fclose(f);
+	return path;
+}
+
+/* Runs one step, confined under pol (or natively: NULL); its errno. */
+static int
+run1(const char *pol, const char *op, const char *path)
+{
+	char cmd[4 * PATH_MAX];
+	FILE *f;
+	int res;
+
+	fresh_tree();
+	if (pol != NULL)
+		snprintf(cmd, sizeof(cmd), "%s run -p %s -- %s --target %s "
+		    "'%s' 2>%s", policyctl, pol, self, op, path, logpath);
+	else
+		snprintf(cmd, sizeof(cmd), "%s --target %s '%s'", self, op,
+		    path);
+	assert_non_null(f = popen(cmd, "r"));
+	if (fscanf(f, "%d", &res) != 1)
+		res = -1;
+	assert_int_equal(pclose(f), 0);
+	return res;
+}
+
+/* The step ends with want natively, and confined the same. */
+static void
+same(const char *pol_fmt, const char *op, const char *rel, int want)
+{
+	const char *pol = write_policy(pol_fmt, "p");
+	int nat = run1(NULL, op, P(rel)), conf = run1(pol, op, P(rel));
+
+	if (nat != want)
+		fail_msg("%s %s natively: %d, want %d", op, rel, nat, want);
+	if (conf != want)
+		fail_msg("%s %s confined: %d, want %d (as natively)", op, rel,
+		    conf, want);
+}
+
+/* The step ends with want confined (natively: nat). */
+static void
+confined(const char *pol_fmt, const char *op, const char *rel, int nat,
+    int want)
+{
+	const char *pol = write_policy(pol_fmt, "p");
+	int n = run1(NULL, op, P(rel)), c = run1(pol, op, P(rel));
+
+	if (n != nat)
+		fail_msg("%s %s natively: %d, want %d", op, rel, n, nat);
+	if (c != want)
+		fail_msg("%s %s confined: %d, want %d", op, rel, c, want);
+}
+
+/* open(directory, O_RDONLY|O_CREAT) is EISDIR (LTP open11) */
+static void
+test_creat_directory(void **state)
+{
+	(void)state;
+	same(policy_writes, "creat", "t/dir", EISDIR);
+	same(policy_writes, "creat", "t/ldir", EISDIR);	/* followed */
+	same(policy_writes, "creat", "t/dir/.", EISDIR);
+}
+
+/* O_CREAT with "name/": EISDIR, whatever name is (before O_EXCL) */
+static void
+test_creat_slash(void **state)
+{
+	(void)state;
+	same(policy_writes, "creat", "t/dir/", EISDIR);
+	same(policy_writes, "creat", "t/f/", EISDIR);
+	same(policy_writes, "creat", "t/lf/", EISDIR);
+	same(policy_writes, "creat", "t/new/", EISDIR);
+	same(policy_writes, "creat-excl", "t/dir/", EISDIR);
+	same(policy_writes, "creat", "t/f/x/", ENOTDIR);
+}
+
+/* O_CREAT|O_EXCL on anything there, a symlink too: EEXIST */
+static void
+test_creat_excl(void **state)
+{
+	(void)state;
+	same(policy_writes, "creat-excl", "t/dir", EEXIST);
+	same(policy_writes, "creat-excl", "t/lf", EEXIST);
+	same(policy_writes, "creat-excl", "t/dangling", EEXIST);
+	same(policy_writes, "creat-excl", "t/dir/..", EEXIST);
+}
+
+/* O_CREAT|O_DIRECTORY: EINVAL, there or not (Linux 6.4) */
+static void
+test_creat_o_directory(void **state)
+{
+	(void)state;
+	same(policy_writes, "creat-directory", "t/dir", EINVAL);
+	same(policy_writes, "creat-directory", "t/f", EINVAL);
+	same(policy_writes, "creat-directory", "t/new", EINVAL);
+}
+
+/* writing a directory: EISDIR; O_NOFOLLOW|O_DIRECTORY on a link: ENOTDIR */
+static void
+test_directory_modes(void **state)
+{
+	(void)state;
+	same(policy_writes, "wronly", "t/dir", EISDIR);
+	same(policy_writes, "nofollow-directory", "t/lf", ENOTDIR);
+}
+
+/* an O_PATH descriptor cannot be read (LTP open13) */
+static void
+test_path_read(void **state)
+{
+	(void)state;
+	same(policy_writes, "path-read", "t/f", EBADF);
+}
+
+/* ...nor have its mode changed, which stays as it was */
+static void
+test_path_fchmod(void **state)
+{
+	struct stat st;
+
+	(void)state;
+	same(policy_writes, "path-fchmod", "t/f", EBADF);
+	assert_int_equal(stat(P("t/f"), &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+}
+
+/* fstat() of it names the object opened */
+static void
+test_path_fstat(void **state)
+{
+	(void)state;
+	same(policy_writes, "path-fstat", "t/f", 0);
+	same(policy_writes, "path-fstat", "t/dir", 0);
+}
+
+/* it serves as the directory of an openat() */
+static void
+test_path_dirfd(void **state)
+{
+	(void)state;
+	same(policy_writes, "path-dirfd", "t/dir", 0);
+}
+
+/* O_PATH|O_NOFOLLOW on a symlink: the link (LTP chmod09, readlinkat01) */
+static void
+test_path_nofollow_link(void **state)
+{
+	(void)state;
+	same(policy_writes, "path-nofollow-open", "t/lf", 0);
+	same(policy_writes, "path-nofollow-lstat", "t/lf", 0);
+	same(policy_writes, "path-nofollow-readlink", "t/lf", 0);
+	same(policy_writes, "path-nofollow-lstat", "t/dangling", 0);
+}
+
+/* what the policy refuses stays refused through a real O_PATH descriptor */
+static void
+test_path_no_escape(void **state)
+{
+	(void)state;
+	confined(policy_writes, "path-reopen-write", "t/ro/x", 0, EPERM);
+	confined(policy_writes, "path-create-under", "t/ro", 0, EPERM);
+	confined(policy_writes, "path-reopen-write", "t/f", 0, 0);
+	assert_int_equal(access(P("t/ro/new"), F_OK), -1);
+}
+
+/*
+ * Under a policy whose read rules name paths, O_PATH opens are decided
+ * by the supervisor, which cannot install an O_PATH descriptor: it gives
+ * a read-only one of the same object, decided as a read too.  So a
+ * refused file is refused, and what the emulation does differently from
+ * the kernel is written down here: read succeeds, a symlink cannot be
+ * opened (ELOOP).
+ */
+static void
+test_path_emulated(void **state)
+{
+	(void)state;
+	confined(policy_paths, "path-open", "t/secret", 0, EPERM);
+	confined(policy_paths, "path-read", "t/secret", EBADF, EPERM);
+	same(policy_paths, "path-fstat", "t/f", 0);
+	same(policy_paths, "path-dirfd", "t/dir", 0);
+	confined(policy_paths, "path-read", "t/f", EBADF, 0);
+	confined(policy_paths, "path-nofollow-open", "t/lf", 0, ELOOP);
+}
+
+/* A stat rule with a path keeps O_PATH opens in the supervisor: fstat()
+ * of a real descriptor would tell what the rule refuses. */
+static void
+test_path_stat_rule(void **state)
+{
+	(void)state;
+	confined(policy_stat, "path-read", "t/f", EBADF, 0);
+	same(policy_stat, "path-fstat", "t/f", 0);
+}
+
+static int
+setup(void **state)
+{
+	ssize_t n;
+
+	(void)state;
+	snprintf(D, sizeof(D), "/tmp/plx-open.%d", (int)getpid());
+	snprintf(logpath, sizeof(logpath), "%s/log", D);
+	if (mkdir(D, 0755) != 0)
+		return -1;
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) < 0)
+		return -1;
+	self[n] = '\0';
+	if ((policyctl = getenv("POLICYCTL")) == NULL)
+		policyctl = "build/policyctl";
+	if (access(policyctl, X_OK) != 0) {
+		fprintf(stderr, "test_linux_open: no policyctl at %s\n",
+		    policyctl);
+		return -1;
+	}
+	setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
+	umask(022);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", D);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_creat_directory),
+		cmocka_unit_test(test_creat_slash),
+		cmocka_unit_test(test_creat_excl),
+		cmocka_unit_test(test_creat_o_directory),
+		cmocka_unit_test(test_directory_modes),
+		cmocka_unit_test(test_path_read),
+		cmocka_unit_test(test_path_fchmod),
+		cmocka_unit_test(test_path_fstat),
+		cmocka_unit_test(test_path_dirfd),
+		cmocka_unit_test(test_path_nofollow_link),
+		cmocka_unit_test(test_path_no_escape),
+		cmocka_unit_test(test_path_emulated),
+		cmocka_unit_test(test_path_stat_rule),
+	};
+
+	if (argc > 1 && strcmp(argv[1], "--target") == 0)
+		return target(argc - 2, argv + 2);
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
