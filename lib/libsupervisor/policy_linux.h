@@ -170,6 +170,9 @@ int	policy_linux_syscall_op(int nr);
 bool	policy_linux_syscall_setcred(int nr);
 /* Does the supervisor carry the call out itself (arg4: sendto's address)? */
 bool	policy_linux_syscall_ours(int nr, uint64_t arg4);
+/* The supervisor's own refusal of a call, with its reason; NULL if none. */
+const char *policy_linux_refusal(const struct policy_sup *, const char *name,
+	    const uint64_t *args, int *errp);
 /* Is the policy's decision for op fixed regardless of the call's arguments? */
 bool	policy_linux_op_constant(const struct policy *, unsigned op);
 bool	policy_linux_rules_test(const struct policy *, unsigned op, unsigned field);

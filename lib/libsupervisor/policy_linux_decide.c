@@ -252,8 +252,23 @@ policy_linux_decide1(struct policy_linux_call *c)
 	/* s_pol may be swapped for a reloaded policy (policy_linux_ask.c) */
 	const struct policy *p = c->c_polidx != 0 && c->c_pol != NULL ?
 	    c->c_pol : __atomic_load_n(&s->s_pol, __ATOMIC_ACQUIRE);
-	int action;
+	const char *why;
+	char because[160];
+	int action, err;
 
+	/* the supervisor's own refusals: escapes, refused even in a dry run */
+	if (c->c_req.pr_op == POLICY_OP_SYSCALL && c->c_name != NULL &&
+	    (why = policy_linux_refusal(s, c->c_name, c->c_args, &err)) !=
+	    NULL) {
+		memset(d, 0, sizeof(*d));
+		d->pd_rule = POLICY_NONE;
+		d->pd_action = POLICY_ACT_DENY;
+		d->pd_log = 1;
+		snprintf(because, sizeof(because), "refused whatever the policy "
+		    "says: %s", why);
+		policy_linux_log(c, "deny", because);
+		return err;
+	}
 	if (policy_linux_eval(c, p) != 0) {
 		/* never decided on a prefix: refused, with the reason */
 		memset(d, 0, sizeof(*d));

@@ -92,13 +92,56 @@ static const struct {
 static const struct {
 	const char	*name;
 	int		error;
+	const char	*why;		/* NULL: not a refusal, not logged */
 } policy_linux_refused[] = {
-	{ "io_uring_setup", EPERM }, { "io_uring_enter", EPERM },
-	{ "io_uring_register", EPERM },
-	{ "chroot", EPERM }, { "pivot_root", EPERM }, { "setns", EPERM },
-	{ "open_by_handle_at", EPERM }, { "userfaultfd", EPERM },
-	{ "clone3", ENOSYS },	/* flags in memory: libc falls back to clone */
+	{ "io_uring_setup", EPERM, "io_uring submits system calls the "
+	    "filter never sees" },
+	{ "io_uring_enter", EPERM, "io_uring submits system calls the "
+	    "filter never sees" },
+	{ "io_uring_register", EPERM, "io_uring submits system calls the "
+	    "filter never sees" },
+	{ "chroot", EPERM, "a root directory the supervisor does not share" },
+	{ "pivot_root", EPERM, "a root directory the supervisor does not "
+	    "share" },
+	{ "setns", EPERM, "a namespace the supervisor does not share" },
+	{ "open_by_handle_at", EPERM, "a file handle bypasses path "
+	    "decisions" },
+	{ "userfaultfd", EPERM, "it could stall the supervisor's reads of "
+	    "the program's memory" },
+	{ "clone3", ENOSYS, NULL },	/* flags in memory: libc uses clone */
 };
+
+/*
+ * The supervisor's own refusals, whatever the policy says: each is what a
+ * rule "NAME: deny" would decide, and is logged as a denial with its
+ * reason.  NULL if the call (name, arguments) is not one of them.
+ */
+const char *
+policy_linux_refusal(const struct policy_sup *s, const char *name,
+    const uint64_t *args, int *errp)
+{
+	size_t i;
+
+	*errp = EPERM;
+	for (i = 0; i < __arraycount(policy_linux_refused); i++)
+		if (policy_linux_refused[i].why != NULL &&
+		    strcmp(name, policy_linux_refused[i].name) == 0) {
+			*errp = policy_linux_refused[i].error;
+			return policy_linux_refused[i].why;
+		}
+	if ((strcmp(name, "clone") == 0 || strcmp(name, "unshare") == 0) &&
+	    (args[0] & NS_FLAGS))
+		return "a namespace the supervisor does not share";
+	if (s->s_npols > 1 && strcmp(name, "clone") == 0 &&
+	    (args[0] & CLONE_PARENT))
+		return "with several policies a new process must be its "
+		    "creator's child, to run under its policy";
+	if (s->s_npols > 1 && strcmp(name, "prctl") == 0 &&
+	    args[0] == PR_SET_CHILD_SUBREAPER)
+		return "with several policies no confined process may adopt "
+		    "orphans";
+	return NULL;
+}
 
 /* Always let through: denying them cannot be meaningfully honoured. */
 static const char *const policy_linux_always[] = {
@@ -452,9 +495,12 @@ policy_linux_nr_verdict(const struct policy_sup *s, int nr,
 		r->ret = RET_DENY(ENOSYS);
 		return;
 	}
+	/* refusals are logged by the supervisor (policy_linux_refusal) */
 	for (i = 0; i < __arraycount(policy_linux_refused); i++)
 		if (strcmp(name, policy_linux_refused[i].name) == 0) {
-			r->ret = RET_DENY(policy_linux_refused[i].error);
+			r->ret = policy_linux_refused[i].why != NULL ?
+			    SECCOMP_RET_USER_NOTIF :
+			    RET_DENY(policy_linux_refused[i].error);
 			return;
 		}
 	if (policy_linux_name_in(name, policy_linux_always,
@@ -495,13 +541,13 @@ policy_linux_nr_verdict(const struct policy_sup *s, int nr,
 		 * parent, to inherit the creator's policy (serve.c) */
 		if (s->s_npols > 1 && name[0] == 'c')
 			r->argk |= CLONE_PARENT;
-		r->argret = RET_DENY(EPERM);
+		r->argret = SECCOMP_RET_USER_NOTIF;	/* refused, logged */
 	} else if (strcmp(name, "prctl") == 0) {
 		if (s->s_npols > 1) {
 			/* ...and no confined task may adopt orphans */
 			r->argtest = ARG_JEQ;
 			r->argk = PR_SET_CHILD_SUBREAPER;
-			r->argret = RET_DENY(EPERM);
+			r->argret = SECCOMP_RET_USER_NOTIF;	/* refused, logged */
 		}
 		/* seccomp strict mode cannot be entered over our filter: the
 		 * supervisor emulates it (policy_linux_serve.c) */

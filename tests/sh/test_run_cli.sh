@@ -38,6 +38,13 @@ rules:
 EOF
 echo secret >"$T/secret"
 echo public >"$T/public"
+
+# The supervisor's own refusals (escapes) hold under a permit-all policy,
+# and are logged as denials with their reason, as a rule's would be.
+"$POLICYCTL" run -p "$T/permit.yaml" -- sh -c 'unshare -n true || echo refused; chroot / true || echo refused' >"$T/ref.out" 2>"$T/ref.err"
+[ "$(grep -c refused "$T/ref.out")" = 2 ] && ok || { bad "namespace and chroot refused"; cat "$T/ref.out" "$T/ref.err"; }
+grep -q "deny unshare (.*refused whatever the policy says: a namespace the supervisor does not share)" "$T/ref.err" && ok || { bad "unshare refusal logged"; cat "$T/ref.err"; }
+grep -q "deny chroot (.*refused whatever the policy says: a root directory" "$T/ref.err" && ok || { bad "chroot refusal logged"; cat "$T/ref.err"; }
 cat >"$T/deny.yaml" <<EOF
 policy: 1
 name: deny-secret
