@@ -17,11 +17,9 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
-#define NAMELEN	200
+#include "tu_selfrun.h"
 
-static char D[64];		/* the test's directory */
-static char self[PATH_MAX];
-static const char *policyctl;
+#define NAMELEN	200
 
 /* ------------------------------------------------------------------ */
 /* The target side: prints the errno of each step (0: done)            */
@@ -194,90 +192,30 @@ target(int argc, char **argv)
 /* ------------------------------------------------------------------ */
 /* The test side                                                       */
 
-static char logpath[PATH_MAX + 16];
-
 static int
 setup(void **state)
 {
 	(void)state;
-	policyctl = getenv("POLICYCTL");
-	if (policyctl == NULL)
-		policyctl = "build/policyctl";
-	snprintf(D, sizeof(D), "/tmp/test_longpath.XXXXXX");
-	if (mkdtemp(D) == NULL)
-		return -1;
-	snprintf(logpath, sizeof(logpath), "%s/log", D);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[PATH_MAX + 16];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", D);
-	return system(cmd) == 0 ? 0 : -1;
+	return tu_selfrun_setup("longpath");
 }
 
 static char *
 write_policy(const char *name, const char *rules)
 {
-	static char path[PATH_MAX];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s.yaml", D, name);
-	assert_non_null(f = fopen(path, "w"));
-	fprintf(f, "policy: 1\nname: %s\ndefault: permit\nrules:\n%s", name,
-	    rules);
-	fclose(f);
-	return path;
-}
-
-/* Run the target confined (or natively: pol NULL); its results. */
-static size_t
-run(const char *pol, const char *args, int *res, size_t max)
-{
-	char cmd[4 * PATH_MAX];
-	size_t n = 0;
-	FILE *f;
-
-	if (pol != NULL)
-		snprintf(cmd, sizeof(cmd), "%s run -p %s -- %s --target %s 2>%s",
-		    policyctl, pol, self, args, logpath);
-	else
-		snprintf(cmd, sizeof(cmd), "%s --target %s", self, args);
-	assert_non_null(f = popen(cmd, "r"));
-	while (n < max && fscanf(f, "%d", &res[n]) == 1)
-		n++;
-	assert_int_equal(pclose(f), 0);
-	return n;
+	return tu_write_policy(name, "policy: 1\nname: %s\ndefault: permit\n"
+	    "rules:\n%s", name, rules);
 }
 
 static void
 print_log(void)
 {
 	char line[512];
-	FILE *f = fopen(logpath, "r");
+	FILE *f = fopen(tu_logpath, "r");
 
 	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
 		fprintf(stderr, "log: %.200s\n", line);
 	if (f != NULL)
 		fclose(f);
-}
-
-static bool
-log_has(const char *what)
-{
-	char line[8192];
-	bool found = false;
-	FILE *f = fopen(logpath, "r");
-
-	assert_non_null(f);
-	while (!found && fgets(line, sizeof(line), f) != NULL)
-		found = strstr(line, what) != NULL;
-	fclose(f);
-	return found;
 }
 
 /* The python one-liner's tree (> 1024 bytes), natively and confined. */
@@ -291,12 +229,12 @@ test_python_like(void **state)
 	size_t n;
 
 	(void)state;
-	snprintf(args, sizeof(args), "py %s/lp", D);
-	n = run(NULL, args, res, 8);
+	snprintf(args, sizeof(args), "py %s/lp", tu_dir);
+	n = tu_run_ints(NULL, args, res, 8);
 	assert_int_equal(n, 6);
 	for (i = 0; i < 6; i++)
 		assert_int_equal(res[i], 0);	/* natively */
-	n = run(pol, args, res, 8);
+	n = tu_run_ints(pol, args, res, 8);
 	if (n != 6 || res[0] || res[1] || res[2] || res[3] || res[4] || res[5])
 		print_log();
 	assert_int_equal(n, 6);
@@ -317,10 +255,11 @@ test_beyond_path_max(void **state)
 	(void)state;
 	snprintf(rules, sizeof(rules),
 	    "  - fswrite: filename match \"%s/deep/*/deny*\" then deny[EACCES]\n",
-	    D);
+	    tu_dir);
 	pol = write_policy("deep", rules);
-	snprintf(args, sizeof(args), "deep %s/deep 25", D);	/* ~5 KB */
-	n = run(pol, args, res, 16);
+	/* ~5 KB */
+	snprintf(args, sizeof(args), "deep %s/deep 25", tu_dir);
+	n = tu_run_ints(pol, args, res, 16);
 	if (n != 14)
 		print_log();
 	assert_int_equal(n, 14);
@@ -330,8 +269,8 @@ test_beyond_path_max(void **state)
 		else
 			assert_int_equal(res[i], 0);
 	}
-	assert_true(log_has("deny"));
-	assert_false(log_has("too long"));
+	assert_true(tu_log_has("deny"));
+	assert_false(tu_log_has("too long"));
 }
 
 /* A rule whose path itself is longer than POLICY_PATH_MAX: the denied name
@@ -347,7 +286,7 @@ test_rule_beneath(void **state)
 	size_t n = 0;
 
 	(void)state;
-	n = (size_t)snprintf(deep, sizeof(deep), "%s/exact", D);
+	n = (size_t)snprintf(deep, sizeof(deep), "%s/exact", tu_dir);
 	for (i = 0; i < 6; i++) {
 		name_of(name, i);
 		n += (size_t)snprintf(deep + n, sizeof(deep) - n, "/%s", name);
@@ -358,8 +297,8 @@ test_rule_beneath(void **state)
 	    "  - fsread: filename match \"%s/deny*\" then deny[EACCES]\n",
 	    deep, deep);
 	pol = write_policy("exact", rules);
-	snprintf(args, sizeof(args), "deep %s/exact 6", D);
-	n = run(pol, args, res, 16);
+	snprintf(args, sizeof(args), "deep %s/exact 6", tu_dir);
+	n = tu_run_ints(pol, args, res, 16);
 	if (n != 14)
 		print_log();
 	assert_int_equal(n, 14);
@@ -370,8 +309,8 @@ test_rule_beneath(void **state)
 			assert_int_equal(res[i], 0);
 	}
 	/* one level shallower the same names are not beneath the rule */
-	snprintf(args, sizeof(args), "deep %s/exact 5", D);
-	n = run(pol, args, res, 16);
+	snprintf(args, sizeof(args), "deep %s/exact 5", tu_dir);
+	n = tu_run_ints(pol, args, res, 16);
 	assert_int_equal(n, 14);
 	for (i = 0; i < 14; i++)
 		assert_int_equal(res[i], 0);
@@ -380,8 +319,8 @@ test_rule_beneath(void **state)
 	    "  - fswrite: filename inpath \"%s\" and filename match \"*/deny*\""
 	    " then deny[EACCES]\n", deep);
 	pol = write_policy("inpath", rules);
-	snprintf(args, sizeof(args), "deep %s/exact 6", D);
-	n = run(pol, args, res, 16);
+	snprintf(args, sizeof(args), "deep %s/exact 6", tu_dir);
+	n = tu_run_ints(pol, args, res, 16);
 	assert_int_equal(n, 14);
 	assert_int_equal(res[2], 0);
 	assert_int_equal(res[4], EACCES);
@@ -397,13 +336,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_beyond_path_max),
 		cmocka_unit_test(test_rule_beneath),
 	};
-	ssize_t n;
 
 	if (argc > 1 && strcmp(argv[1], "--target") == 0)
 		return target(argc - 2, argv + 2);
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n < 0)
-		return 1;
-	self[n] = '\0';
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, tu_selfrun_teardown);
 }

@@ -20,6 +20,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "tu_selfrun.h"
+
 /* ------------------------------------------------------------------ */
 /* The target side: run confined, one step per argument triple         */
 
@@ -114,45 +116,8 @@ target(int argc, char **argv)
 /* ------------------------------------------------------------------ */
 /* The test side                                                       */
 
-static char D[64];			/* scratch tree */
-static char self[PATH_MAX];
-static const char *policyctl;
-static char logpath[PATH_MAX + 8];
 static ino_t secret_ino;
 static dev_t secret_dev;
-
-static char *
-P(const char *rel)
-{
-	static char buf[16][PATH_MAX];
-	static int i;
-
-	i = (i + 1) % 16;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", D, rel);
-	return buf[i];
-}
-
-static void
-sh(const char *fmt, ...)
-{
-	char cmd[4 * PATH_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	assert_int_equal(system(cmd), 0);
-}
-
-static void
-put(const char *rel, const char *text)
-{
-	FILE *f = fopen(P(rel), "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
 
 /* w/no/a (the secret) and w/no/sub/b beneath the denied directory; w/ok,
  * other: places no rule names. */
@@ -162,15 +127,15 @@ fresh_tree(void)
 	struct stat st;
 
 	/* a mount a failed row left behind */
-	(void)umount2(P("w/ok"), MNT_DETACH);
-	sh("rm -rf %s/w %s/other && mkdir -p %s/w/no/sub %s/w/ok %s/other",
-	    D, D, D, D, D);
-	put("w/no/a", "secret");
-	put("w/no/sub/b", "secret");
-	put("w/ok/x", "public");
-	put("w/ok/f", "public");
-	put("other/y", "public");
-	assert_int_equal(stat(P("w/no/a"), &st), 0);
+	(void)umount2(tu_path("w/ok"), MNT_DETACH);
+	tu_sh("rm -rf %1$s/w %1$s/other && mkdir -p %1$s/w/no/sub %1$s/w/ok "
+	    "%1$s/other", tu_dir);
+	tu_put("w/no/a", "secret");
+	tu_put("w/no/sub/b", "secret");
+	tu_put("w/ok/x", "public");
+	tu_put("w/ok/f", "public");
+	tu_put("other/y", "public");
+	assert_int_equal(stat(tu_path("w/no/a"), &st), 0);
 	secret_ino = st.st_ino;
 	secret_dev = st.st_dev;
 }
@@ -195,54 +160,21 @@ static const char *policy_widen =
     "  - rename: filename eq \"%1$s/w/no\" and filename2 eq "
     "\"%1$s/w/released\" then permit widen\n";
 
-static char *
-write_policy(const char *fmt, const char *name)
-{
-	static char path[PATH_MAX];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s.yaml", D, name);
-	assert_non_null(f = fopen(path, "w"));
-	fprintf(f, fmt, D);
-	fclose(f);
-	return path;
-}
-
-/* Runs the steps confined; results[i] the errno of step i, the log in logpath. */
+/* Runs the steps confined; results[i] the errno of step i, the log in
+ * tu_logpath. */
 static void
 run_steps(const char *pol, const char *const *steps, size_t nsteps,
     int *results)
 {
-	char cmd[16 * PATH_MAX];
+	char args[16 * PATH_MAX];
 	size_t n = 0, i;
-	FILE *f;
 
-	n = (size_t)snprintf(cmd, sizeof(cmd), "%s run -p %s -- %s --target",
-	    policyctl, pol, self);
+	args[0] = '\0';
 	for (i = 0; i < nsteps; i++)
-		n += (size_t)snprintf(cmd + n, sizeof(cmd) - n, " '%s'",
+		n += (size_t)snprintf(args + n, sizeof(args) - n, " '%s'",
 		    steps[i]);
-	snprintf(cmd + n, sizeof(cmd) - n, " 2>%s", logpath);
-	assert_true(n < sizeof(cmd) - PATH_MAX);
-	assert_non_null(f = popen(cmd, "r"));
-	for (i = 0; i < nsteps / 3; i++)
-		if (fscanf(f, "%d", &results[i]) != 1)
-			results[i] = -1;
-	assert_int_equal(pclose(f), 0);
-}
-
-static bool
-log_has(const char *what)
-{
-	char line[4096];
-	bool found = false;
-	FILE *f = fopen(logpath, "r");
-
-	assert_non_null(f);
-	while (!found && fgets(line, sizeof(line), f) != NULL)
-		found = strstr(line, what) != NULL;
-	fclose(f);
-	return found;
+	assert_true(n < sizeof(args) - PATH_MAX);
+	(void)tu_run_ints(pol, args, results, nsteps / 3);
 }
 
 /* Every name of the secret's inode is still beneath w/no. */
@@ -253,7 +185,7 @@ find_secret(const char *path, const struct stat *st, int type, struct FTW *ftw)
 	(void)type;
 	(void)ftw;
 	if (st->st_ino == secret_ino && st->st_dev == secret_dev &&
-	    strncmp(path, P("w/no/"), strlen(P("w/no/"))) != 0) {
+	    strncmp(path, tu_path("w/no/"), strlen(tu_path("w/no/"))) != 0) {
 		fprintf(stderr, "the secret is reachable as %s\n", path);
 		escaped++;
 	}
@@ -266,9 +198,9 @@ assert_secret_held(void)
 	struct stat st;
 
 	escaped = 0;
-	assert_int_equal(nftw(D, find_secret, 16, FTW_PHYS), 0);
+	assert_int_equal(nftw(tu_dir, find_secret, 16, FTW_PHYS), 0);
 	assert_int_equal(escaped, 0);
-	assert_int_equal(stat(P("w/no/a"), &st), 0);
+	assert_int_equal(stat(tu_path("w/no/a"), &st), 0);
 	assert_true(st.st_ino == secret_ino);
 }
 
@@ -295,7 +227,7 @@ run_row(const char *pol, const struct move_row *r)
 	fresh_tree();
 	for (n = 0; n < 12 && r->steps[n] != NULL; n++) {
 		if (strncmp(r->steps[n], "~/", 2) == 0) {
-			snprintf(abs[n], sizeof(abs[n]), "%s/%s", D,
+			snprintf(abs[n], sizeof(abs[n]), "%s/%s", tu_dir,
 			    r->steps[n] + 2);
 			steps[n] = abs[n];
 		} else
@@ -309,7 +241,7 @@ run_row(const char *pol, const struct move_row *r)
 			    r->name, i + 1, steps[3 * i], steps[3 * i + 1],
 			    res[i], r->want[i]);
 	}
-	if (r->log != NULL && !log_has(r->log))
+	if (r->log != NULL && !tu_log_has(r->log))
 		fail_msg("%s: the log does not say \"%s\"", r->name, r->log);
 	assert_secret_held();
 }
@@ -369,7 +301,7 @@ static void
 table(const char *pol_fmt, const char *name, const struct move_row *rows,
     size_t n)
 {
-	const char *pol = write_policy(pol_fmt, name);
+	const char *pol = tu_write_policy(name, pol_fmt, tu_dir);
 	size_t i;
 
 	for (i = 0; i < n; i++)
@@ -398,7 +330,7 @@ test_refused_inpath(void **state)
 		for (size_t j = 0; j < 4; j++)
 			if (r.want[j] == EPERM)
 				r.want[j] = -2;
-		run_row(write_policy(policy_inpath, "inpath"), &r);
+		run_row(tu_write_policy("inpath", policy_inpath, tu_dir), &r);
 	}
 }
 
@@ -423,9 +355,9 @@ test_permitted(void **state)
 static void
 test_widen(void **state)
 {
-	const char *pol = write_policy(policy_widen, "widen");
-	const char *steps[] = { "rename", P("w/no"), P("w/moved"),
-	    "rename", P("w/no"), P("w/released") };
+	const char *pol = tu_write_policy("widen", policy_widen, tu_dir);
+	const char *steps[] = { "rename", tu_path("w/no"), tu_path("w/moved"),
+	    "rename", tu_path("w/no"), tu_path("w/released") };
 	int res[2];
 
 	(void)state;
@@ -433,8 +365,8 @@ test_widen(void **state)
 	run_steps(pol, steps, 6, res);
 	assert_int_equal(res[0], EPERM);
 	assert_int_equal(res[1], 0);
-	assert_true(log_has(MOVED));
-	assert_int_equal(access(P("w/released/a"), F_OK), 0);
+	assert_true(tu_log_has(MOVED));
+	assert_int_equal(access(tu_path("w/released/a"), F_OK), 0);
 }
 
 /* Ordinary programs that rename files work under a policy protecting a
@@ -442,16 +374,17 @@ test_widen(void **state)
 static void
 test_programs(void **state)
 {
-	const char *pol = write_policy(policy_match, "match");
+	const char *pol = tu_write_policy("match", policy_match, tu_dir);
 
 	(void)state;
 	fresh_tree();
-	sh("rm -rf %s/proj %s/x && mkdir -p %s/proj/src %s/x", D, D, D, D);
-	put("proj/src/in.txt", "hello\n");
-	put("proj/Makefile", "out.txt: src/in.txt\n\tcp src/in.txt out.tmp "
-	    "&& mv out.tmp out.txt\n");
-	sh("tar -C %s/proj -cf %s/p.tar src", D, D);
-	sh("cd %s/proj && %s run -p %s -- sh -c '"
+	tu_sh("rm -rf %1$s/proj %1$s/x && mkdir -p %1$s/proj/src %1$s/x",
+	    tu_dir);
+	tu_put("proj/src/in.txt", "hello\n");
+	tu_put("proj/Makefile", "out.txt: src/in.txt\n\tcp src/in.txt "
+	    "out.tmp && mv out.tmp out.txt\n");
+	tu_sh("tar -C %s/proj -cf %s/p.tar src", tu_dir, tu_dir);
+	tu_sh("cd %s/proj && %s run -p %s -- sh -c '"
 	    "git init -q && git add -A && git -c user.name=t -c "
 	    "user.email=t@t commit -qm one && "
 	    "make -s && test \"$(cat out.txt)\" = hello && "
@@ -462,43 +395,17 @@ test_programs(void **state)
 	    "os.close(fd); os.replace(t,\\\"src/in.txt\\\")\" && "
 	    "git add -A && git -c user.name=t -c user.email=t@t commit -qm two "
 	    "&& test $(git rev-list --count HEAD) = 2' 2>%s",
-	    D, policyctl, pol, D, D, D, logpath);
-	assert_false(log_has("deny"));
+	    tu_dir, tu_policyctl, pol, tu_dir, tu_dir, tu_dir,
+	    tu_logpath);
+	assert_false(tu_log_has("deny"));
 	assert_secret_held();
 }
 
 static int
 setup(void **state)
 {
-	ssize_t n;
-
 	(void)state;
-	snprintf(D, sizeof(D), "/tmp/plx-move.%d", (int)getpid());
-	snprintf(logpath, sizeof(logpath), "%s/log", D);
-	if (mkdir(D, 0755) != 0)
-		return -1;
-	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) < 0)
-		return -1;
-	self[n] = '\0';
-	if ((policyctl = getenv("POLICYCTL")) == NULL)
-		policyctl = "build/policyctl";
-	if (access(policyctl, X_OK) != 0) {
-		fprintf(stderr, "test_linux_move: no policyctl at %s\n",
-		    policyctl);
-		return -1;
-	}
-	setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", D);
-	return system(cmd) == 0 ? 0 : -1;
+	return tu_selfrun_setup("move");
 }
 
 int
@@ -515,5 +422,5 @@ main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "--target") == 0)
 		return target(argc - 2, argv + 2);
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, tu_selfrun_teardown);
 }

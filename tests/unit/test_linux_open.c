@@ -16,6 +16,8 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "tu_selfrun.h"
+
 /* ------------------------------------------------------------------ */
 /* The target side: one step per argument pair, confined or not        */
 
@@ -132,51 +134,21 @@ target(int argc, char **argv)
 /* ------------------------------------------------------------------ */
 /* The test side                                                       */
 
-static char D[64];			/* scratch tree */
-static char self[PATH_MAX];
-static const char *policyctl;
-static char logpath[PATH_MAX + 8];
-
-static char *
-P(const char *rel)
-{
-	static char buf[16][PATH_MAX];
-	static int i;
-
-	i = (i + 1) % 16;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", D, rel);
-	return buf[i];
-}
-
-static void
-put(const char *rel, const char *text)
-{
-	FILE *f = fopen(P(rel), "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 /*
- * D/dir (holding f), D/f, D/ldir -> dir, D/lf -> f, D/dangling -> nowhere,
- * D/ro (holding f, x), D/secret.
+ * t/dir (holding f), t/f, t/ldir -> dir, t/lf -> f, t/dangling -> nowhere,
+ * t/ro (holding f, x), t/secret.
  */
 static void
 fresh_tree(void)
 {
-	char cmd[8 * 64 + 128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %1$s/t && mkdir -p %1$s/t/dir "
-	    "%1$s/t/ro && cd %1$s/t && ln -s dir ldir && ln -s f lf && "
-	    "ln -s nowhere dangling", D);
-	assert_int_equal(system(cmd), 0);
-	put("t/f", "public");
-	put("t/dir/f", "public");
-	put("t/ro/f", "public");
-	put("t/ro/x", "public");
-	put("t/secret", "secret");
-	assert_int_equal(chmod(P("t/f"), 0644), 0);
+	tu_sh("rm -rf %1$s/t && mkdir -p %1$s/t/dir %1$s/t/ro && cd %1$s/t && "
+	    "ln -s dir ldir && ln -s f lf && ln -s nowhere dangling", tu_dir);
+	tu_put("t/f", "public");
+	tu_put("t/dir/f", "public");
+	tu_put("t/ro/f", "public");
+	tu_put("t/ro/x", "public");
+	tu_put("t/secret", "secret");
+	assert_int_equal(chmod(tu_path("t/f"), 0644), 0);
 }
 
 /*
@@ -197,38 +169,16 @@ static const char *policy_stat =
     "  - fswrite: filename match \"%1$s/t/ro/*\" then deny\n"
     "  - stat: filename eq \"%1$s/t/secret\" then deny\n";
 
-static char *
-write_policy(const char *fmt, const char *name)
-{
-	static char path[PATH_MAX];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s.yaml", D, name);
-	assert_non_null(f = fopen(path, "w"));
-	fprintf(f, fmt, D);
-	fclose(f);
-	return path;
-}
-
 /* Runs one step, confined under pol (or natively: NULL); its errno. */
 static int
 run1(const char *pol, const char *op, const char *path)
 {
-	char cmd[4 * PATH_MAX];
-	FILE *f;
+	char args[PATH_MAX + 64];
 	int res;
 
 	fresh_tree();
-	if (pol != NULL)
-		snprintf(cmd, sizeof(cmd), "%s run -p %s -- %s --target %s "
-		    "'%s' 2>%s", policyctl, pol, self, op, path, logpath);
-	else
-		snprintf(cmd, sizeof(cmd), "%s --target %s '%s'", self, op,
-		    path);
-	assert_non_null(f = popen(cmd, "r"));
-	if (fscanf(f, "%d", &res) != 1)
-		res = -1;
-	assert_int_equal(pclose(f), 0);
+	snprintf(args, sizeof(args), "%s '%s'", op, path);
+	(void)tu_run_ints(pol, args, &res, 1);
 	return res;
 }
 
@@ -236,8 +186,9 @@ run1(const char *pol, const char *op, const char *path)
 static void
 same(const char *pol_fmt, const char *op, const char *rel, int want)
 {
-	const char *pol = write_policy(pol_fmt, "p");
-	int nat = run1(NULL, op, P(rel)), conf = run1(pol, op, P(rel));
+	const char *pol = tu_write_policy("p", pol_fmt, tu_dir);
+	int nat = run1(NULL, op, tu_path(rel));
+	int conf = run1(pol, op, tu_path(rel));
 
 	if (nat != want)
 		fail_msg("%s %s natively: %d, want %d", op, rel, nat, want);
@@ -251,8 +202,9 @@ static void
 confined(const char *pol_fmt, const char *op, const char *rel, int nat,
     int want)
 {
-	const char *pol = write_policy(pol_fmt, "p");
-	int n = run1(NULL, op, P(rel)), c = run1(pol, op, P(rel));
+	const char *pol = tu_write_policy("p", pol_fmt, tu_dir);
+	int n = run1(NULL, op, tu_path(rel));
+	int c = run1(pol, op, tu_path(rel));
 
 	if (n != nat)
 		fail_msg("%s %s natively: %d, want %d", op, rel, n, nat);
@@ -329,7 +281,7 @@ test_path_fchmod(void **state)
 
 	(void)state;
 	same(policy_writes, "path-fchmod", "t/f", EBADF);
-	assert_int_equal(stat(P("t/f"), &st), 0);
+	assert_int_equal(stat(tu_path("t/f"), &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0644);
 }
 
@@ -369,7 +321,7 @@ test_path_no_escape(void **state)
 	confined(policy_writes, "path-reopen-write", "t/ro/x", 0, EPERM);
 	confined(policy_writes, "path-create-under", "t/ro", 0, EPERM);
 	confined(policy_writes, "path-reopen-write", "t/f", 0, 0);
-	assert_int_equal(access(P("t/ro/new"), F_OK), -1);
+	assert_int_equal(access(tu_path("t/ro/new"), F_OK), -1);
 }
 
 /*
@@ -405,36 +357,11 @@ test_path_stat_rule(void **state)
 static int
 setup(void **state)
 {
-	ssize_t n;
-
 	(void)state;
-	snprintf(D, sizeof(D), "/tmp/plx-open.%d", (int)getpid());
-	snprintf(logpath, sizeof(logpath), "%s/log", D);
-	if (mkdir(D, 0755) != 0)
+	if (tu_selfrun_setup("open") != 0)
 		return -1;
-	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) < 0)
-		return -1;
-	self[n] = '\0';
-	if ((policyctl = getenv("POLICYCTL")) == NULL)
-		policyctl = "build/policyctl";
-	if (access(policyctl, X_OK) != 0) {
-		fprintf(stderr, "test_linux_open: no policyctl at %s\n",
-		    policyctl);
-		return -1;
-	}
-	setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
 	umask(022);
 	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", D);
-	return system(cmd) == 0 ? 0 : -1;
 }
 
 int
@@ -458,5 +385,5 @@ main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "--target") == 0)
 		return target(argc - 2, argv + 2);
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, tu_selfrun_teardown);
 }

@@ -29,6 +29,8 @@
 #include <sys/user.h>
 #include <sys/wait.h>
 
+#include "tu_selfrun.h"
+
 #ifndef PTRACE_O_SUSPEND_SECCOMP
 #define PTRACE_O_SUSPEND_SECCOMP	(1 << 21)
 #endif
@@ -331,10 +333,6 @@ target(int argc, char **argv)
 /* ------------------------------------------------------------------ */
 /* The test side                                                       */
 
-static char D[64];			/* scratch directory */
-static char self[PATH_MAX];
-static const char *policyctl;
-static char logpath[PATH_MAX + 8];
 static char permit_pol[PATH_MAX];	/* permits all, in the filter */
 static char watch_pol[PATH_MAX];	/* opens, connects, execs supervised */
 
@@ -342,16 +340,9 @@ static char watch_pol[PATH_MAX];	/* opens, connects, execs supervised */
 static void
 run(const char *pol, const char *args, char *out, size_t cap)
 {
-	char cmd[4 * PATH_MAX];
-	FILE *f;
+	FILE *f = tu_run_open(pol, args);
 	size_t n;
 
-	if (pol != NULL)
-		snprintf(cmd, sizeof(cmd), "%s run -p %s -- %s --target %s 2>%s",
-		    policyctl, pol, self, args, logpath);
-	else
-		snprintf(cmd, sizeof(cmd), "%s --target %s", self, args);
-	assert_non_null(f = popen(cmd, "r"));
 	out[0] = '\0';
 	if (fgets(out, (int)cap, f) == NULL)
 		out[0] = '\0';
@@ -373,20 +364,6 @@ same(const char *pol, const char *args)
 	print_message("native:   %s\nconfined: %s\n", nat, conf);
 	assert_string_equal(nat, conf);
 	return conf;
-}
-
-static bool
-log_has(const char *what)
-{
-	char line[4096];
-	bool found = false;
-	FILE *f = fopen(logpath, "r");
-
-	assert_non_null(f);
-	while (!found && fgets(line, sizeof(line), f) != NULL)
-		found = strstr(line, what) != NULL;
-	fclose(f);
-	return found;
 }
 
 /* A filter of the program's own stacks on ours and restricts further;
@@ -437,7 +414,7 @@ test_attach(void **state)
 	assert_memory_equal(out, "attach 0 regs 0 killed 9 suspend ", 33);
 	run(permit_pol, "attach", out, sizeof(out));
 	assert_string_equal(out, "attach 0 regs 0 killed 9 suspend no");
-	assert_true(log_has("PTRACE_O_SUSPEND_SECCOMP refused"));
+	assert_true(tu_log_has("PTRACE_O_SUSPEND_SECCOMP refused"));
 }
 
 /* A process outside the confinement cannot be traced or written to. */
@@ -459,8 +436,8 @@ test_attach_outside(void **state)
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	assert_string_equal(out, "attach_pid -1 1 vmwrite 1");
-	assert_true(log_has("ptrace of a process outside the confinement"));
-	assert_true(log_has("process_vm_writev to a process outside"));
+	assert_true(tu_log_has("ptrace of a process outside the confinement"));
+	assert_true(tu_log_has("process_vm_writev to a process outside"));
 }
 
 /* Exec in a task another program traces: permitted when the filter lets
@@ -474,7 +451,7 @@ test_traced_exec(void **state)
 	(void)same(permit_pol, "exec");
 	run(watch_pol, "exec", out, sizeof(out));
 	assert_string_equal(out, "exec 21");
-	assert_true(log_has("traced by another program"));
+	assert_true(tu_log_has("traced by another program"));
 }
 
 /* A signal interrupts a FIFO open the supervisor waits in. */
@@ -485,7 +462,7 @@ test_fifo_eintr(void **state)
 	const char *r;
 
 	(void)state;
-	snprintf(args, sizeof(args), "fifo %s/fifo eintr", D);
+	snprintf(args, sizeof(args), "fifo %s/fifo eintr", tu_dir);
 	r = same(watch_pol, args);
 	assert_string_equal(r, "fifo fail 4 handled 1 early 0");
 }
@@ -498,7 +475,7 @@ test_fifo_restart(void **state)
 	const char *r;
 
 	(void)state;
-	snprintf(args, sizeof(args), "fifo %s/fifo restart", D);
+	snprintf(args, sizeof(args), "fifo %s/fifo restart", tu_dir);
 	r = same(watch_pol, args);
 	assert_string_equal(r, "fifo open 0 handled 1 early 1");
 }
@@ -510,7 +487,7 @@ test_connect_eintr(void **state)
 	const char *r;
 
 	(void)state;
-	snprintf(args, sizeof(args), "connect %s/sock", D);
+	snprintf(args, sizeof(args), "connect %s/sock", tu_dir);
 	r = same(watch_pol, args);
 	assert_string_equal(r, "connect 0 -1 4 handled 1");
 }
@@ -518,55 +495,23 @@ test_connect_eintr(void **state)
 static int
 setup(void **state)
 {
-	ssize_t n;
-	FILE *f;
-
 	(void)state;
-	snprintf(D, sizeof(D), "/tmp/plx-transp.%d", (int)getpid());
-	snprintf(logpath, sizeof(logpath), "%s/log", D);
-	if (mkdir(D, 0755) != 0)
+	if (tu_selfrun_setup("transp") != 0)
 		return -1;
-	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) < 0)
-		return -1;
-	self[n] = '\0';
-	if ((policyctl = getenv("POLICYCTL")) == NULL)
-		policyctl = "build/policyctl";
-	if (access(policyctl, X_OK) != 0) {
-		fprintf(stderr, "test_linux_transparent: no policyctl at %s\n",
-		    policyctl);
-		return -1;
-	}
-	snprintf(permit_pol, sizeof(permit_pol), "%s/permit.yaml", D);
-	if ((f = fopen(permit_pol, "w")) == NULL)
-		return -1;
-	fputs("policy: 1\nname: permit\ndefault: permit\n", f);
-	fclose(f);
+	snprintf(permit_pol, sizeof(permit_pol), "%s",
+	    tu_write_policy("permit", "policy: 1\nname: permit\n"
+	    "default: permit\n"));
 	/* rules with conditions: opens, connects and execs come to the
 	 * supervisor, which carries them out (and verifies execs) */
-	snprintf(watch_pol, sizeof(watch_pol), "%s/watch.yaml", D);
-	if ((f = fopen(watch_pol, "w")) == NULL)
+	snprintf(watch_pol, sizeof(watch_pol), "%s",
+	    tu_write_policy("watch", "policy: 1\nname: watch\ndefault: permit\n"
+	    "rules:\n"
+	    "  - fsread: filename eq \"%1$s/nothing\" then deny\n"
+	    "  - connect: sockaddr eq \"unix-%1$s/nothing\" then deny\n"
+	    "  - execve: filename eq \"%1$s/nothing\" then deny\n", tu_dir));
+	if (mkfifo(tu_path("fifo"), 0600) != 0)
 		return -1;
-	fprintf(f, "policy: 1\nname: watch\ndefault: permit\nrules:\n"
-	    "  - fsread: filename eq \"%s/nothing\" then deny\n"
-	    "  - connect: sockaddr eq \"unix-%s/nothing\" then deny\n"
-	    "  - execve: filename eq \"%s/nothing\" then deny\n", D, D, D);
-	fclose(f);
-	snprintf(logpath, sizeof(logpath), "%s/fifo", D);
-	if (mkfifo(logpath, 0600) != 0)
-		return -1;
-	snprintf(logpath, sizeof(logpath), "%s/log", D);
-	setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
 	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", D);
-	return system(cmd) == 0 ? 0 : -1;
 }
 
 int
@@ -586,5 +531,5 @@ main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "--target") == 0)
 		return target(argc - 2, argv + 2);
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, tu_selfrun_teardown);
 }
