@@ -137,6 +137,16 @@ policy_linux_ask_reload(struct policy_linux_call *c)
 		return;
 	}
 	ask.reloaded = nl;
+	/* what the kernel filter decides cannot be changed in a running
+	 * program: such a policy waits for the next run */
+	if (!policy_linux_filter_same(s, &pl->pl_policy)) {
+		pthread_mutex_unlock(&ask.lock);
+		policy_linux_note(c, "policy %s not reloaded: it changes calls "
+		    "the kernel filter decides, which cannot change in a "
+		    "running program; it applies from the next run", ask.path);
+		policy_loaded_free(pl);
+		return;
+	}
 	ask.reloaded[ask.nreloaded++] = pl;
 	__atomic_store_n(&s->s_pol, &pl->pl_policy, __ATOMIC_RELEASE);
 	ask.reloads++;

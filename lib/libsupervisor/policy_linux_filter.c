@@ -633,6 +633,114 @@ policy_linux_emit_tree(struct policy_linux_prog *pg,
 	policy_linux_emit_tree(pg, runs, mid, b);
 }
 
+/* Does the filter leave exec to the kernel (no exec decision to check)? */
+static bool
+policy_linux_exec_unchecked(const struct policy_sup *s)
+{
+	struct policy_linux_run r;
+	int nr;
+
+	if (s->s_npols > 1)	/* several: see every exec */
+		return false;
+	for (nr = 0; nr < NR_MAX; nr++) {
+		if (policy_linux_syscall_op(nr) != POLICY_OP_EXECVE)
+			continue;
+		policy_linux_nr_verdict(s, nr, &r);
+		if (r.ret != SECCOMP_RET_ALLOW)
+			return false;
+	}
+	return true;
+}
+
+/* The filter's treatment of nr, exec_unchecked as above. */
+static void
+policy_linux_nr_run(const struct policy_sup *s, int nr, bool exec_unchecked,
+    struct policy_linux_run *r)
+{
+	policy_linux_nr_verdict(s, nr, r);
+	/* a "#!" interpreter's open of its script is checked against
+	 * the exec decision (policy_linux_script.c) */
+	if (!exec_unchecked && policy_linux_syscall_op(nr) == POLICY_OP_OPEN) {
+		if (r->ret == SECCOMP_RET_ALLOW)
+			r->ret = SECCOMP_RET_USER_NOTIF;
+		r->argtest = ARG_NONE;	/* O_PATH opens too */
+	}
+}
+
+/*
+ * Does p decide every request of nr's operation as verdict v, whatever
+ * its arguments: each rule that applies has the action, errno and logging
+ * of the decision on no arguments at all?
+ */
+static bool
+policy_linux_nr_uniform(const struct policy_sup *s, const struct policy *p,
+    int nr, uint32_t v)
+{
+	const char *name = policy_linux_syscall_name(nr);
+	int op = policy_linux_syscall_op(nr), cls = policy_linux_class(
+	    (unsigned)op);
+	struct policy_request req;
+	struct policy_decision d;
+	uint32_t i;
+
+	if (name == NULL || op == POLICY_OP_NONE)
+		return false;
+	memset(&req, 0, sizeof(req));
+	req.pr_emul = POLICY_EMUL_NATIVE;
+	req.pr_op = (uint16_t)op;
+	if (op == POLICY_OP_SYSCALL)
+		return policy_linux_pol_verdict(s, p, name, op) == v;
+	policy_eval(p, &req, &d);
+	if (policy_linux_verdict(s, &d) != v)
+		return false;
+	for (i = 0; i < p->p_nrules; i++) {
+		const struct policy_rule *r = &p->p_rules[i];
+
+		if (policy_linux_rule_for(r, (unsigned)op, cls) &&
+		    (r->pr_action != d.pd_action || (r->pr_flags &
+		    POLICY_RULE_LOG) || (r->pr_errno != 0 &&
+		    r->pr_errno != d.pd_perrno)))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Would policy p be decided in the kernel as the running one is?  A filter
+ * cannot be taken back from a process, so a reload must not change what
+ * it decides there (policy_linux_ask.c): each call the running filter
+ * decides must get the same filter treatment under p, or be sent to the
+ * supervisor by it while p decides it the same way for any arguments.
+ */
+bool
+policy_linux_filter_same(const struct policy_sup *s, const struct policy *p)
+{
+	struct policy_sup n = *s;
+	struct policy_linux_run a, b;
+	bool ua, ub;
+	int nr;
+
+	n.s_pol = p;
+	ua = policy_linux_exec_unchecked(s);
+	ub = policy_linux_exec_unchecked(&n);
+	for (nr = 0; nr < NR_MAX; nr++) {
+		memset(&a, 0, sizeof(a));
+		memset(&b, 0, sizeof(b));
+		policy_linux_nr_run(s, nr, ua, &a);
+		policy_linux_nr_run(&n, nr, ub, &b);
+		if (memcmp(&a, &b, sizeof(a)) == 0)
+			continue;
+		if (a.argtest != ARG_NONE || a.argtest2 != ARG_NONE)
+			return false;	/* decided in the kernel for some args */
+		if (a.ret == SECCOMP_RET_USER_NOTIF)
+			continue;	/* the supervisor decides with p */
+		if (b.ret != SECCOMP_RET_USER_NOTIF ||
+		    !policy_linux_nr_uniform(&n, p, nr, a.ret))
+			return false;
+	}
+	return true;
+}
+
 int
 policy_linux_filter_build(struct policy_sup *s, struct sock_fprog *fp,
     char *err, size_t errlen)
@@ -642,28 +750,12 @@ policy_linux_filter_build(struct policy_sup *s, struct sock_fprog *fp,
 	size_t nruns = 0;
 	int nr;
 
-	s->s_exec_unchecked = s->s_npols <= 1;	/* several: see every exec */
+	s->s_exec_unchecked = policy_linux_exec_unchecked(s);
 	for (nr = 0; nr < NR_MAX; nr++) {
 		struct policy_linux_run r;
 
-		if (policy_linux_syscall_op(nr) != POLICY_OP_EXECVE)
-			continue;
-		policy_linux_nr_verdict(s, nr, &r);
-		if (r.ret != SECCOMP_RET_ALLOW)
-			s->s_exec_unchecked = 0;
-	}
-	for (nr = 0; nr < NR_MAX; nr++) {
-		struct policy_linux_run r;
-
-		policy_linux_nr_verdict(s, nr, &r);
-		/* a "#!" interpreter's open of its script is checked against
-		 * the exec decision (policy_linux_script.c) */
-		if (!s->s_exec_unchecked &&
-		    policy_linux_syscall_op(nr) == POLICY_OP_OPEN) {
-			if (r.ret == SECCOMP_RET_ALLOW)
-				r.ret = SECCOMP_RET_USER_NOTIF;
-			r.argtest = ARG_NONE;	/* O_PATH opens too */
-		}
+		memset(&r, 0, sizeof(r));
+		policy_linux_nr_run(s, nr, s->s_exec_unchecked, &r);
 		if (nruns > 0 && r.argtest == ARG_NONE &&
 		    r.argtest2 == ARG_NONE &&
 		    runs[nruns - 1].argtest == ARG_NONE &&

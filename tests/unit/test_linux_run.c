@@ -1050,6 +1050,42 @@ test_filter(void **s)
 	policy_loaded_free(pl);
 }
 
+/* A reload may not change what the running filter decides in the kernel. */
+static void
+test_filter_reload(void **s)
+{
+	static const char head[] = "policy: 1\nname: r\ndefault: permit\n"
+	    "rules:\n  - open: filename eq \"/a\" then ask\n";
+	struct policy_loaded *old, *same, *wider, *narrower;
+	struct policy_diag d;
+	struct policy_sup sup;
+	char y[512];
+
+	(void)s;
+	assert_non_null(old = tu_compile(head, &d));
+	/* an answer for the asked call: open is supervised already */
+	snprintf(y, sizeof(y), "%s  - open: filename eq \"/b\" then permit\n",
+	    head);
+	assert_non_null(same = tu_compile(y, &d));
+	/* a permit for stat, which the filter lets through: still all permit */
+	snprintf(y, sizeof(y), "%s  - stat: filename eq \"/b\" then permit\n",
+	    head);
+	assert_non_null(wider = tu_compile(y, &d));
+	/* a deny for stat: the kernel lets every stat through */
+	snprintf(y, sizeof(y), "%s  - stat: filename eq \"/b\" then deny\n",
+	    head);
+	assert_non_null(narrower = tu_compile(y, &d));
+	memset(&sup, 0, sizeof(sup));
+	sup.s_pol = &old->pl_policy;
+	assert_true(policy_linux_filter_same(&sup, &same->pl_policy));
+	assert_true(policy_linux_filter_same(&sup, &wider->pl_policy));
+	assert_false(policy_linux_filter_same(&sup, &narrower->pl_policy));
+	policy_loaded_free(old);
+	policy_loaded_free(same);
+	policy_loaded_free(wider);
+	policy_loaded_free(narrower);
+}
+
 static void
 test_sockaddr(void **s)
 {
@@ -1100,6 +1136,7 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sockaddr),
 		cmocka_unit_test(test_filter),
+		cmocka_unit_test(test_filter_reload),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_open),
 		cmocka_unit_test(test_path),
