@@ -244,6 +244,7 @@ struct policy_linux_walk {
 };
 int	policy_linux_walk(struct policy_linux_call *, int startfd,
 	    const char *path, int flags, struct policy_linux_walk *);
+void	policy_linux_walk_init(struct policy_linux_walk *);
 void	policy_linux_walk_done(struct policy_linux_walk *);
 /* Open the path (dirfd, path, flags) names for the target, as the walk does. */
 int	policy_linux_path_arg(struct policy_linux_call *, int dirfd,

@@ -225,7 +225,7 @@ policy_linux_execve(struct policy_linux_call *c)
 		    AT_FDCWD, c->c_args[at ? 1 : 0], wflags, at &&
 		    (flags & AT_EMPTY_PATH), &w, raw, sizeof(raw));
 	else
-		w.w_fd = w.w_dirfd = -1;
+		policy_linux_walk_init(&w);
 	if (r != 0) {
 		err = -r;
 		goto fail;

@@ -108,6 +108,9 @@ static const struct {
 	    "decisions" },
 	{ "userfaultfd", EPERM, "it could stall the supervisor's reads of "
 	    "the program's memory" },
+	{ "landlock_restrict_self", EPERM, "the supervisor carries out the "
+	    "program's file calls and cannot apply a Landlock domain the "
+	    "program gives itself" },
 	{ "clone3", ENOSYS, NULL },	/* flags in memory: libc uses clone */
 };
 

@@ -110,7 +110,7 @@ policy_linux_dest(struct policy_linux_call *c, uint64_t addr, uint64_t len,
 	int r, start;
 
 	memset(d, 0, sizeof(*d));
-	d->d_w.w_fd = d->d_w.w_dirfd = -1;
+	policy_linux_walk_init(&d->d_w);
 	d->d_bind = bind;
 	if (len > sizeof(d->d_ss) || len < sizeof(sa_family_t))
 		return -EINVAL;
@@ -443,7 +443,7 @@ policy_linux_net(struct policy_linux_call *c, unsigned op)
 				break;
 			}
 			mm->m_sock = -1;
-			mm->m_dest.d_w.w_fd = mm->m_dest.d_w.w_dirfd = -1;
+			policy_linux_walk_init(&mm->m_dest.d_w);
 			r = policy_linux_copy_msg(c, vec + i *
 			    sizeof(struct mmsghdr), mm);
 			if (r == 0 && !policy_linux_recheck(s, c->c_id))
@@ -487,7 +487,7 @@ policy_linux_net(struct policy_linux_call *c, unsigned op)
 	m->m_sup = s;
 	m->m_id = c->c_id;
 	m->m_sock = -1;
-	m->m_dest.d_w.w_fd = m->m_dest.d_w.w_dirfd = -1;
+	policy_linux_walk_init(&m->m_dest.d_w);
 	if (op == POLICY_OP_CONNECT || isbind) {
 		r = policy_linux_dest(c, c->c_args[1], c->c_args[2], &m->m_dest,
 		    isbind);

@@ -11,11 +11,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <utime.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -140,6 +142,51 @@ policy_linux_times(struct policy_linux_call *c, struct timespec ts[2],
 		ts[1].tv_nsec = tv[1].tv_usec * 1000;
 		return 0;
 	}
+}
+
+/*
+ * The *at flags each call accepts: any other bit is EINVAL, as the kernel
+ * answers before looking anything up.  0 or EINVAL.
+ */
+static int
+policy_linux_atflags_ok(const char *n, const uint64_t *args)
+{
+	static const struct { const char *name; int arg; uint64_t ok; } t[] = {
+		{ "unlinkat", 2, AT_REMOVEDIR },
+		{ "linkat", 4, AT_SYMLINK_FOLLOW | AT_EMPTY_PATH },
+		{ "fchownat", 4, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH },
+		{ "fchmodat2", 3, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH },
+		{ "faccessat2", 3, AT_EACCESS | AT_SYMLINK_NOFOLLOW |
+		    AT_EMPTY_PATH },
+		{ "utimensat", 3, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(n, t[i].name) == 0)
+			return ((uint32_t)args[t[i].arg] & ~t[i].ok) != 0 ?
+			    EINVAL : 0;
+	return 0;
+}
+
+/*
+ * truncate beyond the caller's RLIMIT_FSIZE: EFBIG and SIGXFSZ, as the
+ * kernel answers it (the supervisor's own limit is not the caller's).
+ */
+static int
+policy_linux_fsize_ok(const struct policy_linux_call *c, off_t len)
+{
+	struct rlimit rl;
+
+	if (prlimit(c->c_tid, RLIMIT_FSIZE, NULL, &rl) != 0)
+		return errno;
+	if (rl.rlim_cur != RLIM_INFINITY && (uint64_t)len > rl.rlim_cur) {
+		(void)syscall(SYS_tgkill, c->c_tgid > 0 ? c->c_tgid :
+		    policy_linux_tgid(c->c_tid), c->c_tid,
+		    SIGXFSZ);
+		return EFBIG;
+	}
+	return 0;
 }
 
 /*
@@ -276,7 +323,12 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 	int64_t ret = 0;
 
 	memset(&w2, 0, sizeof(w2));	/* no path: walk_done frees */
-	w2.w_fd = w2.w_dirfd = -1;
+	policy_linux_walk_init(&w2);
+	/* flags the kernel refuses before it looks a path up */
+	if ((r = policy_linux_atflags_ok(n, c->c_args)) != 0) {
+		policy_linux_reply(s, c->c_id, 0, r);
+		return;
+	}
 	if (op == POLICY_OP_UNLINK && strcmp(n, "unlinkat") == 0 &&
 	    (ARG(2) & AT_REMOVEDIR))
 		op = POLICY_OP_RMDIR;
@@ -470,7 +522,10 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 	case POLICY_OP_TRUNCATE:
 		if (S_ISDIR(w.w_st.st_mode))
 			err = EISDIR;
-		else if (truncate(proc, (off_t)ARG(1)) != 0)
+		else if ((off_t)ARG(1) < 0)
+			err = EINVAL;
+		else if ((err = policy_linux_fsize_ok(c, (off_t)ARG(1))) == 0 &&
+		    truncate(proc, (off_t)ARG(1)) != 0)
 			err = errno;
 		break;
 	case POLICY_OP_UTIMES:

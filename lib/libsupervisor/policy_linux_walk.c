@@ -194,8 +194,9 @@ policy_linux_walk_done(struct policy_linux_walk *w)
 	policy_linux_walk_free(w);
 }
 
-/* Start a walk (w may hold anything: nothing is freed). */
-static void
+/* Start a walk (w may hold anything: nothing is freed); also an empty
+ * walk that policy_linux_walk_done() may be called on. */
+void
 policy_linux_walk_init(struct policy_linux_walk *w)
 {
 	w->w_fd = w->w_dirfd = -1;
