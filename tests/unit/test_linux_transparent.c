@@ -22,6 +22,7 @@
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/uio.h>
@@ -294,6 +295,42 @@ connect_full(const char *path)
 	unlink(path);
 }
 
+/*
+ * Arguments the kernel refuses before it looks anything up: invalid *at
+ * flags, a truncate beyond RLIMIT_FSIZE, exec with a bad pointer.  Prints
+ * "args" and the errno of each.
+ */
+static void
+bad_args(const char *dir)
+{
+	char f[PATH_MAX], g[PATH_MAX];
+	struct rlimit rl = { 4096, 4096 };
+	char *argv[] = { "true", NULL };
+	int fd;
+
+	snprintf(f, sizeof(f), "%s/args-f", dir);
+	snprintf(g, sizeof(g), "%s/args-g", dir);
+	(void)unlink(g);
+	if ((fd = open(f, O_WRONLY | O_CREAT | O_TRUNC, 0644)) >= 0)
+		close(fd);
+	printf("args");
+#define E(call) printf(" %d", (call) == 0 ? 0 : errno)
+	E(unlinkat(AT_FDCWD, f, 0x9999));
+	E(linkat(AT_FDCWD, f, AT_FDCWD, g, 0x9999));
+	E(fchownat(AT_FDCWD, f, getuid(), getgid(), 0x9999));
+	E((int)syscall(SYS_faccessat2, AT_FDCWD, f, F_OK, 0x9999));
+	E(utimensat(AT_FDCWD, f, NULL, 0x9999));
+	signal(SIGXFSZ, SIG_IGN);
+	E(setrlimit(RLIMIT_FSIZE, &rl));
+	E(truncate(f, 8192));
+	E(truncate(f, -1));
+	E(truncate(f, 100));
+	E((int)syscall(SYS_execve, "/bin/true", (uintptr_t)1, NULL));
+	E((int)syscall(SYS_execve, (uintptr_t)1, argv, NULL));
+#undef E
+	printf("\n");
+}
+
 static int
 target(int argc, char **argv)
 {
@@ -324,6 +361,8 @@ target(int argc, char **argv)
 		fifo(argv[1], strcmp(argv[2], "restart") == 0);
 	else if (strcmp(op, "connect") == 0 && argc > 1)
 		connect_full(argv[1]);
+	else if (strcmp(op, "args") == 0 && argc > 1)
+		bad_args(argv[1]);
 	else
 		return 2;
 	fflush(stdout);
@@ -378,6 +417,18 @@ test_own_filter(void **state)
 	assert_string_equal(out, "filter 0 0 getppid -1 1 listener no");
 	run(watch_pol, "filter", out, sizeof(out));
 	assert_string_equal(out, "filter 0 0 getppid -1 1 listener no");
+}
+
+/* Arguments refused before any lookup: the same errno confined. */
+static void
+test_bad_args(void **state)
+{
+	char args[PATH_MAX + 8];
+
+	(void)state;
+	snprintf(args, sizeof(args), "args %s", tu_dir);
+	assert_string_equal(same(watch_pol, args),
+	    "args 22 22 22 22 22 0 27 22 0 14 14");
 }
 
 /* Strict mode, through prctl and seccomp: emulated, same outcome. */
@@ -507,6 +558,7 @@ setup(void **state)
 	    tu_write_policy("watch", "policy: 1\nname: watch\ndefault: permit\n"
 	    "rules:\n"
 	    "  - fsread: filename eq \"%1$s/nothing\" then deny\n"
+	    "  - fswrite: filename eq \"%1$s/nothing\" then deny\n"
 	    "  - connect: sockaddr eq \"unix-%1$s/nothing\" then deny\n"
 	    "  - execve: filename eq \"%1$s/nothing\" then deny\n", tu_dir));
 	if (mkfifo(tu_path("fifo"), 0600) != 0)
@@ -519,6 +571,7 @@ main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_own_filter),
+		cmocka_unit_test(test_bad_args),
 		cmocka_unit_test(test_strict),
 		cmocka_unit_test(test_traceme),
 		cmocka_unit_test(test_attach),
