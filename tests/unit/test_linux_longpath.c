@@ -279,7 +279,7 @@ test_beyond_path_max(void **state)
 static void
 test_rule_beneath(void **state)
 {
-	char deep[PATH_MAX], name[NAMELEN + 1], rules[2 * PATH_MAX];
+	char deep[PATH_MAX], name[NAMELEN + 1], rules[2 * PATH_MAX + 256];
 	char args[PATH_MAX];
 	const char *pol;
 	int res[16], i;
