@@ -414,6 +414,12 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 		err = ESRCH;
 		goto out;
 	}
+	/* the caller's file size limit, read while we may (prlimit of a
+	 * process is refused to a thread acting with its credentials) */
+	if (op == POLICY_OP_TRUNCATE && !S_ISDIR(w.w_st.st_mode) &&
+	    (off_t)ARG(1) >= 0 && (err = policy_linux_fsize_ok(c,
+	    (off_t)ARG(1))) != 0)
+		goto out;
 	/* act as the target, with the target's credentials */
 	if ((err = -policy_linux_as_target(c, w.w_selfproc)) != 0)
 		goto out;
@@ -524,8 +530,7 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 			err = EISDIR;
 		else if ((off_t)ARG(1) < 0)
 			err = EINVAL;
-		else if ((err = policy_linux_fsize_ok(c, (off_t)ARG(1))) == 0 &&
-		    truncate(proc, (off_t)ARG(1)) != 0)
+		else if (truncate(proc, (off_t)ARG(1)) != 0)
 			err = errno;
 		break;
 	case POLICY_OP_UTIMES:
