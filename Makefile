@@ -35,7 +35,7 @@ POLICYCTL := $(BUILD)/policyctl
 
 DEB_PKGS := build-essential libyaml-dev libcmocka-dev flex bison libseccomp-dev \
 	    clang valgrind busybox-static python3 git curl strace hyperfine \
-	    libmicrohttpd-dev
+	    libmicrohttpd-dev chromium chromium-driver
 
 # NetBSD kernel side: every kernel file compiled against the kit (kernel-check).
 include tests/kernel/kernel.mk
@@ -158,7 +158,15 @@ include tests/ltp/ltp.mk
 # --- policyd (issue 6): the alarm daemon (libmicrohttpd for its metrics), and
 # the peer helper its tests use; `make install` installs it too.
 PD_SRCS  := $(wildcard usr.sbin/policyd/*.c)
-PD_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(PD_SRCS))
+PD_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(PD_SRCS)) \
+	    $(BUILD)/obj/gen/policyd_console_files.o
+# The web console's files (--console), built into policyd by a generated C file.
+PD_ASSETS := $(sort $(wildcard usr.sbin/policyd/console/*.html usr.sbin/policyd/console/*.css \
+	    usr.sbin/policyd/console/*.js))
+$(BUILD)/gen/policyd_console_files.c: $(PD_ASSETS) usr.sbin/policyd/console/embed.sh
+	@mkdir -p $(dir $@)
+	sh usr.sbin/policyd/console/embed.sh $@ $(PD_ASSETS)
+$(BUILD)/obj/gen/policyd_console_files.o: CPPFLAGS += -Iusr.sbin/policyd
 POLICYD  := $(BUILD)/policyd
 PD_PEER  := $(BUILD)/helpers/policyd_peer
 all check: $(POLICYD) $(PD_PEER)

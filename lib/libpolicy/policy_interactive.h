@@ -60,6 +60,34 @@ int	policy_persist_answer(const struct policy_msg_alarm *m,
 	    unsigned action, unsigned perrno, const char *comment,
 	    char *where, size_t wcap, struct policy_diag *diag);
 
+/* As policy_persist_answer, with the rule given (policy_widen_rule's). */
+int	policy_persist_rule(const struct policy_msg_alarm *m, const char *rule,
+	    const char *comment, char *where, size_t wcap,
+	    struct policy_diag *diag);
+
+/* ------------------------------------------------------------------ */
+/* policy_widen.c: the rule an "always" answer writes, widened          */
+
+#define POLICY_WIDEN_EXACT	0	/* policy_request_rule's rule */
+#define POLICY_WIDEN_DIR	1	/* filename inpath its directory */
+#define POLICY_WIDEN_MATCH	2	/* filename match a pattern */
+
+/*
+ * The rule answering r with action (and perrno), widened as how says
+ * (pattern: the match pattern for POLICY_WIDEN_MATCH), into buf; checked:
+ * it compiles, and a policy of it alone decides r with it, as action.
+ * 0, or -1 with err.
+ */
+int	policy_widen_rule(const struct policy_request *r, unsigned action,
+	    unsigned perrno, unsigned how, const char *pattern, char *buf,
+	    size_t cap, char *err, size_t errlen);
+
+/* What to offer: r's directory, and a pattern for files like it
+ * (for /tmp/a.txt: /tmp, and /tmp/ then a star then .txt); both "" when
+ * r names no absolute file. */
+void	policy_widen_defaults(const struct policy_request *r, char *dir,
+	    size_t dcap, char *pattern, size_t pcap);
+
 /* ------------------------------------------------------------------ */
 /* policy_learn.c: learning mode                                       */
 

@@ -53,8 +53,27 @@ policy_persist_answer(const struct policy_msg_alarm *m, unsigned action,
     unsigned perrno, const char *comment, char *where, size_t wcap,
     struct policy_diag *diag)
 {
+	char rule[POLICY_PATH_MAX * 2 + 128];
+
+	if (m->ma_path[0] != '/') {
+		policy_diag_set(diag, m->ma_path, 0, 0, "no YAML policy to write to");
+		return -1;
+	}
+	if (policy_request_rule(&m->ma_alarm.pa_req, action, perrno, rule,
+	    sizeof(rule)) != 0) {
+		policy_diag_set(diag, m->ma_path, 0, 0, "this call cannot be "
+		    "written as a rule (control characters in its arguments)");
+		return -1;
+	}
+	return policy_persist_rule(m, rule, comment, where, wcap, diag);
+}
+
+int
+policy_persist_rule(const struct policy_msg_alarm *m, const char *rule,
+    const char *comment, char *where, size_t wcap, struct policy_diag *diag)
+{
 	const char *path = m->ma_path;
-	char rule[POLICY_PATH_MAX * 2 + 128], com[512], dir[POLICY_PATH_MAX];
+	char com[512], dir[POLICY_PATH_MAX];
 	struct policy_loaded *pl = NULL;
 	struct policy_diag d2;
 	struct stat st;
@@ -65,12 +84,6 @@ policy_persist_answer(const struct policy_msg_alarm *m, unsigned action,
 
 	if (path[0] != '/') {
 		policy_diag_set(diag, path, 0, 0, "no YAML policy to write to");
-		return -1;
-	}
-	if (policy_request_rule(&m->ma_alarm.pa_req, action, perrno, rule,
-	    sizeof(rule)) != 0) {
-		policy_diag_set(diag, path, 0, 0, "this call cannot be written "
-		    "as a rule (control characters in its arguments)");
 		return -1;
 	}
 	policy_persist_comment(comment, com, sizeof(com));

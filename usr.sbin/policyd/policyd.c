@@ -57,6 +57,7 @@ pd_usage(FILE *fp)
 	fprintf(fp,
 	    "usage: policyd [-fv] [-s SOCKET] [-m MODE] [-t SECONDS] [-q N]\n"
 	    "               [-l JSONLOG] [--no-syslog] [--metrics ADDR:PORT]\n"
+	    "               [--console ADDR:PORT]\n"
 	    "\n"
 	    "The policy alarm daemon: supervisors ('policyctl run') send it the\n"
 	    "calls their policies 'ask' about; 'policyctl prompt' and 'policyctl\n"
@@ -79,6 +80,11 @@ pd_usage(FILE *fp)
 	    "  --metrics ADDR:PORT  serve Prometheus metrics over HTTP on a\n"
 	    "                     loopback address (127.0.0.1:9464, [::1]:9464;\n"
 	    "                     port 0 picks one and prints it); off by default\n"
+	    "  --console ADDR:PORT  serve the web console (alarms, decisions,\n"
+	    "                     policies) on a loopback address; prints its\n"
+	    "                     URL with a fresh token, also written to\n"
+	    "                     SOCKET.console (mode 0600); with --metrics,\n"
+	    "                     give both the same ADDR:PORT; off by default\n"
 	    "  -v, --verbose      say more\n"
 	    "  -h, --help         this text\n");
 }
@@ -238,6 +244,9 @@ pd_options(int argc, char **argv)
 		} else if (strcmp(a, "--metrics") == 0) {
 			pd.cfg.metrics = v;
 			i++;
+		} else if (strcmp(a, "--console") == 0) {
+			pd.cfg.console = v;
+			i++;
 		} else
 			goto bad;
 		continue;
@@ -274,8 +283,8 @@ pd_signals(void)
 static void
 pd_loop(void)
 {
-	static struct pollfd pfd[PD_CLIENTS_MAX + 2];
-	static struct pd_client *who[PD_CLIENTS_MAX + 2];
+	static struct pollfd pfd[PD_CLIENTS_MAX + 3];
+	static struct pd_client *who[PD_CLIENTS_MAX + 3];
 	bool run = true;
 
 	while (run) {
@@ -286,6 +295,8 @@ pd_loop(void)
 		pfd[n].fd = pd_sigpipe[0];
 		pfd[n++].events = POLLIN;
 		pfd[n].fd = now >= pd.accept_pause_until ? pd.lfd : -1;
+		pfd[n++].events = POLLIN;
+		pfd[n].fd = pd_http_fd();
 		pfd[n++].events = POLLIN;
 		for (i = 0; i < PD_CLIENTS_MAX; i++)
 			if (pd.clients[i].fd >= 0) {
@@ -299,6 +310,8 @@ pd_loop(void)
 			next = park;
 		if (pd.accept_pause_until > now && pd.accept_pause_until < next)
 			next = pd.accept_pause_until;
+		if ((park = pd_http_next()) < next)
+			next = park;
 		timeout = next == UINT64_MAX ? 1000 : next <= now ? 0 :
 		    next - now > 1000 ? 1000 : (int)(next - now);
 		r = poll(pfd, (nfds_t)n, timeout);
@@ -311,7 +324,7 @@ pd_loop(void)
 				run = pd_signals();
 			if (pfd[1].revents & POLLIN)
 				pd_accept();
-			for (i = 2; i < n; i++)
+			for (i = 3; i < n; i++)
 				if (pfd[i].revents != 0 && who[i]->fd == pfd[i].fd)
 					pd_client_input(who[i]);
 		}
@@ -321,6 +334,8 @@ pd_loop(void)
 		for (i = 0; i < PD_CLIENTS_MAX; i++)
 			if (pd.clients[i].fd >= 0 && pd.clients[i].dead)
 				pd_client_close(&pd.clients[i]);
+		pd_console_tick(now);
+		pd_http_run();
 	}
 }
 
@@ -362,20 +377,25 @@ main(int argc, char **argv)
 		unlink(pd.cfg.sock);
 		return 1;
 	}
+	/* before daemon(): errors and the console's URL reach the terminal;
+	 * the server has no thread of its own, so it survives the fork */
+	if (pd_http_start(err, sizeof(err)) != 0 || (pd.cfg.console != NULL &&
+	    pd_console_token_init(pd.cfg.sock, err, sizeof(err)) != 0)) {
+		pd_log(LOG_ERR, "%s %s: %s", pd.cfg.console != NULL ?
+		    "--console" : "--metrics", pd.cfg.console != NULL ?
+		    pd.cfg.console : pd.cfg.metrics, err);
+		pd_http_stop();
+		unlink(pd.cfg.sock);
+		return 1;
+	}
 	if (!pd.cfg.foreground) {
 		if (daemon(0, 0) != 0) {
 			pd_log(LOG_ERR, "daemon: %s", strerror(errno));
+			pd_console_token_remove();
 			unlink(pd.cfg.sock);
 			return 1;
 		}
 		pd_daemonized = 1;
-	}
-	/* after daemon(): its thread must live in the process that stays */
-	if (pd.cfg.metrics != NULL &&
-	    pd_metrics_start(pd.cfg.metrics, err, sizeof(err)) != 0) {
-		pd_log(LOG_ERR, "--metrics %s: %s", pd.cfg.metrics, err);
-		unlink(pd.cfg.sock);
-		return 1;
 	}
 	pd_log(LOG_NOTICE, "listening on %s (mode %04o), alarm timeout %u s",
 	    pd.cfg.sock, (unsigned)pd.cfg.sock_mode, pd.cfg.timeout_ms / 1000);
@@ -386,7 +406,8 @@ main(int argc, char **argv)
 			pd_client_close(&pd.clients[i]);
 	close(pd.lfd);
 	unlink(pd.cfg.sock);
-	pd_metrics_stop();
+	pd_http_stop();
+	pd_console_token_remove();
 	pd_log_close();
 	pd_log(LOG_NOTICE, "stopped");
 	return 0;

@@ -29,6 +29,7 @@ struct pd_config {
 	const char	*json_path;
 	int		syslog;
 	const char	*metrics;	/* ADDR:PORT or NULL */
+	const char	*console;	/* ADDR:PORT or NULL */
 	int		verbose;
 };
 
@@ -109,11 +110,14 @@ bool	pd_may_see(const struct pd_client *, const struct pd_alarm *);
 /* policyd_alarm.c: the queue */
 void	pd_alarm_raise(struct pd_client *, const struct policy_msg_alarm *);
 void	pd_alarm_answer(struct pd_client *, const struct policy_answer *);
+unsigned pd_alarm_answer_as(struct pd_client *, const struct policy_answer *,
+	    const char *rule, char *text, size_t);
 void	pd_alarm_next(struct pd_client *, uint64_t after, bool park);
 void	pd_alarm_expire(uint64_t now);
 uint64_t pd_alarm_next_deadline(void);
 void	pd_alarm_forget_client(struct pd_client *);
 void	pd_alarm_shutdown(void);
+struct pd_alarm *pd_alarm_find(uint64_t id);
 struct pd_alarm *pd_alarm_visible(const struct pd_client *, uint64_t after,
 	    uint32_t *count);
 void	pd_pending_send(struct pd_client *, const struct pd_alarm *,
@@ -121,7 +125,7 @@ void	pd_pending_send(struct pd_client *, const struct pd_alarm *,
 
 /* policyd_persist.c: "always" answers written as the raising user */
 int	pd_persist(const struct pd_alarm *, const struct policy_answer *,
-	    uid_t answerer, char *where, size_t wcap, char *err, size_t errlen);
+	    const char *rule, uid_t answerer, char *where, size_t wcap, char *err, size_t errlen);
 
 /* policyd_log.c: the decision log */
 int	pd_log_open(void);
@@ -138,7 +142,71 @@ void	pd_count_tally(const struct policy_msg_tally *);
 	pthread_mutex_unlock(&pd.stats_lock);				\
 } while (0)
 void	pd_stats_snapshot(struct policy_msg_stats *);
-int	pd_metrics_start(const char *addr, char *err, size_t errlen);
-void	pd_metrics_stop(void);
+char	*pd_metrics_text(size_t *lenp);
+
+/* policyd_http.c: the one libmicrohttpd server (metrics and console),
+ * run by the event loop (its handlers run in policyd's one thread) */
+struct MHD_Connection;
+int	pd_http_start(char *err, size_t errlen);
+void	pd_http_stop(void);
+int	pd_http_fd(void);		/* to poll for input; -1: none */
+uint64_t pd_http_next(void);		/* when it wants to run (ms) */
+void	pd_http_run(void);
+int	pd_http_reply(struct MHD_Connection *, unsigned code,
+	    const char *type, const void *body, size_t len, bool copy);
+extern char pd_http_origin[96];		/* "http://127.0.0.1:PORT" */
+extern char pd_http_host[80];		/* "127.0.0.1:PORT" */
+
+/* policyd_buf.c: text with a ceiling (max bytes); failed once it is hit */
+struct pd_buf {
+	char	*b;
+	size_t	n, cap, max;
+	bool	failed;
+};
+void	pd_buf_printf(struct pd_buf *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	pd_buf_add(struct pd_buf *, const void *, size_t);
+void	pd_buf_json(struct pd_buf *, const char *);
+void	pd_buf_free(struct pd_buf *);
+
+/* the console's files (usr.sbin/policyd/console), built in */
+struct pd_asset {
+	const char	*path;		/* "/" for index.html */
+	const char	*type;
+	const unsigned char *data;
+	size_t		len;
+};
+extern const struct pd_asset pd_console_assets[];
+
+/* policyd_console*.c: the web console (--console) */
+#define PD_CONSOLE_CONNS	32	/* HTTP connections, all kinds */
+#define PD_CONSOLE_SUBS		8	/* live views (server-sent events) */
+#define PD_CONSOLE_BODY_MAX	4096	/* a request's body */
+#define PD_CONSOLE_ALARMS_MAX	50	/* alarms per live update */
+#define PD_CONSOLE_RING		256	/* recent decisions kept */
+#define PD_CONSOLE_FILES	32	/* policy files shown */
+#define PD_CONSOLE_FILE_MAX	(256 * 1024)	/* each */
+int	pd_console_token_init(const char *sock, char *err, size_t errlen);
+void	pd_console_token_remove(void);
+const char *pd_console_token(void);
+const char *pd_console_cookie_name(void);
+bool	pd_console_token_ok(const char *, size_t);
+bool	pd_console_authorized(struct MHD_Connection *, bool post,
+	    unsigned *code, const char **why);
+int	pd_console_handle(struct MHD_Connection *, const char *url,
+	    const char *method, const char *body, size_t len);
+void	pd_console_changed(void);
+void	pd_console_decision(uid_t, const struct policy_msg_decision *,
+	    const char *json);
+int	pd_console_events(struct MHD_Connection *);
+void	pd_console_tick(uint64_t now);
+void	pd_console_shutdown(void);
+struct pd_client *pd_console_client(void);	/* the console's identity */
+void	pd_console_alarms_json(struct pd_buf *, size_t max_alarms);
+void	pd_console_decisions_json(struct pd_buf *, uint64_t after);
+void	pd_console_policies_json(struct pd_buf *);
+void	pd_console_policy_seen(const struct pd_alarm *);
+void	pd_console_policy_count(const struct policy_msg_decision *);
+void	pd_console_policies_free(void);
 
 #endif /* !_POLICYD_H_ */

@@ -125,6 +125,7 @@ pd_alarm_settle(struct pd_alarm *a, unsigned action, unsigned scope,
 	free(a->a_w);
 	free(a);
 	pd_alarm_gauges();
+	pd_console_changed();
 }
 
 static bool
@@ -176,6 +177,7 @@ pd_alarm_raise(struct pd_client *c, const struct policy_msg_alarm *m)
 				goto full;
 			PD_COUNT(ms_alarms_coalesced, 1);
 			pd_alarm_gauges();
+			pd_console_changed();
 			return;
 		}
 		if (a->a_owner == owner)
@@ -211,6 +213,8 @@ pd_alarm_raise(struct pd_client *c, const struct policy_msg_alarm *m)
 	pd_log(LOG_DEBUG, "alarm %llu: pid %d %s", (unsigned long long)a->a_id,
 	    (int)m->ma_alarm.pa_pid, m->ma_alarm.pa_program);
 	pd_wake_parked();
+	pd_console_policy_seen(a);
+	pd_console_changed();
 	return;
 full:
 	PD_COUNT(ms_alarms_dropped, 1);
@@ -218,7 +222,7 @@ full:
 	    POLICY_VERDICT_FULL, false);
 }
 
-static struct pd_alarm *
+struct pd_alarm *
 pd_alarm_find(uint64_t id)
 {
 	struct pd_alarm *a;
@@ -229,29 +233,36 @@ pd_alarm_find(uint64_t id)
 	return NULL;
 }
 
-void
-pd_alarm_answer(struct pd_client *c, const struct policy_answer *ans)
+/*
+ * Answer an alarm as peer c (a prompt, or the web console): the one path
+ * every answer takes.  rule: the rule an "always" answer writes, already
+ * checked (NULL: the exact rule).  Returns a POLICY_RES_* status, with
+ * what happened in text.
+ */
+unsigned
+pd_alarm_answer_as(struct pd_client *c, const struct policy_answer *ans,
+    const char *rule, char *text, size_t tcap)
 {
 	struct pd_alarm *a = pd_alarm_find(ans->pa_id);
 	char where[POLICY_PATH_MAX + 32], err[300];
 	const char *verb = ans->pa_action == POLICY_ACT_PERMIT ? "permit" : "deny";
 	bool always = ans->pa_scope == POLICY_ANSWER_ALWAYS, persisted = false;
-	unsigned perrno;
+	unsigned perrno, status;
 
 	if (a == NULL) {
-		pd_result(c, POLICY_RES_NOTFOUND, "alarm %llu is not pending "
+		snprintf(text, tcap, "alarm %llu is not pending "
 		    "(answered, timed out or withdrawn)",
 		    (unsigned long long)ans->pa_id);
-		return;
+		return POLICY_RES_NOTFOUND;
 	}
 	if (!pd_may_see(c, a)) {
 		PD_COUNT(ms_peers_refused, 1);
 		pd_log(LOG_WARNING, "answer to alarm %llu from uid %u refused: "
 		    "it is uid %u's", (unsigned long long)a->a_id,
 		    (unsigned)c->uid, (unsigned)a->a_owner);
-		pd_result(c, POLICY_RES_DENIED, "alarm %llu is not yours",
+		snprintf(text, tcap, "alarm %llu is not yours",
 		    (unsigned long long)a->a_id);
-		return;
+		return POLICY_RES_DENIED;
 	}
 	perrno = ans->pa_action == POLICY_ACT_DENY ? (ans->pa_errno ?
 	    ans->pa_errno : a->a_msg.ma_errno) : 0;
@@ -259,8 +270,8 @@ pd_alarm_answer(struct pd_client *c, const struct policy_answer *ans)
 	if (always && !(a->a_msg.ma_flags & POLICY_ALARM_PERSIST))
 		snprintf(err, sizeof(err), "the policy is not a YAML file "
 		    "policyd may write to");
-	else if (always && pd_persist(a, ans, c->uid, where, sizeof(where),
-	    err, sizeof(err)) == 0) {
+	else if (always && pd_persist(a, ans, rule, c->uid, where,
+	    sizeof(where), err, sizeof(err)) == 0) {
 		persisted = true;
 		PD_COUNT(ms_alarms_persisted, 1);
 	}
@@ -269,19 +280,32 @@ pd_alarm_answer(struct pd_client *c, const struct policy_answer *ans)
 	    (unsigned long long)a->a_id, verb, always ? " always" : "",
 	    (unsigned)c->uid, persisted ? ", rule added at " : "",
 	    persisted ? where : "");
+	status = POLICY_RES_OK;
 	if (!always)
-		pd_result(c, POLICY_RES_OK, "alarm %llu: %s once (%zu call%s)",
+		snprintf(text, tcap, "alarm %llu: %s once (%zu call%s)",
 		    (unsigned long long)a->a_id, verb, a->a_nw,
 		    a->a_nw == 1 ? "" : "s");
 	else if (persisted)
-		pd_result(c, POLICY_RES_OK, "alarm %llu: %s always; rule added "
+		snprintf(text, tcap, "alarm %llu: %s always; rule added "
 		    "at %.200s", (unsigned long long)a->a_id, verb, where);
-	else
-		pd_result(c, POLICY_RES_PERSIST, "alarm %llu: %s this time only: "
+	else {
+		snprintf(text, tcap, "alarm %llu: %s this time only: "
 		    "the rule could not be written: %.180s",
 		    (unsigned long long)a->a_id, verb, err);
+		status = POLICY_RES_PERSIST;
+	}
 	pd_alarm_settle(a, ans->pa_action, persisted ? POLICY_ANSWER_ALWAYS :
 	    POLICY_ANSWER_ONCE, perrno, POLICY_VERDICT_ANSWERED, persisted);
+	return status;
+}
+
+void
+pd_alarm_answer(struct pd_client *c, const struct policy_answer *ans)
+{
+	char text[256];
+	unsigned status = pd_alarm_answer_as(c, ans, NULL, text, sizeof(text));
+
+	pd_result(c, status, "%s", text);
 }
 
 struct pd_alarm *

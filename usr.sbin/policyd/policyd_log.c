@@ -63,11 +63,12 @@ pd_log_decision(const struct pd_client *c, const struct policy_msg_decision *d)
 	if (!(d->md_flags & POLICY_DECISION_LOGGED))
 		return;
 	PD_COUNT(ms_logged, 1);
-	if (pd_logfd < 0 && !pd.cfg.syslog)
+	if (pd_logfd < 0 && !pd.cfg.syslog && pd.cfg.console == NULL)
 		return;
 	/* the uid is the reporting supervisor's, as SO_PEERCRED says */
 	policy_json_decision(d, (long)c->uid, line, sizeof(line));
 	n = strlen(line);
+	pd_console_decision(c->uid, d, line);
 	if (pd_logfd >= 0 && write(pd_logfd, line, n) != (ssize_t)n)
 		pd_log(LOG_WARNING, "%s: %s", pd.cfg.json_path, strerror(errno));
 	if (pd.cfg.syslog)

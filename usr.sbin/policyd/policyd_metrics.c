@@ -1,18 +1,11 @@
 /* policyd_metrics.c: policyd's counters: updated from supervisors' tallies and alarms,
- * sent to `policyctl stats`, and served as Prometheus text by libmicrohttpd on loopback. */
-#include <arpa/inet.h>
-#include <netinet/in.h>
+ * sent to `policyctl stats`, and written as Prometheus text (served by policyd_http.c). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <syslog.h>
-#include <sys/socket.h>
-#include <microhttpd.h>
 
 #include "policyd.h"
-
-static struct MHD_Daemon *pd_mhd;
 
 void
 pd_count_tally(const struct policy_msg_tally *t)
@@ -83,7 +76,7 @@ pd_metric(struct pd_text *t, const char *name, const char *type,
 	    type, name, (unsigned long long)v);
 }
 
-static char *
+char *
 pd_metrics_text(size_t *lenp)
 {
 	static const char *const act[POLICY_DECIDED_COUNT] = {
@@ -161,158 +154,4 @@ pd_metrics_text(size_t *lenp)
 	}
 	*lenp = t.n;
 	return t.b;
-}
-
-static enum MHD_Result
-pd_metrics_reply(struct MHD_Connection *conn, unsigned code, char *body,
-    size_t len)
-{
-	struct MHD_Response *r;
-	enum MHD_Result ret;
-
-	r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-	if (r == NULL) {
-		free(body);
-		return MHD_NO;
-	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, code == 200 ?
-	    "text/plain; version=0.0.4; charset=utf-8" : "text/plain");
-	ret = MHD_queue_response(conn, code, r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
-static enum MHD_Result
-pd_metrics_handler(void *cls, struct MHD_Connection *conn, const char *url,
-    const char *method, const char *version, const char *upload,
-    size_t *upload_size, void **state)
-{
-	static int first;
-	char *body;
-	size_t len;
-
-	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
-	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
-		return pd_metrics_reply(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
-		    strdup("GET /metrics\n"), 13);
-	if (*state == NULL) {		/* headers only, so far */
-		*state = &first;
-		return MHD_YES;
-	}
-	if (*upload_size != 0)
-		return MHD_NO;
-	if (strcmp(url, "/metrics") != 0)
-		return pd_metrics_reply(conn, MHD_HTTP_NOT_FOUND,
-		    strdup("not found: try /metrics\n"), 24);
-	if ((body = pd_metrics_text(&len)) == NULL)
-		return MHD_NO;
-	return pd_metrics_reply(conn, MHD_HTTP_OK, body, len);
-}
-
-/* ADDR:PORT on loopback only: 127.0.0.0/8, [::1] or localhost. */
-static int
-pd_metrics_addr(const char *spec, struct sockaddr_storage *ss, int *v6,
-    char *err, size_t errlen)
-{
-	char host[64];
-	const char *colon, *port;
-	unsigned long p;
-	char *end;
-
-	if (spec[0] == '[') {
-		const char *rb = strchr(spec, ']');
-
-		if (rb == NULL || rb[1] != ':' || (size_t)(rb - spec - 1) >=
-		    sizeof(host))
-			goto bad;
-		memcpy(host, spec + 1, (size_t)(rb - spec - 1));
-		host[rb - spec - 1] = '\0';
-		port = rb + 2;
-	} else {
-		if ((colon = strrchr(spec, ':')) == NULL ||
-		    (size_t)(colon - spec) >= sizeof(host))
-			goto bad;
-		memcpy(host, spec, (size_t)(colon - spec));
-		host[colon - spec] = '\0';
-		port = colon + 1;
-	}
-	p = strtoul(port, &end, 10);
-	if (*port == '\0' || *end != '\0' || p > 65535)
-		goto bad;
-	memset(ss, 0, sizeof(*ss));
-	if (strcmp(host, "localhost") == 0)
-		snprintf(host, sizeof(host), "127.0.0.1");
-	if (inet_pton(AF_INET, host, &((struct sockaddr_in *)ss)->sin_addr) == 1) {
-		struct sockaddr_in *in = (struct sockaddr_in *)ss;
-
-		if ((ntohl(in->sin_addr.s_addr) >> 24) != 127) {
-			snprintf(err, errlen, "%s is not a loopback address: "
-			    "metrics are served on loopback only", host);
-			return -1;
-		}
-		in->sin_family = AF_INET;
-		in->sin_port = htons((uint16_t)p);
-		*v6 = 0;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, host, &((struct sockaddr_in6 *)ss)->sin6_addr) ==
-	    1) {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-
-		if (!IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr)) {
-			snprintf(err, errlen, "%s is not a loopback address: "
-			    "metrics are served on loopback only", host);
-			return -1;
-		}
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons((uint16_t)p);
-		*v6 = 1;
-		return 0;
-	}
-bad:
-	snprintf(err, errlen, "expected ADDR:PORT, e.g. 127.0.0.1:9464 or "
-	    "[::1]:9464");
-	return -1;
-}
-
-int
-pd_metrics_start(const char *spec, char *err, size_t errlen)
-{
-	struct sockaddr_storage ss;
-	const union MHD_DaemonInfo *info;
-	char host[64];
-	int v6;
-
-	if (pd_metrics_addr(spec, &ss, &v6, err, errlen) != 0)
-		return -1;
-	pd_mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    (v6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL, pd_metrics_handler, NULL,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)16,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)8,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
-	    MHD_OPTION_END);
-	if (pd_mhd == NULL) {
-		snprintf(err, errlen, "cannot listen (address in use?)");
-		return -1;
-	}
-	info = MHD_get_daemon_info(pd_mhd, MHD_DAEMON_INFO_BIND_PORT);
-	if (v6)
-		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr,
-		    host, sizeof(host));
-	else
-		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host,
-		    sizeof(host));
-	pd_log(LOG_NOTICE, "metrics on http://%s%s%s:%u/metrics", v6 ? "[" : "",
-	    host, v6 ? "]" : "", info != NULL ? (unsigned)info->port : 0u);
-	return 0;
-}
-
-void
-pd_metrics_stop(void)
-{
-	if (pd_mhd != NULL)
-		MHD_stop_daemon(pd_mhd);
-	pd_mhd = NULL;
 }

@@ -19,7 +19,8 @@
 
 static int
 pd_persist_here(const struct pd_alarm *a, const struct policy_answer *ans,
-    uid_t answerer, char *where, size_t wcap, char *err, size_t errlen)
+    const char *rule, uid_t answerer, char *where, size_t wcap, char *err,
+    size_t errlen)
 {
 	struct policy_diag diag;
 	char comment[400], date[32];
@@ -36,8 +37,9 @@ pd_persist_here(const struct pd_alarm *a, const struct policy_answer *ans,
 	    (unsigned)answerer, date, (unsigned long long)a->a_id,
 	    (int)a->a_msg.ma_alarm.pa_pid, a->a_msg.ma_alarm.pa_program);
 	memset(&diag, 0, sizeof(diag));
-	if (policy_persist_answer(&a->a_msg, ans->pa_action, perrno, comment,
-	    where, wcap, &diag) != 0) {
+	if ((rule != NULL ? policy_persist_rule(&a->a_msg, rule, comment, where,
+	    wcap, &diag) : policy_persist_answer(&a->a_msg, ans->pa_action,
+	    perrno, comment, where, wcap, &diag)) != 0) {
 		if (diag.pd_line)
 			snprintf(err, errlen, "%s:%u: %s", diag.pd_file,
 			    diag.pd_line, diag.pd_msg);
@@ -49,13 +51,15 @@ pd_persist_here(const struct pd_alarm *a, const struct policy_answer *ans,
 }
 
 /*
- * Write the rule for answer ans to alarm a.  As the raising user: when we
+ * Write the rule for answer ans to alarm a (rule: a widened one, checked;
+ * NULL: the exact rule).  As the raising user: when we
  * are that user, here; when we are root, in a child that has become them,
  * so that policyd never writes where they could not.  0, or -1 with err.
  */
 int
 pd_persist(const struct pd_alarm *a, const struct policy_answer *ans,
-    uid_t answerer, char *where, size_t wcap, char *err, size_t errlen)
+    const char *rule, uid_t answerer, char *where, size_t wcap, char *err,
+    size_t errlen)
 {
 	char buf[POLICY_PATH_MAX + 400];
 	struct pollfd pfd;
@@ -65,7 +69,7 @@ pd_persist(const struct pd_alarm *a, const struct policy_answer *ans,
 	pid_t pid;
 
 	if (geteuid() == a->a_raiser)
-		return pd_persist_here(a, ans, answerer, where, wcap, err,
+		return pd_persist_here(a, ans, rule, answerer, where, wcap, err,
 		    errlen);
 	if (geteuid() != 0) {
 		snprintf(err, errlen, "policyd runs as uid %u and may not write "
@@ -96,7 +100,7 @@ pd_persist(const struct pd_alarm *a, const struct policy_answer *ans,
 		} else {
 			char w[POLICY_PATH_MAX + 32], e[300];
 
-			ok = pd_persist_here(a, ans, answerer, w, sizeof(w), e,
+			ok = pd_persist_here(a, ans, rule, answerer, w, sizeof(w), e,
 			    sizeof(e)) == 0;
 			snprintf(buf, sizeof(buf), "%c %s", ok ? 'K' : 'E',
 			    ok ? w : e);
