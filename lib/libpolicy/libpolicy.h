@@ -102,9 +102,9 @@ unsigned policy_lint_moves(const struct policy *,
 	    void *arg);
 
 /* Build a request's string field (sets pr_len and pr_present).  A path
- * (filename, filename2) longer than its buffer keeps its whole length in
- * pr_len with its head in the buffer: policy_eval refuses it,
- * policy_eval_long decides it given the whole path. */
+ * or socket address (filename, filename2, sockaddr) longer than its buffer
+ * keeps its whole length in pr_len with its head in the buffer:
+ * policy_eval refuses it, policy_eval_long decides it given the whole. */
 void	policy_request_set_str(struct policy_request *, unsigned field,
 	    const char *s);
 void	policy_request_set_int(struct policy_request *, unsigned field,

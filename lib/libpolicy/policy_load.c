@@ -246,9 +246,10 @@ policy_request_set_str(struct policy_request *req, unsigned field,
 		n = cap[field] - 1;
 	memcpy(dst[field], s, n);
 	dst[field][n] = '\0';
-	/* a longer path keeps its length: policy_eval refuses to decide on
-	 * its head alone (policy_eval_long takes the whole) */
-	if (field > POLICY_F_FILENAME2 || len < cap[field])
+	/* a longer path or socket address keeps its length: policy_eval
+	 * refuses to decide on its head alone (policy_eval_long takes the
+	 * whole) */
+	if (field > POLICY_F_SOCKADDR || len < cap[field])
 		len = n;
 	else if (len > UINT32_MAX)
 		len = UINT32_MAX;

@@ -151,8 +151,8 @@ policy_linux_chdir_readable(const struct policy_linux_call *c)
 	size_t len;
 	/* the whole path (a long one: noted by the walk) */
 	const char *path = policy_linux_req_path(c, POLICY_F_FILENAME, &len);
-	const char *str[2] = { path, NULL };
-	size_t slen[2] = { len, 0 };
+	const char *str[POLICY_F_NLONG] = { path, NULL, NULL };
+	size_t slen[POLICY_F_NLONG] = { len, 0, 0 };
 	bool r;
 
 	if (path == NULL || (req = malloc(sizeof(*req))) == NULL)

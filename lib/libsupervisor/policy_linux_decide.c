@@ -87,19 +87,21 @@ policy_linux_req_path(const struct policy_linux_call *c, unsigned f,
 {
 	const struct policy_request *r = &c->c_req;
 	const char *head = f == POLICY_F_FILENAME ? r->pr_filename :
-	    r->pr_filename2, *found = NULL;
-	size_t len = r->pr_len[f];
+	    f == POLICY_F_FILENAME2 ? r->pr_filename2 : r->pr_sockaddr,
+	    *found = NULL;
+	size_t len = r->pr_len[f], cap = f == POLICY_F_SOCKADDR ?
+	    POLICY_SOCKADDR_MAX : POLICY_PATH_MAX;
 	unsigned i;
 
-	if (f > POLICY_F_FILENAME2 || !(r->pr_present & (1u << f)))
+	if (f >= POLICY_F_NLONG || !(r->pr_present & (1u << f)))
 		return NULL;
 	*lenp = len;
-	if (len < POLICY_PATH_MAX)
+	if (len < cap)
 		return head;
 	for (i = 0; i < POLICY_LINUX_NLONG; i++) {
 		const char *p = c->c_long[i];
 
-		if (p == NULL || memcmp(p, head, POLICY_PATH_MAX - 1) != 0 ||
+		if (p == NULL || memcmp(p, head, cap - 1) != 0 ||
 		    strlen(p) != len)
 			continue;
 		if (found != NULL && strcmp(found, p) != 0)
@@ -109,18 +111,20 @@ policy_linux_req_path(const struct policy_linux_call *c, unsigned f,
 	return found;
 }
 
-/* policy_eval on the request's whole paths: 0, or -ENAMETOOLONG when a
- * path longer than its buffer is not known whole (then not decided). */
+/* policy_eval on the request's whole paths and socket address: 0, or
+ * -ENAMETOOLONG when one longer than its buffer is not known whole (then
+ * not decided). */
 static int
 policy_linux_eval(struct policy_linux_call *c, const struct policy *p)
 {
-	const char *str[2] = { NULL, NULL };
-	size_t len[2] = { 0, 0 };
+	const char *str[POLICY_F_NLONG] = { NULL, NULL, NULL };
+	size_t len[POLICY_F_NLONG] = { 0, 0, 0 };
 	unsigned f;
 
-	for (f = POLICY_F_FILENAME; f <= POLICY_F_FILENAME2; f++) {
+	for (f = 0; f < POLICY_F_NLONG; f++) {
 		if (!(c->c_req.pr_present & (1u << f)) ||
-		    c->c_req.pr_len[f] < POLICY_PATH_MAX)
+		    c->c_req.pr_len[f] < (f == POLICY_F_SOCKADDR ?
+		    POLICY_SOCKADDR_MAX : POLICY_PATH_MAX))
 			continue;
 		if ((str[f] = policy_linux_req_path(c, f, &len[f])) == NULL)
 			return -ENAMETOOLONG;
@@ -281,7 +285,8 @@ policy_linux_decide1(struct policy_linux_call *c)
 	action = d->pd_action;
 	if (action == POLICY_ACT_ASK && (c->c_req.pr_len[POLICY_F_FILENAME] >=
 	    POLICY_PATH_MAX || c->c_req.pr_len[POLICY_F_FILENAME2] >=
-	    POLICY_PATH_MAX)) {
+	    POLICY_PATH_MAX || c->c_req.pr_len[POLICY_F_SOCKADDR] >=
+	    POLICY_SOCKADDR_MAX)) {
 		/* an alarm carries POLICY_PATH_MAX bytes: cannot be asked */
 		policy_linux_log(c, "deny", "path too long to ask");
 		return d->pd_errno > 0 ? d->pd_errno : EPERM;

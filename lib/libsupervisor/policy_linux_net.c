@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,22 +62,45 @@ policy_linux_sockaddr_str(const void *sa, size_t len, char *buf, size_t cap)
 		return 0;
 	}
 	case AF_UNIX: {
-		const char *p = (const char *)sa + offsetof(struct sockaddr_un,
-		    sun_path);
+		const unsigned char *p = (const unsigned char *)sa +
+		    offsetof(struct sockaddr_un, sun_path);
 		size_t n = len - offsetof(struct sockaddr_un, sun_path), i, j;
 
 		if (len > sizeof(struct sockaddr_un))
 			return -EINVAL;
+		if (cap < sizeof("unix-@"))
+			return -ENAMETOOLONG;
 		if (n == 0) {
 			snprintf(buf, cap, "unix-");
 			return 0;
 		}
 		j = (size_t)snprintf(buf, cap, "unix-%s", p[0] ? "" : "@");
-		for (i = p[0] ? 0 : 1; i < n && j + 1 < cap; i++) {
-			unsigned char ch = (unsigned char)p[i];
-			if (ch == 0 && p[0] != 0)
-				break;
-			buf[j++] = ch < 0x20 || ch >= 0x7f ? '?' : (char)ch;
+		if (p[0] == 0) {
+			/* abstract: every byte of the name counts (NULs too,
+			 * to its length), so each is spelt one way: bytes
+			 * outside ' '..'~', and '%', as %XX */
+			for (i = 1; i < n; i++) {
+				if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '%') {
+					if (j + 1 >= cap)
+						return -ENAMETOOLONG;
+					buf[j++] = (char)p[i];
+				} else {
+					if (j + 3 >= cap)
+						return -ENAMETOOLONG;
+					j += (size_t)snprintf(buf + j, cap - j,
+					    "%%%02X", p[i]);
+				}
+			}
+			buf[j] = '\0';
+			return 0;
+		}
+		/* a path, as given (the supervisor decides on the path it
+		 * resolves instead) */
+		for (i = 0; i < n && p[i] != 0; i++) {
+			if (j + 1 >= cap)
+				return -ENAMETOOLONG;
+			buf[j++] = p[i] < 0x20 || p[i] >= 0x7f ? '?' :
+			    (char)p[i];
 		}
 		buf[j] = '\0';
 		return 0;
@@ -90,15 +114,33 @@ policy_linux_sockaddr_str(const void *sa, size_t len, char *buf, size_t cap)
 	}
 }
 
-/* A copied destination: the address the call will use (rewritten to our own
- * fd for a unix path) and the string the policy decides on. */
+/*
+ * A copied destination: the address the call will use (rewritten to our own
+ * fd for a unix path) and the string the policy decides on, of any length
+ * (a unix path is resolved, and may be longer than PATH_MAX when it was
+ * relative; an abstract name spells its bytes).
+ */
 struct policy_linux_dest {
 	struct sockaddr_storage	d_ss;
 	socklen_t		d_len;
-	char			d_str[POLICY_SOCKADDR_MAX];
+	char			*d_str;	/* malloc'd */
 	struct policy_linux_walk d_w;	/* unix path: the resolved socket */
 	int			d_bind;	/* bind: create d_w.w_last in w_dirfd */
 };
+
+/* d_str = "unix-" a [ "/" ] b, for a path of any length. */
+static int
+policy_linux_dest_path(struct policy_linux_dest *d, const char *a,
+    const char *b)
+{
+	const char *sep = b == NULL ? "" : strcmp(a, "/") == 0 ? "" : "/";
+	size_t n = 5 + strlen(a) + strlen(sep) + (b ? strlen(b) : 0) + 1;
+
+	if ((d->d_str = malloc(n)) == NULL)
+		return -ENOMEM;
+	snprintf(d->d_str, n, "unix-%s%s%s", a, sep, b ? b : "");
+	return 0;
+}
 
 static int
 policy_linux_dest(struct policy_linux_call *c, uint64_t addr, uint64_t len,
@@ -106,6 +148,8 @@ policy_linux_dest(struct policy_linux_call *c, uint64_t addr, uint64_t len,
 {
 	struct sockaddr_un *un = (struct sockaddr_un *)&d->d_ss;
 	char path[sizeof(un->sun_path) + 1];
+	/* "unix-@" and each byte of an abstract name as %XX at most */
+	char str[sizeof("unix-@") + 3 * sizeof(un->sun_path)];
 	size_t plen;
 	int r, start;
 
@@ -118,9 +162,13 @@ policy_linux_dest(struct policy_linux_call *c, uint64_t addr, uint64_t len,
 		return r;
 	d->d_len = (socklen_t)len;
 	if (d->d_ss.ss_family != AF_UNIX ||
-	    len <= offsetof(struct sockaddr_un, sun_path) || un->sun_path[0] == 0)
-		return policy_linux_sockaddr_str(&d->d_ss, len, d->d_str,
-		    sizeof(d->d_str));
+	    len <= offsetof(struct sockaddr_un, sun_path) ||
+	    un->sun_path[0] == 0) {
+		if ((r = policy_linux_sockaddr_str(&d->d_ss, len, str,
+		    sizeof(str))) != 0)
+			return r;
+		return (d->d_str = strdup(str)) == NULL ? -ENOMEM : 0;
+	}
 	if (len > sizeof(*un))
 		return -EINVAL;
 	/* A path: resolve it as the target would, from its cwd. */
@@ -142,18 +190,13 @@ policy_linux_dest(struct policy_linux_call *c, uint64_t addr, uint64_t len,
 	if (bind) {
 		if (d->d_w.w_fd >= 0)
 			return -EADDRINUSE;
-		if ((size_t)snprintf(d->d_str, sizeof(d->d_str), "unix-%s%s%s",
-		    d->d_w.w_dirpath, strcmp(d->d_w.w_dirpath, "/") ? "/" : "",
-		    d->d_w.w_last) >= sizeof(d->d_str) ||
-		    strlen(d->d_w.w_last) >= sizeof(un->sun_path))
-			return -ENAMETOOLONG;
-		return 0;
+		return policy_linux_dest_path(d, d->d_w.w_dirpath,
+		    d->d_w.w_last);
 	}
 	if (!S_ISSOCK(d->d_w.w_st.st_mode))
 		return -ECONNREFUSED;
-	if ((size_t)snprintf(d->d_str, sizeof(d->d_str), "unix-%s",
-	    d->d_w.w_path) >= sizeof(d->d_str))
-		return -ENAMETOOLONG;
+	if ((r = policy_linux_dest_path(d, d->d_w.w_path, NULL)) != 0)
+		return r;
 	/* connect to the very inode decided on, through our fd */
 	memset(un, 0, sizeof(*un));
 	un->sun_family = AF_UNIX;
@@ -193,6 +236,7 @@ policy_linux_send_free(struct policy_linux_send *m)
 	for (i = 0; i < m->m_nfds; i++)
 		close(m->m_fds[i]);
 	policy_linux_walk_done(&m->m_dest.d_w);
+	free(m->m_dest.d_str);
 	free(m->m_fds);
 	free(m->m_data);
 	free(m->m_ctl);
@@ -367,6 +411,77 @@ out:
 	return r;
 }
 
+/*
+ * Decide the call, with d's address as its sockaddr when hasdest: 0 or the
+ * errno.  One longer than the request's buffer is noted for the decision,
+ * which is then made on all of it (policy_eval_long).
+ */
+static int
+policy_linux_net_decide(struct policy_linux_call *c, unsigned op,
+    const struct policy_linux_dest *d, int hasdest)
+{
+	int err, noted = 0;
+
+	policy_linux_req(c, op);
+	if (hasdest) {
+		policy_request_set_str(&c->c_req, POLICY_F_SOCKADDR, d->d_str);
+		if (strlen(d->d_str) >= POLICY_SOCKADDR_MAX) {
+			if (policy_linux_long_note(c, d->d_str) != 0)
+				return ENAMETOOLONG;
+			noted = 1;
+		}
+	}
+	err = policy_linux_decide(c);
+	if (noted)
+		policy_linux_long_forget(c, d->d_str);
+	return err;
+}
+
+/*
+ * bind(sock, NAME) with NAME in the directory dirfd, the length the kernel
+ * takes (up to all of sun_path, unterminated), with umask mask, run from
+ * that directory: "/proc/self/fd/N/NAME" would not fit sun_path for the
+ * longest names.  The thread's cwd and umask are its own for that
+ * (unshared once, before either changes); both are restored.
+ */
+static int
+policy_linux_bind_at(const struct policy_sup *s, int sock, int dirfd,
+    const char *name, mode_t mask)
+{
+	static __thread int fs_own;
+	struct sockaddr_un un;
+	size_t n = strlen(name);
+	mode_t old;
+	int here, err = 0;
+
+	if (n > sizeof(un.sun_path))
+		return ENAMETOOLONG;
+	if (!fs_own) {
+		if (unshare(CLONE_FS) != 0)
+			return errno;
+		fs_own = 1;
+	}
+	if ((here = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return errno;
+	memset(&un, 0, sizeof(un));
+	un.sun_family = AF_UNIX;
+	memcpy(un.sun_path, name, n);
+	old = umask(mask);
+	if (fchdir(dirfd) != 0)
+		err = errno;
+	else if (bind(sock, (struct sockaddr *)&un, (socklen_t)(offsetof(
+	    struct sockaddr_un, sun_path) + n + (n < sizeof(un.sun_path)))) != 0)
+		err = errno;
+	umask(old);
+	if (fchdir(here) != 0) {
+		/* the caller's credentials may not search our directory */
+		policy_linux_as_self(s);
+		(void)fchdir(here);
+	}
+	close(here);
+	return err;
+}
+
 static void
 policy_linux_bind(struct policy_linux_call *c, int sock,
     struct policy_linux_dest *d)
@@ -377,26 +492,12 @@ policy_linux_bind(struct policy_linux_call *c, int sock,
 	if (d->d_w.w_dirfd >= 0) {
 		/*
 		 * Create the name in the directory decided on, reached
-		 * through our descriptor of it (a magic link); the caller
-		 * runs with the target's credentials, and the target's umask
-		 * gives the socket its mode.
+		 * through our descriptor of it; the caller runs with the
+		 * target's credentials, and the target's umask gives the
+		 * socket its mode.
 		 */
-		struct sockaddr_un un;
-		mode_t old;
-
-		memset(&un, 0, sizeof(un));
-		un.sun_family = AF_UNIX;
-		if ((size_t)snprintf(un.sun_path, sizeof(un.sun_path),
-		    "/proc/self/fd/%d/%s", d->d_w.w_dirfd, d->d_w.w_last) >=
-		    sizeof(un.sun_path)) {
-			policy_linux_reply(s, c->c_id, 0, ENAMETOOLONG);
-			return;
-		}
-		old = umask((mode_t)policy_linux_call_umask(c));
-		if (bind(sock, (struct sockaddr *)&un, (socklen_t)(offsetof(
-		    struct sockaddr_un, sun_path) + strlen(un.sun_path) + 1)) != 0)
-			err = errno;
-		umask(old);
+		err = policy_linux_bind_at(s, sock, d->d_w.w_dirfd,
+		    d->d_w.w_last, (mode_t)policy_linux_call_umask(c));
 	} else if (bind(sock, (struct sockaddr *)&d->d_ss, d->d_len) != 0)
 		err = errno;
 	policy_linux_reply(s, c->c_id, 0, err);
@@ -448,13 +549,9 @@ policy_linux_net(struct policy_linux_call *c, unsigned op)
 			    sizeof(struct mmsghdr), mm);
 			if (r == 0 && !policy_linux_recheck(s, c->c_id))
 				r = -ESRCH;
-			if (r == 0) {
-				policy_linux_req(c, op);
-				if (mm->m_hasdest)
-					policy_request_set_str(&c->c_req,
-					    POLICY_F_SOCKADDR, mm->m_dest.d_str);
-				r = -policy_linux_decide(c);
-			}
+			if (r == 0)
+				r = -policy_linux_net_decide(c, op,
+				    &mm->m_dest, mm->m_hasdest);
 			if (r == 0)
 				r = policy_linux_as_target(c, 0);
 			if (r == 0) {
@@ -522,11 +619,8 @@ policy_linux_net(struct policy_linux_call *c, unsigned op)
 		policy_linux_send_free(m);
 		return;
 	}
-	policy_linux_req(c, op);
-	if (m->m_hasdest)
-		policy_request_set_str(&c->c_req, POLICY_F_SOCKADDR,
-		    m->m_dest.d_str);
-	if ((err = policy_linux_decide(c)) != 0) {
+	if ((err = policy_linux_net_decide(c, op, &m->m_dest,
+	    m->m_hasdest)) != 0) {
 		policy_linux_reply(s, c->c_id, 0, err);
 		policy_linux_send_free(m);
 		return;

@@ -159,9 +159,9 @@ enum policy_field {
  * out of the confined process.  Strings are NUL-terminated; pr_len[] gives
  * their lengths without the NUL, and pr_present has bit (1 << field) set for
  * each field the call supplies.  A rule testing an absent field never matches.
- * In userland only, a path field's pr_len may be POLICY_PATH_MAX or more:
- * the path is longer than its buffer, which holds its head; the engine
- * decides such a request only given the whole path (policy_eval_long).
+ * In userland only, a path or sockaddr field's pr_len may be its buffer's
+ * size or more: the text is longer than its buffer, which holds its head;
+ * the engine decides such a request only given the whole (policy_eval_long).
  */
 struct policy_request {
 	uint16_t	pr_op;		/* enum policy_op, < POLICY_OP_COUNT */

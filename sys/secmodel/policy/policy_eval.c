@@ -68,7 +68,8 @@ struct policy_ereq {
 
 static void
 policy_ereq_init(struct policy_ereq *er, const struct policy_request *req,
-    const char *const lstr[2], const size_t llen[2])
+    const char *const lstr[POLICY_F_NLONG],
+    const size_t llen[POLICY_F_NLONG])
 {
 	static const uint32_t cap[POLICY_F_NSTR] = {
 		POLICY_PATH_MAX, POLICY_PATH_MAX, POLICY_SOCKADDR_MAX,
@@ -84,10 +85,11 @@ policy_ereq_init(struct policy_ereq *er, const struct policy_request *req,
 		er->er_str[f] = s[f];
 		er->er_len[f] = req->pr_len[f] < cap[f] ? req->pr_len[f] :
 		    cap[f] - 1;
-		if (f > POLICY_F_FILENAME2 || req->pr_len[f] < cap[f] ||
+		if (f >= POLICY_F_NLONG || req->pr_len[f] < cap[f] ||
 		    !(req->pr_present & (1u << f)))
 			continue;
-		/* a path longer than the buffer: decided whole, or not at all */
+		/* a path or socket address longer than the buffer: decided
+		 * whole, or not at all */
 		if (lstr != NULL && lstr[f] != NULL &&
 		    llen[f] == req->pr_len[f] &&
 		    memcmp(lstr[f], s[f], cap[f] - 1) == 0) {
@@ -426,7 +428,8 @@ policy_scan_trie(const struct policy *p, uint32_t node, const char *key,
  */
 void
 policy_eval_long(const struct policy *p, const struct policy_request *req,
-    const char *const lstr[2], const size_t llen[2], struct policy_decision *d)
+    const char *const lstr[POLICY_F_NLONG],
+    const size_t llen[POLICY_F_NLONG], struct policy_decision *d)
 {
 	uint32_t best = POLICY_NONE;
 	const struct policy_blob_header *h = p->p_hdr;

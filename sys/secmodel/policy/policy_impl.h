@@ -84,8 +84,12 @@ int	policy_index_agrees(const struct policy *, const char **);
 bool	policy_bloom_has(const struct policy *, uint32_t);
 void	policy_eval(const struct policy *, const struct policy_request *,
 	    struct policy_decision *);
+/* The string fields a userland request may hold only the head of
+ * (filename, filename2, sockaddr): policy_eval_long's lstr and llen. */
+#define POLICY_F_NLONG	(POLICY_F_SOCKADDR + 1)
 void	policy_eval_long(const struct policy *, const struct policy_request *,
-	    const char *const[2], const size_t[2], struct policy_decision *);
+	    const char *const[POLICY_F_NLONG], const size_t[POLICY_F_NLONG],
+	    struct policy_decision *);
 int	policy_op_class(const struct policy_request *);
 void	policy_node_hints(const struct policy *, const struct policy_node *,
 	    uint32_t *, uint16_t[POLICY_NODE_HINTS]);
