@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,7 +20,10 @@
 
 #include "policyd.h"
 
-struct pd_state pd = { .stats_lock = PTHREAD_MUTEX_INITIALIZER };
+struct pd_state pd = {
+	.stats_lock = PTHREAD_MUTEX_INITIALIZER,
+	.lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP,	/* see pd_sub_free */
+};
 
 static int pd_sigpipe[2] = { -1, -1 };
 static int pd_daemonized;
@@ -57,7 +61,7 @@ pd_usage(FILE *fp)
 	fprintf(fp,
 	    "usage: policyd [-fv] [-s SOCKET] [-m MODE] [-t SECONDS] [-q N]\n"
 	    "               [-l JSONLOG] [--no-syslog] [--metrics ADDR:PORT]\n"
-	    "               [--console ADDR:PORT]\n"
+	    "               [--console ADDR:PORT [--console-user USER]]\n"
 	    "\n"
 	    "The policy alarm daemon: supervisors ('policyctl run') send it the\n"
 	    "calls their policies 'ask' about; 'policyctl prompt' and 'policyctl\n"
@@ -85,6 +89,9 @@ pd_usage(FILE *fp)
 	    "                     URL with a fresh token, also written to\n"
 	    "                     SOCKET.console (mode 0600); with --metrics,\n"
 	    "                     give both the same ADDR:PORT; off by default\n"
+	    "  --console-user USER  (root) the console answers USER's alarms\n"
+	    "                     only, and its token file is USER's (default:\n"
+	    "                     policyd's user: root answers every user's)\n"
 	    "  -v, --verbose      say more\n"
 	    "  -h, --help         this text\n");
 }
@@ -188,10 +195,13 @@ pd_listen(void)
 static int
 pd_options(int argc, char **argv)
 {
+	int console_user = 0;
 	char err[256], *end;
 	int i;
 
 	pd.cfg.sock_mode = 0600;
+	pd.cfg.console_uid = geteuid();
+	pd.cfg.console_gid = getegid();
 	pd.cfg.timeout_ms = PD_TIMEOUT_DEF_MS;
 	pd.cfg.pending_uid = PD_PENDING_UID_DEF;
 	pd.cfg.syslog = 1;
@@ -247,6 +257,26 @@ pd_options(int argc, char **argv)
 		} else if (strcmp(a, "--console") == 0) {
 			pd.cfg.console = v;
 			i++;
+		} else if (strcmp(a, "--console-user") == 0) {
+			struct passwd *pw = getpwnam(v);
+			unsigned long u = strtoul(v, &end, 10);
+
+			if (pw == NULL && (*v == '\0' || *end != '\0' ||
+			    (pw = getpwuid((uid_t)u)) == NULL)) {
+				fprintf(stderr, "policyd: --console-user %s: no "
+				    "such user\n", v);
+				return -1;
+			}
+			if (geteuid() != 0 && pw->pw_uid != geteuid()) {
+				fprintf(stderr, "policyd: --console-user %s: only "
+				    "root's policyd holds other users' alarms\n",
+				    v);
+				return -1;
+			}
+			pd.cfg.console_uid = pw->pw_uid;
+			pd.cfg.console_gid = pw->pw_gid;
+			console_user = 1;
+			i++;
 		} else
 			goto bad;
 		continue;
@@ -254,6 +284,10 @@ bad:
 		fprintf(stderr, "policyd: bad or incomplete option '%s'%s%s\n", a,
 		    v ? " " : "", v ? v : "");
 		pd_usage(stderr);
+		return -1;
+	}
+	if (console_user && pd.cfg.console == NULL) {
+		fprintf(stderr, "policyd: --console-user goes with --console\n");
 		return -1;
 	}
 	if (pd.cfg.sock[0] == '\0' && policy_sock_default(pd.cfg.sock,
@@ -283,10 +317,11 @@ pd_signals(void)
 static void
 pd_loop(void)
 {
-	static struct pollfd pfd[PD_CLIENTS_MAX + 3];
-	static struct pd_client *who[PD_CLIENTS_MAX + 3];
+	static struct pollfd pfd[PD_CLIENTS_MAX + 2];
+	static struct pd_client *who[PD_CLIENTS_MAX + 2];
 	bool run = true;
 
+	pthread_mutex_lock(&pd.lock);
 	while (run) {
 		uint64_t now = pd_now_ms(), next, park;
 		size_t n = 0, i;
@@ -295,8 +330,6 @@ pd_loop(void)
 		pfd[n].fd = pd_sigpipe[0];
 		pfd[n++].events = POLLIN;
 		pfd[n].fd = now >= pd.accept_pause_until ? pd.lfd : -1;
-		pfd[n++].events = POLLIN;
-		pfd[n].fd = pd_http_fd();
 		pfd[n++].events = POLLIN;
 		for (i = 0; i < PD_CLIENTS_MAX; i++)
 			if (pd.clients[i].fd >= 0) {
@@ -310,11 +343,13 @@ pd_loop(void)
 			next = park;
 		if (pd.accept_pause_until > now && pd.accept_pause_until < next)
 			next = pd.accept_pause_until;
-		if ((park = pd_http_next()) < next)
-			next = park;
+
 		timeout = next == UINT64_MAX ? 1000 : next <= now ? 0 :
 		    next - now > 1000 ? 1000 : (int)(next - now);
+		/* the HTTP server's threads use the state while we wait */
+		pthread_mutex_unlock(&pd.lock);
 		r = poll(pfd, (nfds_t)n, timeout);
+		pthread_mutex_lock(&pd.lock);
 		if (r < 0 && errno != EINTR) {
 			pd_log(LOG_ERR, "poll: %s", strerror(errno));
 			break;
@@ -324,7 +359,7 @@ pd_loop(void)
 				run = pd_signals();
 			if (pfd[1].revents & POLLIN)
 				pd_accept();
-			for (i = 3; i < n; i++)
+			for (i = 2; i < n; i++)
 				if (pfd[i].revents != 0 && who[i]->fd == pfd[i].fd)
 					pd_client_input(who[i]);
 		}
@@ -334,8 +369,7 @@ pd_loop(void)
 		for (i = 0; i < PD_CLIENTS_MAX; i++)
 			if (pd.clients[i].fd >= 0 && pd.clients[i].dead)
 				pd_client_close(&pd.clients[i]);
-		pd_console_tick(now);
-		pd_http_run();
+
 	}
 }
 
@@ -377,9 +411,9 @@ main(int argc, char **argv)
 		unlink(pd.cfg.sock);
 		return 1;
 	}
-	/* before daemon(): errors and the console's URL reach the terminal;
-	 * the server has no thread of its own, so it survives the fork */
-	if (pd_http_start(err, sizeof(err)) != 0 || (pd.cfg.console != NULL &&
+	/* before daemon(): errors and the console's URL reach the terminal
+	 * (the server's threads start after it) */
+	if (pd_http_bind(err, sizeof(err)) != 0 || (pd.cfg.console != NULL &&
 	    pd_console_token_init(pd.cfg.sock, err, sizeof(err)) != 0)) {
 		pd_log(LOG_ERR, "%s %s: %s", pd.cfg.console != NULL ?
 		    "--console" : "--metrics", pd.cfg.console != NULL ?
@@ -397,13 +431,21 @@ main(int argc, char **argv)
 		}
 		pd_daemonized = 1;
 	}
+	if (pd_http_start(err, sizeof(err)) != 0) {
+		pd_log(LOG_ERR, "%s", err);
+		pd_http_stop();
+		pd_console_token_remove();
+		unlink(pd.cfg.sock);
+		return 1;
+	}
 	pd_log(LOG_NOTICE, "listening on %s (mode %04o), alarm timeout %u s",
 	    pd.cfg.sock, (unsigned)pd.cfg.sock_mode, pd.cfg.timeout_ms / 1000);
-	pd_loop();
+	pd_loop();		/* returns holding pd.lock */
 	pd_alarm_shutdown();
 	for (i = 0; i < PD_CLIENTS_MAX; i++)
 		if (pd.clients[i].fd >= 0)
 			pd_client_close(&pd.clients[i]);
+	pthread_mutex_unlock(&pd.lock);
 	close(pd.lfd);
 	unlink(pd.cfg.sock);
 	pd_http_stop();

@@ -30,6 +30,8 @@ struct pd_config {
 	int		syslog;
 	const char	*metrics;	/* ADDR:PORT or NULL */
 	const char	*console;	/* ADDR:PORT or NULL */
+	uid_t		console_uid;	/* whose alarms it answers */
+	gid_t		console_gid;
 	int		verbose;
 };
 
@@ -78,6 +80,9 @@ struct pd_state {
 	struct pd_alarm	*head, *tail;
 	size_t		npending;
 	uint64_t	next_id;
+	/* everything above and the alarm queue: held by the event loop
+	 * except while it waits, and by the HTTP server's console requests */
+	pthread_mutex_t	lock;
 	/* counters: written by the main thread, read by the metrics one */
 	pthread_mutex_t	stats_lock;
 	struct policy_msg_stats stats;
@@ -144,14 +149,13 @@ void	pd_count_tally(const struct policy_msg_tally *);
 void	pd_stats_snapshot(struct policy_msg_stats *);
 char	*pd_metrics_text(size_t *lenp);
 
-/* policyd_http.c: the one libmicrohttpd server (metrics and console),
- * run by the event loop (its handlers run in policyd's one thread) */
+/* policyd_http.c: the one libmicrohttpd server (metrics and console);
+ * its console requests run holding pd.lock, as the event loop does
+ * except while it waits in poll */
 struct MHD_Connection;
+int	pd_http_bind(char *err, size_t errlen);
 int	pd_http_start(char *err, size_t errlen);
 void	pd_http_stop(void);
-int	pd_http_fd(void);		/* to poll for input; -1: none */
-uint64_t pd_http_next(void);		/* when it wants to run (ms) */
-void	pd_http_run(void);
 int	pd_http_reply(struct MHD_Connection *, unsigned code,
 	    const char *type, const void *body, size_t len, bool copy);
 extern char pd_http_origin[96];		/* "http://127.0.0.1:PORT" */
@@ -199,8 +203,8 @@ void	pd_console_changed(void);
 void	pd_console_decision(uid_t, const struct policy_msg_decision *,
 	    const char *json);
 int	pd_console_events(struct MHD_Connection *);
-void	pd_console_tick(uint64_t now);
 void	pd_console_shutdown(void);
+void	pd_console_free(void);
 struct pd_client *pd_console_client(void);	/* the console's identity */
 void	pd_console_alarms_json(struct pd_buf *, size_t max_alarms);
 void	pd_console_decisions_json(struct pd_buf *, uint64_t after);

@@ -14,8 +14,8 @@ pd_console_client(void)
 {
 	static struct pd_client c = { .fd = -1 };
 
-	c.uid = geteuid();
-	c.gid = getegid();
+	c.uid = pd.cfg.console_uid;
+	c.gid = pd.cfg.console_gid;
 	return &c;
 }
 

@@ -83,7 +83,9 @@ pd_console_token_init(const char *sock, char *err, size_t errlen)
 	}
 	snprintf(text, sizeof(text), "%s\n%s/login?token=%s\n", pd_token,
 	    pd_http_origin, pd_token);
-	if (fchmod(fd, 0600) != 0 ||
+	/* the console's user's: root's policyd may serve another's */
+	if ((pd.cfg.console_uid != geteuid() && fchown(fd, pd.cfg.console_uid,
+	    pd.cfg.console_gid) != 0) || fchmod(fd, 0600) != 0 ||
 	    write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
 		snprintf(err, errlen, "%s: %s", pd_token_path, strerror(errno));
 		close(fd);

@@ -1,22 +1,23 @@
 /* policyd_console_events.c: the console's live views (server-sent events): alarm lists and
  * logged decisions pushed as they change; a fixed number of views, each with a bounded buffer. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <microhttpd.h>
 
 #include "policyd.h"
 
 #define PD_SUB_BUF_MAX		(2u * 1024 * 1024)	/* one view's pending text */
 #define PD_SUB_DEC_BATCH	(128u * 1024)	/* decisions per refill, about */
-#define PD_PING_MS		15000
+#define PD_PING_S		5	/* a quiet view is pinged: gone ones end */
 
 struct pd_sub {
 	struct MHD_Connection *conn;	/* NULL: free slot */
-	bool		suspended;
 	uint64_t	alarms_sent;	/* pd_alarms_version sent */
 	uint64_t	dec_sent;	/* last decision sent, by seq */
-	uint64_t	ping_sent;
+	bool		ping;
 	struct pd_buf	out;
 	size_t		off;
 };
@@ -31,8 +32,9 @@ static struct pd_sub pd_subs[PD_CONSOLE_SUBS];
 static struct pd_ring_ent pd_ring[PD_CONSOLE_RING];
 static uint64_t pd_ring_seq;
 static uint64_t pd_alarms_version = 1;
-static uint64_t pd_ping_seq, pd_ping_last_ms;
 static bool pd_closing;
+/* a change for the live views; waited on with pd.lock */
+static pthread_cond_t pd_views_cond = PTHREAD_COND_INITIALIZER;
 
 static bool
 pd_console_may_see_uid(uid_t uid)
@@ -45,13 +47,7 @@ pd_console_may_see_uid(uid_t uid)
 static void
 pd_subs_wake(void)
 {
-	size_t i;
-
-	for (i = 0; i < PD_CONSOLE_SUBS; i++)
-		if (pd_subs[i].conn != NULL && pd_subs[i].suspended) {
-			pd_subs[i].suspended = false;
-			MHD_resume_connection(pd_subs[i].conn);
-		}
+	pthread_cond_broadcast(&pd_views_cond);
 }
 
 void
@@ -138,33 +134,47 @@ pd_sub_fill(struct pd_sub *v)
 		    "{\"seq\":%llu,\"decision\":%s}\n\n", (unsigned long long)s,
 		    (unsigned long long)s, e->json);
 	}
-	if (v->ping_sent != pd_ping_seq) {
+	if (v->ping) {
 		pd_buf_printf(&v->out, ": ping\n\n");
-		v->ping_sent = pd_ping_seq;
+		v->ping = false;
 	}
 	if (v->out.failed)	/* over its ceiling: start afresh */
 		v->out.n = 0;
 }
 
+/* A view's thread (one per connection): what is new, or wait for it. */
 static ssize_t
 pd_sub_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
 	struct pd_sub *v = cls;
+	struct timespec ts;
+	ssize_t ret;
 	size_t n;
 
-	if (pd_closing)
-		return MHD_CONTENT_READER_END_OF_STREAM;
-	if (v->off >= v->out.n)
+	pthread_mutex_lock(&pd.lock);
+	for (;;) {
+		if (pd_closing) {
+			ret = MHD_CONTENT_READER_END_OF_STREAM;
+			break;
+		}
+		if (v->off < v->out.n) {
+			n = v->out.n - v->off < max ? v->out.n - v->off : max;
+			memcpy(buf, v->out.b + v->off, n);
+			v->off += n;
+			ret = (ssize_t)n;
+			break;
+		}
 		pd_sub_fill(v);
-	if (v->out.n == 0) {		/* nothing new: wait for a change */
-		v->suspended = true;
-		MHD_suspend_connection(v->conn);
-		return 0;
+		if (v->out.n > 0)
+			continue;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += PD_PING_S;
+		if (pthread_cond_timedwait(&pd_views_cond, &pd.lock, &ts) ==
+		    ETIMEDOUT)
+			v->ping = true;
 	}
-	n = v->out.n - v->off < max ? v->out.n - v->off : max;
-	memcpy(buf, v->out.b + v->off, n);
-	v->off += n;
-	return (ssize_t)n;
+	pthread_mutex_unlock(&pd.lock);
+	return ret;
 }
 
 static void
@@ -172,9 +182,10 @@ pd_sub_free(void *cls)
 {
 	struct pd_sub *v = cls;
 
+	pthread_mutex_lock(&pd.lock);
 	pd_buf_free(&v->out);
 	v->conn = NULL;
-	v->suspended = false;
+	pthread_mutex_unlock(&pd.lock);
 }
 
 int
@@ -197,7 +208,6 @@ pd_console_events(struct MHD_Connection *conn)
 	memset(v, 0, sizeof(*v));
 	v->conn = conn;
 	v->out.max = PD_SUB_BUF_MAX;
-	v->ping_sent = pd_ping_seq;
 	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16384,
 	    pd_sub_read, v, pd_sub_free);
 	if (r == NULL) {
@@ -207,7 +217,7 @@ pd_console_events(struct MHD_Connection *conn)
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    "text/event-stream");
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	/* a live view is quiet for long: the pings find it gone */
+	/* a live view is quiet for long: its pings find it gone */
 	MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
 	    (unsigned)0);
 	ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
@@ -215,25 +225,22 @@ pd_console_events(struct MHD_Connection *conn)
 	return ret;
 }
 
-void
-pd_console_tick(uint64_t now)
-{
-	if (pd.cfg.console == NULL)
-		return;
-	if (now - pd_ping_last_ms >= PD_PING_MS) {
-		pd_ping_last_ms = now;
-		pd_ping_seq++;
-		pd_subs_wake();
-	}
-}
-
+/* Live views end (before the server stops: it waits for their threads). */
 void
 pd_console_shutdown(void)
 {
-	size_t i;
-
+	pthread_mutex_lock(&pd.lock);
 	pd_closing = true;
 	pd_subs_wake();
+	pthread_mutex_unlock(&pd.lock);
+}
+
+/* After the server stopped. */
+void
+pd_console_free(void)
+{
+	size_t i;
+
 	for (i = 0; i < PD_CONSOLE_RING; i++) {
 		free(pd_ring[i].json);
 		pd_ring[i].json = NULL;

@@ -1,6 +1,8 @@
-/* policyd_http.c: policyd's one HTTP server (libmicrohttpd, loopback only), run from the
- * event loop: /metrics for --metrics, everything else for the web console (--console). */
+/* policyd_http.c: policyd's one HTTP server (libmicrohttpd, loopback only, a thread per
+ * connection): /metrics for --metrics, everything else for the web console (--console). */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <unistd.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include "policyd.h"
 
 static struct MHD_Daemon *pd_mhd;
+static int pd_http_lfd = -1, pd_http_v6;
 char pd_http_origin[96];
 char pd_http_host[80];
 
@@ -169,8 +172,15 @@ pd_http_handler(void *cls, struct MHD_Connection *conn, const char *url,
 		return (enum MHD_Result)pd_http_reply(conn,
 		    413 /* content too large */, "text/plain",
 		    "request body too large\n", 23, false);
-	return (enum MHD_Result)pd_console_handle(conn, url, method, rq->body,
-	    rq->len);
+	{
+		int ret;
+
+		/* the state is the event loop's: take it while it waits */
+		pthread_mutex_lock(&pd.lock);
+		ret = pd_console_handle(conn, url, method, rq->body, rq->len);
+		pthread_mutex_unlock(&pd.lock);
+		return (enum MHD_Result)ret;
+	}
 }
 
 static void
@@ -181,16 +191,20 @@ pd_http_done(void *cls, struct MHD_Connection *conn, void **state,
 	*state = NULL;
 }
 
+/*
+ * Before daemon(): check the options, bind and listen on the address, so
+ * that errors and the console's URL (its port) reach the terminal; the
+ * server's threads start after it, in pd_http_start.
+ */
 int
-pd_http_start(char *err, size_t errlen)
+pd_http_bind(char *err, size_t errlen)
 {
 	const char *spec = pd.cfg.console != NULL ? pd.cfg.console :
 	    pd.cfg.metrics;
 	struct sockaddr_storage ss;
-	const union MHD_DaemonInfo *info;
+	socklen_t sl;
 	char host[64];
-	unsigned port;
-	int v6;
+	int v6, one = 1;
 
 	if (spec == NULL)
 		return 0;
@@ -203,23 +217,22 @@ pd_http_start(char *err, size_t errlen)
 	}
 	if (pd_http_addr(spec, &ss, &v6, err, errlen) != 0)
 		return -1;
-	/* run by pd_loop: no thread of its own, so its handlers may use the
-	 * alarm queue; suspended connections are the console's live views */
-	pd_mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
-	    (v6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL, pd_http_handler, NULL,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)PD_CONSOLE_CONNS,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
-	    MHD_OPTION_NOTIFY_COMPLETED, pd_http_done, NULL,
-	    MHD_OPTION_END);
-	if (pd_mhd == NULL) {
-		snprintf(err, errlen, "cannot listen on %s (address in use?)",
-		    spec);
+	sl = v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	if ((pd_http_lfd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC,
+	    0)) < 0 ||
+	    setsockopt(pd_http_lfd, SOL_SOCKET, SO_REUSEADDR, &one,
+	    sizeof(one)) != 0 ||
+	    bind(pd_http_lfd, (struct sockaddr *)&ss, sl) != 0 ||
+	    listen(pd_http_lfd, 64) != 0 ||
+	    getsockname(pd_http_lfd, (struct sockaddr *)&ss, &sl) != 0) {
+		snprintf(err, errlen, "cannot listen on %s: %s", spec,
+		    strerror(errno));
+		if (pd_http_lfd >= 0)
+			close(pd_http_lfd);
+		pd_http_lfd = -1;
 		return -1;
 	}
-	info = MHD_get_daemon_info(pd_mhd, MHD_DAEMON_INFO_BIND_PORT);
-	port = info != NULL ? (unsigned)info->port : 0u;
+	pd_http_v6 = v6;
 	if (v6)
 		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr,
 		    host, sizeof(host));
@@ -227,9 +240,36 @@ pd_http_start(char *err, size_t errlen)
 		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host,
 		    sizeof(host));
 	snprintf(pd_http_host, sizeof(pd_http_host), "%s%s%s:%u",
-	    v6 ? "[" : "", host, v6 ? "]" : "", port);
+	    v6 ? "[" : "", host, v6 ? "]" : "", (unsigned)ntohs(v6 ?
+	    ((struct sockaddr_in6 *)&ss)->sin6_port :
+	    ((struct sockaddr_in *)&ss)->sin_port));
 	snprintf(pd_http_origin, sizeof(pd_http_origin), "http://%s",
 	    pd_http_host);
+	return 0;
+}
+
+/* After daemon(): the server, a thread per connection (a live view
+ * waits in its own), at most PD_CONSOLE_CONNS of them. */
+int
+pd_http_start(char *err, size_t errlen)
+{
+	if (pd_http_lfd < 0)
+		return 0;
+	pd_mhd = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
+	    (pd_http_v6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL, pd_http_handler,
+	    NULL,
+	    MHD_OPTION_LISTEN_SOCKET, pd_http_lfd,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)PD_CONSOLE_CONNS,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
+	    MHD_OPTION_THREAD_STACK_SIZE, (size_t)(256 * 1024),
+	    MHD_OPTION_NOTIFY_COMPLETED, pd_http_done, NULL,
+	    MHD_OPTION_END);
+	if (pd_mhd == NULL) {
+		snprintf(err, errlen, "cannot start the HTTP server");
+		return -1;
+	}
 	if (pd.cfg.metrics != NULL)
 		pd_log(LOG_NOTICE, "metrics on %s/metrics", pd_http_origin);
 	return 0;
@@ -238,37 +278,14 @@ pd_http_start(char *err, size_t errlen)
 void
 pd_http_stop(void)
 {
-	if (pd_mhd == NULL)
-		return;
-	pd_console_shutdown();
-	MHD_stop_daemon(pd_mhd);
-	pd_mhd = NULL;
-}
-
-int
-pd_http_fd(void)
-{
-	const union MHD_DaemonInfo *info;
-
-	if (pd_mhd == NULL)
-		return -1;
-	info = MHD_get_daemon_info(pd_mhd, MHD_DAEMON_INFO_EPOLL_FD);
-	return info != NULL ? info->epoll_fd : -1;
-}
-
-uint64_t
-pd_http_next(void)
-{
-	MHD_UNSIGNED_LONG_LONG t;
-
-	if (pd_mhd == NULL || MHD_get_timeout(pd_mhd, &t) != MHD_YES)
-		return UINT64_MAX;
-	return pd_now_ms() + t;
-}
-
-void
-pd_http_run(void)
-{
-	if (pd_mhd != NULL)
-		(void)MHD_run(pd_mhd);
+	if (pd_mhd != NULL) {
+		pd_console_shutdown();	/* live views end */
+		MHD_stop_daemon(pd_mhd);
+		pd_console_free();
+		pd_mhd = NULL;
+		pd_http_lfd = -1;	/* closed with it */
+	}
+	if (pd_http_lfd >= 0)
+		close(pd_http_lfd);
+	pd_http_lfd = -1;
 }

@@ -1,0 +1,335 @@
+#!/bin/sh
+# test_policyd_console.sh: policyd --console's protections, each shown to matter: off unless
+# asked, loopback only, the token, Host, Origin, answers by POST only, users, bounds.
+# Needs POLICYCTL, BUILD and curl; prints "N passed, M failed" and fails if any check failed.
+
+. "$(dirname "$0")/policyd_lib.sh"
+pd_scratch console
+if ! command -v curl >/dev/null 2>&1; then
+	echo "SKIP: test_policyd_console.sh: curl is not installed (make deps)"
+	exit 0
+fi
+
+echo secret >"$T/secret"
+chmod 644 "$T/secret"
+cat >"$T/ask.yaml" <<EOF2
+policy: 1
+name: consoletest
+default: permit
+log: deny
+rules:
+  - open: filename eq "$T/secret" then ask
+EOF2
+chmod 644 "$T/ask.yaml"
+cp "$T/ask.yaml" "$T/ask.orig"
+
+# code [CURL ARGS...]: the HTTP status of one request (000: none)
+code() {
+	curl -s -o "$T/body" -w '%{http_code}' --max-time 5 "$@" 2>/dev/null
+}
+# console_up: wait for SOCKET.console; sets TOKEN, BASE (http://ADDR:PORT), HP
+console_up() {
+	i=0
+	while [ ! -s "$1.console" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	TOKEN=$(sed -n 1p "$1.console")
+	BASE=$(sed -n 2p "$1.console" | sed 's|/login.*||')
+	HP=${BASE#http://}
+	[ -n "$TOKEN" ] && [ -n "$BASE" ]
+}
+# alarms_total: how many alarms the console shows
+alarms_total() {
+	curl -s --max-time 5 -H "X-Policyd-Token: $TOKEN" "$BASE/api/alarms" |
+	    python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])'
+}
+wait_console_alarms() {	# N
+	i=0
+	while [ $i -lt 200 ]; do
+		[ "$(alarms_total 2>/dev/null)" -ge "$1" ] 2>/dev/null && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+first_console_alarm() {
+	curl -s --max-time 5 -H "X-Policyd-Token: $TOKEN" "$BASE/api/alarms" |
+	    python3 -c 'import json,sys; print(json.load(sys.stdin)["alarms"][0]["id"])'
+}
+
+# --- options -----------------------------------------------------------------------
+"$POLICYD" --help >"$T/h" 2>&1
+has "$T/h" "--console ADDR:PORT" "--help lists --console"
+for a in 0.0.0.0:0 192.0.2.1:8080 "[::]:0"; do
+	"$POLICYD" -f --no-syslog -s "$T/x.sock" --console "$a" 2>"$T/err"
+	check "non-loopback $a refused" test $? -eq 1
+	has "$T/err" "not a loopback address" "non-loopback $a: said"
+done
+check "refused: no token file left" test ! -e "$T/x.sock.console"
+"$POLICYD" -f --no-syslog -s "$T/x.sock" --metrics 127.0.0.1:0 \
+    --console 127.0.0.2:0 2>"$T/err"
+check "different --metrics and --console refused" test $? -eq 1
+has "$T/err" "one HTTP server serves both" "different addresses: said"
+
+# --- off unless asked --------------------------------------------------------------
+check "policyd --metrics only starts" pd_start --metrics 127.0.0.1:0
+i=0
+while [ $i -lt 100 ] && ! grep -q "metrics on" "$T/policyd.log"; do sleep 0.05; i=$((i + 1)); done
+murl=$(sed -n 's/.*metrics on \(http[^ ]*\).*/\1/p' "$T/policyd.log" | tail -1)
+check "off: no token file" test ! -e "$S.console"
+check "off: metrics served" test "$(code "$murl")" = 200
+check "off: no console page" test "$(code "${murl%/metrics}/")" = 404
+check "off: no console API" test "$(code "${murl%/metrics}/api/alarms")" = 404
+pd_stop
+rm -f "$S"
+
+# --- one server for both -----------------------------------------------------------
+: >"$T/policyd.log"
+check "policyd --metrics A --console A starts" \
+    pd_start --metrics 127.0.0.1:0 --console 127.0.0.1:0
+check "console: token file" console_up "$S"
+check "token file mode 0600" test "$(stat -c %a "$S.console")" = 600
+check "token: 64 hex digits" sh -c "sed -n 1p '$S.console' | grep -Eqx '[0-9a-f]{64}'"
+check "token printed once" test "$(grep -c "$TOKEN" "$T/policyd.log")" -eq 1
+check "metrics on the console's server, no token" test "$(code "$BASE/metrics")" = 200
+has "$T/body" "policyd_alarms_pending" "metrics body"
+pd_stop
+check "token file removed at exit" test ! -e "$S.console"
+tok1=$TOKEN
+rm -f "$S"
+
+check "policyd --console starts" pd_start --console 127.0.0.1:0
+check "console up again" console_up "$S"
+check "a fresh token each start" test "$TOKEN" != "$tok1"
+
+# --- the token ---------------------------------------------------------------------
+check "no token: 401" test "$(code "$BASE/")" = 401
+check "no token, API: 401" test "$(code "$BASE/api/alarms")" = 401
+check "wrong token: 401" test "$(code -H "X-Policyd-Token: $tok1" "$BASE/api/alarms")" = 401
+bad=$(echo "$TOKEN" | sed 's/.$/x/')
+check "token off by one digit: 401" \
+    test "$(code -H "X-Policyd-Token: $bad" "$BASE/api/alarms")" = 401
+check "token prefix: 401" \
+    test "$(code -H "X-Policyd-Token: ${TOKEN%????}" "$BASE/api/alarms")" = 401
+check "token: 200" test "$(code -H "X-Policyd-Token: $TOKEN" "$BASE/api/alarms")" = 200
+check "token: the page" test "$(code -H "X-Policyd-Token: $TOKEN" "$BASE/")" = 200
+has "$T/body" "<title>policyd console</title>" "the page is the console"
+check "wrong cookie: 401" \
+    test "$(code -b "policyd_${HP##*:}=$tok1" "$BASE/api/alarms")" = 401
+check "login, wrong token: 401" test "$(code "$BASE/login?token=$bad")" = 401
+curl -s -D "$T/hdr" -o /dev/null "$BASE/login?token=$bad"
+hasnt "$T/hdr" "Set-Cookie" "login, wrong token: no cookie"
+check "login: 303" test "$(code -c "$T/jar" "$BASE/login?token=$TOKEN")" = 303
+curl -s -D "$T/hdr" -o /dev/null "$BASE/login?token=$TOKEN"
+has "$T/hdr" "HttpOnly; SameSite=Strict" "login: a strict HttpOnly cookie"
+check "cookie: 200" test "$(code -b "$T/jar" "$BASE/api/alarms")" = 200
+check "cookie: the script" test "$(code -b "$T/jar" "$BASE/console.js")" = 200
+
+# --- Host and Origin ---------------------------------------------------------------
+H="X-Policyd-Token: $TOKEN"
+check "foreign Host: 403" \
+    test "$(code -H "$H" -H "Host: evil.example:${HP##*:}" "$BASE/api/alarms")" = 403
+has "$T/body" "Host" "foreign Host: said"
+check "Host by name: 403" \
+    test "$(code -H "$H" -H "Host: localhost:${HP##*:}" "$BASE/api/alarms")" = 403
+check "Host, other port: 403" \
+    test "$(code -H "$H" -H "Host: ${HP%:*}:1" "$BASE/api/alarms")" = 403
+check "foreign Host at login: 403" \
+    test "$(code -H "Host: evil.example" "$BASE/login?token=$TOKEN")" = 403
+check "foreign Origin: 403" \
+    test "$(code -H "$H" -H "Origin: http://evil.example" "$BASE/api/alarms")" = 403
+has "$T/body" "Origin" "foreign Origin: said"
+check "own Origin: 200" \
+    test "$(code -H "$H" -H "Origin: $BASE" "$BASE/api/alarms")" = 200
+check "cross-site fetch metadata: 403" \
+    test "$(code -b "$T/jar" -H "Sec-Fetch-Site: cross-site" "$BASE/api/alarms")" = 403
+
+# --- answers: POST with the token, never GET ----------------------------------------
+timeout 60 "$POLICYCTL" run --socket "$S" -p "$T/ask.yaml" -- cat "$T/secret" \
+    >"$T/a.out" 2>"$T/a.err" &
+BG=$!
+check "alarm: shown by the console" wait_console_alarms 1
+id=$(first_console_alarm)
+check "GET answer: 405" \
+    test "$(code -H "$H" "$BASE/api/answer?id=$id&action=permit&scope=once")" = 405
+check "GET answer: still pending" test "$(alarms_total)" = 1
+check "POST answer, no token: 401" \
+    test "$(code -d "id=$id&action=permit" "$BASE/api/answer")" = 401
+check "POST answer, wrong token: 401" \
+    test "$(code -H "X-Policyd-Token: $bad" -d "id=$id&action=permit" "$BASE/api/answer")" = 401
+check "POST answer, cookie, foreign Origin: 403" \
+    test "$(code -b "$T/jar" -H "Origin: http://evil.example" -d "id=$id&action=permit" "$BASE/api/answer")" = 403
+check "POST answer, cookie, no Origin: 403" \
+    test "$(code -b "$T/jar" -d "id=$id&action=permit" "$BASE/api/answer")" = 403
+check "POST answer, token, foreign Host: 403" \
+    test "$(code -H "$H" -H "Host: evil.example" -d "id=$id&action=permit" "$BASE/api/answer")" = 403
+check "refused answers: still pending" test "$(alarms_total)" = 1
+check "bad answer: 400" \
+    test "$(code -H "$H" -d "id=$id&action=maybe" "$BASE/api/answer")" = 400
+check "widened rule that does not cover the call: 422" \
+    test "$(code -H "$H" -d "id=$id&action=permit&scope=always&widen=match&pattern=/nowhere/*" "$BASE/api/answer")" = 422
+has "$T/body" "does not cover this call" "422: said"
+check "bad widening: still pending" test "$(alarms_total)" = 1
+check "huge body: 413" test "$(head -c 10000 /dev/zero | tr '\0' a |
+    code -H "$H" --data-binary @- "$BASE/api/answer")" = 413
+check "POST answer, cookie and own Origin: 200" \
+    test "$(code -b "$T/jar" -H "Origin: $BASE" -d "id=$id&action=deny&scope=once&errno=ENOENT" "$BASE/api/answer")" = 200
+has "$T/body" '"status":"ok"' "answer: ok"
+wait_exit $BG 10
+check "deny once: cat fails" test "$WST" -eq 1
+has "$T/a.err" "No such file or directory" "deny once: the errno chosen"
+check "answered twice: 404" \
+    test "$(code -H "$H" -d "id=$id&action=permit" "$BASE/api/answer")" = 404
+hasnt "$T/ask.yaml" "then deny" "once: policy unchanged"
+
+# always, widened to the directory: the rule is written and checked
+timeout 60 "$POLICYCTL" run --socket "$S" -p "$T/ask.yaml" -- cat "$T/secret" \
+    >"$T/b.out" 2>"$T/b.err" &
+BG=$!
+check "alarm 2: shown" wait_console_alarms 1
+id=$(first_console_alarm)
+check "preview: 200" test "$(code -H "$H" "$BASE/api/rule?id=$id&action=permit&widen=dir")" = 200
+has "$T/body" "fsread: filename inpath \\\"$T\\\" then permit" "preview: inpath the directory"
+check "always widened: 200" \
+    test "$(code -H "$H" -d "id=$id&action=permit&scope=always&widen=dir" "$BASE/api/answer")" = 200
+has "$T/body" "rule added at" "always: written"
+wait_exit $BG 10
+check "permit always: cat succeeds" test "$WST" -eq 0
+has "$T/ask.yaml" "fsread: filename inpath \"$T\" then permit" "always: the widened rule in the file"
+"$POLICYCTL" check -q "$T/ask.yaml" 2>/dev/null
+check "always: the file still compiles" test $? -eq 0
+check "policies: 200" test "$(code -H "$H" "$BASE/api/policies")" = 200
+has "$T/body" "$T/ask.yaml" "policies: the file"
+has "$T/body" '"first":"policy: 1' "policies: its first text, for the diff"
+pd_stop
+rm -f "$S" "$S.console"
+
+# --- a user's console answers that user's alarms only -------------------------------
+# root's policyd (socket 0666) holds every user's alarms; --console-user nobody
+# gives a console that sees and answers nobody's, as nobody's prompt would
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1 && id daemon >/dev/null 2>&1 &&
+    command -v setpriv >/dev/null 2>&1; then
+	"$POLICYD" -f --no-syslog -s "$T/x.sock" --console-user nobody 2>"$T/err"
+	check "--console-user alone: usage" test $? -eq 2
+	"$POLICYD" -f --no-syslog -s "$T/x.sock" --console 127.0.0.1:0 \
+	    --console-user no-such-user-here 2>"$T/err"
+	check "--console-user unknown: usage" test $? -eq 2
+	has "$T/err" "no such user" "--console-user unknown: said"
+	check "root's policyd, nobody's console" \
+	    pd_start -m 0666 --console 127.0.0.1:0 --console-user nobody
+	check "nobody's console up" console_up "$S"
+	check "token file: nobody's, 0600" \
+	    test "$(stat -c '%U %a' "$S.console")" = "nobody 600"
+	H="X-Policyd-Token: $TOKEN"
+	cp "$T/ask.orig" "$T/ask.yaml"
+	# a program that runs as daemon: not nobody's alarm
+	timeout 60 "$POLICYCTL" run --socket "$S" -p "$T/ask.yaml" -- \
+	    setpriv --reuid=daemon --regid=daemon --clear-groups cat "$T/secret" \
+	    >"$T/d.out" 2>"$T/d.err" &
+	DBG=$!
+	check "daemon's alarm pending" wait_alarms 1
+	did=$(first_alarm)
+	check "nobody's console: daemon's alarm not shown" test "$(alarms_total)" = 0
+	check "nobody's console: answering daemon's alarm: 403" \
+	    test "$(code -H "$H" -d "id=$did&action=permit&scope=always" "$BASE/api/answer")" = 403
+	has "$T/body" "not yours" "another user's alarm: said"
+	check "nobody's console: preview of daemon's alarm: 403" \
+	    test "$(code -H "$H" "$BASE/api/rule?id=$did&action=permit")" = 403
+	wait_alarms 1
+	check "daemon's alarm: still pending" test "$(first_alarm)" = "$did"
+	hasnt "$T/ask.yaml" "then permit" "daemon's alarm: no rule written"
+	# a program that runs as nobody: the console's user's
+	timeout 60 "$POLICYCTL" run --socket "$S" -p "$T/ask.yaml" -- \
+	    setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+	    cat "$T/secret" >"$T/n.out" 2>"$T/n.err" &
+	NBG=$!
+	check "nobody's alarm: shown" wait_console_alarms 1
+	nid=$(first_console_alarm)
+	check "nobody's alarm: answered" \
+	    test "$(code -H "$H" -d "id=$nid&action=permit" "$BASE/api/answer")" = 200
+	wait_exit $NBG 10
+	check "nobody's program goes on" test "$WST" -eq 0
+	"$POLICYCTL" answer -s "$S" "$did" deny >/dev/null 2>&1
+	wait_exit $DBG 10
+	check "daemon's program: denied by root's answer" test "$WST" -eq 1
+	pd_stop
+	rm -f "$S" "$S.console"
+else
+	echo "SKIP: another user's alarm (needs root, users nobody and daemon, setpriv)"
+fi
+
+# --- bounded: connections, live views, alarms ---------------------------------------
+: >"$T/policyd.log"
+check "policyd -q 100 --console starts" pd_start -q 100 --console 127.0.0.1:0
+check "console up" console_up "$S"
+H="X-Policyd-Token: $TOKEN"
+cat >"$T/flood.py" <<'EOF2'
+# flood.py HOST PORT TOKEN PID: 100 idle connections (how many policyd holds),
+# then 20 live views (how many are served); prints the counts
+import os, socket, sys, time
+host, port, token, pid = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+hp = "%s:%d" % (host, port)
+def held():
+    n = 0
+    for f in os.listdir("/proc/%s/fd" % pid):
+        try:
+            n += os.readlink("/proc/%s/fd/%s" % (pid, f)).startswith("socket:")
+        except OSError:
+            pass
+    return n
+base = held()
+socks = []
+for i in range(100):
+    s = socket.create_connection((host, port), timeout=5)
+    s.sendall(b"GET / HTTP/1.1\r\nHost: " + hp.encode())  # never finished
+    socks.append(s)
+time.sleep(1.0)
+print("idle-held", held() - base)
+for s in socks:
+    s.close()
+time.sleep(1.0)
+views, ok, busy = [], 0, 0
+for i in range(20):
+    s = socket.create_connection((host, port), timeout=10)
+    s.sendall(("GET /api/events HTTP/1.1\r\nHost: %s\r\nX-Policyd-Token: %s\r\n\r\n"
+               % (hp, token)).encode())
+    status = s.recv(4096).decode(errors="replace").split("\r\n")[0]
+    ok += " 200 " in status + " "
+    busy += " 503 " in status + " "
+    views.append(s)
+print("views-ok", ok)
+print("views-busy", busy)
+for s in views:
+    s.close()
+EOF2
+rss0=$(awk '/VmRSS/ { print $2 }' "/proc/$PD/status")
+python3 "$T/flood.py" "${HP%:*}" "${HP##*:}" "$TOKEN" "$PD" >"$T/flood" 2>&1
+sed 's/^/    /' "$T/flood"
+n=$(awk '$1 == "idle-held" { print $2 }' "$T/flood")
+check "100 idle connections: policyd holds at most 32 ($n)" test "${n:-999}" -le 32
+n=$(awk '$1 == "views-ok" { print $2 }' "$T/flood")
+check "20 live views: 8 served ($n)" test "${n:-0}" -eq 8
+n=$(awk '$1 == "views-busy" { print $2 }' "$T/flood")
+check "live views beyond 8: 503 ($n)" test "${n:-0}" -eq 12
+check "after the flood: console answers" \
+    test "$(code -H "$H" "$BASE/api/alarms")" = 200
+"$PEER" "$S" flood 2000 500 3 >"$T/aflood" 2>&1 &
+fp=$!
+i=0
+while [ $i -lt 200 ] && ! grep -q sent "$T/aflood"; do sleep 0.05; i=$((i + 1)); done
+i=0
+while [ $i -lt 100 ] && [ "$(alarms_total)" -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+check "alarm flood: the console answers" test "$(code -H "$H" "$BASE/api/alarms")" = 200
+python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(len(j["alarms"]), j["total"])' \
+    "$T/body" >"$T/counts"
+read shown total <"$T/counts"
+check "alarm flood: 100 pending (-q 100), $total" test "$total" -eq 100
+check "alarm flood: at most 50 sent per update ($shown)" test "$shown" -eq 50
+timeout 2 curl -s -N -H "$H" "$BASE/api/events" >"$T/ev" 2>/dev/null
+n=$(wc -c <"$T/ev")
+check "alarm flood: a live view's update bounded ($n bytes)" test "$n" -gt 0 -a "$n" -lt 2000000
+wait_exit $fp 15
+rss1=$(awk '/VmRSS/ { print $2 }' "/proc/$PD/status")
+check "floods: policyd's memory bounded (${rss0} kB -> ${rss1} kB)" \
+    test $((rss1 - rss0)) -lt 65536
+check "policyd still runs" kill -0 "$PD"
+pd_stop
+finish
