@@ -57,6 +57,13 @@ function answer(a, card, action, scope, extra) {
 	post(p).then(j => {
 		res.textContent = j.text;
 		res.classList.toggle("error", j.status !== "ok");
+		/* the card goes with the alarm: say it where it stays */
+		if (j.status !== "invalid") {
+			const done = $("answered");
+			done.textContent = j.text;
+			done.classList.toggle("error", j.status !== "ok");
+			done.classList.remove("hidden");
+		}
 		if (j.status === "ok" || j.status === "persist") {
 			delete open[a.id];
 			card.classList.add("answered");
