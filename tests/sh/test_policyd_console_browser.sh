@@ -78,4 +78,6 @@ for id in $(cut -f1 "$T/list"); do "$POLICYCTL" answer -s "$S" "$id" deny >/dev/
 wait_exit $NOTES 10
 wait_exit $KEY 10
 pd_stop
+hasnt "$T/policyd.log" "Sanitizer" "no sanitizer report"
+hasnt "$T/policyd.log" "runtime error" "no undefined behaviour"
 finish
