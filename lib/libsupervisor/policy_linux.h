@@ -253,6 +253,15 @@ int	policy_linux_path_arg_raw(struct policy_linux_call *, int dirfd,
 	    uint64_t addr, int flags, int emptyok, struct policy_linux_walk *,
 	    char *raw, size_t rawcap);
 
+/* policy_linux_count.c: calls the kernel filter decided (all calls of the
+ * confined tasks, counted by a perf tracepoint counter, less those the
+ * supervisor was notified of); -1 (and why) when they cannot be counted */
+void	policy_linux_count_start(pid_t);
+void	policy_linux_count_notified(void);
+int	policy_linux_count_filtered(uint64_t *, const char **why);
+uint64_t policy_linux_count_supervised(void);
+void	policy_linux_count_stop(void);
+
 /* policy_linux_decide.c: evaluation, logging, dry-run and ask */
 void	policy_linux_req(struct policy_linux_call *, unsigned op);
 int	policy_linux_decide(struct policy_linux_call *);

@@ -374,8 +374,27 @@ policy_linux_run(const struct policy_linux_opts *o, char *const argv[],
 	}
 	s.s_child = pid;
 	s.s_initial_pending = 1;
+	/* every call from here on is the filter's or ours: count them */
+	policy_linux_count_start(pid);
 	(void)ptrace(PTRACE_CONT, pid, 0, 0);	/* drop the SIGTRAP */
 	policy_linux_serve(&s);
+	policy_linux_count_stop();
+	if (s.s_verbose) {
+		uint64_t nf;
+		const char *why;
+
+		if (policy_linux_count_filtered(&nf, &why) == 0)
+			fprintf(s.s_log, "policyctl: calls decided by the "
+			    "kernel filter: %llu; by the supervisor: %llu\n",
+			    (unsigned long long)nf, (unsigned long long)
+			    policy_linux_count_supervised());
+		else
+			fprintf(s.s_log, "policyctl: calls decided by the "
+			    "kernel filter: not counted (%s); by the "
+			    "supervisor: %llu\n", why, (unsigned long long)
+			    policy_linux_count_supervised());
+		fflush(s.s_log);
+	}
 	if (!s.s_child_done) {
 		snprintf(err, errlen, "lost track of the confined program");
 		goto out_mask;

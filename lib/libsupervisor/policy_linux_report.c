@@ -34,6 +34,7 @@ static struct {
 	struct policy_msg_tally tally;	/* since last_ns */
 	bool		tallied;
 	uint64_t	last_ns;
+	uint64_t	filter_sent;	/* filter-decided calls tallied */
 } rep = { .lock = PTHREAD_MUTEX_INITIALIZER, .fd = -1 };
 
 #define TALLY_EVERY_NS	1000000000u
@@ -42,7 +43,17 @@ static struct {
 static void
 policy_linux_report_flush(void)
 {
-	if (rep.fd < 0 || !rep.tallied)
+	uint64_t f;
+
+	if (rep.fd < 0)
+		return;
+	/* the kernel filter's calls since the last counts */
+	if (policy_linux_count_filtered(&f, NULL) == 0 && f > rep.filter_sent) {
+		rep.tally.mt_filter_decided += f - rep.filter_sent;
+		rep.filter_sent = f;
+		rep.tallied = true;
+	}
+	if (!rep.tallied)
 		return;
 	if (policy_msg_send(rep.fd, POLICY_MSG_TALLY, &rep.tally,
 	    sizeof(rep.tally), MSG_DONTWAIT) == 0) {
@@ -160,6 +171,7 @@ policy_linux_interact_start(const struct policy_linux_interact *pi,
 	rep.syslog = pi->pi_syslog;
 	rep.learn = pi->pi_learn;
 	rep.reported = rep.dropped = 0;
+	rep.filter_sent = 0;
 	memset(&rep.tally, 0, sizeof(rep.tally));
 	rep.tallied = false;
 	rep.last_ns = policy_linux_now(CLOCK_MONOTONIC);
@@ -175,8 +187,14 @@ policy_linux_interact_start(const struct policy_linux_interact *pi,
 void
 policy_linux_interact_stop(void)
 {
+	uint64_t f;
+
 	policy_linux_decided = NULL;
 	pthread_mutex_lock(&rep.lock);
+	if (rep.fd >= 0 && policy_linux_count_filtered(&f, NULL) != 0) {
+		rep.tally.mt_filter_uncounted++;
+		rep.tallied = true;
+	}
 	policy_linux_report_flush();	/* the last counts */
 	if (rep.fd >= 0)
 		close(rep.fd);

@@ -588,9 +588,13 @@ policy_linux_serve(struct policy_sup *s)
 			reap = true;
 		if (pfd[0].revents & POLLIN) {
 			memset(n, 0, s->s_sizes.seccomp_notif);
-			if (ioctl(s->s_listener, SECCOMP_IOCTL_NOTIF_RECV, n) == 0 &&
-			    !policy_linux_offload(s, n, policy_linux_dispatch))
-				policy_linux_dispatch(s, n);
+			if (ioctl(s->s_listener, SECCOMP_IOCTL_NOTIF_RECV,
+			    n) == 0) {
+				policy_linux_count_notified();
+				if (!policy_linux_offload(s, n,
+				    policy_linux_dispatch))
+					policy_linux_dispatch(s, n);
+			}
 		} else if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			pfd[0].fd = -1;		/* no filtered task left */
 	}

@@ -558,6 +558,10 @@ struct policy_msg_tally {
 	uint64_t	mt_decisions[POLICY_OP_COUNT][POLICY_DECIDED_COUNT];
 	uint64_t	mt_latency[POLICY_LAT_BUCKETS];
 	uint64_t	mt_latency_sum_ns;
+	/* calls the kernel filter decided (never in mt_decisions), and
+	 * runs that ended unable to count them (no perf, no tracefs) */
+	uint64_t	mt_filter_decided;
+	uint64_t	mt_filter_uncounted;
 };
 
 struct policy_msg_stats {
@@ -577,6 +581,8 @@ struct policy_msg_stats {
 	uint64_t	ms_msgs_invalid;
 	uint64_t	ms_clients;		/* connected now */
 	uint64_t	ms_logged;
+	uint64_t	ms_filter_decided;	/* mt_filter_decided, summed */
+	uint64_t	ms_filter_uncounted;	/* runs that could not count */
 };
 
 #endif /* !_SYS_POLICY_H_ */
