@@ -13,9 +13,13 @@
  *    a locale, time-zone, terminfo, header or language-library tree: that
  *    tree (`inpath`); anything else: the path itself;
  *  - a direct child of /tmp (or /var/tmp) that the run created, or whose
- *    name looks random, becomes a regular expression keeping its leading
- *    letters and extension (`re "^/tmp/cc[^/]*\\.s$"`); paths below a
- *    directory the run created there keep the rest exact;
+ *    name looks random, becomes a regular expression keeping its fixed
+ *    stem and extension (`re "^/tmp/cc[^/]*\\.s$"`), never a made-up
+ *    byte (pl_tmp_split); paths below a directory the run created there
+ *    keep the rest exact;
+ *  - anything below another directory the run made (mkdir) is permitted
+ *    by `inpath` of the outermost one: a repository's .git, a build tree;
+ *  - renames and links the run made are permitted with `widen`;
  *  - numeric components below /proc and /dev/pts, and "pipe:[N]", match
  *    any number;
  *  - files under $HOME are written with the expanded path (the language
@@ -51,6 +55,8 @@ struct policy_learn {
 	uint64_t	calls;
 	uint64_t	skipped;	/* mount calls: not learned */
 	char		*home;
+	const char	**made;		/* directories the run made, sorted */
+	size_t		nmade;		/* (while the policy is written) */
 };
 
 static uint64_t
@@ -396,28 +402,58 @@ pl_is_lib(const char *path)
 	return true;
 }
 
+/* Do the six bytes at p look made up: a digit, or both cases? */
+static bool
+pl_made_up(const char *p)
+{
+	int digit = 0, upper = 0, lower = 0, i;
+
+	for (i = 0; i < 6; i++) {
+		digit |= isdigit((unsigned char)p[i]) != 0;
+		upper |= isupper((unsigned char)p[i]) != 0;
+		lower |= islower((unsigned char)p[i]) != 0;
+	}
+	return digit || (upper && lower);
+}
+
 /*
- * Split a temporary file name: the fixed prefix (up to three leading
- * lower-case letters and one '.', '-' or '_' after them), the made-up
- * middle (at least six bytes), and a short extension ('.' and at most
- * four bytes).  Returns false if the name is too short for that.
+ * Split a temporary file name into its fixed stem, the made-up middle and
+ * the extension.  The extension runs from the first '.' (or the end) after
+ * six made-up bytes, else from the first '.' after six bytes (mkstemps' suffix, as in
+ * "ccXXXXXX.cdtor.c"; made-up letters are never dots).  The middle is glibc's six bytes of [A-Za-z0-9] when an upper-case
+ * letter shows there; otherwise it may be Python's eight of [a-z0-9_]
+ * (tempfile: "tmp" and eight, or eight alone), so eight are taken: taking
+ * too many only makes the pattern wider, keeping a made-up byte in the
+ * stem would make it miss the next run.  A stem whose last part (after
+ * '.', '-' or '_') holds upper-case letters or digits is made up too
+ * (mktemp(1)'s ten X's): it is cut back to the separator.  Returns false
+ * if the name is too short for that.
  */
 static bool
 pl_tmp_split(const char *name, size_t nlen, size_t *pre, size_t *ext)
 {
-	size_t p = 0, e = nlen, i;
+	size_t p, e, i;
+	bool upper = false;
 
-	for (i = nlen; i > 0; i--)
-		if (name[i - 1] == '.')
+	for (e = 6; e <= nlen; e++)	/* the first '.' after made-up bytes */
+		if ((e == nlen || name[e] == '.') && pl_made_up(name + e - 6))
 			break;
-	if (i > 1 && nlen - (i - 1) <= 5 && i - 1 >= 6)
-		e = i - 1;
-	if (e < 6)
+	if (e > nlen)			/* else the first '.' */
+		for (e = 6; e < nlen && name[e] != '.'; e++)
+			continue;
+	if (e < 6 || e > nlen || nlen - e > 16)
 		return false;
-	while (p < 3 && p + 6 < e && islower((unsigned char)name[p]))
-		p++;
-	if (p > 0 && p + 6 < e && strchr(".-_", name[p]) != NULL)
-		p++;
+	for (i = e - 6; i < e; i++)
+		upper |= isupper((unsigned char)name[i]) != 0;
+	p = upper || e < 8 ? e - 6 : e - 8;
+	for (i = p; i > 0 && strchr(".-_", name[i - 1]) == NULL; i--)
+		if (isupper((unsigned char)name[i - 1]) ||
+		    isdigit((unsigned char)name[i - 1])) {
+			while (i > 0 && strchr(".-_", name[i - 1]) == NULL)
+				i--;
+			p = i;
+			break;
+		}
 	*pre = p;
 	*ext = e;
 	return true;
@@ -427,17 +463,10 @@ pl_tmp_split(const char *name, size_t nlen, size_t *pre, size_t *ext)
 static bool
 pl_random_name(const char *name, size_t nlen)
 {
-	size_t pre, ext, i;
-	int digit = 0, upper = 0, lower = 0;
+	size_t pre, ext;
 
-	if (!pl_tmp_split(name, nlen, &pre, &ext))
-		return false;
-	for (i = ext - 6; i < ext; i++) {
-		digit |= isdigit((unsigned char)name[i]) != 0;
-		upper |= isupper((unsigned char)name[i]) != 0;
-		lower |= islower((unsigned char)name[i]) != 0;
-	}
-	return digit || (upper && lower);
+	return pl_tmp_split(name, nlen, &pre, &ext) &&
+	    pl_made_up(name + ext - 6);
 }
 
 /* The temporary-file directory a path is directly below, or NULL. */
@@ -476,6 +505,59 @@ pl_created(struct policy_learn *l, const char *dir, const char *name,
 			return true;
 	}
 	return false;
+}
+
+static int
+pl_strpcmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Collect the directories the run made (mkdir), sorted, for pl_made_root. */
+static void
+pl_made_collect(struct policy_learn *l)
+{
+	size_t i;
+
+	l->nmade = 0;
+	if ((l->made = calloc(l->n + 1, sizeof(*l->made))) == NULL)
+		return;
+	for (i = 0; i < l->cap; i++) {
+		const struct pl_rec *r = l->tab[i];
+
+		if (r != NULL && r->op == POLICY_OP_MKDIR &&
+		    (r->present & (1u << POLICY_F_FILENAME)) &&
+		    r->str[POLICY_F_FILENAME][0] == '/')
+			l->made[l->nmade++] = r->str[POLICY_F_FILENAME];
+	}
+	qsort(l->made, l->nmade, sizeof(*l->made), pl_strpcmp);
+}
+
+/*
+ * The outermost directory the run made that path is strictly below, in
+ * buf, or NULL.  What the run keeps in a tree of its own (a repository's
+ * .git, a build's output directory) has names made at run time (object
+ * hashes, lock files): the whole tree is the run's.
+ */
+static const char *
+pl_made_root(struct policy_learn *l, const char *path, char *buf, size_t cap)
+{
+	size_t n = strlen(path), k;
+
+	if (l->nmade == 0 || path[0] != '/' || n >= cap)
+		return NULL;
+	for (k = 1; k < n; k++) {
+		const char *key = buf;
+
+		if (path[k] != '/')
+			continue;
+		memcpy(buf, path, k);
+		buf[k] = '\0';
+		if (bsearch(&key, l->made, l->nmade, sizeof(*l->made),
+		    pl_strpcmp) != NULL)
+			return buf;
+	}
+	return NULL;
 }
 
 /*
@@ -517,6 +599,14 @@ pl_path_test(struct policy_learn *l, const char *field, const char *path,
 			*generic = true;
 			return;
 		}
+	}
+	if ((tree = pl_made_root(l, path, tbuf,
+	    sizeof(tbuf))) != NULL) {
+		ps_cat(out, field);
+		ps_cat(out, " inpath ");
+		ps_rule_quoted(out, tree);
+		*generic = true;
+		return;
 	}
 	if (strncmp(path, "/proc/", 6) == 0 || strncmp(path, "/dev/pts/", 9) == 0 ||
 	    strncmp(path, "pipe:[", 6) == 0 || strncmp(path, "socket:[", 8) == 0) {
@@ -732,21 +822,19 @@ pl_comment(struct policy_learn *l, struct pl_str *o, const char *text)
 	pl_plain(o, text);
 }
 
-char *
-policy_learn_yaml(struct policy_learn *l, const char *name,
-    const char *cmdline, size_t *lenp)
+/* The generalised rules of the run, sorted by group and text (l->lock
+ * held).  Returns their number; *rulesp is NULL when there are none. */
+static size_t
+pl_rules_collect(struct policy_learn *l, struct pl_rule **rulesp)
 {
-	struct pl_rule *rules = NULL;
-	struct pl_str o = { 0 };
+	struct pl_rule *rules;
 	size_t nr = 0, i, j, k;
 	const char *name1;
-	char num[64];
 
-	pthread_mutex_lock(&l->lock);
-	if (l->n > 0 && (rules = calloc(l->n, sizeof(*rules))) == NULL) {
-		pthread_mutex_unlock(&l->lock);
-		return NULL;
-	}
+	*rulesp = NULL;
+	if (l->n == 0 || (rules = calloc(l->n, sizeof(*rules))) == NULL)
+		return 0;
+	pl_made_collect(l);
 	for (i = 0; i < l->cap; i++) {
 		const struct pl_rec *r = l->tab[i];
 		struct pl_str t = { 0 };
@@ -759,7 +847,10 @@ policy_learn_yaml(struct policy_learn *l, const char *name,
 			free(t.b);
 			continue;
 		}
-		ps_cat(&t, "permit");
+		/* the run made this move: it is not to be refused for
+		 * crossing rules (policy.5, Moves) */
+		ps_cat(&t, r->op == POLICY_OP_RENAME || r->op == POLICY_OP_LINK ?
+		    "permit widen" : "permit");
 		if (t.oom) {
 			free(t.b);
 			continue;
@@ -793,6 +884,60 @@ policy_learn_yaml(struct policy_learn *l, const char *name,
 	}
 	if (nr > 1)
 		qsort(rules, nr, sizeof(*rules), pl_rule_cmp);
+	free(l->made);
+	l->made = NULL;
+	l->nmade = 0;
+	*rulesp = rules;
+	return nr;
+}
+
+static void
+pl_rules_free(struct pl_rule *rules, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		free(rules[i].text);
+		free(rules[i].names);
+	}
+	free(rules);
+}
+
+/* The comment above a rule: how many calls it covers, and an example. */
+static void
+pl_rule_note(struct policy_learn *l, const struct pl_rule *r, struct pl_str *o)
+{
+	char num[64];
+
+	snprintf(num, sizeof(num), "%llu call%s", (unsigned long long)r->calls,
+	    r->calls == 1 ? "" : "s");
+	ps_cat(o, num);
+	if (r->nnames > 1) {
+		snprintf(num, sizeof(num), ", %u names, e.g. ", r->nnames);
+		ps_cat(o, num);
+		pl_comment(l, o, r->names[0]);
+	} else if (r->nnames == 1 && l->home != NULL &&
+	    pl_under(r->names[0], l->home)) {
+		ps_cat(o, ": ");
+		pl_comment(l, o, r->names[0]);
+	}
+}
+
+char *
+policy_learn_yaml(struct policy_learn *l, const char *name,
+    const char *cmdline, size_t *lenp)
+{
+	struct pl_rule *rules;
+	struct pl_str o = { 0 };
+	size_t nr, i;
+	char num[64];
+
+	pthread_mutex_lock(&l->lock);
+	nr = pl_rules_collect(l, &rules);
+	if (rules == NULL && l->n > 0) {
+		pthread_mutex_unlock(&l->lock);
+		return NULL;
+	}
 
 	ps_cat(&o, "# Learned by `policyctl learn` from: ");
 	pl_comment(l, &o, cmdline != NULL ? cmdline : "?");
@@ -827,20 +972,8 @@ policy_learn_yaml(struct policy_learn *l, const char *name,
 	for (i = 0; i < nr; i++) {
 		const char *p;
 
-		snprintf(num, sizeof(num), "  # %llu call%s",
-		    (unsigned long long)rules[i].calls,
-		    rules[i].calls == 1 ? "" : "s");
-		ps_cat(&o, num);
-		if (rules[i].nnames > 1) {
-			snprintf(num, sizeof(num), ", %u names, e.g. ",
-			    rules[i].nnames);
-			ps_cat(&o, num);
-			pl_comment(l, &o, rules[i].names[0]);
-		} else if (rules[i].nnames == 1 && l->home != NULL &&
-		    pl_under(rules[i].names[0], l->home)) {
-			ps_cat(&o, ": ");
-			pl_comment(l, &o, rules[i].names[0]);
-		}
+		ps_cat(&o, "  # ");
+		pl_rule_note(l, &rules[i], &o);
 		ps_cat(&o, "\n  - '");
 		for (p = rules[i].text; *p; p++) {
 			if (*p == '\'')
@@ -848,11 +981,9 @@ policy_learn_yaml(struct policy_learn *l, const char *name,
 			ps_add(&o, p, 1);
 		}
 		ps_cat(&o, "'\n");
-		free(rules[i].text);
-		free(rules[i].names);
 	}
 	pthread_mutex_unlock(&l->lock);
-	free(rules);
+	pl_rules_free(rules, nr);
 	if (o.oom) {
 		free(o.b);
 		return NULL;
@@ -860,4 +991,70 @@ policy_learn_yaml(struct policy_learn *l, const char *name,
 	if (lenp != NULL)
 		*lenp = o.n;
 	return o.b;
+}
+
+/*
+ * `policyctl learn -a`: the policy text (name: its file, for messages)
+ * with every rule of this run that it does not have yet appended, each
+ * with its comment; everything already there (rules, order, comments,
+ * hand edits) is kept.  NULL with diag set if the text does not compile.
+ */
+char *
+policy_learn_merge(struct policy_learn *l, const char *name, const char *text,
+    size_t len, size_t *lenp, unsigned *added, struct policy_diag *diag)
+{
+	struct policy_loaded *pl;
+	struct pl_rule *rules;
+	void *blob;
+	size_t bsize, nr, i, curlen = len;
+	char *cur;
+	uint32_t j;
+
+	*added = 0;
+	if (policy_compile_buffer(name, text, len, &blob, &bsize, diag) != 0)
+		return NULL;
+	pl = policy_load_blob(blob, bsize, name, diag);
+	free(blob);
+	if (pl == NULL)
+		return NULL;
+	if ((cur = malloc(len + 1)) == NULL) {
+		policy_loaded_free(pl);
+		policy_diag_set(diag, name, 0, 0, "out of memory");
+		return NULL;
+	}
+	memcpy(cur, text, len);
+	cur[len] = '\0';
+	pthread_mutex_lock(&l->lock);
+	nr = pl_rules_collect(l, &rules);
+	for (i = 0; cur != NULL && i < nr; i++) {
+		struct pl_str note = { 0 };
+		char *next;
+
+		for (j = 0; j < pl->pl_policy.p_nrules; j++)
+			if (strcmp(policy_str(&pl->pl_policy,
+			    pl->pl_policy.p_rules[j].pr_text), rules[i].text) == 0)
+				break;
+		if (j < pl->pl_policy.p_nrules)
+			continue;
+		pl_rule_note(l, &rules[i], &note);
+		next = note.oom ? NULL : policy_yaml_with_rule(name, cur, curlen,
+		    rules[i].text, note.b, diag);
+		free(note.b);
+		free(cur);
+		if ((cur = next) != NULL) {
+			curlen = strlen(cur);
+			(*added)++;
+		}
+	}
+	if (nr == 0 && l->n > 0) {
+		free(cur);
+		cur = NULL;
+		policy_diag_set(diag, name, 0, 0, "out of memory");
+	}
+	pthread_mutex_unlock(&l->lock);
+	pl_rules_free(rules, nr);
+	policy_loaded_free(pl);
+	if (cur != NULL && lenp != NULL)
+		*lenp = curlen;
+	return cur;
 }
