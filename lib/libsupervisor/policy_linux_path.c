@@ -19,6 +19,7 @@
 #include <utime.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/time.h>
@@ -170,23 +171,78 @@ policy_linux_atflags_ok(const char *n, const uint64_t *args)
 }
 
 /*
- * truncate beyond the caller's RLIMIT_FSIZE: EFBIG and SIGXFSZ, as the
- * kernel answers it (the supervisor's own limit is not the caller's).
+ * The caller's RLIMIT_FSIZE (soft), from /proc/TID/limits, which anyone
+ * may read.  prlimit(2) of another user's process needs CAP_SYS_RESOURCE,
+ * which a root supervisor may lack (a container's root usually does), and
+ * which no thread has while it acts with an unprivileged caller's
+ * credentials: it failed EPERM, and truncate answered EPERM instead of
+ * EACCES or EFBIG.  0, or ESRCH (the caller is gone).
  */
 static int
-policy_linux_fsize_ok(const struct policy_linux_call *c, off_t len)
+policy_linux_fsize(const struct policy_linux_call *c, rlim_t *lim)
 {
-	struct rlimit rl;
+	char path[64], buf[4096], *p;
+	unsigned long long v;
+	ssize_t n;
+	size_t got = 0;
+	int fd;
 
-	if (prlimit(c->c_tid, RLIMIT_FSIZE, NULL, &rl) != 0)
-		return errno;
-	if (rl.rlim_cur != RLIM_INFINITY && (uint64_t)len > rl.rlim_cur) {
-		(void)syscall(SYS_tgkill, c->c_tgid > 0 ? c->c_tgid :
-		    policy_linux_tgid(c->c_tid), c->c_tid,
-		    SIGXFSZ);
-		return EFBIG;
+	policy_linux_as_self(c->c_sup);
+	snprintf(path, sizeof(path), "/proc/%d/limits", (int)c->c_tid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return ESRCH;
+	while (got < sizeof(buf) - 1 &&
+	    (n = read(fd, buf + got, sizeof(buf) - 1 - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	buf[got] = '\0';
+	*lim = RLIM_INFINITY;
+	/* "Max file size   SOFT   HARD   bytes", SOFT "unlimited" or bytes */
+	if ((p = strstr(buf, "\nMax file size")) == NULL)
+		return got == 0 ? ESRCH : 0;
+	p += strlen("\nMax file size");
+	while (*p == ' ')
+		p++;
+	if (*p >= '0' && *p <= '9') {
+		v = strtoull(p, NULL, 10);
+		*lim = (rlim_t)v;
 	}
 	return 0;
+}
+
+/*
+ * truncate of a regular file to len, acting with the caller's credentials
+ * on the object walked, as the kernel's vfs_truncate: a read-only mount
+ * (EROFS), write permission (EACCES, or EPERM for an immutable file), an
+ * append-only file (EPERM), then beyond the caller's RLIMIT_FSIZE EFBIG and
+ * SIGXFSZ (the supervisor's own limit is not the caller's, so that one is
+ * checked here, after the others as in the kernel, and nothing is done).
+ */
+static int
+policy_linux_truncate(struct policy_linux_call *c,
+    const struct policy_linux_walk *w, const char *proc, off_t len,
+    rlim_t lim)
+{
+	struct statvfs vfs;
+	struct statx stx;
+
+	if (lim == RLIM_INFINITY || (uint64_t)len <= lim)
+		return truncate(proc, len) != 0 ? errno : 0;
+	if (fstatvfs(w->w_fd, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
+		return EROFS;
+	if (syscall(SYS_faccessat2, w->w_fd, "", W_OK,
+	    AT_EACCESS | AT_EMPTY_PATH) != 0)
+		return errno;
+	if (statx(w->w_fd, "", AT_EMPTY_PATH, 0, &stx) == 0 &&
+	    (stx.stx_attributes_mask & STATX_ATTR_APPEND) &&
+	    (stx.stx_attributes & STATX_ATTR_APPEND))
+		return EPERM;
+	/* the signal as the supervisor: the caller's credentials may not
+	 * send it */
+	policy_linux_as_self(c->c_sup);
+	(void)syscall(SYS_tgkill, c->c_tgid > 0 ? c->c_tgid :
+	    policy_linux_tgid(c->c_tid), c->c_tid, SIGXFSZ);
+	return EFBIG;
 }
 
 /*
@@ -321,12 +377,18 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 	uint64_t paddr, p2addr;
 	int dirfd, d2, wflags, emptyok, err = 0, r;
 	int64_t ret = 0;
+	rlim_t fsize = RLIM_INFINITY;
 
 	memset(&w2, 0, sizeof(w2));	/* no path: walk_done frees */
 	policy_linux_walk_init(&w2);
 	/* flags the kernel refuses before it looks a path up */
 	if ((r = policy_linux_atflags_ok(n, c->c_args)) != 0) {
 		policy_linux_reply(s, c->c_id, 0, r);
+		return;
+	}
+	/* a negative length, before the path is looked up */
+	if (op == POLICY_OP_TRUNCATE && (off_t)ARG(1) < 0) {
+		policy_linux_reply(s, c->c_id, 0, EINVAL);
 		return;
 	}
 	if (op == POLICY_OP_UNLINK && strcmp(n, "unlinkat") == 0 &&
@@ -414,11 +476,9 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 		err = ESRCH;
 		goto out;
 	}
-	/* the caller's file size limit, read while we may (prlimit of a
-	 * process is refused to a thread acting with its credentials) */
-	if (op == POLICY_OP_TRUNCATE && !S_ISDIR(w.w_st.st_mode) &&
-	    (off_t)ARG(1) >= 0 && (err = policy_linux_fsize_ok(c,
-	    (off_t)ARG(1))) != 0)
+	/* the caller's file size limit, read as ourselves */
+	if (op == POLICY_OP_TRUNCATE && (err = policy_linux_fsize(c,
+	    &fsize)) != 0)
 		goto out;
 	/* act as the target, with the target's credentials */
 	if ((err = -policy_linux_as_target(c, w.w_selfproc)) != 0)
@@ -528,10 +588,11 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 	case POLICY_OP_TRUNCATE:
 		if (S_ISDIR(w.w_st.st_mode))
 			err = EISDIR;
-		else if ((off_t)ARG(1) < 0)
+		else if (!S_ISREG(w.w_st.st_mode))
 			err = EINVAL;
-		else if (truncate(proc, (off_t)ARG(1)) != 0)
-			err = errno;
+		else
+			err = policy_linux_truncate(c, &w, proc,
+			    (off_t)ARG(1), fsize);
 		break;
 	case POLICY_OP_UTIMES:
 		if (utimensat(w.w_fd, "", tsp, AT_EMPTY_PATH |

@@ -331,6 +331,63 @@ bad_args(const char *dir)
 	printf("\n");
 }
 
+/*
+ * truncate by a caller that gave up root (setuid, or seteuid as LTP's
+ * truncate03 does), under RLIMIT_FSIZE: a file it may not write (EACCES,
+ * also beyond the limit: permission comes first), one it may (beyond the
+ * limit EFBIG and SIGXFSZ, nothing done), a FIFO (EINVAL), negative lengths
+ * (EINVAL, before the lookup).  Must run as root.  Prints "trunc", each
+ * errno (0: success), whether SIGXFSZ came, and the final size.
+ */
+static void
+trunc_user(const char *dir, bool euid)
+{
+	char fr[PATH_MAX], fn[PATH_MAX], ff[PATH_MAX], nx[PATH_MAX];
+	struct rlimit rl = { 4096, 4096 };
+	struct timespec zero = { 0, 0 };
+	struct stat st;
+	sigset_t set;
+	int fd;
+
+	snprintf(fr, sizeof(fr), "%s/trunc-root", dir);
+	snprintf(fn, sizeof(fn), "%s/trunc-nobody", dir);
+	snprintf(ff, sizeof(ff), "%s/fifo", dir);
+	snprintf(nx, sizeof(nx), "%s/none/x", dir);
+	if ((fd = open(fr, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0 ||
+	    fchmod(fd, 0644) != 0 || write(fd, "root", 4) != 4 || close(fd) ||
+	    (fd = open(fn, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0 ||
+	    fchmod(fd, 0644) != 0 || fchown(fd, 65534, 65534) != 0 ||
+	    close(fd) != 0) {
+		printf("trunc setup %d\n", errno);
+		return;
+	}
+	sigemptyset(&set);
+	sigaddset(&set, SIGXFSZ);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	if ((euid ? seteuid(65534) : setuid(65534)) != 0) {
+		printf("trunc drop %d\n", errno);
+		return;
+	}
+	printf("trunc");
+#define E(call) printf(" %d", (call) == 0 ? 0 : errno)
+#define XFSZ() printf(" %d", sigtimedwait(&set, NULL, &zero) == SIGXFSZ)
+	E(truncate(fr, 10));
+	E(truncate(fn, 10));
+	E(setrlimit(RLIMIT_FSIZE, &rl));
+	E(truncate(fn, 8192));
+	XFSZ();
+	E(truncate(fn, 100));
+	E(truncate(fr, 8192));
+	XFSZ();
+	E(truncate(ff, 8192));
+	E(truncate(nx, -1));
+	E(truncate(fn, -1));
+	printf(" %lld", stat(fn, &st) == 0 ? (long long)st.st_size : -1LL);
+#undef XFSZ
+#undef E
+	printf("\n");
+}
+
 static int
 target(int argc, char **argv)
 {
@@ -363,6 +420,8 @@ target(int argc, char **argv)
 		connect_full(argv[1]);
 	else if (strcmp(op, "args") == 0 && argc > 1)
 		bad_args(argv[1]);
+	else if (strcmp(op, "trunc") == 0 && argc > 2)
+		trunc_user(argv[1], strcmp(argv[2], "euid") == 0);
 	else
 		return 2;
 	fflush(stdout);
@@ -429,6 +488,33 @@ test_bad_args(void **state)
 	snprintf(args, sizeof(args), "args %s", tu_dir);
 	assert_string_equal(same(watch_pol, args),
 	    "args 22 22 22 22 22 0 27 22 0 14 14");
+}
+
+/*
+ * truncate by a caller that is no longer root, with and without the
+ * supervisor's help: the same errno and signals as natively.  Before the
+ * fix, every one of these truncates failed EPERM confined (the supervisor
+ * read the caller's RLIMIT_FSIZE while acting with its credentials).
+ */
+static void
+test_trunc_user(void **state)
+{
+	static const char *const how[] = { "uid", "euid" };
+	char args[PATH_MAX + 16];
+	size_t i;
+
+	(void)state;
+	if (geteuid() != 0) {
+		print_message("test_trunc_user: skipped, needs root\n");
+		skip();
+	}
+	for (i = 0; i < sizeof(how) / sizeof(how[0]); i++) {
+		snprintf(args, sizeof(args), "trunc %s %s", tu_dir, how[i]);
+		assert_string_equal(same(watch_pol, args),
+		    "trunc 13 0 0 27 1 0 13 0 22 22 22 100");
+		assert_string_equal(same(permit_pol, args),
+		    "trunc 13 0 0 27 1 0 13 0 22 22 22 100");
+	}
 }
 
 /* Strict mode, through prctl and seccomp: emulated, same outcome. */
@@ -572,6 +658,7 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_own_filter),
 		cmocka_unit_test(test_bad_args),
+		cmocka_unit_test(test_trunc_user),
 		cmocka_unit_test(test_strict),
 		cmocka_unit_test(test_traceme),
 		cmocka_unit_test(test_attach),
