@@ -15,8 +15,8 @@
  *  - a direct child of /tmp (or /var/tmp) that the run created, or whose
  *    name looks random, becomes a regular expression keeping its fixed
  *    stem and extension (`re "^/tmp/cc[^/]*\\.s$"`), never a made-up
- *    byte (pl_tmp_split); paths below a directory the run created there
- *    keep the rest exact;
+ *    byte (pl_tmp_split); below a directory the run created there, any
+ *    path (`re "^/tmp/tmp[^/]*\/"`: the run's own tree);
  *  - anything below another directory the run made (mkdir) is permitted
  *    by `inpath` of the outermost one: a repository's .git, a build tree;
  *  - renames and links the run made are permitted with `widen`;
@@ -560,53 +560,41 @@ pl_made_root(struct policy_learn *l, const char *path, char *buf, size_t cap)
 	return NULL;
 }
 
+/* How a learned test compares: the rule language's operator for each. */
+enum pl_kind { PK_EQ, PK_RE, PK_MATCH, PK_INPATH };
+static const char *const pl_kind_op[] = { "eq", "re", "match", "inpath" };
+
 /*
- * The test on one path field: `eq`, `match`, `inpath` or `re`.  reading:
- * the library and tree forms apply.  *generic is set when the test covers
- * more than this path.
+ * The generalisation of one path: its kind and operand (in pat, not yet
+ * quoted).  reading: the library and tree forms apply.
  */
-static void
-pl_path_test(struct policy_learn *l, const char *field, const char *path,
-    bool reading, struct pl_str *out, bool *generic)
+static enum pl_kind
+pl_path_gen(struct policy_learn *l, const char *path, bool reading,
+    struct pl_str *pat)
 {
 	const char *td = pl_tmpdir(path), *tree;
 	char tbuf[POLICY_PATH_MAX];
 
-	*generic = false;
 	if (td != NULL) {
 		const char *name = path + strlen(td);
-		size_t nlen = strcspn(name, "/");
-
-		size_t pre, ext;
+		size_t nlen = strcspn(name, "/"), pre, ext;
 
 		if ((pl_created(l, td, name, nlen) ||
 		    (name[nlen] == '\0' && pl_random_name(name, nlen))) &&
 		    pl_tmp_split(name, nlen, &pre, &ext)) {
-			struct pl_str rx = { 0 };
-
-			ps_cat(&rx, "^");
-			ps_rx_lit(&rx, td, strlen(td));
-			ps_rx_lit(&rx, name, pre);
-			ps_cat(&rx, "[^/]*");
-			ps_rx_lit(&rx, name + ext, nlen - ext);
-			ps_rx_lit(&rx, name + nlen, strlen(name + nlen));
-			ps_cat(&rx, "$");
-			ps_cat(out, field);
-			ps_cat(out, " re ");
-			ps_rule_quoted(out, rx.oom ? "" : rx.b);
-			out->oom |= rx.oom;
-			free(rx.b);
-			*generic = true;
-			return;
+			ps_cat(pat, "^");
+			ps_rx_lit(pat, td, strlen(td));
+			ps_rx_lit(pat, name, pre);
+			ps_cat(pat, "[^/]*");
+			ps_rx_lit(pat, name + ext, nlen - ext);
+			/* below it: the tree the run made, as a whole */
+			ps_cat(pat, name[nlen] == '\0' ? "$" : "/");
+			return PK_RE;
 		}
 	}
-	if ((tree = pl_made_root(l, path, tbuf,
-	    sizeof(tbuf))) != NULL) {
-		ps_cat(out, field);
-		ps_cat(out, " inpath ");
-		ps_rule_quoted(out, tree);
-		*generic = true;
-		return;
+	if ((tree = pl_made_root(l, path, tbuf, sizeof(tbuf))) != NULL) {
+		ps_cat(pat, tree);
+		return PK_INPATH;
 	}
 	if (strncmp(path, "/proc/", 6) == 0 || strncmp(path, "/dev/pts/", 9) == 0 ||
 	    strncmp(path, "pipe:[", 6) == 0 || strncmp(path, "socket:[", 8) == 0) {
@@ -631,38 +619,112 @@ pl_path_test(struct policy_learn *l, const char *field, const char *path,
 		}
 		ps_cat(&rx, "$");
 		if (any && !rx.oom) {
-			ps_cat(out, field);
-			ps_cat(out, " re ");
-			ps_rule_quoted(out, rx.b);
+			ps_cat(pat, rx.b);
 			free(rx.b);
-			*generic = true;
-			return;
+			return PK_RE;
 		}
 		free(rx.b);
 	}
 	if (reading && pl_is_lib(path)) {
-		const char *s = strrchr(path, '/');
+		const char *sl = strrchr(path, '/');
 
-		ps_cat(out, field);
-		ps_cat(out, " match ");
-		snprintf(tbuf, sizeof(tbuf), "%.*s/*.so*", (int)(s - path), path);
-		ps_rule_quoted(out, tbuf);
-		*generic = true;
-		return;
+		ps_add(pat, path, (size_t)(sl - path));
+		ps_cat(pat, "/*.so*");
+		return PK_MATCH;
 	}
 	if (reading && (tree = pl_tree(path, tbuf, sizeof(tbuf))) != NULL) {
-		char root[POLICY_PATH_MAX];
-
-		snprintf(root, sizeof(root), "%s", tree);
-		ps_cat(out, field);
-		ps_cat(out, " inpath ");
-		ps_rule_quoted(out, root);
-		*generic = true;
-		return;
+		ps_cat(pat, tree);
+		return PK_INPATH;
 	}
+	ps_cat(pat, path);
+	return PK_EQ;
+}
+
+/* The test on one path field; *generic is set when it covers more than
+ * this path. */
+static void
+pl_path_test(struct policy_learn *l, const char *field, const char *path,
+    bool reading, struct pl_str *out, bool *generic)
+{
+	struct pl_str pat = { 0 };
+	enum pl_kind k = pl_path_gen(l, path, reading, &pat);
+
+	*generic = k != PK_EQ;
 	ps_cat(out, field);
-	ps_cat(out, " eq ");
-	ps_rule_quoted(out, path);
+	ps_cat(out, " ");
+	ps_cat(out, pl_kind_op[k]);
+	ps_cat(out, " ");
+	ps_rule_quoted(out, pat.oom ? "" : pat.b);
+	out->oom |= pat.oom;
+	free(pat.b);
+}
+
+/* Append p to a glob with its metacharacters escaped. */
+static void
+ps_glob_lit(struct pl_str *s, const char *p)
+{
+	for (; *p; p++) {
+		if (strchr("*?[\\", *p) != NULL)
+			ps_add(s, "\\", 1);
+		ps_add(s, p, 1);
+	}
+}
+
+/* Ports from 32768 up: handed out at run time (bind to port 0, the
+ * kernel's ephemeral range), so a learned port there is any such port. */
+#define PL_EPHEMERAL	"(3276[89]|327[7-9][0-9]|32[89][0-9][0-9]|" \
+			"3[3-9][0-9][0-9][0-9]|[45][0-9][0-9][0-9][0-9]|" \
+			"6[0-4][0-9][0-9][0-9]|65[0-4][0-9][0-9]|" \
+			"655[0-2][0-9]|6553[0-5])"
+
+/*
+ * The test on a socket address: a local socket's path generalised as a
+ * path is (a temporary directory's socket), an Internet port the kernel
+ * hands out (32768 and up) as any such port; everything else exact.
+ */
+static void
+pl_sockaddr_test(struct policy_learn *l, const char *sa, struct pl_str *out,
+    bool *generic)
+{
+	const char *colon = strrchr(sa, ':');
+	struct pl_str pat = { 0 };
+	enum pl_kind k = PK_EQ;
+
+	if (strncmp(sa, "unix-/", 6) == 0) {
+		struct pl_str pp = { 0 };
+
+		k = pl_path_gen(l, sa + 5, false, &pp);
+		if (!pp.oom && k == PK_RE) {
+			ps_cat(&pat, "^unix-");
+			ps_cat(&pat, pp.b + 1);		/* after its '^' */
+		} else if (!pp.oom && k == PK_INPATH) {
+			ps_cat(&pat, "unix-");
+			ps_glob_lit(&pat, pp.b);
+			ps_cat(&pat, "/*");
+			k = PK_MATCH;
+		} else
+			k = PK_EQ;
+		free(pp.b);
+	} else if ((strncmp(sa, "inet-", 5) == 0 || strncmp(sa, "inet6-", 6) == 0) &&
+	    colon != NULL && strlen(colon + 1) == 5 && pl_all_digits(colon + 1, 5) &&
+	    atoi(colon + 1) >= 32768 && atoi(colon + 1) <= 65535) {
+		ps_cat(&pat, "^");
+		ps_rx_lit(&pat, sa, (size_t)(colon + 1 - sa));
+		ps_cat(&pat, PL_EPHEMERAL "$");
+		k = PK_RE;
+	}
+	if (k == PK_EQ) {
+		free(pat.b);
+		pat = (struct pl_str){ 0 };
+		ps_cat(&pat, sa);
+	}
+	*generic = k != PK_EQ;
+	ps_cat(out, "sockaddr ");
+	ps_cat(out, pl_kind_op[k]);
+	ps_cat(out, " ");
+	ps_rule_quoted(out, pat.oom ? "" : pat.b);
+	out->oom |= pat.oom;
+	free(pat.b);
 }
 
 static void
@@ -716,8 +778,10 @@ pl_rule(struct policy_learn *l, const struct pl_rec *r, struct pl_str *out,
 			return -1;
 		if (pl_has_ctl(r->str[POLICY_F_FILENAME]))
 			return -1;
-		ps_cat(out, "filename eq ");
-		ps_rule_quoted(out, r->str[POLICY_F_FILENAME]);
+		/* a program the run made (a test's helper in its temporary
+		 * directory): generalised as a path it wrote */
+		pl_path_test(l, "filename", r->str[POLICY_F_FILENAME], false,
+		    out, generic);
 		ps_cat(out, " then ");
 		return 0;
 	case POLICY_OP_CONNECT: case POLICY_OP_BIND: case POLICY_OP_SENDTO:
@@ -728,8 +792,8 @@ pl_rule(struct policy_learn *l, const struct pl_rec *r, struct pl_str *out,
 		if (r->present & (1u << POLICY_F_SOCKADDR)) {
 			if (pl_has_ctl(r->str[POLICY_F_SOCKADDR]))
 				return -1;
-			ps_cat(out, "sockaddr eq ");
-			ps_rule_quoted(out, r->str[POLICY_F_SOCKADDR]);
+			pl_sockaddr_test(l, r->str[POLICY_F_SOCKADDR], out,
+			    generic);
 		} else
 			ps_cat(out, "not sockaddr match \"*\"");
 		ps_cat(out, " then ");

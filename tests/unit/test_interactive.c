@@ -558,6 +558,18 @@ test_learn_made_names(void **state)
 	policy_request_set_str(&r, POLICY_F_FILENAME2, "/w/a");
 	policy_learn_add(l, &r);
 	learn_open(l, "/w/a.tmp", POLICY_O_WRONLY | POLICY_O_CREAT);
+	/* a helper program and a socket in the run's own directory, and a
+	 * server on a port the kernel handed out, next to a fixed one */
+	tu_req(&r, POLICY_OP_EXECVE, "/tmp/plx-run.hSyvyE/child");
+	policy_learn_add(l, &r);
+	tu_req(&r, POLICY_OP_BIND, NULL);
+	policy_request_set_str(&r, POLICY_F_SOCKADDR, "unix-/tmp/plx-run.hSyvyE/s");
+	policy_learn_add(l, &r);
+	tu_req(&r, POLICY_OP_CONNECT, NULL);
+	policy_request_set_str(&r, POLICY_F_SOCKADDR, "inet-127.0.0.1:41234");
+	policy_learn_add(l, &r);
+	policy_request_set_str(&r, POLICY_F_SOCKADDR, "inet6-[::1]:8080");
+	policy_learn_add(l, &r);
 	assert_non_null(yaml = policy_learn_yaml(l, "t", "t", &len));
 #define HAS(s) do { if (strstr(yaml, (s)) == NULL) fail_msg("no %s in\n%s", (s), yaml); } while (0)
 	for (i = 0; i < sizeof(tmp) / sizeof(tmp[0]); i++) {
@@ -567,7 +579,7 @@ test_learn_made_names(void **state)
 	}
 	HAS("  - 'mkdir: filename re \"^/tmp/tmp\\\\.[^/]*$\" then permit'\n");
 	HAS("  - 'mkdir: filename re \"^/tmp/plx-run\\\\.[^/]*$\" then permit'\n");
-	HAS("  - 'open: filename re \"^/tmp/plx-run\\\\.[^/]*/out$\" then permit'\n");
+	HAS("  - 'open: filename re \"^/tmp/plx-run\\\\.[^/]*/\" then permit'\n");
 	HAS("  - 'mkdir: filename eq \"/w/repo/.git\" then permit'\n");
 	HAS("  - 'mkdir: filename inpath \"/w/repo/.git\" then permit'\n");
 	HAS("  - 'open: filename inpath \"/w/repo/.git\" then permit'\n");
@@ -593,13 +605,44 @@ test_learn_made_names(void **state)
 	/* and no more: the repository's files, other tmp names, out of .git */
 	tu_req(&r, POLICY_OP_OPEN, "/w/repo/a");
 	assert_int_equal(tu_decide(pl, &r, NULL), POLICY_ACT_DENY);
-	tu_req(&r, POLICY_OP_OPEN, "/tmp/plx-run.hSyvyE/../../etc/passwd");
+	tu_req(&r, POLICY_OP_OPEN, "/tmp/plx-run.Zz9Yy8/sub/made"); /* its tree */
+	assert_int_equal(tu_decide(pl, &r, NULL), POLICY_ACT_PERMIT);
+	tu_req(&r, POLICY_OP_OPEN, "/tmp/other.hSyvyE/out");
 	assert_int_equal(tu_decide(pl, &r, NULL), POLICY_ACT_DENY);
 	tu_req(&r, POLICY_OP_MKDIR, "/tmp/other.AbCdEf");
 	assert_int_equal(tu_decide(pl, &r, NULL), POLICY_ACT_DENY);
 	tu_req(&r, POLICY_OP_RENAME, "/w/repo/.git/HEAD");
 	policy_request_set_str(&r, POLICY_F_FILENAME2, "/w/b");
 	assert_int_equal(tu_decide(pl, &r, NULL), POLICY_ACT_DENY);
+	tu_req(&r, POLICY_OP_EXECVE, "/tmp/plx-run.Q1w2E3/child");
+	assert_int_equal(tu_decide(pl, &r, NULL), POLICY_ACT_PERMIT);
+	tu_req(&r, POLICY_OP_EXECVE, "/tmp/evil");
+	assert_int_equal(tu_decide(pl, &r, NULL), POLICY_ACT_DENY);
+	tu_req(&r, POLICY_OP_BIND, NULL);
+	policy_request_set_str(&r, POLICY_F_SOCKADDR, "unix-/tmp/plx-run.Q1w2E3/s");
+	assert_int_equal(tu_decide(pl, &r, NULL), POLICY_ACT_PERMIT);
+	policy_request_set_str(&r, POLICY_F_SOCKADDR, "unix-/run/s");
+	assert_int_equal(tu_decide(pl, &r, NULL), POLICY_ACT_DENY);
+	tu_req(&r, POLICY_OP_CONNECT, NULL);
+	{
+		static const struct { const char *sa; unsigned act; } c[] = {
+			{ "inet-127.0.0.1:32768", POLICY_ACT_PERMIT },
+			{ "inet-127.0.0.1:65535", POLICY_ACT_PERMIT },
+			{ "inet-127.0.0.1:50000", POLICY_ACT_PERMIT },
+			{ "inet-127.0.0.1:32767", POLICY_ACT_DENY },
+			{ "inet-127.0.0.1:65536", POLICY_ACT_DENY },
+			{ "inet-127.0.0.1:443", POLICY_ACT_DENY },
+			{ "inet-127.0.0.2:41234", POLICY_ACT_DENY },
+			{ "inet6-[::1]:8080", POLICY_ACT_PERMIT },
+			{ "inet6-[::1]:8081", POLICY_ACT_DENY },
+		};
+
+		for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+			policy_request_set_str(&r, POLICY_F_SOCKADDR, c[i].sa);
+			if ((unsigned)tu_decide(pl, &r, NULL) != c[i].act)
+				fail_msg("connect %s: not %u", c[i].sa, c[i].act);
+		}
+	}
 	policy_loaded_free(pl);
 	free(yaml);
 	policy_learn_free(l);
