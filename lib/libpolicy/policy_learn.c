@@ -55,8 +55,11 @@ struct policy_learn {
 	uint64_t	calls;
 	uint64_t	skipped;	/* mount calls: not learned */
 	char		*home;
-	const char	**made;		/* directories the run made, sorted */
-	size_t		nmade;		/* (while the policy is written) */
+	/* while the policy is written: sorted paths the run made */
+	const char	**made;		/* directories (mkdir) */
+	size_t		nmade;
+	const char	**excl;		/* and files (an exclusive create) */
+	size_t		nexcl;
 };
 
 static uint64_t
@@ -483,54 +486,68 @@ pl_tmpdir(const char *path)
 	return NULL;
 }
 
-/* Is the /tmp child that path starts with one the run created? */
-static bool
-pl_created(struct policy_learn *l, const char *dir, const char *name,
-    size_t nlen)
-{
-	size_t i, dl = strlen(dir);
-
-	for (i = 0; i < l->cap; i++) {
-		const struct pl_rec *r = l->tab[i];
-		const char *p;
-
-		if (r == NULL || !(r->present & (1u << POLICY_F_FILENAME)))
-			continue;
-		if (!(r->op == POLICY_OP_MKDIR || (r->op == POLICY_OP_OPEN &&
-		    (r->ints[POLICY_F_FLAGS - POLICY_F_NSTR] & POLICY_O_EXCL))))
-			continue;
-		p = r->str[POLICY_F_FILENAME];
-		if (strncmp(p, dir, dl) == 0 && strncmp(p + dl, name, nlen) == 0 &&
-		    p[dl + nlen] == '\0')
-			return true;
-	}
-	return false;
-}
-
 static int
 pl_strpcmp(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Collect the directories the run made (mkdir), sorted, for pl_made_root. */
+/* Collect the paths the run made, sorted, for pl_made_root and pl_created. */
 static void
 pl_made_collect(struct policy_learn *l)
 {
 	size_t i;
 
-	l->nmade = 0;
-	if ((l->made = calloc(l->n + 1, sizeof(*l->made))) == NULL)
+	l->nmade = l->nexcl = 0;
+	l->made = calloc(l->n + 1, sizeof(*l->made));
+	l->excl = calloc(l->n + 1, sizeof(*l->excl));
+	if (l->made == NULL || l->excl == NULL)
 		return;
 	for (i = 0; i < l->cap; i++) {
 		const struct pl_rec *r = l->tab[i];
 
-		if (r != NULL && r->op == POLICY_OP_MKDIR &&
-		    (r->present & (1u << POLICY_F_FILENAME)) &&
-		    r->str[POLICY_F_FILENAME][0] == '/')
+		if (r == NULL || !(r->present & (1u << POLICY_F_FILENAME)) ||
+		    r->str[POLICY_F_FILENAME][0] != '/')
+			continue;
+		if (r->op == POLICY_OP_MKDIR)
 			l->made[l->nmade++] = r->str[POLICY_F_FILENAME];
+		else if (r->op == POLICY_OP_OPEN &&
+		    (r->ints[POLICY_F_FLAGS - POLICY_F_NSTR] & POLICY_O_EXCL))
+			l->excl[l->nexcl++] = r->str[POLICY_F_FILENAME];
 	}
 	qsort(l->made, l->nmade, sizeof(*l->made), pl_strpcmp);
+	qsort(l->excl, l->nexcl, sizeof(*l->excl), pl_strpcmp);
+}
+
+static void
+pl_made_free(struct policy_learn *l)
+{
+	free(l->made);
+	free(l->excl);
+	l->made = l->excl = NULL;
+	l->nmade = l->nexcl = 0;
+}
+
+static bool
+pl_in(const char *const *set, size_t n, const char *key)
+{
+	return n > 0 && bsearch(&key, set, n, sizeof(*set), pl_strpcmp) != NULL;
+}
+
+/* Did the run make dir+name[0..nlen) (mkdir, or an exclusive create)? */
+static bool
+pl_created(struct policy_learn *l, const char *dir, const char *name,
+    size_t nlen)
+{
+	char buf[POLICY_PATH_MAX];
+	size_t dl = strlen(dir);
+
+	if (dl + nlen >= sizeof(buf))
+		return false;
+	memcpy(buf, dir, dl);
+	memcpy(buf + dl, name, nlen);
+	buf[dl + nlen] = '\0';
+	return pl_in(l->made, l->nmade, buf) || pl_in(l->excl, l->nexcl, buf);
 }
 
 /*
@@ -553,8 +570,7 @@ pl_made_root(struct policy_learn *l, const char *path, char *buf, size_t cap)
 			continue;
 		memcpy(buf, path, k);
 		buf[k] = '\0';
-		if (bsearch(&key, l->made, l->nmade, sizeof(*l->made),
-		    pl_strpcmp) != NULL)
+		if (pl_in(l->made, l->nmade, key))
 			return buf;
 	}
 	return NULL;
@@ -850,8 +866,8 @@ struct pl_rule {
 	char		*text;
 	int		group;
 	uint64_t	calls;
-	const char	**names;	/* distinct paths or addresses */
-	unsigned	nnames;
+	const char	*name1;		/* the first of its paths or addresses */
+	unsigned	nnames;		/* how many distinct ones */
 };
 
 static int
@@ -886,18 +902,44 @@ pl_comment(struct policy_learn *l, struct pl_str *o, const char *text)
 	pl_plain(o, text);
 }
 
+/* A rule's distinct names, hashed with the rule: (rule, name) pairs. */
+struct pl_seen {
+	size_t		rule;
+	const char	*name;
+};
+
+static uint64_t
+pl_seen_hash(size_t rule, const char *name)
+{
+	return pl_hash(name) ^ ((uint64_t)rule * 0x9e3779b97f4a7c15u);
+}
+
 /* The generalised rules of the run, sorted by group and text (l->lock
- * held).  Returns their number; *rulesp is NULL when there are none. */
+ * held).  Returns their number; *rulesp is NULL when there are none.
+ * Linear in the records: runs make hundreds of thousands (a test making
+ * links until EMLINK). */
 static size_t
 pl_rules_collect(struct policy_learn *l, struct pl_rule **rulesp)
 {
 	struct pl_rule *rules;
-	size_t nr = 0, i, j, k;
+	struct pl_seen *seen;
+	size_t *bytext, nr = 0, i, j, h, cap;
 	const char *name1;
 
 	*rulesp = NULL;
-	if (l->n == 0 || (rules = calloc(l->n, sizeof(*rules))) == NULL)
+	if (l->n == 0)
 		return 0;
+	for (cap = 64; cap < 2 * l->n; cap *= 2)
+		continue;
+	rules = calloc(l->n, sizeof(*rules));
+	bytext = calloc(cap, sizeof(*bytext));	/* rule index + 1 */
+	seen = calloc(cap, sizeof(*seen));
+	if (rules == NULL || bytext == NULL || seen == NULL) {
+		free(rules);
+		free(bytext);
+		free(seen);
+		return 0;
+	}
 	pl_made_collect(l);
 	for (i = 0; i < l->cap; i++) {
 		const struct pl_rec *r = l->tab[i];
@@ -919,38 +961,41 @@ pl_rules_collect(struct policy_learn *l, struct pl_rule **rulesp)
 			free(t.b);
 			continue;
 		}
-		for (j = 0; j < nr; j++)
-			if (strcmp(rules[j].text, t.b) == 0)
-				break;
-		if (j == nr) {
-			rules[nr].text = t.b;
-			rules[nr].group = group;
-			nr++;
-		} else
+		for (h = pl_hash(t.b) & (cap - 1); bytext[h] != 0 &&
+		    strcmp(rules[bytext[h] - 1].text, t.b) != 0; h = (h + 1) & (cap - 1))
+			continue;
+		if (bytext[h] == 0) {
+			j = nr++;
+			rules[j].text = t.b;
+			rules[j].group = group;
+			bytext[h] = j + 1;
+		} else {
+			j = bytext[h] - 1;
 			free(t.b);
+		}
 		rules[j].calls += r->calls;
 		name1 = (r->present & (1u << POLICY_F_FILENAME)) ?
 		    r->str[POLICY_F_FILENAME] :
 		    (r->present & (1u << POLICY_F_SOCKADDR)) ?
 		    r->str[POLICY_F_SOCKADDR] : NULL;
-		for (k = 0; name1 != NULL && k < rules[j].nnames; k++)
-			if (strcmp(rules[j].names[k], name1) == 0)
-				break;
-		if (name1 != NULL && k == rules[j].nnames) {
-			const char **nn = realloc(rules[j].names,
-			    (k + 1) * sizeof(*nn));
-
-			if (nn != NULL) {
-				rules[j].names = nn;
-				rules[j].names[rules[j].nnames++] = name1;
-			}
-		}
+		if (name1 == NULL)
+			continue;
+		for (h = pl_seen_hash(j, name1) & (cap - 1); seen[h].name != NULL &&
+		    (seen[h].rule != j || strcmp(seen[h].name, name1) != 0);
+		    h = (h + 1) & (cap - 1))
+			continue;
+		if (seen[h].name != NULL)
+			continue;
+		seen[h].rule = j;
+		seen[h].name = name1;
+		if (rules[j].nnames++ == 0)
+			rules[j].name1 = name1;
 	}
+	free(bytext);
+	free(seen);
 	if (nr > 1)
 		qsort(rules, nr, sizeof(*rules), pl_rule_cmp);
-	free(l->made);
-	l->made = NULL;
-	l->nmade = 0;
+	pl_made_free(l);
 	*rulesp = rules;
 	return nr;
 }
@@ -960,10 +1005,8 @@ pl_rules_free(struct pl_rule *rules, size_t nr)
 {
 	size_t i;
 
-	for (i = 0; i < nr; i++) {
+	for (i = 0; i < nr; i++)
 		free(rules[i].text);
-		free(rules[i].names);
-	}
 	free(rules);
 }
 
@@ -979,11 +1022,11 @@ pl_rule_note(struct policy_learn *l, const struct pl_rule *r, struct pl_str *o)
 	if (r->nnames > 1) {
 		snprintf(num, sizeof(num), ", %u names, e.g. ", r->nnames);
 		ps_cat(o, num);
-		pl_comment(l, o, r->names[0]);
+		pl_comment(l, o, r->name1);
 	} else if (r->nnames == 1 && l->home != NULL &&
-	    pl_under(r->names[0], l->home)) {
+	    pl_under(r->name1, l->home)) {
 		ps_cat(o, ": ");
-		pl_comment(l, o, r->names[0]);
+		pl_comment(l, o, r->name1);
 	}
 }
 
