@@ -192,10 +192,13 @@ pc_parse_int(unsigned field, unsigned cmp, const char *s, size_t len,
 			v = strtoll(buf, &end, 0);
 			if (*end != '\0' || errno != 0)
 				return false;
-			/* A host signal number: one the table names. */
-			if (field == POLICY_F_SIGNAL && ((v <= 0 || v > 255 ||
-			    (v = policy_signal_portable((int)v)) > 64)))
+			/* A host signal number: 0 (the null signal), one
+			 * the table names, or another of 1 to 64 (such as a
+			 * real-time signal: a number of this system's) */
+			if (field == POLICY_F_SIGNAL && (v < 0 || v > 64))
 				return false;
+			if (field == POLICY_F_SIGNAL)
+				v = policy_signal_portable((int)v);
 			mask |= v;
 		} else {
 			unsigned k;

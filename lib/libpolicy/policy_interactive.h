@@ -105,6 +105,14 @@ void	policy_learn_add(struct policy_learn *, const struct policy_request *);
  */
 char	*policy_learn_yaml(struct policy_learn *, const char *name,
 	    const char *cmdline, size_t *lenp);
+/*
+ * `learn -a`: the policy text with each rule of this run that it lacks
+ * appended (with its comment), everything in it kept; *added says how
+ * many.  NULL, with diag set, if the text or the result does not compile.
+ */
+char	*policy_learn_merge(struct policy_learn *, const char *name,
+	    const char *text, size_t len, size_t *lenp, unsigned *added,
+	    struct policy_diag *diag);
 /* Decision points recorded, and rules they became. */
 uint64_t policy_learn_calls(const struct policy_learn *);
 

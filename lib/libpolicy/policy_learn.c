@@ -13,9 +13,13 @@
  *    a locale, time-zone, terminfo, header or language-library tree: that
  *    tree (`inpath`); anything else: the path itself;
  *  - a direct child of /tmp (or /var/tmp) that the run created, or whose
- *    name looks random, becomes a regular expression keeping its leading
- *    letters and extension (`re "^/tmp/cc[^/]*\\.s$"`); paths below a
- *    directory the run created there keep the rest exact;
+ *    name looks random, becomes a regular expression keeping its fixed
+ *    stem and extension (`re "^/tmp/cc[^/]*\\.s$"`), never a made-up
+ *    byte (pl_tmp_split); below a directory the run created there, any
+ *    path (`re "^/tmp/tmp[^/]*\/"`: the run's own tree);
+ *  - anything below another directory the run made (mkdir) is permitted
+ *    by `inpath` of the outermost one: a repository's .git, a build tree;
+ *  - renames and links the run made are permitted with `widen`;
  *  - numeric components below /proc and /dev/pts, and "pipe:[N]", match
  *    any number;
  *  - files under $HOME are written with the expanded path (the language
@@ -51,6 +55,11 @@ struct policy_learn {
 	uint64_t	calls;
 	uint64_t	skipped;	/* mount calls: not learned */
 	char		*home;
+	/* while the policy is written: sorted paths the run made */
+	const char	**made;		/* directories (mkdir) */
+	size_t		nmade;
+	const char	**excl;		/* and files (an exclusive create) */
+	size_t		nexcl;
 };
 
 static uint64_t
@@ -396,28 +405,58 @@ pl_is_lib(const char *path)
 	return true;
 }
 
+/* Do the six bytes at p look made up: a digit, or both cases? */
+static bool
+pl_made_up(const char *p)
+{
+	int digit = 0, upper = 0, lower = 0, i;
+
+	for (i = 0; i < 6; i++) {
+		digit |= isdigit((unsigned char)p[i]) != 0;
+		upper |= isupper((unsigned char)p[i]) != 0;
+		lower |= islower((unsigned char)p[i]) != 0;
+	}
+	return digit || (upper && lower);
+}
+
 /*
- * Split a temporary file name: the fixed prefix (up to three leading
- * lower-case letters and one '.', '-' or '_' after them), the made-up
- * middle (at least six bytes), and a short extension ('.' and at most
- * four bytes).  Returns false if the name is too short for that.
+ * Split a temporary file name into its fixed stem, the made-up middle and
+ * the extension.  The extension runs from the first '.' (or the end) after
+ * six made-up bytes, else from the first '.' after six bytes (mkstemps' suffix, as in
+ * "ccXXXXXX.cdtor.c"; made-up letters are never dots).  The middle is glibc's six bytes of [A-Za-z0-9] when an upper-case
+ * letter shows there; otherwise it may be Python's eight of [a-z0-9_]
+ * (tempfile: "tmp" and eight, or eight alone), so eight are taken: taking
+ * too many only makes the pattern wider, keeping a made-up byte in the
+ * stem would make it miss the next run.  A stem whose last part (after
+ * '.', '-' or '_') holds upper-case letters or digits is made up too
+ * (mktemp(1)'s ten X's): it is cut back to the separator.  Returns false
+ * if the name is too short for that.
  */
 static bool
 pl_tmp_split(const char *name, size_t nlen, size_t *pre, size_t *ext)
 {
-	size_t p = 0, e = nlen, i;
+	size_t p, e, i;
+	bool upper = false;
 
-	for (i = nlen; i > 0; i--)
-		if (name[i - 1] == '.')
+	for (e = 6; e <= nlen; e++)	/* the first '.' after made-up bytes */
+		if ((e == nlen || name[e] == '.') && pl_made_up(name + e - 6))
 			break;
-	if (i > 1 && nlen - (i - 1) <= 5 && i - 1 >= 6)
-		e = i - 1;
-	if (e < 6)
+	if (e > nlen)			/* else the first '.' */
+		for (e = 6; e < nlen && name[e] != '.'; e++)
+			continue;
+	if (e < 6 || e > nlen || nlen - e > 16)
 		return false;
-	while (p < 3 && p + 6 < e && islower((unsigned char)name[p]))
-		p++;
-	if (p > 0 && p + 6 < e && strchr(".-_", name[p]) != NULL)
-		p++;
+	for (i = e - 6; i < e; i++)
+		upper |= isupper((unsigned char)name[i]) != 0;
+	p = upper || e < 8 ? e - 6 : e - 8;
+	for (i = p; i > 0 && strchr(".-_", name[i - 1]) == NULL; i--)
+		if (isupper((unsigned char)name[i - 1]) ||
+		    isdigit((unsigned char)name[i - 1])) {
+			while (i > 0 && strchr(".-_", name[i - 1]) == NULL)
+				i--;
+			p = i;
+			break;
+		}
 	*pre = p;
 	*ext = e;
 	return true;
@@ -427,17 +466,10 @@ pl_tmp_split(const char *name, size_t nlen, size_t *pre, size_t *ext)
 static bool
 pl_random_name(const char *name, size_t nlen)
 {
-	size_t pre, ext, i;
-	int digit = 0, upper = 0, lower = 0;
+	size_t pre, ext;
 
-	if (!pl_tmp_split(name, nlen, &pre, &ext))
-		return false;
-	for (i = ext - 6; i < ext; i++) {
-		digit |= isdigit((unsigned char)name[i]) != 0;
-		upper |= isupper((unsigned char)name[i]) != 0;
-		lower |= islower((unsigned char)name[i]) != 0;
-	}
-	return digit || (upper && lower);
+	return pl_tmp_split(name, nlen, &pre, &ext) &&
+	    pl_made_up(name + ext - 6);
 }
 
 /* The temporary-file directory a path is directly below, or NULL. */
@@ -454,69 +486,131 @@ pl_tmpdir(const char *path)
 	return NULL;
 }
 
-/* Is the /tmp child that path starts with one the run created? */
+static int
+pl_strpcmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Collect the paths the run made, sorted, for pl_made_root and pl_created. */
+static void
+pl_made_collect(struct policy_learn *l)
+{
+	size_t i;
+
+	l->nmade = l->nexcl = 0;
+	l->made = calloc(l->n + 1, sizeof(*l->made));
+	l->excl = calloc(l->n + 1, sizeof(*l->excl));
+	if (l->made == NULL || l->excl == NULL)
+		return;
+	for (i = 0; i < l->cap; i++) {
+		const struct pl_rec *r = l->tab[i];
+
+		if (r == NULL || !(r->present & (1u << POLICY_F_FILENAME)) ||
+		    r->str[POLICY_F_FILENAME][0] != '/')
+			continue;
+		if (r->op == POLICY_OP_MKDIR)
+			l->made[l->nmade++] = r->str[POLICY_F_FILENAME];
+		else if (r->op == POLICY_OP_OPEN &&
+		    (r->ints[POLICY_F_FLAGS - POLICY_F_NSTR] & POLICY_O_EXCL))
+			l->excl[l->nexcl++] = r->str[POLICY_F_FILENAME];
+	}
+	qsort(l->made, l->nmade, sizeof(*l->made), pl_strpcmp);
+	qsort(l->excl, l->nexcl, sizeof(*l->excl), pl_strpcmp);
+}
+
+static void
+pl_made_free(struct policy_learn *l)
+{
+	free(l->made);
+	free(l->excl);
+	l->made = l->excl = NULL;
+	l->nmade = l->nexcl = 0;
+}
+
+static bool
+pl_in(const char *const *set, size_t n, const char *key)
+{
+	return n > 0 && bsearch(&key, set, n, sizeof(*set), pl_strpcmp) != NULL;
+}
+
+/* Did the run make dir+name[0..nlen) (mkdir, or an exclusive create)? */
 static bool
 pl_created(struct policy_learn *l, const char *dir, const char *name,
     size_t nlen)
 {
-	size_t i, dl = strlen(dir);
+	char buf[POLICY_PATH_MAX];
+	size_t dl = strlen(dir);
 
-	for (i = 0; i < l->cap; i++) {
-		const struct pl_rec *r = l->tab[i];
-		const char *p;
-
-		if (r == NULL || !(r->present & (1u << POLICY_F_FILENAME)))
-			continue;
-		if (!(r->op == POLICY_OP_MKDIR || (r->op == POLICY_OP_OPEN &&
-		    (r->ints[POLICY_F_FLAGS - POLICY_F_NSTR] & POLICY_O_EXCL))))
-			continue;
-		p = r->str[POLICY_F_FILENAME];
-		if (strncmp(p, dir, dl) == 0 && strncmp(p + dl, name, nlen) == 0 &&
-		    p[dl + nlen] == '\0')
-			return true;
-	}
-	return false;
+	if (dl + nlen >= sizeof(buf))
+		return false;
+	memcpy(buf, dir, dl);
+	memcpy(buf + dl, name, nlen);
+	buf[dl + nlen] = '\0';
+	return pl_in(l->made, l->nmade, buf) || pl_in(l->excl, l->nexcl, buf);
 }
 
 /*
- * The test on one path field: `eq`, `match`, `inpath` or `re`.  reading:
- * the library and tree forms apply.  *generic is set when the test covers
- * more than this path.
+ * The outermost directory the run made that path is strictly below, in
+ * buf, or NULL.  What the run keeps in a tree of its own (a repository's
+ * .git, a build's output directory) has names made at run time (object
+ * hashes, lock files): the whole tree is the run's.
  */
-static void
-pl_path_test(struct policy_learn *l, const char *field, const char *path,
-    bool reading, struct pl_str *out, bool *generic)
+static const char *
+pl_made_root(struct policy_learn *l, const char *path, char *buf, size_t cap)
+{
+	size_t n = strlen(path), k;
+
+	if (l->nmade == 0 || path[0] != '/' || n >= cap)
+		return NULL;
+	for (k = 1; k < n; k++) {
+		const char *key = buf;
+
+		if (path[k] != '/')
+			continue;
+		memcpy(buf, path, k);
+		buf[k] = '\0';
+		if (pl_in(l->made, l->nmade, key))
+			return buf;
+	}
+	return NULL;
+}
+
+/* How a learned test compares: the rule language's operator for each. */
+enum pl_kind { PK_EQ, PK_RE, PK_MATCH, PK_INPATH };
+static const char *const pl_kind_op[] = { "eq", "re", "match", "inpath" };
+
+/*
+ * The generalisation of one path: its kind and operand (in pat, not yet
+ * quoted).  reading: the library and tree forms apply.
+ */
+static enum pl_kind
+pl_path_gen(struct policy_learn *l, const char *path, bool reading,
+    struct pl_str *pat)
 {
 	const char *td = pl_tmpdir(path), *tree;
 	char tbuf[POLICY_PATH_MAX];
 
-	*generic = false;
 	if (td != NULL) {
 		const char *name = path + strlen(td);
-		size_t nlen = strcspn(name, "/");
-
-		size_t pre, ext;
+		size_t nlen = strcspn(name, "/"), pre, ext;
 
 		if ((pl_created(l, td, name, nlen) ||
 		    (name[nlen] == '\0' && pl_random_name(name, nlen))) &&
 		    pl_tmp_split(name, nlen, &pre, &ext)) {
-			struct pl_str rx = { 0 };
-
-			ps_cat(&rx, "^");
-			ps_rx_lit(&rx, td, strlen(td));
-			ps_rx_lit(&rx, name, pre);
-			ps_cat(&rx, "[^/]*");
-			ps_rx_lit(&rx, name + ext, nlen - ext);
-			ps_rx_lit(&rx, name + nlen, strlen(name + nlen));
-			ps_cat(&rx, "$");
-			ps_cat(out, field);
-			ps_cat(out, " re ");
-			ps_rule_quoted(out, rx.oom ? "" : rx.b);
-			out->oom |= rx.oom;
-			free(rx.b);
-			*generic = true;
-			return;
+			ps_cat(pat, "^");
+			ps_rx_lit(pat, td, strlen(td));
+			ps_rx_lit(pat, name, pre);
+			ps_cat(pat, "[^/]*");
+			ps_rx_lit(pat, name + ext, nlen - ext);
+			/* below it: the tree the run made, as a whole */
+			ps_cat(pat, name[nlen] == '\0' ? "$" : "/");
+			return PK_RE;
 		}
+	}
+	if ((tree = pl_made_root(l, path, tbuf, sizeof(tbuf))) != NULL) {
+		ps_cat(pat, tree);
+		return PK_INPATH;
 	}
 	if (strncmp(path, "/proc/", 6) == 0 || strncmp(path, "/dev/pts/", 9) == 0 ||
 	    strncmp(path, "pipe:[", 6) == 0 || strncmp(path, "socket:[", 8) == 0) {
@@ -541,38 +635,112 @@ pl_path_test(struct policy_learn *l, const char *field, const char *path,
 		}
 		ps_cat(&rx, "$");
 		if (any && !rx.oom) {
-			ps_cat(out, field);
-			ps_cat(out, " re ");
-			ps_rule_quoted(out, rx.b);
+			ps_cat(pat, rx.b);
 			free(rx.b);
-			*generic = true;
-			return;
+			return PK_RE;
 		}
 		free(rx.b);
 	}
 	if (reading && pl_is_lib(path)) {
-		const char *s = strrchr(path, '/');
+		const char *sl = strrchr(path, '/');
 
-		ps_cat(out, field);
-		ps_cat(out, " match ");
-		snprintf(tbuf, sizeof(tbuf), "%.*s/*.so*", (int)(s - path), path);
-		ps_rule_quoted(out, tbuf);
-		*generic = true;
-		return;
+		ps_add(pat, path, (size_t)(sl - path));
+		ps_cat(pat, "/*.so*");
+		return PK_MATCH;
 	}
 	if (reading && (tree = pl_tree(path, tbuf, sizeof(tbuf))) != NULL) {
-		char root[POLICY_PATH_MAX];
-
-		snprintf(root, sizeof(root), "%s", tree);
-		ps_cat(out, field);
-		ps_cat(out, " inpath ");
-		ps_rule_quoted(out, root);
-		*generic = true;
-		return;
+		ps_cat(pat, tree);
+		return PK_INPATH;
 	}
+	ps_cat(pat, path);
+	return PK_EQ;
+}
+
+/* The test on one path field; *generic is set when it covers more than
+ * this path. */
+static void
+pl_path_test(struct policy_learn *l, const char *field, const char *path,
+    bool reading, struct pl_str *out, bool *generic)
+{
+	struct pl_str pat = { 0 };
+	enum pl_kind k = pl_path_gen(l, path, reading, &pat);
+
+	*generic = k != PK_EQ;
 	ps_cat(out, field);
-	ps_cat(out, " eq ");
-	ps_rule_quoted(out, path);
+	ps_cat(out, " ");
+	ps_cat(out, pl_kind_op[k]);
+	ps_cat(out, " ");
+	ps_rule_quoted(out, pat.oom ? "" : pat.b);
+	out->oom |= pat.oom;
+	free(pat.b);
+}
+
+/* Append p to a glob with its metacharacters escaped. */
+static void
+ps_glob_lit(struct pl_str *s, const char *p)
+{
+	for (; *p; p++) {
+		if (strchr("*?[\\", *p) != NULL)
+			ps_add(s, "\\", 1);
+		ps_add(s, p, 1);
+	}
+}
+
+/* Ports from 32768 up: handed out at run time (bind to port 0, the
+ * kernel's ephemeral range), so a learned port there is any such port. */
+#define PL_EPHEMERAL	"(3276[89]|327[7-9][0-9]|32[89][0-9][0-9]|" \
+			"3[3-9][0-9][0-9][0-9]|[45][0-9][0-9][0-9][0-9]|" \
+			"6[0-4][0-9][0-9][0-9]|65[0-4][0-9][0-9]|" \
+			"655[0-2][0-9]|6553[0-5])"
+
+/*
+ * The test on a socket address: a local socket's path generalised as a
+ * path is (a temporary directory's socket), an Internet port the kernel
+ * hands out (32768 and up) as any such port; everything else exact.
+ */
+static void
+pl_sockaddr_test(struct policy_learn *l, const char *sa, struct pl_str *out,
+    bool *generic)
+{
+	const char *colon = strrchr(sa, ':');
+	struct pl_str pat = { 0 };
+	enum pl_kind k = PK_EQ;
+
+	if (strncmp(sa, "unix-/", 6) == 0) {
+		struct pl_str pp = { 0 };
+
+		k = pl_path_gen(l, sa + 5, false, &pp);
+		if (!pp.oom && k == PK_RE) {
+			ps_cat(&pat, "^unix-");
+			ps_cat(&pat, pp.b + 1);		/* after its '^' */
+		} else if (!pp.oom && k == PK_INPATH) {
+			ps_cat(&pat, "unix-");
+			ps_glob_lit(&pat, pp.b);
+			ps_cat(&pat, "/*");
+			k = PK_MATCH;
+		} else
+			k = PK_EQ;
+		free(pp.b);
+	} else if ((strncmp(sa, "inet-", 5) == 0 || strncmp(sa, "inet6-", 6) == 0) &&
+	    colon != NULL && strlen(colon + 1) == 5 && pl_all_digits(colon + 1, 5) &&
+	    atoi(colon + 1) >= 32768 && atoi(colon + 1) <= 65535) {
+		ps_cat(&pat, "^");
+		ps_rx_lit(&pat, sa, (size_t)(colon + 1 - sa));
+		ps_cat(&pat, PL_EPHEMERAL "$");
+		k = PK_RE;
+	}
+	if (k == PK_EQ) {
+		free(pat.b);
+		pat = (struct pl_str){ 0 };
+		ps_cat(&pat, sa);
+	}
+	*generic = k != PK_EQ;
+	ps_cat(out, "sockaddr ");
+	ps_cat(out, pl_kind_op[k]);
+	ps_cat(out, " ");
+	ps_rule_quoted(out, pat.oom ? "" : pat.b);
+	out->oom |= pat.oom;
+	free(pat.b);
 }
 
 static void
@@ -626,8 +794,10 @@ pl_rule(struct policy_learn *l, const struct pl_rec *r, struct pl_str *out,
 			return -1;
 		if (pl_has_ctl(r->str[POLICY_F_FILENAME]))
 			return -1;
-		ps_cat(out, "filename eq ");
-		ps_rule_quoted(out, r->str[POLICY_F_FILENAME]);
+		/* a program the run made (a test's helper in its temporary
+		 * directory): generalised as a path it wrote */
+		pl_path_test(l, "filename", r->str[POLICY_F_FILENAME], false,
+		    out, generic);
 		ps_cat(out, " then ");
 		return 0;
 	case POLICY_OP_CONNECT: case POLICY_OP_BIND: case POLICY_OP_SENDTO:
@@ -638,8 +808,8 @@ pl_rule(struct policy_learn *l, const struct pl_rec *r, struct pl_str *out,
 		if (r->present & (1u << POLICY_F_SOCKADDR)) {
 			if (pl_has_ctl(r->str[POLICY_F_SOCKADDR]))
 				return -1;
-			ps_cat(out, "sockaddr eq ");
-			ps_rule_quoted(out, r->str[POLICY_F_SOCKADDR]);
+			pl_sockaddr_test(l, r->str[POLICY_F_SOCKADDR], out,
+			    generic);
 		} else
 			ps_cat(out, "not sockaddr match \"*\"");
 		ps_cat(out, " then ");
@@ -696,8 +866,8 @@ struct pl_rule {
 	char		*text;
 	int		group;
 	uint64_t	calls;
-	const char	**names;	/* distinct paths or addresses */
-	unsigned	nnames;
+	const char	*name1;		/* the first of its paths or addresses */
+	unsigned	nnames;		/* how many distinct ones */
 };
 
 static int
@@ -732,21 +902,45 @@ pl_comment(struct policy_learn *l, struct pl_str *o, const char *text)
 	pl_plain(o, text);
 }
 
-char *
-policy_learn_yaml(struct policy_learn *l, const char *name,
-    const char *cmdline, size_t *lenp)
-{
-	struct pl_rule *rules = NULL;
-	struct pl_str o = { 0 };
-	size_t nr = 0, i, j, k;
-	const char *name1;
-	char num[64];
+/* A rule's distinct names, hashed with the rule: (rule, name) pairs. */
+struct pl_seen {
+	size_t		rule;
+	const char	*name;
+};
 
-	pthread_mutex_lock(&l->lock);
-	if (l->n > 0 && (rules = calloc(l->n, sizeof(*rules))) == NULL) {
-		pthread_mutex_unlock(&l->lock);
-		return NULL;
+static uint64_t
+pl_seen_hash(size_t rule, const char *name)
+{
+	return pl_hash(name) ^ ((uint64_t)rule * 0x9e3779b97f4a7c15u);
+}
+
+/* The generalised rules of the run, sorted by group and text (l->lock
+ * held).  Returns their number; *rulesp is NULL when there are none.
+ * Linear in the records: runs make hundreds of thousands (a test making
+ * links until EMLINK). */
+static size_t
+pl_rules_collect(struct policy_learn *l, struct pl_rule **rulesp)
+{
+	struct pl_rule *rules;
+	struct pl_seen *seen;
+	size_t *bytext, nr = 0, i, j, h, cap;
+	const char *name1;
+
+	*rulesp = NULL;
+	if (l->n == 0)
+		return 0;
+	for (cap = 64; cap < 2 * l->n; cap *= 2)
+		continue;
+	rules = calloc(l->n, sizeof(*rules));
+	bytext = calloc(cap, sizeof(*bytext));	/* rule index + 1 */
+	seen = calloc(cap, sizeof(*seen));
+	if (rules == NULL || bytext == NULL || seen == NULL) {
+		free(rules);
+		free(bytext);
+		free(seen);
+		return 0;
 	}
+	pl_made_collect(l);
 	for (i = 0; i < l->cap; i++) {
 		const struct pl_rec *r = l->tab[i];
 		struct pl_str t = { 0 };
@@ -759,40 +953,98 @@ policy_learn_yaml(struct policy_learn *l, const char *name,
 			free(t.b);
 			continue;
 		}
-		ps_cat(&t, "permit");
+		/* the run made this move: it is not to be refused for
+		 * crossing rules (policy.5, Moves) */
+		ps_cat(&t, r->op == POLICY_OP_RENAME || r->op == POLICY_OP_LINK ?
+		    "permit widen" : "permit");
 		if (t.oom) {
 			free(t.b);
 			continue;
 		}
-		for (j = 0; j < nr; j++)
-			if (strcmp(rules[j].text, t.b) == 0)
-				break;
-		if (j == nr) {
-			rules[nr].text = t.b;
-			rules[nr].group = group;
-			nr++;
-		} else
+		for (h = pl_hash(t.b) & (cap - 1); bytext[h] != 0 &&
+		    strcmp(rules[bytext[h] - 1].text, t.b) != 0; h = (h + 1) & (cap - 1))
+			continue;
+		if (bytext[h] == 0) {
+			j = nr++;
+			rules[j].text = t.b;
+			rules[j].group = group;
+			bytext[h] = j + 1;
+		} else {
+			j = bytext[h] - 1;
 			free(t.b);
+		}
 		rules[j].calls += r->calls;
 		name1 = (r->present & (1u << POLICY_F_FILENAME)) ?
 		    r->str[POLICY_F_FILENAME] :
 		    (r->present & (1u << POLICY_F_SOCKADDR)) ?
 		    r->str[POLICY_F_SOCKADDR] : NULL;
-		for (k = 0; name1 != NULL && k < rules[j].nnames; k++)
-			if (strcmp(rules[j].names[k], name1) == 0)
-				break;
-		if (name1 != NULL && k == rules[j].nnames) {
-			const char **nn = realloc(rules[j].names,
-			    (k + 1) * sizeof(*nn));
-
-			if (nn != NULL) {
-				rules[j].names = nn;
-				rules[j].names[rules[j].nnames++] = name1;
-			}
-		}
+		if (name1 == NULL)
+			continue;
+		for (h = pl_seen_hash(j, name1) & (cap - 1); seen[h].name != NULL &&
+		    (seen[h].rule != j || strcmp(seen[h].name, name1) != 0);
+		    h = (h + 1) & (cap - 1))
+			continue;
+		if (seen[h].name != NULL)
+			continue;
+		seen[h].rule = j;
+		seen[h].name = name1;
+		if (rules[j].nnames++ == 0)
+			rules[j].name1 = name1;
 	}
+	free(bytext);
+	free(seen);
 	if (nr > 1)
 		qsort(rules, nr, sizeof(*rules), pl_rule_cmp);
+	pl_made_free(l);
+	*rulesp = rules;
+	return nr;
+}
+
+static void
+pl_rules_free(struct pl_rule *rules, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		free(rules[i].text);
+	free(rules);
+}
+
+/* The comment above a rule: how many calls it covers, and an example. */
+static void
+pl_rule_note(struct policy_learn *l, const struct pl_rule *r, struct pl_str *o)
+{
+	char num[64];
+
+	snprintf(num, sizeof(num), "%llu call%s", (unsigned long long)r->calls,
+	    r->calls == 1 ? "" : "s");
+	ps_cat(o, num);
+	if (r->nnames > 1) {
+		snprintf(num, sizeof(num), ", %u names, e.g. ", r->nnames);
+		ps_cat(o, num);
+		pl_comment(l, o, r->name1);
+	} else if (r->nnames == 1 && l->home != NULL &&
+	    pl_under(r->name1, l->home)) {
+		ps_cat(o, ": ");
+		pl_comment(l, o, r->name1);
+	}
+}
+
+char *
+policy_learn_yaml(struct policy_learn *l, const char *name,
+    const char *cmdline, size_t *lenp)
+{
+	struct pl_rule *rules;
+	struct pl_str o = { 0 };
+	size_t nr, i;
+	char num[64];
+
+	pthread_mutex_lock(&l->lock);
+	nr = pl_rules_collect(l, &rules);
+	if (rules == NULL && l->n > 0) {
+		pthread_mutex_unlock(&l->lock);
+		return NULL;
+	}
 
 	ps_cat(&o, "# Learned by `policyctl learn` from: ");
 	pl_comment(l, &o, cmdline != NULL ? cmdline : "?");
@@ -827,20 +1079,8 @@ policy_learn_yaml(struct policy_learn *l, const char *name,
 	for (i = 0; i < nr; i++) {
 		const char *p;
 
-		snprintf(num, sizeof(num), "  # %llu call%s",
-		    (unsigned long long)rules[i].calls,
-		    rules[i].calls == 1 ? "" : "s");
-		ps_cat(&o, num);
-		if (rules[i].nnames > 1) {
-			snprintf(num, sizeof(num), ", %u names, e.g. ",
-			    rules[i].nnames);
-			ps_cat(&o, num);
-			pl_comment(l, &o, rules[i].names[0]);
-		} else if (rules[i].nnames == 1 && l->home != NULL &&
-		    pl_under(rules[i].names[0], l->home)) {
-			ps_cat(&o, ": ");
-			pl_comment(l, &o, rules[i].names[0]);
-		}
+		ps_cat(&o, "  # ");
+		pl_rule_note(l, &rules[i], &o);
 		ps_cat(&o, "\n  - '");
 		for (p = rules[i].text; *p; p++) {
 			if (*p == '\'')
@@ -848,11 +1088,9 @@ policy_learn_yaml(struct policy_learn *l, const char *name,
 			ps_add(&o, p, 1);
 		}
 		ps_cat(&o, "'\n");
-		free(rules[i].text);
-		free(rules[i].names);
 	}
 	pthread_mutex_unlock(&l->lock);
-	free(rules);
+	pl_rules_free(rules, nr);
 	if (o.oom) {
 		free(o.b);
 		return NULL;
@@ -860,4 +1098,70 @@ policy_learn_yaml(struct policy_learn *l, const char *name,
 	if (lenp != NULL)
 		*lenp = o.n;
 	return o.b;
+}
+
+/*
+ * `policyctl learn -a`: the policy text (name: its file, for messages)
+ * with every rule of this run that it does not have yet appended, each
+ * with its comment; everything already there (rules, order, comments,
+ * hand edits) is kept.  NULL with diag set if the text does not compile.
+ */
+char *
+policy_learn_merge(struct policy_learn *l, const char *name, const char *text,
+    size_t len, size_t *lenp, unsigned *added, struct policy_diag *diag)
+{
+	struct policy_loaded *pl;
+	struct pl_rule *rules;
+	void *blob;
+	size_t bsize, nr, i, curlen = len;
+	char *cur;
+	uint32_t j;
+
+	*added = 0;
+	if (policy_compile_buffer(name, text, len, &blob, &bsize, diag) != 0)
+		return NULL;
+	pl = policy_load_blob(blob, bsize, name, diag);
+	free(blob);
+	if (pl == NULL)
+		return NULL;
+	if ((cur = malloc(len + 1)) == NULL) {
+		policy_loaded_free(pl);
+		policy_diag_set(diag, name, 0, 0, "out of memory");
+		return NULL;
+	}
+	memcpy(cur, text, len);
+	cur[len] = '\0';
+	pthread_mutex_lock(&l->lock);
+	nr = pl_rules_collect(l, &rules);
+	for (i = 0; cur != NULL && i < nr; i++) {
+		struct pl_str note = { 0 };
+		char *next;
+
+		for (j = 0; j < pl->pl_policy.p_nrules; j++)
+			if (strcmp(policy_str(&pl->pl_policy,
+			    pl->pl_policy.p_rules[j].pr_text), rules[i].text) == 0)
+				break;
+		if (j < pl->pl_policy.p_nrules)
+			continue;
+		pl_rule_note(l, &rules[i], &note);
+		next = note.oom ? NULL : policy_yaml_with_rule(name, cur, curlen,
+		    rules[i].text, note.b, diag);
+		free(note.b);
+		free(cur);
+		if ((cur = next) != NULL) {
+			curlen = strlen(cur);
+			(*added)++;
+		}
+	}
+	if (nr == 0 && l->n > 0) {
+		free(cur);
+		cur = NULL;
+		policy_diag_set(diag, name, 0, 0, "out of memory");
+	}
+	pthread_mutex_unlock(&l->lock);
+	pl_rules_free(rules, nr);
+	policy_loaded_free(pl);
+	if (cur != NULL && lenp != NULL)
+		*lenp = curlen;
+	return cur;
 }

@@ -134,6 +134,12 @@ policy_linux_intop(struct policy_linux_call *c, unsigned op)
 
 		policy_request_set_int(&c->c_req, POLICY_F_PID,
 		    (int32_t)ARG(strcmp(n, "tgkill") == 0 ? 1 : 0));
+		/* no such signal: the kernel fails the call (EINVAL, or
+		 * ESRCH first), signalling nothing; it reads only registers */
+		if ((int64_t)(int32_t)ARG(si) < 0 || (int32_t)ARG(si) > 64) {
+			policy_linux_continue(s, c->c_id);
+			return;
+		}
 		policy_request_set_int(&c->c_req, POLICY_F_SIGNAL,
 		    policy_signal_portable((int)ARG(si)));
 		break;

@@ -515,6 +515,139 @@ test_learn(void **state)
 	policy_learn_free(l);
 }
 
+/* Temporary names made by mkstemp, Python's tempfile and mktemp(1), and
+ * trees the run made, generalise from one example to every later run. */
+static void
+test_learn_made_names(void **state)
+{
+	static const struct { const char *made, *rule, *next; } tmp[] = {
+		{ "/tmp/ccsAb1x9.cdtor.c", "^/tmp/cc[^/]*\\\\.cdtor\\\\.c$",
+		    "/tmp/ccQz8kWp.cdtor.c" },
+		{ "/tmp/qv70br9o", "^/tmp/[^/]*$", "/tmp/ab_4k2zz" },
+		{ "/tmp/tmpk3j_a9zq", "^/tmp/tmp[^/]*$", "/tmp/tmp_0aa9z1m" },
+		{ "/tmp/job-abcd12ef", "^/tmp/job-[^/]*$", "/tmp/job-zzzz0000" },
+	};
+	struct policy_learn *l = policy_learn_new(NULL);
+	struct policy_request r;
+	struct policy_loaded *pl;
+	struct policy_diag d;
+	char *yaml, want[256];
+	size_t len, i;
+
+	(void)state;
+	assert_non_null(l);
+	for (i = 0; i < sizeof(tmp) / sizeof(tmp[0]); i++)
+		learn_open(l, tmp[i].made, POLICY_O_RDWR | POLICY_O_CREAT |
+		    POLICY_O_EXCL);
+	tu_req(&r, POLICY_OP_MKDIR, "/tmp/tmp.AbCdEfGhIj");	/* mktemp -d */
+	policy_learn_add(l, &r);
+	tu_req(&r, POLICY_OP_MKDIR, "/tmp/plx-run.hSyvyE");
+	policy_learn_add(l, &r);
+	learn_open(l, "/tmp/plx-run.hSyvyE/out", POLICY_O_WRONLY | POLICY_O_CREAT);
+	/* git init: .git is the run's; objects and locks in it are named at run time */
+	tu_req(&r, POLICY_OP_MKDIR, "/w/repo/.git");
+	policy_learn_add(l, &r);
+	tu_req(&r, POLICY_OP_MKDIR, "/w/repo/.git/objects/ab");
+	policy_learn_add(l, &r);
+	learn_open(l, "/w/repo/.git/objects/ab/cdef01", POLICY_O_WRONLY |
+	    POLICY_O_CREAT | POLICY_O_EXCL);
+	tu_req(&r, POLICY_OP_RENAME, "/w/repo/.git/HEAD.lock");
+	policy_request_set_str(&r, POLICY_F_FILENAME2, "/w/repo/.git/HEAD");
+	policy_learn_add(l, &r);
+	tu_req(&r, POLICY_OP_RENAME, "/w/a.tmp");	/* an editor's save */
+	policy_request_set_str(&r, POLICY_F_FILENAME2, "/w/a");
+	policy_learn_add(l, &r);
+	learn_open(l, "/w/a.tmp", POLICY_O_WRONLY | POLICY_O_CREAT);
+	/* a helper program and a socket in the run's own directory, and a
+	 * server on a port the kernel handed out, next to a fixed one */
+	tu_req(&r, POLICY_OP_EXECVE, "/tmp/plx-run.hSyvyE/child");
+	policy_learn_add(l, &r);
+	tu_req(&r, POLICY_OP_BIND, NULL);
+	policy_request_set_str(&r, POLICY_F_SOCKADDR, "unix-/tmp/plx-run.hSyvyE/s");
+	policy_learn_add(l, &r);
+	tu_req(&r, POLICY_OP_CONNECT, NULL);
+	policy_request_set_str(&r, POLICY_F_SOCKADDR, "inet-127.0.0.1:41234");
+	policy_learn_add(l, &r);
+	policy_request_set_str(&r, POLICY_F_SOCKADDR, "inet6-[::1]:8080");
+	policy_learn_add(l, &r);
+	assert_non_null(yaml = policy_learn_yaml(l, "t", "t", &len));
+#define HAS(s) do { if (strstr(yaml, (s)) == NULL) fail_msg("no %s in\n%s", (s), yaml); } while (0)
+	for (i = 0; i < sizeof(tmp) / sizeof(tmp[0]); i++) {
+		snprintf(want, sizeof(want), "  - 'open: filename re \"%s\" then "
+		    "permit'\n", tmp[i].rule);
+		HAS(want);
+	}
+	HAS("  - 'mkdir: filename re \"^/tmp/tmp\\\\.[^/]*$\" then permit'\n");
+	HAS("  - 'mkdir: filename re \"^/tmp/plx-run\\\\.[^/]*$\" then permit'\n");
+	HAS("  - 'open: filename re \"^/tmp/plx-run\\\\.[^/]*/\" then permit'\n");
+	HAS("  - 'mkdir: filename eq \"/w/repo/.git\" then permit'\n");
+	HAS("  - 'mkdir: filename inpath \"/w/repo/.git\" then permit'\n");
+	HAS("  - 'open: filename inpath \"/w/repo/.git\" then permit'\n");
+	HAS("  - 'rename: filename inpath \"/w/repo/.git\" and filename2 inpath "
+	    "\"/w/repo/.git\" then permit widen'\n");
+	HAS("  - 'rename: filename eq \"/w/a.tmp\" and filename2 eq \"/w/a\" "
+	    "then permit widen'\n");
+#undef HAS
+	assert_non_null(pl = tu_compile(yaml, &d));
+	for (i = 0; i < sizeof(tmp) / sizeof(tmp[0]); i++) {
+		tu_req(&r, POLICY_OP_OPEN, tmp[i].next);
+		policy_request_set_int(&r, POLICY_F_FLAGS, POLICY_O_RDWR |
+		    POLICY_O_CREAT | POLICY_O_EXCL);
+		if (tu_decide(pl, &r, NULL) != POLICY_ACT_PERMIT)
+			fail_msg("%s not permitted after %s", tmp[i].next,
+			    tmp[i].made);
+	}
+	tu_req(&r, POLICY_OP_OPEN, "/w/repo/.git/objects/9f/0123ab");
+	assert_int_equal(tu_decide(pl, &r, NULL), POLICY_ACT_PERMIT);
+	tu_req(&r, POLICY_OP_RENAME, "/w/repo/.git/index.lock");
+	policy_request_set_str(&r, POLICY_F_FILENAME2, "/w/repo/.git/index");
+	assert_int_equal(tu_decide(pl, &r, NULL), POLICY_ACT_PERMIT);
+	/* and no more: the repository's files, other tmp names, out of .git */
+	tu_req(&r, POLICY_OP_OPEN, "/w/repo/a");
+	assert_int_equal(tu_decide(pl, &r, NULL), POLICY_ACT_DENY);
+	tu_req(&r, POLICY_OP_OPEN, "/tmp/plx-run.Zz9Yy8/sub/made"); /* its tree */
+	assert_int_equal(tu_decide(pl, &r, NULL), POLICY_ACT_PERMIT);
+	tu_req(&r, POLICY_OP_OPEN, "/tmp/other.hSyvyE/out");
+	assert_int_equal(tu_decide(pl, &r, NULL), POLICY_ACT_DENY);
+	tu_req(&r, POLICY_OP_MKDIR, "/tmp/other.AbCdEf");
+	assert_int_equal(tu_decide(pl, &r, NULL), POLICY_ACT_DENY);
+	tu_req(&r, POLICY_OP_RENAME, "/w/repo/.git/HEAD");
+	policy_request_set_str(&r, POLICY_F_FILENAME2, "/w/b");
+	assert_int_equal(tu_decide(pl, &r, NULL), POLICY_ACT_DENY);
+	tu_req(&r, POLICY_OP_EXECVE, "/tmp/plx-run.Q1w2E3/child");
+	assert_int_equal(tu_decide(pl, &r, NULL), POLICY_ACT_PERMIT);
+	tu_req(&r, POLICY_OP_EXECVE, "/tmp/evil");
+	assert_int_equal(tu_decide(pl, &r, NULL), POLICY_ACT_DENY);
+	tu_req(&r, POLICY_OP_BIND, NULL);
+	policy_request_set_str(&r, POLICY_F_SOCKADDR, "unix-/tmp/plx-run.Q1w2E3/s");
+	assert_int_equal(tu_decide(pl, &r, NULL), POLICY_ACT_PERMIT);
+	policy_request_set_str(&r, POLICY_F_SOCKADDR, "unix-/run/s");
+	assert_int_equal(tu_decide(pl, &r, NULL), POLICY_ACT_DENY);
+	tu_req(&r, POLICY_OP_CONNECT, NULL);
+	{
+		static const struct { const char *sa; unsigned act; } c[] = {
+			{ "inet-127.0.0.1:32768", POLICY_ACT_PERMIT },
+			{ "inet-127.0.0.1:65535", POLICY_ACT_PERMIT },
+			{ "inet-127.0.0.1:50000", POLICY_ACT_PERMIT },
+			{ "inet-127.0.0.1:32767", POLICY_ACT_DENY },
+			{ "inet-127.0.0.1:65536", POLICY_ACT_DENY },
+			{ "inet-127.0.0.1:443", POLICY_ACT_DENY },
+			{ "inet-127.0.0.2:41234", POLICY_ACT_DENY },
+			{ "inet6-[::1]:8080", POLICY_ACT_PERMIT },
+			{ "inet6-[::1]:8081", POLICY_ACT_DENY },
+		};
+
+		for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+			policy_request_set_str(&r, POLICY_F_SOCKADDR, c[i].sa);
+			if ((unsigned)tu_decide(pl, &r, NULL) != c[i].act)
+				fail_msg("connect %s: not %u", c[i].sa, c[i].act);
+		}
+	}
+	policy_loaded_free(pl);
+	free(yaml);
+	policy_learn_free(l);
+}
+
 static void
 test_default_override(void **state)
 {
@@ -547,6 +680,7 @@ main(void)
 		cmocka_unit_test(test_records_random),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_learn),
+		cmocka_unit_test(test_learn_made_names),
 		cmocka_unit_test(test_default_override),
 	};
 

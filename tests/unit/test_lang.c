@@ -108,6 +108,8 @@ static const struct lang_case cases[] = {
 	{ "kill: signal eq \"SIGKILL\" then deny", 1, NULL, NULL },
 	{ "kill: signal eq \"sigterm\" then permit", 1, NULL, NULL },
 	{ "kill: signal eq \"9\" then deny", 1, NULL, NULL },
+	{ "kill: signal eq \"0\" then permit", 1, NULL, NULL },	/* the null signal */
+	{ "kill: signal eq \"34\" then permit", 1, NULL, NULL },	/* real-time */
 	{ "kill: pid eq \"1\" then deny", 1, NULL, NULL },
 	{ "kill: pid eq \"-1\" then deny", 1, NULL, NULL },
 	{ "socket: domain eq \"AF_INET\" and type eq \"SOCK_STREAM\" then permit", 1, NULL, NULL },
@@ -198,6 +200,8 @@ static const struct lang_case cases[] = {
 	{ "open: flags sub \"|O_CREAT\" then permit", 0, "\"|O_CREAT\"", "not a valid value" },
 	{ "kill: signal eq \"SIGFOO\" then deny", 0, "\"SIGFOO\"", "not a valid value for signal" },
 	{ "kill: signal eq \"999\" then deny", 0, "\"999\"", "not a valid value for signal" },
+	{ "kill: signal eq \"65\" then deny", 0, "\"65\"", "not a valid value for signal" },
+	{ "kill: signal eq \"-1\" then deny", 0, "\"-1\"", "not a valid value for signal" },
 	{ "socket: domain eq \"AF_BOGUS\" then deny", 0, "\"AF_BOGUS\"", "not a valid value for domain" },
 	{ "socket: type eq \"SOCK_BOGUS\" then deny", 0, "\"SOCK_BOGUS\"", "not a valid value for type" },
 	{ "chmod: mode eq \"99999999999999999999999\" then deny", 0, "\"9999", "not a valid value" },

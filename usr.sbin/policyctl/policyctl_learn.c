@@ -19,18 +19,21 @@ static void
 policyctl_learn_usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: policyctl learn -o POLICY [-n NAME] [--home DIR] [--] "
+	    "usage: policyctl learn [-a] -o POLICY [-n NAME] [--home DIR] [--] "
 	    "PROGRAM [ARGS...]\n"
 	    "\n"
 	    "Run PROGRAM (and everything it starts) permitting every call, then\n"
 	    "write a YAML policy that permits what it did: shared libraries and\n"
 	    "locale, header and language-library trees by directory, temporary\n"
-	    "files in /tmp by name pattern, /proc/PID by number pattern,\n"
-	    "addresses and ports exactly; one comment per rule says how many\n"
-	    "calls it covers.  The policy denies everything else.\n"
+	    "files in /tmp by name pattern, /proc/PID by number pattern, trees\n"
+	    "the run made (a repository's .git) as a whole, addresses and ports\n"
+	    "exactly; one comment per rule says how many calls it covers.  The\n"
+	    "policy denies everything else.\n"
 	    "\n"
 	    "  -o, --output FILE  where to write the policy ('-': stdout);\n"
 	    "                     replaced atomically\n"
+	    "  -a, --append       FILE exists: add the rules this run needs\n"
+	    "                     that it lacks, keeping everything in it\n"
 	    "  -n, --name NAME    the policy's name (default: the program's)\n"
 	    "  --home DIR         the home directory shown as $HOME in comments\n"
 	    "                     (default: $HOME)\n"
@@ -54,7 +57,10 @@ policyctl_learn(int argc, char **argv)
 	void *blob;
 	size_t bsize;
 	FILE *null, *cf;
-	int i, j, st = 0, r, rv;
+	int i, j, st = 0, r, rv, append = 0;
+	unsigned added = 0;
+	char *prior = NULL;
+	size_t plen = 0;
 
 	if (policyctl_wants_help(argc, argv)) {
 		policyctl_learn_usage(stdout);
@@ -75,6 +81,8 @@ policyctl_learn(int argc, char **argv)
 		else if ((strcmp(a, "-n") == 0 || strcmp(a, "--name") == 0) &&
 		    i + 1 < argc)
 			name = argv[++i];
+		else if (strcmp(a, "-a") == 0 || strcmp(a, "--append") == 0)
+			append = 1;
 		else if (strcmp(a, "--home") == 0 && i + 1 < argc)
 			home = argv[++i];
 		else {
@@ -90,6 +98,20 @@ policyctl_learn(int argc, char **argv)
 		policyctl_learn_usage(stderr);
 		return PCTL_EXIT_USAGE;
 	}
+	if (append && strcmp(out, "-") == 0) {
+		fprintf(stderr, "policyctl learn: -a needs a policy file (-o FILE)\n");
+		return PCTL_EXIT_USAGE;
+	}
+	memset(&diag, 0, sizeof(diag));
+	/* -a: the policy must be there and valid before the run, not after */
+	if (append && (policy_read_file(out, &prior, &plen, &diag) != 0 ||
+	    policy_compile_buffer(out, prior, plen, &blob, &bsize, &diag) != 0)) {
+		policy_diag_print(stderr, &diag);
+		free(prior);
+		return PCTL_EXIT_INVALID;
+	}
+	if (append)
+		free(blob);
 	if (name == NULL) {
 		name = strrchr(argv[i], '/');
 		name = name != NULL ? name + 1 : argv[i];
@@ -137,7 +159,18 @@ policyctl_learn(int argc, char **argv)
 			fprintf(cf, "%s%s", j > i ? " " : "", argv[j]);
 		fclose(cf);
 	}
-	yaml = policy_learn_yaml(l, name, cmd, &ylen);
+	if (append) {
+		yaml = policy_learn_merge(l, out, prior, plen, &ylen, &added,
+		    &diag);
+		free(prior);
+		if (yaml == NULL) {
+			policy_diag_print(stderr, &diag);
+			free(cmd);
+			policy_learn_free(l);
+			return PCTL_EXIT_INVALID;
+		}
+	} else
+		yaml = policy_learn_yaml(l, name, cmd, &ylen);
 	free(cmd);
 	rv = WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
 	/* what we write must load: never leave an unusable policy */
@@ -160,11 +193,16 @@ policyctl_learn(int argc, char **argv)
 		policy_learn_free(l);
 		return PCTL_EXIT_INVALID;
 	}
-	fprintf(stderr, "policyctl learn: %llu decisions recorded%s%s; program "
-	    "%s %d\n", (unsigned long long)policy_learn_calls(l),
-	    strcmp(out, "-") ? ", policy written to " : "",
-	    strcmp(out, "-") ? out : "", WIFSIGNALED(st) ? "killed by signal" :
-	    "exited with", WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+	fprintf(stderr, "policyctl learn: %llu decisions recorded",
+	    (unsigned long long)policy_learn_calls(l));
+	if (append)
+		fprintf(stderr, ", %u rule%s added to %s", added,
+		    added == 1 ? "" : "s", out);
+	else if (strcmp(out, "-") != 0)
+		fprintf(stderr, ", policy written to %s", out);
+	fprintf(stderr, "; program %s %d\n", WIFSIGNALED(st) ?
+	    "killed by signal" : "exited with", WIFSIGNALED(st) ?
+	    WTERMSIG(st) : WEXITSTATUS(st));
 	free(yaml);
 	policy_learn_free(l);
 	return rv;
