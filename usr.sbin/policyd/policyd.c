@@ -343,7 +343,6 @@ pd_loop(void)
 			next = park;
 		if (pd.accept_pause_until > now && pd.accept_pause_until < next)
 			next = pd.accept_pause_until;
-
 		timeout = next == UINT64_MAX ? 1000 : next <= now ? 0 :
 		    next - now > 1000 ? 1000 : (int)(next - now);
 		/* the HTTP server's threads use the state while we wait */
@@ -369,7 +368,6 @@ pd_loop(void)
 		for (i = 0; i < PD_CLIENTS_MAX; i++)
 			if (pd.clients[i].fd >= 0 && pd.clients[i].dead)
 				pd_client_close(&pd.clients[i]);
-
 	}
 }
 
