@@ -98,6 +98,10 @@ struct policy_learn *policy_learn_new(const char *home);
 void	policy_learn_free(struct policy_learn *);
 /* Record one decision point (thread-safe). */
 void	policy_learn_add(struct policy_learn *, const struct policy_request *);
+/* The same, with the whole text of path and address fields longer than
+ * the request holds (whole[f] non-NULL: field f's whole text). */
+void	policy_learn_add_whole(struct policy_learn *,
+	    const struct policy_request *, const char *const whole[POLICY_F_NLONG]);
 /*
  * The learned policy as YAML text (malloc'd): default deny, one rule per
  * generalised decision point with a comment saying how many calls it

@@ -188,6 +188,13 @@ pl_grow(struct policy_learn *l)
 void
 policy_learn_add(struct policy_learn *l, const struct policy_request *r)
 {
+	policy_learn_add_whole(l, r, NULL);
+}
+
+void
+policy_learn_add_whole(struct policy_learn *l, const struct policy_request *r,
+    const char *const whole[POLICY_F_NLONG])
+{
 	const char *str[POLICY_F_NSTR] = { r->pr_filename, r->pr_filename2,
 	    r->pr_sockaddr, r->pr_argv, r->pr_syscall };
 	uint32_t keep = pl_fields(r->pr_op) & r->pr_present;
@@ -200,6 +207,9 @@ policy_learn_add(struct policy_learn *l, const struct policy_request *r)
 
 	if (r->pr_op == POLICY_OP_NONE || r->pr_op >= POLICY_OP_COUNT)
 		return;
+	for (f = 0; whole != NULL && f < POLICY_F_NLONG; f++)
+		if (whole[f] != NULL)
+			str[f] = whole[f];
 	if ((fp = open_memstream(&key, &klen)) == NULL)
 		return;
 	fprintf(fp, "%u/%d", (unsigned)r->pr_op, write);
@@ -949,7 +959,11 @@ pl_rules_collect(struct policy_learn *l, struct pl_rule **rulesp)
 
 		if (r == NULL)
 			continue;
-		if (pl_rule(l, r, &t, &group, &generic) != 0 || t.oom) {
+		/* a rule whose operand the compiler would refuse (longer than
+		 * 4096 bytes: a path below 4096 bytes of directories) is left
+		 * out; the call is then denied, not the whole policy lost */
+		if (pl_rule(l, r, &t, &group, &generic) != 0 || t.oom ||
+		    t.n > 4096) {
 			free(t.b);
 			continue;
 		}

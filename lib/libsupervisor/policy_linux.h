@@ -91,6 +91,9 @@ struct policy_linux_cred {
 	uid_t		cr_fsuid;
 	gid_t		cr_fsgid;
 	uint64_t	cr_cap;		/* effective capabilities */
+	uid_t		cr_ruid;	/* real ids and permitted capabilities: */
+	gid_t		cr_rgid;	/* what access(2) checks with */
+	uint64_t	cr_capprm;
 	int		cr_umask;	/* -1: not read */
 	int		cr_ngroups;
 	gid_t		cr_groups[POLICY_LINUX_NGROUPS];
@@ -294,6 +297,9 @@ extern void (*policy_linux_decided)(struct policy_linux_call *, int err,
 /* Handlers: each answers the notification exactly once. */
 void	policy_linux_open(struct policy_linux_call *);
 void	policy_linux_pathop(struct policy_linux_call *, unsigned op);
+/* The *at flags the call takes: EINVAL for any other bit, as the kernel
+ * answers before looking anything up; else 0. */
+int	policy_linux_atflags_ok(const char *name, const uint64_t *args);
 void	policy_linux_net(struct policy_linux_call *, unsigned op);
 void	policy_linux_intop(struct policy_linux_call *, unsigned op);
 void	policy_linux_execve(struct policy_linux_call *);
@@ -371,6 +377,7 @@ int	policy_linux_cred_apply(const struct policy_sup *,
 	    const struct policy_linux_cred *, int selfproc);
 void	policy_linux_as_self(const struct policy_sup *);
 int	policy_linux_as_target(struct policy_linux_call *, int selfproc);
+int	policy_linux_access_cred(struct policy_linux_call *);
 int	policy_linux_call_cred(struct policy_linux_call *);
 int	policy_linux_call_umask(struct policy_linux_call *);
 

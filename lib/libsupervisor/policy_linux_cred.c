@@ -76,11 +76,13 @@ policy_linux_cred_read(pid_t tid, struct policy_linux_cred *cr, pid_t *tgidp)
 	for (i = 0; i < 4; i++, p = e)
 		v[i] = strtoul(p, &e, 10);
 	cr->cr_fsuid = (uid_t)v[3];
+	cr->cr_ruid = (uid_t)v[0];
 	if ((p = policy_linux_field(buf, "Gid:")) == NULL)
 		return -ESRCH;
 	for (i = 0; i < 4; i++, p = e)
 		v[i] = strtoul(p, &e, 10);
 	cr->cr_fsgid = (gid_t)v[3];
+	cr->cr_rgid = (gid_t)v[0];
 	if ((p = policy_linux_field(buf, "Groups:")) == NULL)
 		return -ESRCH;
 	for (;;) {
@@ -99,6 +101,9 @@ policy_linux_cred_read(pid_t tid, struct policy_linux_cred *cr, pid_t *tgidp)
 	if ((p = policy_linux_field(buf, "CapEff:")) == NULL)
 		return -ESRCH;
 	cr->cr_cap = strtoull(p, NULL, 16);
+	if ((p = policy_linux_field(buf, "CapPrm:")) == NULL)
+		return -ESRCH;
+	cr->cr_capprm = strtoull(p, NULL, 16);
 	return 0;
 }
 
@@ -271,6 +276,25 @@ policy_linux_as_target(struct policy_linux_call *c, int selfproc)
 	if ((r = policy_linux_call_cred(c)) != 0)
 		return r == -E2BIG ? -EPERM : r;
 	return policy_linux_cred_apply(c->c_sup, &c->c_cred, selfproc);
+}
+
+/*
+ * From here on, act as access(2) and faccessat(2) without AT_EACCESS check
+ * for the caller: with its real user and group as the file system ids, and
+ * no capabilities unless the real user is root (then the permitted ones),
+ * for the lookup as for the check.  The kernel does the same.
+ */
+int
+policy_linux_access_cred(struct policy_linux_call *c)
+{
+	int r;
+
+	if ((r = policy_linux_call_cred(c)) != 0)
+		return r;
+	c->c_cred.cr_fsuid = c->c_cred.cr_ruid;
+	c->c_cred.cr_fsgid = c->c_cred.cr_rgid;
+	c->c_cred.cr_cap = c->c_cred.cr_ruid == 0 ? c->c_cred.cr_capprm : 0;
+	return 0;
 }
 
 /* The target's umask now (creating calls), or 022 if it cannot be read. */

@@ -219,6 +219,11 @@ policy_linux_execve(struct policy_linux_call *c)
 		if (flags & AT_SYMLINK_NOFOLLOW)
 			wflags |= PLW_NOFOLLOW;
 	}
+	/* flags the kernel refuses before it reads anything */
+	if ((err = policy_linux_atflags_ok(c->c_name, c->c_args)) != 0) {
+		policy_linux_walk_init(&w);
+		goto fail;
+	}
 	r = policy_linux_argv(c, c->c_args[at ? 2 : 1], &argv, &argvlen, &argc);
 	if (r == 0)
 		r = policy_linux_path_arg_raw(c, at ? (int)c->c_args[0] :

@@ -120,6 +120,21 @@ policy_linux_sockaddr_str(const void *sa, size_t len, char *buf, size_t cap)
  * (a unix path is resolved, and may be longer than PATH_MAX when it was
  * relative; an abstract name spells its bytes).
  */
+/* The domain of the socket the call names (its first argument), or -1. */
+static int
+policy_linux_sock_domain(struct policy_linux_call *c)
+{
+	int fd = policy_linux_getfd(c->c_tid, (int)c->c_args[0]), dom = -1;
+	socklen_t l = sizeof(dom);
+
+	if (fd < 0)
+		return -1;
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &l) != 0)
+		dom = -1;
+	close(fd);
+	return dom;
+}
+
 struct policy_linux_dest {
 	struct sockaddr_storage	d_ss;
 	socklen_t		d_len;
@@ -171,6 +186,14 @@ policy_linux_dest(struct policy_linux_call *c, uint64_t addr, uint64_t len,
 	}
 	if (len > sizeof(*un))
 		return -EINVAL;
+	/* A local address for a socket of another family is no path to it
+	 * (the kernel refuses it: EAFNOSUPPORT): passed on as it is. */
+	if (policy_linux_sock_domain(c) != AF_UNIX) {
+		if ((r = policy_linux_sockaddr_str(&d->d_ss, len, str,
+		    sizeof(str))) != 0)
+			return r;
+		return (d->d_str = strdup(str)) == NULL ? -ENOMEM : 0;
+	}
 	/* A path: resolve it as the target would, from its cwd. */
 	plen = len - offsetof(struct sockaddr_un, sun_path);
 	memcpy(path, un->sun_path, plen);

@@ -149,7 +149,7 @@ policy_linux_times(struct policy_linux_call *c, struct timespec ts[2],
  * The *at flags each call accepts: any other bit is EINVAL, as the kernel
  * answers before looking anything up.  0 or EINVAL.
  */
-static int
+int
 policy_linux_atflags_ok(const char *n, const uint64_t *args)
 {
 	static const struct { const char *name; int arg; uint64_t ok; } t[] = {
@@ -160,9 +160,26 @@ policy_linux_atflags_ok(const char *n, const uint64_t *args)
 		{ "faccessat2", 3, AT_EACCESS | AT_SYMLINK_NOFOLLOW |
 		    AT_EMPTY_PATH },
 		{ "utimensat", 3, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH },
+		{ "newfstatat", 3, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT |
+		    AT_EMPTY_PATH },
+		{ "statx", 2, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT |
+		    AT_EMPTY_PATH | AT_STATX_SYNC_TYPE },
+		{ "execveat", 4, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH },
+		{ "renameat2", 4, RENAME_NOREPLACE | RENAME_EXCHANGE |
+		    RENAME_WHITEOUT },
 	};
 	size_t i;
 
+	/* statx: both sync kinds at once, or a reserved mask bit */
+	if (strcmp(n, "statx") == 0 && (((uint32_t)args[2] &
+	    AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE ||
+	    ((uint32_t)args[3] & STATX__RESERVED) != 0))
+		return EINVAL;
+	/* renameat2: no replace and exchange contradict each other */
+	if (strcmp(n, "renameat2") == 0 && ((uint32_t)args[4] &
+	    (RENAME_NOREPLACE | RENAME_EXCHANGE)) ==
+	    (RENAME_NOREPLACE | RENAME_EXCHANGE))
+		return EINVAL;
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		if (strcmp(n, t[i].name) == 0)
 			return ((uint32_t)args[t[i].arg] & ~t[i].ok) != 0 ?
@@ -386,6 +403,12 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 		policy_linux_reply(s, c->c_id, 0, r);
 		return;
 	}
+	/* access(2) looks up and checks with the caller's real ids */
+	if (op == POLICY_OP_ACCESS && !(strcmp(n, "faccessat2") == 0 &&
+	    (ARG(3) & AT_EACCESS)) && (r = policy_linux_access_cred(c)) != 0) {
+		policy_linux_reply(s, c->c_id, 0, r == -E2BIG ? EPERM : -r);
+		return;
+	}
 	/* a negative length, before the path is looked up */
 	if (op == POLICY_OP_TRUNCATE && (off_t)ARG(1) < 0) {
 		policy_linux_reply(s, c->c_id, 0, EINVAL);
@@ -490,10 +513,12 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 	case POLICY_OP_ACCESS: {
 		int mode = (int)ARG(strcmp(n, "access") == 0 ? 1 : 2);
 		int fl = strcmp(n, "faccessat2") == 0 ?
-		    (int)ARG(3) & (AT_EACCESS | AT_SYMLINK_NOFOLLOW) : 0;
+		    (int)ARG(3) & AT_SYMLINK_NOFOLLOW : 0;
 
+		/* the ids to check with are in place (real ones unless
+		 * AT_EACCESS: policy_linux_access_cred) */
 		if (syscall(SYS_faccessat2, w.w_fd, "", mode,
-		    fl | AT_EMPTY_PATH) != 0)
+		    fl | AT_EACCESS | AT_EMPTY_PATH) != 0)
 			err = errno;
 		break;
 	}

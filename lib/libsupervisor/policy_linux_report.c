@@ -39,6 +39,28 @@ static struct {
 
 #define TALLY_EVERY_NS	1000000000u
 
+
+/* Record the call for learning, with its whole paths and address: a rule
+ * learned from the head of a long one would never match it.  A long one
+ * not known whole is not learned. */
+static void
+policy_linux_learn(const struct policy_linux_call *c)
+{
+	const char *whole[POLICY_F_NLONG] = { NULL, NULL, NULL };
+	size_t len;
+	unsigned f;
+
+	for (f = 0; f < POLICY_F_NLONG; f++) {
+		if (!(c->c_req.pr_present & (1u << f)) || c->c_req.pr_len[f] <
+		    (f == POLICY_F_SOCKADDR ? POLICY_SOCKADDR_MAX :
+		    POLICY_PATH_MAX))
+			continue;
+		if ((whole[f] = policy_linux_req_path(c, f, &len)) == NULL)
+			return;
+	}
+	policy_learn_add_whole(rep.learn, &c->c_req, whole);
+}
+
 /* Send the counts (rep.lock held). */
 static void
 policy_linux_report_flush(void)
@@ -89,7 +111,7 @@ policy_linux_report_decided(struct policy_linux_call *c, int err,
 	int fd;
 
 	if (rep.learn != NULL)
-		policy_learn_add(rep.learn, &c->c_req);
+		policy_linux_learn(c);
 	if (err != 0)
 		action = POLICY_DECIDED_DENY;
 	else if (s->s_dry_run && (d->pd_action == POLICY_ACT_DENY ||

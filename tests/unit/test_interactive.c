@@ -648,6 +648,46 @@ test_learn_made_names(void **state)
 	policy_learn_free(l);
 }
 
+/* A path or address longer than the request holds is learned whole (a rule
+ * made from its head would never match it), or not at all when the text
+ * would be too long for a rule. */
+static void
+test_learn_whole(void **state)
+{
+	struct policy_learn *l = policy_learn_new(NULL);
+	const char *whole[POLICY_F_NLONG] = { NULL, NULL, NULL };
+	struct policy_request r;
+	char name[300], huge[5000], *yaml, want[400];
+	size_t len;
+
+	(void)state;
+	assert_non_null(l);
+	memset(name, 'a', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	memcpy(name, "unix-/run/", 10);
+	tu_req(&r, POLICY_OP_CONNECT, NULL);
+	policy_request_set_str(&r, POLICY_F_SOCKADDR, name);	/* its head */
+	whole[POLICY_F_SOCKADDR] = name;
+	policy_learn_add_whole(l, &r, whole);
+	memset(huge, 'b', sizeof(huge) - 1);
+	huge[sizeof(huge) - 1] = '\0';
+	huge[0] = '/';
+	tu_req(&r, POLICY_OP_OPEN, "/x");
+	whole[POLICY_F_SOCKADDR] = NULL;
+	whole[POLICY_F_FILENAME] = huge;
+	policy_learn_add_whole(l, &r, whole);
+	assert_int_equal(policy_learn_calls(l), 2);
+	assert_non_null(yaml = policy_learn_yaml(l, "t", "t", &len));
+	snprintf(want, sizeof(want), "connect: sockaddr eq \"%s\" then permit",
+	    name);
+	if (strstr(yaml, want) == NULL)
+		fail_msg("no %s in\n%s", want, yaml);
+	assert_null(strstr(yaml, "bbbb"));	/* left out, not cut */
+	assert_null(strstr(yaml, "\"/x\""));	/* the head is not the path */
+	free(yaml);
+	policy_learn_free(l);
+}
+
 static void
 test_default_override(void **state)
 {
@@ -681,6 +721,7 @@ main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_learn),
 		cmocka_unit_test(test_learn_made_names),
+		cmocka_unit_test(test_learn_whole),
 		cmocka_unit_test(test_default_override),
 	};
 

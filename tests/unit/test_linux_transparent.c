@@ -327,6 +327,51 @@ bad_args(const char *dir)
 	E(truncate(f, 100));
 	E((int)syscall(SYS_execve, "/bin/true", (uintptr_t)1, NULL));
 	E((int)syscall(SYS_execve, (uintptr_t)1, argv, NULL));
+	{
+		struct stat st;
+		struct statx stx;
+
+		E(fstatat(AT_FDCWD, f, &st, 0x9999));
+		E(statx(AT_FDCWD, f, AT_STATX_FORCE_SYNC |
+		    AT_STATX_DONT_SYNC, STATX_BASIC_STATS, &stx));
+		E(statx(AT_FDCWD, f, 0, STATX__RESERVED, &stx));
+		E((int)syscall(SYS_execveat, AT_FDCWD, "/bin/true", argv, NULL,
+		    0x9999));
+		E(renameat2(AT_FDCWD, f, AT_FDCWD, g, RENAME_NOREPLACE |
+		    RENAME_EXCHANGE));
+	}
+#undef E
+	printf("\n");
+}
+
+/*
+ * access(2) checks with the real ids, faccessat2(AT_EACCESS) with the
+ * effective ones: a root-owned 0644 file, W_OK, by a caller that is root
+ * really but nobody effectively, then the other way round (LTP access01).
+ * Must run as root.  Prints "acc" and each errno (0: success).
+ */
+static void
+access_ids(const char *dir)
+{
+	char f[PATH_MAX];
+	int fd;
+
+	snprintf(f, sizeof(f), "%s/acc-root", dir);
+	if ((fd = open(f, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0 ||
+	    fchmod(fd, 0644) != 0 || close(fd) != 0) {
+		printf("acc setup %d\n", errno);
+		return;
+	}
+	printf("acc");
+#define E(call) printf(" %d", (call) == 0 ? 0 : errno)
+	E(setresuid(0, 65534, 0));		/* really root */
+	E(access(f, W_OK));
+	E(faccessat(AT_FDCWD, f, W_OK, 0));
+	E((int)syscall(SYS_faccessat2, AT_FDCWD, f, W_OK, AT_EACCESS));
+	E(setresuid(65534, 0, 0));		/* really nobody */
+	E(access(f, W_OK));
+	E(access(f, R_OK));
+	E((int)syscall(SYS_faccessat2, AT_FDCWD, f, W_OK, AT_EACCESS));
 #undef E
 	printf("\n");
 }
@@ -420,6 +465,8 @@ target(int argc, char **argv)
 		connect_full(argv[1]);
 	else if (strcmp(op, "args") == 0 && argc > 1)
 		bad_args(argv[1]);
+	else if (strcmp(op, "acc") == 0 && argc > 1)
+		access_ids(argv[1]);
 	else if (strcmp(op, "trunc") == 0 && argc > 2)
 		trunc_user(argv[1], strcmp(argv[2], "euid") == 0);
 	else
@@ -487,7 +534,7 @@ test_bad_args(void **state)
 	(void)state;
 	snprintf(args, sizeof(args), "args %s", tu_dir);
 	assert_string_equal(same(watch_pol, args),
-	    "args 22 22 22 22 22 0 27 22 0 14 14");
+	    "args 22 22 22 22 22 0 27 22 0 14 14 22 22 22 22 22");
 }
 
 /*
@@ -515,6 +562,23 @@ test_trunc_user(void **state)
 		assert_string_equal(same(permit_pol, args),
 		    "trunc 13 0 0 27 1 0 13 0 22 22 22 100");
 	}
+}
+
+/* access checks with the real ids, also when the supervisor carries it
+ * out: before, it checked as root whatever the caller's real user. */
+static void
+test_access_ids(void **state)
+{
+	char args[PATH_MAX + 8];
+
+	(void)state;
+	if (geteuid() != 0) {
+		print_message("test_access_ids: skipped, needs root\n");
+		skip();
+	}
+	snprintf(args, sizeof(args), "acc %s", tu_dir);
+	assert_string_equal(same(watch_pol, args), "acc 0 0 0 13 0 13 0 0");
+	assert_string_equal(same(permit_pol, args), "acc 0 0 0 13 0 13 0 0");
 }
 
 /* Strict mode, through prctl and seccomp: emulated, same outcome. */
@@ -659,6 +723,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_own_filter),
 		cmocka_unit_test(test_bad_args),
 		cmocka_unit_test(test_trunc_user),
+		cmocka_unit_test(test_access_ids),
 		cmocka_unit_test(test_strict),
 		cmocka_unit_test(test_traceme),
 		cmocka_unit_test(test_attach),
