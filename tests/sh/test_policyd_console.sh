@@ -147,6 +147,14 @@ check "own Origin: 200" \
     test "$(code -H "$H" -H "Origin: $BASE" "$BASE/api/alarms")" = 200
 check "cross-site fetch metadata: 403" \
     test "$(code -b "$T/jar" -H "Sec-Fetch-Site: cross-site" "$BASE/api/alarms")" = 403
+# the token and Host are right and no Origin is sent: only Sec-Fetch-Site refuses
+check "token, own Host, Sec-Fetch-Site cross-site: 403" \
+    test "$(code -H "$H" -H "Sec-Fetch-Site: cross-site" "$BASE/api/alarms")" = 403
+has "$T/body" "Sec-Fetch-Site" "Sec-Fetch-Site cross-site: said"
+check "token, own Host, Sec-Fetch-Site same-site: 403" \
+    test "$(code -H "$H" -H "Sec-Fetch-Site: same-site" "$BASE/api/alarms")" = 403
+check "token, own Host, Sec-Fetch-Site same-origin: 200" \
+    test "$(code -H "$H" -H "Sec-Fetch-Site: same-origin" "$BASE/api/alarms")" = 200
 
 # --- answers: POST with the token, never GET ----------------------------------------
 timeout 60 "$POLICYCTL" run --socket "$S" -p "$T/ask.yaml" -- cat "$T/secret" \
@@ -167,6 +175,8 @@ check "POST answer, cookie, no Origin: 403" \
     test "$(code -b "$T/jar" -d "id=$id&action=permit" "$BASE/api/answer")" = 403
 check "POST answer, token, foreign Host: 403" \
     test "$(code -H "$H" -H "Host: evil.example" -d "id=$id&action=permit" "$BASE/api/answer")" = 403
+check "POST answer, token, Sec-Fetch-Site cross-site: 403" \
+    test "$(code -H "$H" -H "Sec-Fetch-Site: cross-site" -d "id=$id&action=permit" "$BASE/api/answer")" = 403
 check "refused answers: still pending" test "$(alarms_total)" = 1
 check "bad answer: 400" \
     test "$(code -H "$H" -d "id=$id&action=maybe" "$BASE/api/answer")" = 400
