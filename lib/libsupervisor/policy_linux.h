@@ -180,6 +180,7 @@ const char *policy_linux_refusal(const struct policy_sup *, const char *name,
 	    const uint64_t *args, int *errp);
 /* Is the policy's decision for op fixed regardless of the call's arguments? */
 bool	policy_linux_op_constant(const struct policy *, unsigned op);
+bool	policy_linux_cwd_notified(const struct policy_sup *);
 bool	policy_linux_rules_test(const struct policy *, unsigned op, unsigned field);
 
 /* policy_linux_mem.c: copying to and from the target, replies */
@@ -194,6 +195,8 @@ bool	policy_linux_is_serve_thread(void);
 int	policy_linux_getfd(pid_t tid, int fd);
 int	policy_linux_startfd(const struct policy_sup *, pid_t tid, int dirfd,
 	    const char *path);
+int	policy_linux_startfd_cached(const struct policy_sup *, pid_t tid,
+	    int dirfd, const char *path, bool *borrowed);
 void	policy_linux_reply(const struct policy_sup *, uint64_t id, int64_t val,
 	    int error);
 void	policy_linux_continue(const struct policy_sup *, uint64_t id);
@@ -363,6 +366,10 @@ void	policy_linux_task_cred_forget(pid_t);
 int	policy_linux_task_cred(const struct policy_sup *, pid_t,
 	    struct policy_linux_cred *, pid_t *tgidp);
 int	policy_linux_task_pidfd(pid_t);
+void	policy_linux_task_cwd_enable(bool);
+void	policy_linux_task_cwd_call(pid_t, int nr);
+void	policy_linux_task_cwd_forget(pid_t);
+int	policy_linux_task_cwd(pid_t, bool *borrowed);
 #define POLICY_LINUX_T_STRICT	0x01	/* emulated SECCOMP_MODE_STRICT */
 #define POLICY_LINUX_T_HANDOVER	0x02	/* detach at its next stop */
 #define POLICY_LINUX_T_FOREIGN	0x04	/* detached: a confined tracer has it */

@@ -402,6 +402,28 @@ policy_linux_pol_verdict(const struct policy_sup *s, const struct policy *p,
 }
 
 /*
+ * Does the filter send every chdir to the supervisor (or deny it by
+ * name)?  Then no confined task changes a working directory unseen
+ * (fchdir is always notified; chroot, pivot_root and setns are refused),
+ * and the supervisor may cache them (policy_linux_task.c).  As the filter
+ * is built: a call is let through by name only when every policy lets it.
+ */
+bool
+policy_linux_cwd_notified(const struct policy_sup *s)
+{
+	size_t i;
+
+	if (policy_linux_pol_verdict(s, s->s_pol, "chdir", POLICY_OP_CHDIR) ==
+	    SECCOMP_RET_ALLOW)
+		return false;
+	for (i = 1; i < s->s_npols; i++)
+		if (policy_linux_pol_verdict(s, s->s_pols[i], "chdir",
+		    POLICY_OP_CHDIR) == SECCOMP_RET_ALLOW)
+			return false;
+	return true;
+}
+
+/*
  * O_PATH opens answered in the filter.  The supervisor cannot give the
  * target an O_PATH descriptor (ADDFD refuses them: policy_linux_open.c),
  * so it emulates one.  Where a policy lets every O_PATH open through

@@ -189,6 +189,21 @@ policy_linux_startfd(const struct policy_sup *s, pid_t tid, int dirfd,
 	return fd < 0 ? -errno : fd;
 }
 
+/*
+ * The same, where the caller can leave the fd open: the cwd a relative
+ * path starts from may be a cached descriptor (*borrowed: not to be
+ * closed; policy_linux_task.c says when that is exact).
+ */
+int
+policy_linux_startfd_cached(const struct policy_sup *s, pid_t tid, int dirfd,
+    const char *path, bool *borrowed)
+{
+	*borrowed = false;
+	if (dirfd == AT_FDCWD && (path == NULL || path[0] != '/'))
+		return policy_linux_task_cwd(tid, borrowed);
+	return policy_linux_startfd(s, tid, dirfd, path);
+}
+
 void
 policy_linux_reply(const struct policy_sup *s, uint64_t id, int64_t val,
     int error)

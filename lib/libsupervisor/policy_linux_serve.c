@@ -474,6 +474,7 @@ policy_linux_reap(struct policy_sup *s)
 				(void)policy_linux_task_setpol(pid, pol);
 			}
 			policy_linux_task_cred_forget(pid);
+			policy_linux_task_cwd_forget(pid);
 			policy_linux_exec_event(s, pid, (pid_t)msg);
 			policy_linux_resume(pid, 0);
 			break;
@@ -566,6 +567,7 @@ policy_linux_serve(struct policy_sup *s)
 	policy_linux_tracer = (pid_t)syscall(SYS_gettid);
 	(void)policy_linux_task_stop(s->s_child, 0);
 	(void)policy_linux_task_setpol(s->s_child, 0);
+	policy_linux_task_cwd_enable(policy_linux_cwd_notified(s));
 	pfd[0].fd = s->s_listener;
 	pfd[0].events = POLLIN;
 	pfd[1].fd = s->s_sigfd;
@@ -591,6 +593,9 @@ policy_linux_serve(struct policy_sup *s)
 			if (ioctl(s->s_listener, SECCOMP_IOCTL_NOTIF_RECV,
 			    n) == 0) {
 				policy_linux_count_notified();
+				if (n->data.arch == AUDIT_ARCH_X86_64)
+					policy_linux_task_cwd_call(
+					    (pid_t)n->pid, n->data.nr);
 				if (!policy_linux_offload(s, n,
 				    policy_linux_dispatch))
 					policy_linux_dispatch(s, n);

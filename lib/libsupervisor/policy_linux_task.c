@@ -1,5 +1,5 @@
 /* policy_linux_task.c: what the supervisor knows per confined thread: its ptrace state,
- * the policy it runs under, its cached credentials and a cached pidfd; kept by thread id. */
+ * the policy it runs under, its cached credentials, pidfd and cwd; kept by thread id. */
 /*
  * Entries are made when a task is first seen (its creator's fork/clone
  * event or its own first stop) and removed when it is reaped, so a thread
@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,8 +34,29 @@ struct policy_linux_task {
 	pid_t		t_tgid;
 	pid_t		t_ppid;		/* held: its parent, the creator */
 	int		t_pidfd;	/* -1: none yet */
+	int		t_cwdfd;	/* O_PATH of its cwd; -1: none */
+	uint64_t	t_cwdgen;	/* cwd_gen when t_cwdfd was opened */
+	uint8_t		t_cwdbusy;	/* made a chdir/fchdir not known done */
 	struct policy_linux_cred *t_cred;	/* NULL: not cached */
 };
+
+/*
+ * Working directories, cached (serve loop's thread only).  No interface
+ * tells another process's cwd cheaply, so an O_PATH descriptor of
+ * /proc/TID/cwd is kept per thread and used while nothing can have
+ * changed it.  A confined thread changes its cwd, or that of the threads
+ * and processes sharing its fs_struct, only by chdir or fchdir (chroot,
+ * pivot_root, setns and new mount namespaces are refused by the filter),
+ * and only when the filter notifies both: fchdir always is, chdir unless
+ * every policy lets it through by name (then no cwd is cached).  Such a
+ * call changes the cwd after it is received and before its thread makes
+ * another call, so from its receipt (policy_linux_task_cwd_call) until
+ * that thread's next notification or exit, no cached cwd is used or
+ * stored; at its end every cached cwd is dropped (cwd_gen).
+ */
+static int cwd_on;		/* chdir is notified: caching is exact */
+static uint64_t cwd_gen = 1;	/* bumped when any cwd may have changed */
+static unsigned cwd_busy;	/* threads with t_cwdbusy set */
 
 static struct {
 	struct policy_linux_task *t;
@@ -91,6 +113,7 @@ task_get(pid_t tid)
 	memset(t, 0, sizeof(*t));
 	t->t_tid = tid;
 	t->t_pidfd = -1;
+	t->t_cwdfd = -1;
 	tasks.n++;
 	return t;
 }
@@ -100,6 +123,12 @@ task_clear(struct policy_linux_task *t)
 {
 	if (t->t_pidfd >= 0)
 		close(t->t_pidfd);
+	if (t->t_cwdfd >= 0)
+		close(t->t_cwdfd);
+	if (t->t_cwdbusy) {
+		cwd_busy--;
+		cwd_gen++;
+	}
 	free(t->t_cred);
 	if (t->t_held)
 		tasks.nheld--;
@@ -363,6 +392,12 @@ policy_linux_task_setflags(pid_t tid, unsigned set, unsigned clear)
 	if ((t = (set != 0 ? task_get(tid) : task_find(tid))) != NULL) {
 		f = t->t_flags;
 		t->t_flags = (uint8_t)((f | set) & ~clear);
+		/* a task handed over: we may not see it exit (nor its thread
+		 * id reused), so nothing is cached for it from now on */
+		if ((set & POLICY_LINUX_T_FOREIGN) && t->t_cwdfd >= 0) {
+			close(t->t_cwdfd);
+			t->t_cwdfd = -1;
+		}
 	}
 	pthread_mutex_unlock(&task_lock);
 	return f;
@@ -389,6 +424,102 @@ policy_linux_task_pidfd(pid_t tid)
 				t->t_pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
 		}
 		fd = t->t_pidfd;
+	}
+	pthread_mutex_unlock(&task_lock);
+	return fd;
+}
+
+/* Cache working directories in this run (the filter notifies chdir). */
+void
+policy_linux_task_cwd_enable(bool on)
+{
+	pthread_mutex_lock(&task_lock);
+	cwd_on = on;
+	pthread_mutex_unlock(&task_lock);
+}
+
+/*
+ * Thread tid's call nr was received (serve loop, before it is handled):
+ * tid's previous call is over, and a chdir or fchdir may change cwds.
+ */
+void
+policy_linux_task_cwd_call(pid_t tid, int nr)
+{
+	struct policy_linux_task *t;
+	bool cd = nr == SYS_chdir || nr == SYS_fchdir;
+
+	pthread_mutex_lock(&task_lock);
+	if (cwd_on && (t = (cd ? task_get(tid) : task_find(tid))) != NULL) {
+		if (t->t_cwdbusy) {
+			t->t_cwdbusy = 0;
+			cwd_busy--;
+			cwd_gen++;	/* it is done: every cwd may differ */
+		}
+		if (cd) {
+			t->t_cwdbusy = 1;
+			cwd_busy++;
+			cwd_gen++;
+		}
+	}
+	pthread_mutex_unlock(&task_lock);
+}
+
+/* An exec: the thread that made it may have taken another's id. */
+void
+policy_linux_task_cwd_forget(pid_t tid)
+{
+	struct policy_linux_task *t;
+
+	pthread_mutex_lock(&task_lock);
+	if ((t = task_find(tid)) != NULL && t->t_cwdfd >= 0) {
+		close(t->t_cwdfd);
+		t->t_cwdfd = -1;
+	}
+	pthread_mutex_unlock(&task_lock);
+}
+
+/*
+ * An O_PATH descriptor of thread tid's cwd, as opening /proc/TID/cwd now
+ * would give: a cached one (*borrowed set: do not close it) where that is
+ * exact (see cwd_on above), else a new one the caller closes.  -errno if
+ * the thread is gone.  Opened as ourselves.
+ */
+int
+policy_linux_task_cwd(pid_t tid, bool *borrowed)
+{
+	struct policy_linux_task *t = NULL;
+	uint64_t gen;
+	char buf[64];
+	int fd, use;
+
+	*borrowed = false;
+	use = pthread_equal(pthread_self(), tasks.owner);
+	pthread_mutex_lock(&task_lock);
+	use = use && cwd_on && cwd_busy == 0 && (t = task_find(tid)) != NULL &&
+	    !(t->t_flags & POLICY_LINUX_T_FOREIGN);
+	if (use && t->t_cwdfd >= 0 && t->t_cwdgen == cwd_gen) {
+		fd = t->t_cwdfd;
+		pthread_mutex_unlock(&task_lock);
+		*borrowed = true;
+		return fd;
+	}
+	gen = cwd_gen;
+	pthread_mutex_unlock(&task_lock);
+	policy_linux_as_self(NULL);
+	snprintf(buf, sizeof(buf), "/proc/%d/cwd", (int)tid);
+	if ((fd = open(buf, O_PATH | O_CLOEXEC)) < 0)
+		return -ESRCH;
+	if (!use)
+		return fd;
+	/* only the serve loop changes cwd_gen and the entries' cwds, and
+	 * tid is blocked in the call being handled: still current */
+	pthread_mutex_lock(&task_lock);
+	if ((t = task_find(tid)) != NULL && gen == cwd_gen && cwd_busy == 0) {
+		if (t->t_cwdfd >= 0)
+			close(t->t_cwdfd);
+		t->t_cwdfd = fd;
+		t->t_cwdgen = gen;
+		*borrowed = true;
 	}
 	pthread_mutex_unlock(&task_lock);
 	return fd;

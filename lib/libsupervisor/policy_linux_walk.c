@@ -906,6 +906,7 @@ policy_linux_path_arg_raw(struct policy_linux_call *c, int dirfd,
 {
 	const struct policy_sup *s = c->c_sup;
 	char path[PATH_MAX];
+	bool borrowed = false;
 	int start, r;
 
 	policy_linux_walk_init(w);
@@ -942,16 +943,16 @@ policy_linux_path_arg_raw(struct policy_linux_call *c, int dirfd,
 		return -ENOENT;
 	if (path[0] == '/' && !(flags & PLW_SCOPED))
 		start = s->s_rootfd;		/* ours, not closed */
-	else if ((start = policy_linux_startfd(s, c->c_tid, dirfd,
-	    (flags & PLW_SCOPED) ? "" : path)) < 0)
+	else if ((start = policy_linux_startfd_cached(s, c->c_tid, dirfd,
+	    (flags & PLW_SCOPED) ? "" : path, &borrowed)) < 0)
 		return start;
 	if (!policy_linux_recheck(s, c->c_id)) {
-		if (start != s->s_rootfd)
+		if (start != s->s_rootfd && !borrowed)
 			close(start);
 		return -ESRCH;
 	}
 	r = policy_linux_walk(c, start, path, flags, w);
-	if (start != s->s_rootfd)
+	if (start != s->s_rootfd && !borrowed)
 		close(start);
 	if (r == 0 && w->w_tgid && !policy_linux_recheck(s, c->c_id)) {
 		policy_linux_walk_done(w);
