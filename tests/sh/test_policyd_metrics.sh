@@ -133,6 +133,73 @@ has "$T/code" 404 "metrics: other paths are 404"
 curl -s -o /dev/null -w '%{http_code}\n' -X POST "$url" >"$T/code"
 has "$T/code" 405 "metrics: POST is 405"
 
+# --- calls the kernel filter decided -------------------------------------------------
+# A permit-all policy: every getpid is decided by the kernel filter, counted by the
+# supervisor's perf counter and summed by policyd.  Without tracefs mounted, root
+# mounts it in a mount namespace of the run's own (as test_linux_count does).
+printf 'policy: 1\nname: all\ndefault: permit\n' >"$T/all.yaml"
+printf 'import os\nfor i in range(5000):\n    os.getpid()\n' >"$T/getpid.py"
+TW=""
+if [ ! -e /sys/kernel/tracing/events/raw_syscalls ] &&
+    [ ! -e /sys/kernel/debug/tracing/events/raw_syscalls ] &&
+    [ "$(id -u)" = 0 ] && command -v unshare >/dev/null 2>&1 &&
+    unshare -m sh -c 'mount -t tracefs tracefs /sys/kernel/tracing' 2>/dev/null; then
+	TW=tracefs
+fi
+# tw CMD...: CMD with tracefs (mounted in a namespace of its own when TW is set)
+tw() {
+	if [ -n "$TW" ]; then
+		unshare -m sh -c 'mount -t tracefs tracefs /sys/kernel/tracing && exec "$@"' sh "$@"
+	else
+		"$@"
+	fi
+}
+# stat_moves NAME FROM: wait (5 s at most) until counter NAME is above FROM
+stat_moves() {
+	i=0
+	while [ $i -lt 100 ] && [ "$(stat_of "$1")" -le "$2" ]; do sleep 0.05; i=$((i + 1)); done
+	[ "$(stat_of "$1")" -gt "$2" ]
+}
+tw "$POLICYCTL" run -v -p "$T/all.yaml" -- true >/dev/null 2>"$T/v.err"
+if grep -q "filter: not counted" "$T/v.err"; then
+	echo "SKIP: filter-decided count: $(grep -o 'not counted.*' "$T/v.err" | sed 's/;.*//')"
+else
+	fd0=$(stat_of filter_decided)
+	fu0=$(stat_of filter_uncounted_runs)
+	tw "$POLICYCTL" run --socket "$S" -p "$T/all.yaml" -- python3 "$T/getpid.py"
+	check "filter count: run done" test $? -eq 0
+	check "filter count: policyd's filter_decided moves" stat_moves filter_decided "${fd0:-0}"
+	fd1=$(stat_of filter_decided)
+	check "filter count: at least the 5000 getpid calls ($fd0 -> $fd1)" \
+	    test $((fd1 - fd0)) -ge 5000
+	check "filter count: the run was counted (uncounted runs $fu0 -> $(stat_of filter_uncounted_runs))" \
+	    test "$(stat_of filter_uncounted_runs)" = "$fu0"
+	curl -s "$url" >"$T/metrics2"
+	check "filter count: policyd_filter_decided_total is the stats' count" \
+	    test "$(awk '$1 == "policyd_filter_decided_total" { print $2 }' "$T/metrics2")" = "$fd1"
+	has "$T/metrics2" "# TYPE policyd_filter_decided_total counter" "filter count: typed"
+fi
+# a run that cannot count (tracefs hidden under an empty tmpfs, as root): one more
+# uncounted run, and the decided count does not move
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null 2>&1 &&
+    unshare -m sh -c 'mount -t tmpfs none /sys/kernel/tracing' 2>/dev/null; then
+	fd0=$(stat_of filter_decided)
+	fu0=$(stat_of filter_uncounted_runs)
+	unshare -m sh -c 'mount -t tmpfs none /sys/kernel/tracing &&
+	    { ! [ -d /sys/kernel/debug/tracing ] || mount -t tmpfs none /sys/kernel/debug; } &&
+	    exec "$@"' sh "$POLICYCTL" run --socket "$S" -p "$T/all.yaml" -- python3 "$T/getpid.py"
+	check "uncounted run: done" test $? -eq 0
+	check "uncounted run: filter_uncounted_runs moves" stat_moves filter_uncounted_runs "${fu0:-0}"
+	check "uncounted run: one more ($fu0 -> $(stat_of filter_uncounted_runs))" \
+	    test "$(stat_of filter_uncounted_runs)" -eq $((fu0 + 1))
+	check "uncounted run: filter_decided unchanged" test "$(stat_of filter_decided)" = "$fd0"
+	curl -s "$url" >"$T/metrics3"
+	check "uncounted run: policyd_filter_uncounted_runs_total" \
+	    test "$(awk '$1 == "policyd_filter_uncounted_runs_total" { print $2 }' "$T/metrics3")" -eq $((fu0 + 1))
+else
+	echo "SKIP: an uncounted run (needs root and unshare to hide tracefs)"
+fi
+
 # --- SIGHUP reopens the log -------------------------------------------------------
 mv "$T/decisions.json" "$T/decisions.old"
 kill -HUP "$PD"

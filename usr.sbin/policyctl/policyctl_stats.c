@@ -1,5 +1,5 @@
 /* policyctl_stats.c: `policyctl stats`: policyd's counters: alarms, decisions by
- * operation and action, decision latency, refused peers. */
+ * operation and action, filter-decided calls, decision latency, refused peers. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +16,9 @@ policyctl_stats_usage(FILE *fp)
 	    "\n"
 	    "Print policyd's counters: alarms pending, answered, timed out,\n"
 	    "coalesced and dropped; decisions the supervisors reported, by\n"
-	    "operation and action; their latency; refused peers.\n"
+	    "operation and action; calls the kernel filter decided by name\n"
+	    "alone (filter_decided) and runs that could not count them\n"
+	    "(filter_uncounted_runs); the decisions' latency; refused peers.\n"
 	    "\n"
 	    "  -s, --socket PATH  policyd's socket (default as for 'run')\n"
 	    "  -h, --help         this text\n");
@@ -62,6 +64,10 @@ policyctl_stats_print(const struct policy_msg_stats *s)
 		total += d[0] + d[1] + d[2];
 	}
 	printf("  %-18s %10llu\n", "total", (unsigned long long)total);
+	printf("filter_decided %llu\n",
+	    (unsigned long long)s->ms_filter_decided);
+	printf("filter_uncounted_runs %llu\n",
+	    (unsigned long long)s->ms_filter_uncounted);
 	printf("latency (decisions at most):\n");
 	for (i = 0; i < POLICY_LAT_BUCKETS; i++)
 		if (s->ms_latency[i] != 0)

@@ -19,6 +19,8 @@ pd_count_tally(const struct policy_msg_tally *t)
 	for (i = 0; i < POLICY_LAT_BUCKETS; i++)
 		pd.stats.ms_latency[i] += t->mt_latency[i];
 	pd.stats.ms_latency_sum_ns += t->mt_latency_sum_ns;
+	pd.stats.ms_filter_decided += t->mt_filter_decided;
+	pd.stats.ms_filter_uncounted += t->mt_filter_uncounted;
 	pthread_mutex_unlock(&pd.stats_lock);
 }
 
@@ -116,6 +118,13 @@ pd_metrics_text(size_t *lenp)
 	pd_text(&t, "policyd_decision_latency_seconds_sum %.9f\n"
 	    "policyd_decision_latency_seconds_count %llu\n",
 	    (double)s.ms_latency_sum_ns / 1e9, (unsigned long long)cum);
+	pd_metric(&t, "policyd_filter_decided_total", "counter",
+	    "System calls the kernel filter decided by name alone (never "
+	    "sent to a supervisor; not in policyd_decisions_total).",
+	    s.ms_filter_decided);
+	pd_metric(&t, "policyd_filter_uncounted_runs_total", "counter",
+	    "Confined runs that could not count their filter-decided calls "
+	    "(no tracefs or perf event).", s.ms_filter_uncounted);
 	pd_metric(&t, "policyd_alarms_pending", "gauge",
 	    "Distinct alarms waiting for an answer.", s.ms_alarms_pending);
 	pd_metric(&t, "policyd_alarms_waiting_calls", "gauge",
