@@ -181,6 +181,8 @@ const char *policy_linux_refusal(const struct policy_sup *, const char *name,
 /* Is the policy's decision for op fixed regardless of the call's arguments? */
 bool	policy_linux_op_constant(const struct policy *, unsigned op);
 bool	policy_linux_cwd_notified(const struct policy_sup *);
+bool	policy_linux_op_may_ask(const struct policy *, unsigned op,
+	    unsigned opencls);
 bool	policy_linux_rules_test(const struct policy *, unsigned op, unsigned field);
 
 /* policy_linux_mem.c: copying to and from the target, replies */

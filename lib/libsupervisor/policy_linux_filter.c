@@ -318,6 +318,48 @@ policy_linux_op_constant(const struct policy *p, unsigned op)
 	return true;
 }
 
+/*
+ * Can a request of op be decided "ask"?  Only if an ask rule for it comes
+ * before any rule that every such request meets (one without a condition),
+ * or the default is ask and no such rule comes at all.  For open, opencls
+ * is the alias the open belongs to by its flags (POLICY_OP_FSREAD or
+ * POLICY_OP_FSWRITE), or 0 when not known (either).  Calls by name,
+ * renames and links (checked against other operations' rules too) can
+ * whenever the default is ask.
+ */
+bool
+policy_linux_op_may_ask(const struct policy *p, unsigned op, unsigned opencls)
+{
+	int cls = policy_linux_class(op);
+	bool defask = p->p_hdr->ph_default_action == POLICY_ACT_ASK;
+	uint32_t i;
+
+	if (defask && (op == POLICY_OP_SYSCALL || op == POLICY_OP_RENAME ||
+	    op == POLICY_OP_LINK))
+		return true;
+	for (i = 0; i < p->p_nrules; i++) {
+		const struct policy_rule *r = &p->p_rules[i];
+		bool all;
+
+		if (op == POLICY_OP_OPEN && opencls != 0) {
+			if ((r->pr_emul & (1u << POLICY_EMUL_NATIVE)) == 0 ||
+			    (r->pr_op != op && r->pr_op != opencls))
+				continue;
+			all = true;
+		} else {
+			if (!policy_linux_rule_for(r, op, cls))
+				continue;
+			/* an alias rule meets only some opens */
+			all = op != POLICY_OP_OPEN || r->pr_op == op;
+		}
+		if (r->pr_action == POLICY_ACT_ASK)
+			return true;
+		if (r->pr_ncode == 0 && all)
+			return false;
+	}
+	return defask;
+}
+
 bool
 policy_linux_rules_test(const struct policy *p, unsigned op, unsigned field)
 {

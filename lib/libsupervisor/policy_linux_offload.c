@@ -10,6 +10,7 @@
  * and drains the threads before the supervisor state they use goes away.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stddef.h>
@@ -51,29 +52,56 @@ policy_linux_offload_cancelfd(void)
 	return off_cancelfd;
 }
 
+/*
+ * Bit op set when a request of op may be asked; for open, bits for the
+ * opens of each alias (fsread, fswrite) as well.
+ */
+#define ASK_OPEN_READ	(1u << 30)
+#define ASK_OPEN_WRITE	(1u << 31)
+
 static uint32_t
 policy_linux_askmask(const struct policy *p)
 {
-	uint32_t m = 0, i;
+	uint32_t m = 0;
 	unsigned op;
 
-	if (p->p_hdr->ph_default_action == POLICY_ACT_ASK)
-		return (1u << POLICY_OP_COUNT) - 1;
-	for (i = 0; i < p->p_nrules; i++) {
-		const struct policy_rule *r = &p->p_rules[i];
-
-		if (r->pr_action != POLICY_ACT_ASK ||
-		    !(r->pr_emul & (1u << POLICY_EMUL_NATIVE)))
-			continue;
-		if (r->pr_op < POLICY_OP_COUNT) {
-			m |= 1u << r->pr_op;
-			continue;
-		}
-		for (op = 1; op < POLICY_OP_COUNT; op++)
-			if (policy_op_in_alias(op, r->pr_op))
-				m |= 1u << op;
-	}
+	for (op = 1; op < POLICY_OP_COUNT; op++)
+		if (policy_linux_op_may_ask(p, op, 0))
+			m |= 1u << op;
+	if (policy_linux_op_may_ask(p, POLICY_OP_OPEN, POLICY_OP_FSREAD))
+		m |= ASK_OPEN_READ;
+	if (policy_linux_op_may_ask(p, POLICY_OP_OPEN, POLICY_OP_FSWRITE))
+		m |= ASK_OPEN_WRITE;
 	return m;
+}
+
+/*
+ * An open's alias from its flags (in a register: open, openat, creat) as
+ * policy_op_class() finds it; 0 for openat2, whose flags are in memory
+ * (read by its handler only: either may be asked).
+ */
+static uint32_t
+policy_linux_open_askbit(const struct seccomp_notif *n)
+{
+	const char *name = policy_linux_syscall_name((int)n->data.nr);
+	uint64_t fl;
+
+	if (name == NULL)
+		return 0;
+	if (strcmp(name, "creat") == 0)
+		return ASK_OPEN_WRITE;
+	if (strcmp(name, "open") == 0)
+		fl = n->data.args[1];
+	else if (strcmp(name, "openat") == 0)
+		fl = n->data.args[2];
+	else
+		return 0;
+	if (fl & O_PATH)	/* decided as a read (policy_linux_open.c) */
+		return ASK_OPEN_READ;
+	if ((fl & O_ACCMODE) != O_RDONLY ||
+	    (fl & (O_CREAT | O_TRUNC | O_APPEND | (O_TMPFILE & ~O_DIRECTORY))))
+		return ASK_OPEN_WRITE;
+	return ASK_OPEN_READ;
 }
 
 static void
@@ -116,6 +144,12 @@ policy_linux_offload(struct policy_sup *s, const struct seccomp_notif *n,
 	}
 	if (!(off_askmask & (1u << op)))
 		return false;
+	if (op == POLICY_OP_OPEN) {
+		uint32_t b = policy_linux_open_askbit(n);
+
+		if (b != 0 && !(off_askmask & b))
+			return false;
+	}
 	sz = s->s_sizes.seccomp_notif;
 	if ((j = calloc(1, offsetof(struct policy_linux_offjob, o_notif) +
 	    (sz > sizeof(j->o_notif) ? sz : sizeof(j->o_notif)))) == NULL)
