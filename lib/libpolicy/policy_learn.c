@@ -20,7 +20,8 @@
  *  - anything below another directory the run made (mkdir) is permitted
  *    by `inpath` of the outermost one: a repository's .git, a build tree;
  *  - renames and links the run made are permitted with `widen`;
- *  - numeric components below /proc and /dev/pts, and "pipe:[N]", match
+ *  - numeric components below /proc and /dev/pts, and in the names of
+ *    objects with no path ("pipe:[N]", a namespace's "pid:[N]"), match
  *    any number;
  *  - files under $HOME are written with the expanded path (the language
  *    has no variables) and the comment shows them as $HOME/...;
@@ -586,6 +587,16 @@ pl_made_root(struct policy_learn *l, const char *path, char *buf, size_t cap)
 	return NULL;
 }
 
+/* The name of an object with no path: "pipe:[N]", "socket:[N]", a
+ * namespace's "pid:[N]", "mnt:[N]"...: numbered afresh each run. */
+static bool
+pl_anon_name(const char *path)
+{
+	size_t n = strspn(path, "abcdefghijklmnopqrstuvwxyz_");
+
+	return n > 0 && path[n] == ':' && path[n + 1] == '[';
+}
+
 /* How a learned test compares: the rule language's operator for each. */
 enum pl_kind { PK_EQ, PK_RE, PK_MATCH, PK_INPATH };
 static const char *const pl_kind_op[] = { "eq", "re", "match", "inpath" };
@@ -623,7 +634,7 @@ pl_path_gen(struct policy_learn *l, const char *path, bool reading,
 		return PK_INPATH;
 	}
 	if (strncmp(path, "/proc/", 6) == 0 || strncmp(path, "/dev/pts/", 9) == 0 ||
-	    strncmp(path, "pipe:[", 6) == 0 || strncmp(path, "socket:[", 8) == 0) {
+	    pl_anon_name(path)) {
 		struct pl_str rx = { 0 };
 		const char *p = path;
 		bool any = false;

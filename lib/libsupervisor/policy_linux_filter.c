@@ -473,42 +473,43 @@ policy_linux_cwd_notified(const struct policy_sup *s)
  * their flags (an integer argument) are let through to the kernel, and the
  * target gets a real O_PATH descriptor, nothing read from its memory.
  *
- * "Whatever its path": every rule an O_PATH open can meet (open, and
- * fsread: an O_PATH open is read-only) up to the first with no condition
- * tests nothing but flags, and each flag set O_PATH keeps is permitted,
- * neither logged nor asked.  And stat too, by name alone: fstat() of the
- * descriptor says what stat(2) of its path would.  Anything else such a
- * descriptor is good for is a call the supervisor decides on the object's
- * resolved path (an *at() call with it as dirfd, fchdir, execveat, an
- * open of /proc/self/fd/N) or fails with EBADF (read, write, fchmod,
- * fchown, ioctl, mmap, the f*xattr calls).
+ * "Whatever its path": for each flag set O_PATH keeps, the policy permits
+ * the open, neither logged nor asked, by a rule (or the default) that every
+ * rule an O_PATH open can meet before it (open, and fsread: an O_PATH open
+ * is read-only) leaves to it whatever the path: those rules, and the
+ * deciding rule, test nothing but flags.  So a policy whose first rule is
+ * `open: flags has O_PATH then permit` qualifies whatever path rules come
+ * after.  And stat too, by name alone: fstat() of the descriptor says what
+ * stat(2) of its path would.  Anything else such a descriptor is good for
+ * is a call the supervisor decides on the object's resolved path (an *at()
+ * call with it as dirfd, fchdir, execveat, an open of /proc/self/fd/N) or
+ * fails with EBADF (read, write, fchmod, fchown, ioctl, mmap, the f*xattr
+ * calls).
  */
+static bool
+policy_linux_flags_only(const struct policy *p, const struct policy_rule *r)
+{
+	uint32_t j;
+
+	for (j = 0; j < r->pr_ncode; j++) {
+		const struct policy_insn *in = policy_rule_insn(p, r, j);
+
+		if ((in->pi_kind == POLICY_I_STR || in->pi_kind == POLICY_I_INT) &&
+		    in->pi_field != POLICY_F_FLAGS)
+			return false;
+	}
+	return true;
+}
+
 static bool
 policy_linux_opath_pol(const struct policy_sup *s, const struct policy *p)
 {
 	static const int keep[] = { O_DIRECTORY, O_NOFOLLOW, O_CLOEXEC };
 	struct policy_request req;
 	struct policy_decision d;
-	uint32_t i, j;
+	uint32_t i, j, upto;
 	int m;
 
-	for (i = 0; i < p->p_nrules; i++) {
-		const struct policy_rule *r = &p->p_rules[i];
-
-		if ((r->pr_emul & (1u << POLICY_EMUL_NATIVE)) == 0 ||
-		    (r->pr_op != POLICY_OP_OPEN && r->pr_op != POLICY_OP_FSREAD))
-			continue;
-		if (r->pr_ncode == 0)
-			break;
-		for (j = 0; j < r->pr_ncode; j++) {
-			const struct policy_insn *in = policy_rule_insn(p, r, j);
-
-			if ((in->pi_kind == POLICY_I_STR ||
-			    in->pi_kind == POLICY_I_INT) &&
-			    in->pi_field != POLICY_F_FLAGS)
-				return false;
-		}
-	}
 	for (m = 0; m < 1 << __arraycount(keep); m++) {
 		int fl = O_PATH;
 
@@ -523,6 +524,17 @@ policy_linux_opath_pol(const struct policy_sup *s, const struct policy *p)
 		policy_eval(p, &req, &d);
 		if (policy_linux_verdict(s, &d) != SECCOMP_RET_ALLOW)
 			return false;
+		/* decided on flags alone: so also with any path */
+		upto = d.pd_rule == POLICY_NONE ? p->p_nrules : d.pd_rule + 1;
+		for (i = 0; i < upto && i < p->p_nrules; i++) {
+			const struct policy_rule *r = &p->p_rules[i];
+
+			if ((r->pr_emul & (1u << POLICY_EMUL_NATIVE)) != 0 &&
+			    (r->pr_op == POLICY_OP_OPEN ||
+			    r->pr_op == POLICY_OP_FSREAD) &&
+			    !policy_linux_flags_only(p, r))
+				return false;
+		}
 	}
 	return policy_linux_pol_verdict(s, p, "newfstatat", POLICY_OP_STAT) ==
 	    SECCOMP_RET_ALLOW;

@@ -460,6 +460,8 @@ test_learn(void **state)
 	learn_open(l, "/home/u/.gitconfig", 0);
 	learn_open(l, "/home/u/.gitconfig", 0);
 	learn_open(l, "/proc/4242/status", 0);
+	tu_req(&r, POLICY_OP_ACCESS, "pid:[4026532184]");
+	policy_learn_add(l, &r);
 	tu_req(&r, POLICY_OP_UNLINK, "/tmp/ccAbC123.s");
 	policy_learn_add(l, &r);
 	tu_req(&r, POLICY_OP_CONNECT, NULL);
@@ -472,7 +474,7 @@ test_learn(void **state)
 	tu_req(&r, POLICY_OP_EXECVE, "/usr/bin/cat");
 	policy_request_set_str(&r, POLICY_F_ARGV, "cat x");
 	policy_learn_add(l, &r);
-	assert_int_equal(policy_learn_calls(l), 14);
+	assert_int_equal(policy_learn_calls(l), 15);
 	yaml = policy_learn_yaml(l, "cat", "cat x", &len);
 	assert_non_null(yaml);
 #define HAS(s) do { if (strstr(yaml, (s)) == NULL) fail_msg("no %s in\n%s", (s), yaml); } while (0)
@@ -487,6 +489,7 @@ test_learn(void **state)
 	HAS("  # 2 calls: $HOME/.gitconfig\n");
 	HAS("  - 'fsread: filename eq \"/home/u/.gitconfig\" then permit'\n");
 	HAS("  - 'fsread: filename re \"^/proc/[0-9]+/status$\" then permit'\n");
+	HAS("  - 'fsread: filename re \"^pid:\\\\[[0-9]+\\\\]$\" then permit'\n");
 	HAS("  - 'connect: sockaddr eq \"inet-127.0.0.1:8080\" then permit'\n");
 	HAS("  # 2 calls\n  - 'getpid: permit'\n");
 	HAS("  - 'execve: filename eq \"/usr/bin/cat\" then permit'\n");
@@ -499,6 +502,7 @@ test_learn(void **state)
 	tu_req(&seen[ns++], POLICY_OP_STAT, "/usr/lib/locale/C.utf8");
 	tu_req(&seen[ns++], POLICY_OP_OPEN, "/usr/lib/x86_64-linux-gnu/libz.so.1");
 	tu_req(&seen[ns++], POLICY_OP_OPEN, "/proc/99/status");
+	tu_req(&seen[ns++], POLICY_OP_ACCESS, "pid:[4026532999]");
 	for (i = 0; i < ns; i++)
 		assert_int_equal(tu_decide(pl, &seen[i], NULL), POLICY_ACT_PERMIT);
 	tu_req(&r, POLICY_OP_OPEN, "/tmp/cc/../../etc/shadow.s");

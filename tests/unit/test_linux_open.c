@@ -169,6 +169,13 @@ static const char *policy_stat =
     "  - fswrite: filename match \"%1$s/t/ro/*\" then deny\n"
     "  - stat: filename eq \"%1$s/t/secret\" then deny\n";
 
+/* "opath-first": O_PATH opens permitted by their flags before any path
+ * rule, so they are real (let through to the kernel) under path rules. */
+static const char *policy_opath_first =
+    "policy: 1\nname: open-opath-first\ndefault: permit\nrules:\n"
+    "  - open: flags sub \"O_PATH\" then permit\n"
+    "  - open: filename eq \"%1$s/t/secret\" then deny\n";
+
 /* Runs one step, confined under pol (or natively: NULL); its errno. */
 static int
 run1(const char *pol, const char *op, const char *path)
@@ -344,6 +351,20 @@ test_path_emulated(void **state)
 	confined(policy_paths, "path-nofollow-open", "t/lf", 0, ELOOP);
 }
 
+/* A rule permitting O_PATH opens by their flags, before the path rules,
+ * makes them real again (LTP open13, chmod09, readlinkat01 under a policy
+ * that permits O_PATH first); the path rule still refuses the file. */
+static void
+test_path_rule_first(void **state)
+{
+	(void)state;
+	same(policy_opath_first, "path-read", "t/f", EBADF);
+	same(policy_opath_first, "path-fchmod", "t/f", EBADF);
+	same(policy_opath_first, "path-nofollow-open", "t/lf", 0);
+	same(policy_opath_first, "path-read", "t/secret", EBADF);
+	confined(policy_opath_first, "wronly", "t/secret", 0, EPERM);
+}
+
 /* A stat rule with a path keeps O_PATH opens in the supervisor: fstat()
  * of a real descriptor would tell what the rule refuses. */
 static void
@@ -378,6 +399,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_path_fstat),
 		cmocka_unit_test(test_path_dirfd),
 		cmocka_unit_test(test_path_nofollow_link),
+		cmocka_unit_test(test_path_rule_first),
 		cmocka_unit_test(test_path_no_escape),
 		cmocka_unit_test(test_path_emulated),
 		cmocka_unit_test(test_path_stat_rule),
