@@ -310,10 +310,19 @@ policy_linux_op_constant(const struct policy *p, unsigned op)
 
 		if (!policy_linux_rule_for(r, op, cls))
 			continue;
-		/* open's alias depends on its flags */
-		if (r->pr_ncode > 0 || r->pr_op != op)
+		if (r->pr_ncode > 0)
 			return false;
-		return true;
+		if (r->pr_op == op)
+			return true;
+		/*
+		 * An alias rule (fsread, fswrite) meets every request of an
+		 * operation always in that alias: all but open, whose alias
+		 * depends on its flags.  Only its permits are left to the
+		 * filter: the kernel then makes the call as it would unconfined;
+		 * a denial by the supervisor reports a missing file first, as
+		 * the kernel would, where the filter could not.
+		 */
+		return op != POLICY_OP_OPEN && r->pr_action == POLICY_ACT_PERMIT;
 	}
 	return true;
 }
