@@ -6,13 +6,18 @@
  * machine slows them alike.  Per-call figures are timed inside the
  * confined program (this binary, re-executed as `bench_run --work ...`),
  * so start-up is not in them; workload figures are wall-clock times of
- * whole commands, start-up included.  Supervisor memory is read from
- * /proc while a program under a 1,000-rule policy has made 10,000 and
- * then 1,000,000 supervised calls.
+ * whole commands, start-up included.  Workloads run under realistic
+ * policies (share/policies/python3.yaml and build.yaml, a policy learned
+ * from the same make, a read-only one) and, as the worst case, one that
+ * sends every file call to the supervisor.  Each row prints its target and
+ * "met" or "missed", and the supervisor's round trips per second (the
+ * notifications of a separate run, counted by policyctl run with
+ * POLICYCTL_TALLY).  Supervisor memory is read from /proc while a program
+ * under a 1,000-rule policy has made 10,000 and then 1,000,000 supervised
+ * calls (100,000 with BENCH_QUICK).
  *
  * Environment: POLICYCTL (default: ../policyctl next to this binary),
- * BENCH_QUICK=1 for a short run (fewer calls and rounds; no 1,000,000-call
- * memory check).
+ * BENCH_QUICK=1 for a short run (fewer calls, one round).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -604,7 +609,7 @@ print_spread(const struct row *r, int rounds)
 		lo = x < lo ? x : lo;
 		hi = x > hi ? x : hi;
 	}
-	printf("    %-34s confined/native over %d rounds: %.2fx .. %.2fx\n",
+	printf("    %-40s confined/native over %d rounds: %.2fx .. %.2fx\n",
 	    r->name, rounds, lo, hi);
 }
 
