@@ -215,8 +215,202 @@ check "always: the file still compiles" test $? -eq 0
 check "policies: 200" test "$(code -H "$H" "$BASE/api/policies")" = 200
 has "$T/body" "$T/ask.yaml" "policies: the file"
 has "$T/body" '"first":"policy: 1' "policies: its first text, for the diff"
+# --- match counts stay on their rules when the console adds one above them ---------
+echo public >"$T/public"
+echo secret >"$T/secret3"
+chmod 644 "$T/public" "$T/secret3"
+cat >"$T/counts.yaml" <<EOF2
+policy: 1
+name: countstest
+default: permit
+log: deny
+rules:
+  - open: filename eq "$T/secret3" then ask
+  - open: filename eq "$T/public" then permit log
+EOF2
+chmod 644 "$T/counts.yaml"
+# A: alarm, answered always (a rule is added above the logged one), then a logged
+# open numbered as A loaded the file; B, started after, numbers it in the new file
+timeout 60 "$POLICYCTL" run --socket "$S" -p "$T/counts.yaml" -- \
+    sh -c "cat '$T/secret3'; cat '$T/public'" >/dev/null 2>"$T/c.err" &
+BG=$!
+check "counts: alarm shown" wait_console_alarms 1
+id=$(first_console_alarm)
+check "counts: permit always" \
+    test "$(code -H "$H" -d "id=$id&action=permit&scope=always" "$BASE/api/answer")" = 200
+wait_exit $BG 10
+check "counts: A done" test "$WST" -eq 0
+"$POLICYCTL" run --socket "$S" -p "$T/counts.yaml" -- cat "$T/public" >/dev/null 2>&1
+check "counts: B done" test $? -eq 0
+cat >"$T/counts.py" <<'EOF2'
+# counts.py JSON FILE PUBLIC ASK: the counts the Policies view shows on FILE's lines
+# (console.js: counts[line.trim()]): 2 on the line holding PUBLIC (A's open, numbered
+# in the file A loaded, and B's), 1 on the line holding ASK (the asked call), no other
+import json, sys
+for p in json.load(open(sys.argv[1])):
+    if p["path"] != sys.argv[2]:
+        continue
+    lines = p["text"].split("\n")
+    shown = [(l, p["counts"][l.strip()]) for l in lines if l.strip() in p["counts"]]
+    want = [(l, 2 if sys.argv[3] in l else 1) for l in lines
+            if sys.argv[3] in l or sys.argv[4] in l]
+    print(shown)
+    sys.exit(0 if shown == want else 1)
+sys.exit("no " + sys.argv[2])
+EOF2
+i=0
+while [ $i -lt 100 ]; do
+	code -H "$H" "$BASE/api/policies" >/dev/null
+	python3 "$T/counts.py" "$T/body" "$T/counts.yaml" "$T/public\"" \
+	    "secret3\" then ask" >"$T/cout" 2>&1 && break
+	sleep 0.05
+	i=$((i + 1))
+done
+check "counts: A's and B's opens on the public rule, the asked call on the ask rule" \
+    python3 "$T/counts.py" "$T/body" "$T/counts.yaml" "$T/public\"" "secret3\" then ask"
+sed 's/^/    /' "$T/cout"
+check "counts: the rule was added above" \
+    test "$(grep -n "$T/public" "$T/counts.yaml" | cut -d: -f1)" -gt 7
+
 pd_stop
 rm -f "$S" "$S.console"
+
+# --- the Learning view: a learned policy reviewed rule by rule ------------------------
+# learned from cat reading a file: replays, and reads nothing else (/etc/hostname)
+"$POLICYCTL" learn -o "$T/learned.yaml" -- cat "$T/public" >/dev/null 2>"$T/l.err"
+check "review: learn wrote a policy" test -s "$T/learned.yaml"
+chmod 600 "$T/learned.yaml"
+cp "$T/learned.yaml" "$T/learned.orig"
+"$POLICYCTL" run -p "$T/learned.yaml" -- cat "$T/public" >/dev/null 2>&1
+check "review: the learned policy replays" test $? -eq 0
+"$POLICYCTL" run -p "$T/learned.yaml" -- cat /etc/hostname >/dev/null 2>&1
+check "review: the learned policy denies /etc/hostname" test $? -ne 0
+"$POLICYD" -f --no-syslog -s "$T/x.sock" --review "$T/learned.yaml" 2>"$T/err"
+check "--review without --console: refused" test $? -eq 2
+has "$T/err" "--review goes with --console" "--review alone: said"
+"$POLICYD" -f --no-syslog -s "$T/x.sock" --console 127.0.0.1:0 --review "$T/nonesuch.yaml" 2>"$T/err"
+check "--review of a missing file: refused" test $? -eq 2
+has "$T/err" "nonesuch.yaml: No such file" "--review missing: said"
+ln -s "$T/learned.yaml" "$T/link.yaml"
+check "--review through a symbolic link: the file itself" \
+    pd_start --console 127.0.0.1:0 --review "$T/link.yaml"
+pd_stop
+rm -f "$S" "$S.console"
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+	cp "$T/learned.yaml" "$T/other.yaml"
+	chown nobody "$T/other.yaml"
+	"$POLICYD" -f --no-syslog -s "$T/x.sock" --console 127.0.0.1:0 --review "$T/other.yaml" 2>"$T/err"
+	check "--review of another user's file: refused" test $? -eq 2
+	has "$T/err" "not by the console's user" "--review another user's: said"
+fi
+check "policyd --console --review starts" pd_start --console 127.0.0.1:0 --review "$T/learned.yaml"
+check "review: console up" console_up "$S"
+H="X-Policyd-Token: $TOKEN"
+cat >"$T/review.py" <<'EOF2'
+# review.py BASE TOKEN list | check RULE | save [file=..] [drop=SUBSTR] [edit=SUBSTR=>RULE]
+#   [as=NAME] [version=V] [hdr=NAME:VALUE]: one request; prints "CODE BODY"
+import json, sys, urllib.error, urllib.parse, urllib.request
+base, token, what = sys.argv[1], sys.argv[2], sys.argv[3]
+hdrs = {"X-Policyd-Token": token}
+def req(path, data=None):
+    r = urllib.request.Request(base + path, headers=hdrs,
+        data=None if data is None else urllib.parse.urlencode(data).encode())
+    try:
+        with urllib.request.urlopen(r, timeout=10) as f:
+            return f.status, f.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+if what == "list":
+    print(*req("/api/review"))
+elif what == "check":
+    print(*req("/api/review/check", {"rule": sys.argv[4]}))
+else:
+    f = json.loads(req("/api/review")[1])[0]
+    rules = [r["rule"] for r in f["rules"]]
+    keep, form = ["1"] * len(rules), {"file": f["id"], "version": f["version"]}
+    for a in sys.argv[4:]:
+        k, v = a.split("=", 1)
+        if k == "drop":
+            keep[[i for i, r in enumerate(rules) if v in r][0]] = "0"
+        elif k == "edit":
+            sub, new = v.split("=>", 1)
+            form["rule.%d" % [i for i, r in enumerate(rules) if sub in r][0]] = new
+        elif k == "hdr":
+            hdrs[v.split(":", 1)[0]] = v.split(":", 1)[1]
+        else:
+            form[k] = v
+    form.setdefault("keep", "".join(keep))
+    print(*req("/api/review/save", form))
+EOF2
+rv() { python3 "$T/review.py" "$BASE" "$TOKEN" "$@" >"$T/rv" 2>&1; cut -d' ' -f1 "$T/rv"; }
+nrules=$(grep -c "^  - " "$T/learned.yaml")
+check "review list: 200" test "$(rv list)" = 200
+python3 -c 'import json,sys
+f = json.loads(open(sys.argv[1]).read().split(" ", 1)[1])[0]
+assert f["path"] == sys.argv[2], f["path"]
+assert len(f["rules"]) == int(sys.argv[3]), len(f["rules"])
+assert all(r["comment"].strip().startswith("# ") and " call" in r["comment"] for r in f["rules"])
+assert any(sys.argv[4] in r["rule"] for r in f["rules"])' "$T/rv" "$T/learned.yaml" "$nrules" "$T/public" 2>"$T/perr"
+check "review list: the file, each of its $nrules rules with its '# N calls' comment" test $? -eq 0
+cat "$T/perr"
+# GET never changes anything; POSTs need the token, Host, Origin, fetch metadata
+check "review save by GET: 405" test "$(code -H "$H" "$BASE/api/review/save?file=0&keep=0")" = 405
+check "review check by GET: 405" test "$(code -H "$H" "$BASE/api/review/check?rule=x")" = 405
+check "review save, no token: 401" test "$(code -d "file=0&keep=0" "$BASE/api/review/save")" = 401
+check "review save, cookie, foreign Origin: 403" \
+    test "$(code -b "$T/jar2" -H "Origin: http://evil.example" -d "file=0" "$BASE/api/review/save")" = 403
+check "review save, token, foreign Host: 403" \
+    test "$(code -H "$H" -H "Host: evil.example" -d "file=0" "$BASE/api/review/save")" = 403
+check "review save, Sec-Fetch-Site cross-site: 403" test "$(rv save drop="$T/public" hdr=Sec-Fetch-Site:cross-site)" = 403
+check "review list by another site's page: 403" \
+    test "$(code -H "$H" -H "Origin: http://evil.example" "$BASE/api/review")" = 403
+check "refused saves: file unchanged" cmp -s "$T/learned.yaml" "$T/learned.orig"
+# the compiler checks each rule
+check "review check, good rule: 200" test "$(rv check 'fsread: filename inpath "/etc" then permit')" = 200
+check "review check, bad rule: 422" test "$(rv check 'fsread: filename inpath "/etc" then permitt')" = 422
+has "$T/rv" "unknown action 'permitt'" "review check: the compiler's message"
+check "review save, an edited rule that does not compile: 422" \
+    test "$(rv save edit="/etc/ld.so.cache=>fsread: filename inpath \"/etc\" then permitt")" = 422
+has "$T/rv" "does not compile, nothing was written" "422: said"
+has "$T/rv" "unknown action 'permitt'" "422: the compiler's message"
+check "review save, bad rule: file unchanged" cmp -s "$T/learned.yaml" "$T/learned.orig"
+check "review save, stale version: 409" test "$(rv save version=0123456789abcdef drop="$T/public")" = 409
+has "$T/rv" "changed since it was shown" "409: said"
+check "review save, keep of the wrong length: 400" test "$(rv save keep=1)" = 400
+check "review save as ../x: 400" test "$(rv save as=../escaped.yaml drop="$T/public")" = 400
+check "review save as a hidden name: 400" test "$(rv save as=.hidden.yaml)" = 400
+check "bad saves: file unchanged" cmp -s "$T/learned.yaml" "$T/learned.orig"
+check "bad saves: nothing beside it" test ! -e "$T/../escaped.yaml" -a ! -e "$T/.hidden.yaml"
+# drop a rule: saved atomically, the rule and its comment gone, the rest kept
+check "review save, drop a rule: 200" test "$(rv save drop="$T/public")" = 200
+has "$T/rv" "1 dropped" "drop: said"
+hasnt "$T/learned.yaml" "eq \"$T/public\"" "drop: the rule is gone"
+check "drop: one rule and its comment fewer" \
+    test "$(grep -c . "$T/learned.yaml")" -eq $(($(grep -c . "$T/learned.orig") - 2))
+check "drop: the mode kept (0600)" test "$(stat -c %a "$T/learned.yaml")" = 600
+"$POLICYCTL" check -q "$T/learned.yaml" 2>/dev/null
+check "drop: the file compiles" test $? -eq 0
+"$POLICYCTL" run -p "$T/learned.yaml" -- cat "$T/public" >/dev/null 2>&1
+check "drop: the dropped read is denied now" test $? -ne 0
+# edit (widen) a rule: /etc/ld.so.cache to all of /etc
+check "review save, widen a rule: 200" \
+    test "$(rv save edit="/etc/ld.so.cache=>fsread: filename inpath \"/etc\" then permit")" = 200
+has "$T/rv" "1 edited" "widen: said"
+has "$T/learned.yaml" "- 'fsread: filename inpath \"/etc\" then permit'" "widen: the rule in the file"
+has "$T/learned.yaml" "# edited in policyd's console; learned: 'fsread: filename eq \"/etc/ld.so.cache\"" "widen: what was learned, in a comment"
+"$POLICYCTL" run -p "$T/learned.yaml" -- cat /etc/hostname >/dev/null 2>&1
+check "widen: /etc/hostname may be read now" test $? -eq 0
+# save as a new file beside it: the reviewed file untouched
+cp "$T/learned.yaml" "$T/learned.2"
+check "review save as reviewed.yaml: 200" test "$(rv save as=reviewed.yaml drop=/etc/locale.alias)" = 200
+check "save as: the new file" test -s "$T/reviewed.yaml"
+hasnt "$T/reviewed.yaml" "/etc/locale.alias" "save as: without the dropped rule"
+check "save as: the reviewed file unchanged" cmp -s "$T/learned.yaml" "$T/learned.2"
+check "save as an existing file: 409" test "$(rv save as=reviewed.yaml)" = 409
+has "$T/rv" "exists" "save as existing: said"
+pd_stop
+rm -f "$S" "$S.console"
+san_check
 
 # --- a user's console answers that user's alarms only -------------------------------
 # root's policyd (socket 0666) holds every user's alarms; --console-user nobody

@@ -61,7 +61,8 @@ pd_usage(FILE *fp)
 	fprintf(fp,
 	    "usage: policyd [-fv] [-s SOCKET] [-m MODE] [-t SECONDS] [-q N]\n"
 	    "               [-l JSONLOG] [--no-syslog] [--metrics ADDR:PORT]\n"
-	    "               [--console ADDR:PORT [--console-user USER]]\n"
+	    "               [--console ADDR:PORT [--console-user USER]\n"
+	    "               [--review FILE]...]\n"
 	    "\n"
 	    "The policy alarm daemon: supervisors ('policyctl run') send it the\n"
 	    "calls their policies 'ask' about; 'policyctl prompt' and 'policyctl\n"
@@ -89,6 +90,10 @@ pd_usage(FILE *fp)
 	    "                     URL with a fresh token, also written to\n"
 	    "                     SOCKET.console (mode 0600); with --metrics,\n"
 	    "                     give both the same ADDR:PORT; off by default\n"
+	    "  --review FILE      (with --console, repeatable) a learned policy\n"
+	    "                     to review rule by rule in the console's\n"
+	    "                     Learning view; FILE must be the console\n"
+	    "                     user's\n"
 	    "  --console-user USER  (root) the console answers USER's alarms\n"
 	    "                     only, and its token file is USER's (default:\n"
 	    "                     policyd's user: root answers every user's)\n"
@@ -257,6 +262,14 @@ pd_options(int argc, char **argv)
 		} else if (strcmp(a, "--console") == 0) {
 			pd.cfg.console = v;
 			i++;
+		} else if (strcmp(a, "--review") == 0) {
+			if (pd.cfg.nreview >= PD_REVIEW_FILES) {
+				fprintf(stderr, "policyd: --review: at most %d "
+				    "files\n", PD_REVIEW_FILES);
+				return -1;
+			}
+			pd.cfg.review[pd.cfg.nreview++] = v;
+			i++;
 		} else if (strcmp(a, "--console-user") == 0) {
 			struct passwd *pw = getpwnam(v);
 			unsigned long u = strtoul(v, &end, 10);
@@ -290,6 +303,16 @@ bad:
 		fprintf(stderr, "policyd: --console-user goes with --console\n");
 		return -1;
 	}
+	if (pd.cfg.nreview > 0 && pd.cfg.console == NULL) {
+		fprintf(stderr, "policyd: --review goes with --console\n");
+		return -1;
+	}
+	/* each a file of the console's user, as a learned policy is */
+	for (i = 0; i < (int)pd.cfg.nreview; i++)
+		if (pd_review_add(pd.cfg.review[i], err, sizeof(err)) != 0) {
+			fprintf(stderr, "policyd: %s\n", err);
+			return -1;
+		}
 	if (pd.cfg.sock[0] == '\0' && policy_sock_default(pd.cfg.sock,
 	    sizeof(pd.cfg.sock), err, sizeof(err)) != 0) {
 		fprintf(stderr, "policyd: %s (use -s SOCKET)\n", err);

@@ -30,6 +30,8 @@ struct pd_config {
 	int		syslog;
 	const char	*metrics;	/* ADDR:PORT or NULL */
 	const char	*console;	/* ADDR:PORT or NULL */
+	const char	*review[16];	/* --review FILE (PD_REVIEW_FILES) */
+	size_t		nreview;
 	uid_t		console_uid;	/* whose alarms it answers */
 	gid_t		console_gid;
 	int		verbose;
@@ -200,8 +202,8 @@ bool	pd_console_authorized(struct MHD_Connection *, bool post,
 int	pd_console_handle(struct MHD_Connection *, const char *url,
 	    const char *method, const char *body, size_t len);
 void	pd_console_changed(void);
-void	pd_console_decision(uid_t, const struct policy_msg_decision *,
-	    const char *json);
+void	pd_console_decision(const struct pd_client *,
+	    const struct policy_msg_decision *, const char *json);
 int	pd_console_events(struct MHD_Connection *);
 void	pd_console_shutdown(void);
 void	pd_console_free(void);
@@ -210,7 +212,20 @@ void	pd_console_alarms_json(struct pd_buf *, size_t max_alarms);
 void	pd_console_decisions_json(struct pd_buf *, uint64_t after);
 void	pd_console_policies_json(struct pd_buf *);
 void	pd_console_policy_seen(const struct pd_alarm *);
-void	pd_console_policy_count(const struct policy_msg_decision *);
+void	pd_console_policy_count(const struct policy_msg_decision *,
+	    uint64_t serial);	/* of the reporting peer */
+void	pd_console_policy_changed(const char *path);	/* policyd wrote it */
 void	pd_console_policies_free(void);
+bool	pd_form_get(const char *body, const char *key, char *out, size_t cap);
+
+/* policyd_console_review.c: learned policies reviewed in the console (--review) */
+#define PD_REVIEW_FILES		16	/* --review files */
+#define PD_REVIEW_BODY_MAX	(64 * 1024)	/* a /api/review/ request's body */
+int	pd_review_add(const char *path, char *err, size_t errlen);
+void	pd_review_free(void);
+void	pd_review_json(struct pd_buf *);
+int	pd_review_check_rule(const char *rule, char *err, size_t errlen);
+void	pd_review_check(const char *body, struct pd_buf *, unsigned *code);
+void	pd_review_save(const char *body, struct pd_buf *, unsigned *code);
 
 #endif /* !_POLICYD_H_ */

@@ -274,6 +274,7 @@ pd_alarm_answer_as(struct pd_client *c, const struct policy_answer *ans,
 	    sizeof(where), err, sizeof(err)) == 0) {
 		persisted = true;
 		PD_COUNT(ms_alarms_persisted, 1);
+		pd_console_policy_changed(a->a_msg.ma_path);
 	}
 	PD_COUNT(ms_alarms_answered, 1);
 	pd_log(LOG_INFO, "alarm %llu: %s%s by uid %u%s%s",

@@ -94,7 +94,7 @@ pd_console_login(struct MHD_Connection *conn)
 }
 
 /* The value of key in an application/x-www-form-urlencoded body. */
-static bool
+bool
 pd_form_get(const char *body, const char *key, char *out, size_t cap)
 {
 	size_t kl = strlen(key);
@@ -329,9 +329,24 @@ pd_console_handle(struct MHD_Connection *conn, const char *url,
 			    "answers are POSTed\n");
 		return pd_console_answer(conn, body);
 	}
+	if (strcmp(url, "/api/review/save") == 0 ||
+	    strcmp(url, "/api/review/check") == 0) {
+		if (!post)
+			return pd_console_text(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+			    "reviewed rules are POSTed\n");
+		if (url[12] == 's')
+			pd_review_save(body, &b, &code);
+		else
+			pd_review_check(body, &b, &code);
+		return pd_console_buf(conn, code, &b);
+	}
 	if (post)
 		return pd_console_text(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
-		    "only /api/answer takes a POST\n");
+		    "only /api/answer and /api/review/ take a POST\n");
+	if (strcmp(url, "/api/review") == 0) {
+		pd_review_json(&b);
+		return pd_console_buf(conn, MHD_HTTP_OK, &b);
+	}
 	if (strcmp(url, "/api/events") == 0)
 		return pd_console_events(conn);
 	if (strcmp(url, "/api/alarms") == 0) {

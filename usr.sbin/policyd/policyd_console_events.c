@@ -60,15 +60,15 @@ pd_console_changed(void)
 }
 
 void
-pd_console_decision(uid_t uid, const struct policy_msg_decision *d,
-    const char *json)
+pd_console_decision(const struct pd_client *c,
+    const struct policy_msg_decision *d, const char *json)
 {
 	struct pd_ring_ent *e;
 	size_t n;
 
 	if (pd.cfg.console == NULL)
 		return;
-	pd_console_policy_count(d);
+	pd_console_policy_count(d, c->serial);
 	e = &pd_ring[pd_ring_seq % PD_CONSOLE_RING];
 	free(e->json);
 	n = strlen(json);
@@ -79,7 +79,7 @@ pd_console_decision(uid_t uid, const struct policy_msg_decision *d,
 		return;
 	}
 	e->seq = ++pd_ring_seq;
-	e->uid = uid;
+	e->uid = c->uid;
 	pd_subs_wake();
 }
 
@@ -246,4 +246,5 @@ pd_console_free(void)
 		pd_ring[i].json = NULL;
 	}
 	pd_console_policies_free();
+	pd_review_free();
 }

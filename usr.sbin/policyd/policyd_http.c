@@ -20,9 +20,9 @@ char pd_http_host[80];
 
 /* One request: its body so far (bounded: more is refused, not kept). */
 struct pd_http_req {
-	size_t	len;
+	size_t	len, max;		/* max: more for /api/review/ */
 	bool	toolong;
-	char	body[PD_CONSOLE_BODY_MAX + 1];
+	char	body[];
 };
 
 /* ADDR:PORT on loopback only: 127.0.0.0/8, [::1] or localhost. */
@@ -147,13 +147,17 @@ pd_http_handler(void *cls, struct MHD_Connection *conn, const char *url,
 	struct pd_http_req *rq = *state;
 
 	if (rq == NULL) {		/* headers only, so far */
-		if ((rq = calloc(1, sizeof(*rq))) == NULL)
+		size_t max = strncmp(url, "/api/review/", 12) == 0 ?
+		    PD_REVIEW_BODY_MAX : PD_CONSOLE_BODY_MAX;
+
+		if ((rq = calloc(1, sizeof(*rq) + max + 1)) == NULL)
 			return MHD_NO;
+		rq->max = max;
 		*state = rq;
 		return MHD_YES;
 	}
 	if (*upload_size != 0) {	/* a piece of the body */
-		if (rq->len + *upload_size > PD_CONSOLE_BODY_MAX)
+		if (rq->len + *upload_size > rq->max)
 			rq->toolong = true;
 		else {
 			memcpy(rq->body + rq->len, upload, *upload_size);

@@ -68,7 +68,7 @@ pd_log_decision(const struct pd_client *c, const struct policy_msg_decision *d)
 	/* the uid is the reporting supervisor's, as SO_PEERCRED says */
 	policy_json_decision(d, (long)c->uid, line, sizeof(line));
 	n = strlen(line);
-	pd_console_decision(c->uid, d, line);
+	pd_console_decision(c, d, line);
 	if (pd_logfd >= 0 && write(pd_logfd, line, n) != (ssize_t)n)
 		pd_log(LOG_WARNING, "%s: %s", pd.cfg.json_path, strerror(errno));
 	if (pd.cfg.syslog)

@@ -1,5 +1,6 @@
 /* console.js: the policyd web console: live alarms (server-sent events) answered with
-   POST /api/answer, the decision log with filters, and the policy files with their diffs. */
+   POST /api/answer, the decision log with filters, the policy files with their diffs, and
+   learned policies reviewed rule by rule (POST /api/review/check and /api/review/save). */
 "use strict";
 
 const ERRNOS = ["EPERM", "EACCES", "ENOENT", "EROFS", "EEXIST", "ENOTDIR",
@@ -26,6 +27,7 @@ for (const t of document.querySelectorAll(".tab")) {
 		for (const v of document.querySelectorAll(".view"))
 			v.classList.toggle("hidden", v.id !== "view-" + t.dataset.view);
 		if (t.dataset.view === "policies") loadPolicies();
+		if (t.dataset.view === "learning") loadReviews();
 	});
 }
 
@@ -255,12 +257,91 @@ function loadPolicies() {
 			for (const [k, line, no] of d || now.map((l, i) => [" ", l, i + 1])) {
 				const row = el("div", k === "+" ? "add" : k === "-" ? "del" : "");
 				row.append(el("span", "n", no ? String(no) : ""));
-				const c = no && p.counts[no] ? p.counts[no] + "×" : "";
+				/* counts are by the rule's text, wherever the rule is now */
+				const key = line.trim(), c = k !== "-" && key && p.counts[key] ? p.counts[key] + "×" : "";
 				row.append(el("span", "c", c));
 				row.append(document.createTextNode(line));
 				src.append(row);
 			}
 			s.append(src);
+			return s;
+		}));
+	});
+}
+
+/* ---- learning: learned policies reviewed rule by rule -------------------- */
+function postForm(url, params) {
+	return fetch(url, {
+		method: "POST", credentials: "same-origin",
+		headers: { "Content-Type": "application/x-www-form-urlencoded" },
+		body: new URLSearchParams(params).toString()
+	}).then(r => r.json().catch(() => ({ ok: false, status: "error", error: "HTTP " + r.status, text: "HTTP " + r.status })));
+}
+
+function reviewRule(f, r, i) {
+	const row = el("div", "rrule");
+	row.dataset.rule = i;
+	const keep = el("input");
+	keep.type = "checkbox"; keep.checked = true; keep.className = "keep";
+	keep.title = "keep this rule";
+	keep.addEventListener("change", () => row.classList.toggle("dropped", !keep.checked));
+	const com = (r.comment || "").split("\n").map(l => l.trim()).filter(l => l).join("\n");
+	row.append(el("span", "", ""), el("div", "rcomment", com));
+	const t = el("input");
+	t.type = "text"; t.value = r.rule; t.className = "rtext"; t.spellcheck = false;
+	const chk = el("div", "rcheck note", "");
+	let timer = null;
+	t.addEventListener("input", () => {
+		t.classList.toggle("edited", t.value !== r.rule);
+		clearTimeout(timer);
+		if (t.value === r.rule) { chk.textContent = ""; chk.classList.remove("error"); return; }
+		timer = setTimeout(() => postForm("/api/review/check", { rule: t.value }).then(j => {
+			chk.textContent = j.ok ? "checked by the compiler" : j.error;
+			chk.classList.toggle("error", !j.ok);
+		}), 250);
+	});
+	row.append(keep, t, el("span", "", ""), chk);
+	return row;
+}
+
+function saveReview(f, s) {
+	const rows = [...s.querySelectorAll(".rrule")];
+	const p = { file: f.id, version: f.version,
+		keep: rows.map(row => row.querySelector("input.keep").checked ? "1" : "0").join("") };
+	rows.forEach((row, i) => {
+		const v = row.querySelector("input.rtext").value;
+		if (v !== f.rules[i].rule) p["rule." + i] = v;
+	});
+	const as = s.querySelector("input.saveas").value.trim();
+	if (as) p.as = as;
+	const res = s.querySelector(".result");
+	res.textContent = "…";
+	postForm("/api/review/save", p).then(j => {
+		res.textContent = j.text;
+		res.classList.toggle("error", j.status !== "saved");
+		if (j.status === "saved") setTimeout(() => loadReviews(j.text), 0);
+	});
+}
+
+function loadReviews(said) {
+	fetch("/api/review", { credentials: "same-origin" }).then(r => r.json()).then(list => {
+		const box = $("reviews");
+		if (!list.length) { box.replaceChildren(el("p", "empty", "No learned policy to review: start policyd with --review FILE (a file policyctl learn -o FILE wrote).")); return; }
+		box.replaceChildren(...list.map(f => {
+			const s = el("section", "review");
+			s.dataset.file = f.id;
+			s.append(el("h2", "", f.path));
+			if (f.error) { s.append(el("p", "error", f.error)); return s; }
+			s.append(el("p", "note", f.rules.length + " rule(s); untick to drop, edit the text to widen"));
+			f.rules.forEach((r, i) => s.append(reviewRule(f, r, i)));
+			const b = el("div", "buttons");
+			const save = el("button", "act save review-save", "Save");
+			save.addEventListener("click", () => saveReview(f, s));
+			const as = el("input"); as.type = "text"; as.className = "saveas";
+			as.placeholder = "or save as NAME.yaml beside it";
+			b.append(save, as);
+			s.append(b);
+			s.append(el("div", "result", said || ""));
 			return s;
 		}));
 	});
