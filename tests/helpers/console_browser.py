@@ -5,8 +5,11 @@
 Opens the console at LOGIN_URL, waits for the alarm whose call contains
 CALL_SUBSTRING, clicks "Permit always", checks the rule shown is
 EXPECTED_RULE (checked by policyd's compiler), saves it and waits for the
-answer.  With SHOTS_DIR, saves screenshots of the views there.  Prints
-"ok: ..." lines, or "FAIL: ..." and exits 1."""
+answer.  With SHOTS_DIR, saves screenshots of the views there.  With
+CONSOLE_REVIEW=SUBSTRING in the environment, then opens the Learning view,
+spoils the first rule's text (the compiler's message must show), puts it
+back, unticks the rule containing SUBSTRING and saves.  Prints "ok: ..."
+lines, or "FAIL: ..." and exits 1."""
 import base64, json, os, shutil, socket, subprocess, sys, tempfile, time
 import urllib.request, urllib.error
 
@@ -158,6 +161,42 @@ def main():
         wait_for("the alarm to go", lambda: not d.js(
             "return document.querySelector('article.alarm[data-alarm-id=\"%s\"]')" % card))
         print("ok: the alarm left the list")
+        review = os.environ.get("CONSOLE_REVIEW")
+        if review:
+            d.js("document.querySelector('.tab[data-view=\"learning\"]').click()")
+            rows = d.find("section.review .rrule")
+            print("ok: the Learning view lists %d rules" % len(rows))
+            first = d.find("section.review .rrule input.rtext")[0]
+            orig = d.js("return arguments[0].value", {ELEM: first})
+            d.click(first)
+            d.s("POST", "/element/%s/value" % first, {"text": "t"})  # ...permitt
+            err = wait_for("the compiler's message", lambda: d.text(
+                d.find("section.review .rrule .rcheck")[0]))
+            if "unknown action" not in err:
+                print("FAIL: an edited rule that does not compile showed %r" % err)
+                return 1
+            print("ok: an edit that does not compile: " + err)
+            d.js("arguments[0].value = arguments[1];"
+                 " arguments[0].dispatchEvent(new Event('input'))", {ELEM: first}, orig)
+            row = d.js("for (const r of document.querySelectorAll('section.review .rrule'))"
+                       " if (r.querySelector('input.rtext').value.includes(arguments[0]))"
+                       " return r.dataset.rule; return null;", review)
+            if row is None:
+                print("FAIL: no rule with %r in the Learning view" % review)
+                return 1
+            d.click(d.find('section.review .rrule[data-rule="%s"] input.keep' % row)[0])
+            if shots:
+                time.sleep(0.3)
+                d.shot(os.path.join(shots, "console-learning.png"))
+            d.click(d.find("section.review button.review-save")[0])
+            # one script: the view is rebuilt once saved
+            res = wait_for("the save", lambda: d.js(
+                "const e = document.querySelector('section.review .result');"
+                " return e ? e.textContent.replace('\u2026', '') : '';"))
+            if "1 dropped" not in res:
+                print("FAIL: the save said %r" % res)
+                return 1
+            print("ok: saved: " + res)
         if shots:
             for view in ("decisions", "policies"):
                 d.js("document.querySelector('.tab[data-view=\"%s\"]').click()" % view)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # test_policyd_console_browser.sh: a real browser (headless Chromium via chromedriver) answers
 # an alarm in policyd's console with "permit always"; the program goes on, the YAML gains the rule,
-# the next identical call is not asked.  CONSOLE_SHOTS=DIR keeps screenshots of the console.
+# the next identical call is not asked; then it drops a learned rule in the Learning view.
+# CONSOLE_SHOTS=DIR keeps screenshots of the console.
 
 . "$(dirname "$0")/policyd_lib.sh"
 HERE=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,7 +28,11 @@ rules:
   - open: filename inpath "$T/private" then ask
 EOF2
 
-check "policyd --console starts" pd_start -t 120 --console 127.0.0.1:0
+# a learned policy for the Learning view: one of its rules is dropped in the browser
+echo public >"$T/public"
+"$POLICYCTL" learn -o "$T/learned.yaml" -- cat "$T/public" >/dev/null 2>&1
+check "a learned policy to review" grep -q "eq \"$T/public\"" "$T/learned.yaml"
+check "policyd --console starts" pd_start -t 120 --console 127.0.0.1:0 --review "$T/learned.yaml"
 i=0
 while [ ! -s "$S.console" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 LOGIN=$(sed -n 2p "$S.console")
@@ -51,6 +56,7 @@ raised=$(stat_of alarms_raised)
 check "policyd counts alarms ($raised)" test -n "$raised"
 
 RULE="fsread: filename eq \"$T/secret\" then permit"
+CONSOLE_REVIEW="eq \"$T/public\"" \
 timeout 120 python3 "$HERE/helpers/console_browser.py" "$LOGIN" "$T/secret" "$RULE" \
     ${CONSOLE_SHOTS:+"$CONSOLE_SHOTS"} >"$T/browser" 2>&1
 st=$?
@@ -63,6 +69,12 @@ has "$T/ask.yaml" "- 'fsread: filename eq \"$T/secret\" then permit'" "the rule 
 has "$T/ask.yaml" "answered via policyd by uid $(id -u)" "the rule says who answered"
 "$POLICYCTL" check -q "$T/ask.yaml" 2>/dev/null
 check "the policy still compiles" test $? -eq 0
+
+# the Learning view: the rule unticked in the browser is gone, the rest compiles
+hasnt "$T/learned.yaml" "eq \"$T/public\"" "learning: the dropped rule is gone"
+has "$T/learned.yaml" "/usr/bin/cat" "learning: the other rules kept"
+"$POLICYCTL" check -q "$T/learned.yaml" 2>/dev/null
+check "learning: the saved policy compiles" test $? -eq 0
 
 # the next identical call: not asked
 timeout 20 "$POLICYCTL" run --socket "$S" -p "$T/ask.yaml" -- cat "$T/secret" \
