@@ -377,9 +377,15 @@ check "review save, bad rule: file unchanged" cmp -s "$T/learned.yaml" "$T/learn
 check "review save, stale version: 409" test "$(rv save version=0123456789abcdef drop="$T/public")" = 409
 has "$T/rv" "changed since it was shown" "409: said"
 check "review save, keep of the wrong length: 400" test "$(rv save keep=1)" = 400
+check "review save, rule.K of no rule: 400" test "$(rv save rule.9999=x)" = 400
+check "review save, a 70 kB body: 413" test "$(rv save pad="$(head -c 70000 /dev/zero | tr '\0' a)")" = 413
 check "review save as ../x: 400" test "$(rv save as=../escaped.yaml drop="$T/public")" = 400
 check "review save as a hidden name: 400" test "$(rv save as=.hidden.yaml)" = 400
 check "bad saves: file unchanged" cmp -s "$T/learned.yaml" "$T/learned.orig"
+check "review save, a 10 kB body (more than answers take), nothing changed: 200" \
+    test "$(rv save pad="$(head -c 10000 /dev/zero | tr '\0' a)")" = 200
+has "$T/rv" "0 edited), 0 dropped" "10 kB body: said"
+check "nothing changed: the same bytes" cmp -s "$T/learned.yaml" "$T/learned.orig"
 check "bad saves: nothing beside it" test ! -e "$T/../escaped.yaml" -a ! -e "$T/.hidden.yaml"
 # drop a rule: saved atomically, the rule and its comment gone, the rest kept
 check "review save, drop a rule: 200" test "$(rv save drop="$T/public")" = 200

@@ -491,6 +491,50 @@ pd_review_name_ok(const char *s)
 	    "0123456789._-") == n;
 }
 
+/*
+ * The edited rules of a save's body (rule.K=TEXT), found in one pass:
+ * edits[K] is TEXT decoded, or NULL.  false if a K is not a rule's.
+ */
+static bool
+pd_review_edits(const char *body, char **edits, size_t n)
+{
+	const char *p = body;
+
+	while (p != NULL && *p != '\0') {
+		const char *end = strchr(p, '&'), *v;
+		size_t len = end != NULL ? (size_t)(end - p) : strlen(p), i, j = 0;
+		unsigned long k;
+		char *e, *out;
+
+		if (strncmp(p, "rule.", 5) == 0 && (v = memchr(p, '=', len)) !=
+		    NULL) {
+			k = strtoul(p + 5, &e, 10);
+			if (e != v || e == p + 5 || k >= n)
+				return false;
+			if ((out = malloc((size_t)(p + len - v))) == NULL)
+				return false;
+			for (i = (size_t)(v + 1 - p); i < len; i++) {
+				unsigned x;
+
+				if (p[i] == '+')
+					out[j++] = ' ';
+				else if (p[i] == '%' && i + 2 < len &&
+				    sscanf(p + i + 1, "%2x", &x) == 1 && x != 0 &&
+				    strspn(p + i + 1, "0123456789abcdefABCDEF") >= 2) {
+					out[j++] = (char)x;
+					i += 2;
+				} else
+					out[j++] = p[i];
+			}
+			out[j] = '\0';
+			free(edits[k]);
+			edits[k] = out;
+		}
+		p = end != NULL ? end + 1 : NULL;
+	}
+	return true;
+}
+
 static void
 pd_review_addq(struct pd_buf *b, const char *rule)
 {
@@ -509,8 +553,8 @@ pd_review_addq(struct pd_buf *b, const char *rule)
 void
 pd_review_save(const char *body, struct pd_buf *b, unsigned *code)
 {
-	static char rule[PD_REVIEW_BODY_MAX];
-	char v[64], keep[PD_REVIEW_RULES + 1], as[256], key[32], err[1200];
+	static char *edits[PD_REVIEW_RULES];
+	char v[64], keep[PD_REVIEW_RULES + 1], as[256], err[1200];
 	char why[600];
 	char target[PATH_MAX + 256], ver[20];
 	struct pd_buf out = { .max = PD_CONSOLE_FILE_MAX * 2 };
@@ -543,13 +587,14 @@ pd_review_save(const char *body, struct pd_buf *b, unsigned *code)
 	if (!pd_form_get(body, "keep", keep, sizeof(keep)) ||
 	    strlen(keep) != f.n || strspn(keep, "01") != f.n)
 		FAIL(400, "keep: one 0 or 1 per rule (%zu rules)", f.n);
+	if (!pd_review_edits(body, edits, f.n))
+		FAIL(400, "rule.K: K is the number of one of the %zu rules "
+		    "(from 0)", f.n);
 	pd_buf_add(&out, f.text, f.headlen);
 	for (k = 0; k < f.n; k++) {
 		struct pd_rrule *r = &f.r[k];
+		const char *rule = edits[k] != NULL ? edits[k] : "";
 
-		snprintf(key, sizeof(key), "rule.%zu", k);
-		if (!pd_form_get(body, key, rule, sizeof(rule)))
-			rule[0] = '\0';
 		if (keep[k] == '0')
 			continue;
 		kept++;
@@ -623,6 +668,10 @@ pd_review_save(const char *body, struct pd_buf *b, unsigned *code)
 	pd_buf_printf(b, "}");
 	pd_buf_free(&out);
 	pd_rfile_free(&f);
+	for (k = 0; k < PD_REVIEW_RULES; k++) {
+		free(edits[k]);
+		edits[k] = NULL;
+	}
 	return;
 fail:
 	pd_buf_printf(b, "{\"status\":\"%s\",\"text\":", *code == 422 ?
@@ -631,6 +680,10 @@ fail:
 	pd_buf_printf(b, "}");
 	pd_buf_free(&out);
 	pd_rfile_free(&f);
+	for (k = 0; k < PD_REVIEW_RULES; k++) {
+		free(edits[k]);
+		edits[k] = NULL;
+	}
 #undef FAIL
 }
 
