@@ -303,7 +303,12 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 	check "--review of another user's file: refused" test $? -eq 2
 	has "$T/err" "not by the console's user" "--review another user's: said"
 fi
-check "policyd --console --review starts" pd_start --console 127.0.0.1:0 --review "$T/learned.yaml"
+# a second file whose rules compile one by one but not as a whole (a key after them)
+cp "$T/learned.yaml" "$T/broken.yaml"
+echo "colour: blue" >>"$T/broken.yaml"
+cp "$T/broken.yaml" "$T/broken.orig"
+check "policyd --console --review starts" \
+    pd_start --console 127.0.0.1:0 --review "$T/learned.yaml" --review "$T/broken.yaml"
 check "review: console up" console_up "$S"
 H="X-Policyd-Token: $TOKEN"
 cat >"$T/review.py" <<'EOF2'
@@ -325,7 +330,8 @@ if what == "list":
 elif what == "check":
     print(*req("/api/review/check", {"rule": sys.argv[4]}))
 else:
-    f = json.loads(req("/api/review")[1])[0]
+    n = [int(a[5:]) for a in sys.argv[4:] if a.startswith("file=")]
+    f = json.loads(req("/api/review")[1])[n[0] if n else 0]
     rules = [r["rule"] for r in f["rules"]]
     keep, form = ["1"] * len(rules), {"file": f["id"], "version": f["version"]}
     for a in sys.argv[4:]:
@@ -374,6 +380,12 @@ check "review save, an edited rule that does not compile: 422" \
 has "$T/rv" "does not compile, nothing was written" "422: said"
 has "$T/rv" "unknown action 'permitt'" "422: the compiler's message"
 check "review save, bad rule: file unchanged" cmp -s "$T/learned.yaml" "$T/learned.orig"
+check "review save, rules that compile in a policy that does not: 422" \
+    test "$(rv save file=1 drop=/etc/locale.alias)" = 422
+# the key's line in the result: one rule and its comment fewer above it
+has "$T/rv" "nothing was written: $T/broken.yaml:$(($(wc -l <"$T/broken.orig") - 2)):1: unknown key 'colour'" \
+    "422: the compiler's file:line:column and message"
+check "review save, whole policy does not compile: file unchanged" cmp -s "$T/broken.yaml" "$T/broken.orig"
 check "review save, stale version: 409" test "$(rv save version=0123456789abcdef drop="$T/public")" = 409
 has "$T/rv" "changed since it was shown" "409: said"
 check "review save, keep of the wrong length: 400" test "$(rv save keep=1)" = 400
