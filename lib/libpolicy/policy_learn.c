@@ -677,6 +677,21 @@ pl_path_gen(struct policy_learn *l, const char *path, bool reading,
 	return PK_EQ;
 }
 
+/* Write "FIELD OP OPERAND" (and free the operand); *generic: OP is not eq. */
+static void
+pl_test_out(struct pl_str *out, const char *field, enum pl_kind k,
+    struct pl_str *pat, bool *generic)
+{
+	*generic = k != PK_EQ;
+	ps_cat(out, field);
+	ps_cat(out, " ");
+	ps_cat(out, pl_kind_op[k]);
+	ps_cat(out, " ");
+	ps_rule_quoted(out, pat->oom ? "" : pat->b);
+	out->oom |= pat->oom;
+	free(pat->b);
+}
+
 /* The test on one path field; *generic is set when it covers more than
  * this path. */
 static void
@@ -684,16 +699,9 @@ pl_path_test(struct policy_learn *l, const char *field, const char *path,
     bool reading, struct pl_str *out, bool *generic)
 {
 	struct pl_str pat = { 0 };
-	enum pl_kind k = pl_path_gen(l, path, reading, &pat);
 
-	*generic = k != PK_EQ;
-	ps_cat(out, field);
-	ps_cat(out, " ");
-	ps_cat(out, pl_kind_op[k]);
-	ps_cat(out, " ");
-	ps_rule_quoted(out, pat.oom ? "" : pat.b);
-	out->oom |= pat.oom;
-	free(pat.b);
+	pl_test_out(out, field, pl_path_gen(l, path, reading, &pat), &pat,
+	    generic);
 }
 
 /* Append p to a glob with its metacharacters escaped. */
@@ -755,13 +763,7 @@ pl_sockaddr_test(struct policy_learn *l, const char *sa, struct pl_str *out,
 		pat = (struct pl_str){ 0 };
 		ps_cat(&pat, sa);
 	}
-	*generic = k != PK_EQ;
-	ps_cat(out, "sockaddr ");
-	ps_cat(out, pl_kind_op[k]);
-	ps_cat(out, " ");
-	ps_rule_quoted(out, pat.oom ? "" : pat.b);
-	out->oom |= pat.oom;
-	free(pat.b);
+	pl_test_out(out, "sockaddr", k, &pat, generic);
 }
 
 static void
