@@ -63,6 +63,7 @@ first_console_alarm() {
 # --- options -----------------------------------------------------------------------
 "$POLICYD" --help >"$T/h" 2>&1
 has "$T/h" "--console ADDR:PORT" "--help lists --console"
+has "$T/h" "--review FILE" "--help lists --review"
 for a in 0.0.0.0:0 192.0.2.1:8080 "[::]:0"; do
 	"$POLICYD" -f --no-syslog -s "$T/x.sock" --console "$a" 2>"$T/err"
 	check "non-loopback $a refused" test $? -eq 1
