@@ -173,6 +173,9 @@ int	policy_linux_syscall_op(int nr);
 bool	policy_linux_syscall_setcred(int nr);
 /* Does the supervisor carry the call out itself (arg4: sendto's address)? */
 bool	policy_linux_syscall_ours(int nr, uint64_t arg4);
+/* Interrupted before we received it, may the call be made again (it
+ * never ran, and natively it would not have waited)? */
+bool	policy_linux_syscall_restart(int nr, uint64_t arg4);
 /* Would policy p get the filter the running policy got? */
 bool	policy_linux_filter_same(const struct policy_sup *, const struct policy *);
 /* The supervisor's own refusal of a call, with its reason; NULL if none. */

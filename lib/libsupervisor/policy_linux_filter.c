@@ -262,6 +262,55 @@ policy_linux_syscall_ours(int nr, uint64_t arg4)
 	}
 }
 
+/*
+ * May the call wait, natively, so that a signal interrupts it (EINTR, or
+ * a restart under SA_RESTART)?  The calls of an interruptible sleep a
+ * supervised call can be: reads and writes (pipes, sockets, terminals),
+ * waits, sleeps, polls, locks, IPC, and ioctl and close (drivers).
+ */
+static bool
+policy_linux_syscall_may_wait(int nr)
+{
+	static const char *const wait[] = {
+		"read", "readv", "pread64", "preadv", "preadv2", "write",
+		"writev", "pwrite64", "pwritev", "pwritev2", "recvfrom",
+		"recvmsg", "recvmmsg", "sendto", "sendmsg", "sendmmsg",
+		"accept", "accept4", "connect", "wait4", "waitid", "nanosleep",
+		"clock_nanosleep", "pause", "rt_sigsuspend", "rt_sigtimedwait",
+		"poll", "ppoll", "select", "pselect6", "epoll_wait",
+		"epoll_pwait", "epoll_pwait2", "futex", "futex_waitv", "flock",
+		"fcntl", "msgrcv", "msgsnd", "semop", "semtimedop",
+		"mq_timedsend", "mq_timedreceive", "ioctl", "close",
+		"io_getevents", "io_pgetevents", "splice", "tee", "vmsplice",
+		"sendfile", "copy_file_range", "getrandom", "open", "openat",
+		"openat2", "creat", "restart_syscall", "fsync", "fdatasync",
+		"sync_file_range", "fallocate", "ftruncate",
+	};
+	const char *n = policy_linux_syscall_name(nr);
+	size_t i;
+
+	if (n == NULL)
+		return true;
+	for (i = 0; i < __arraycount(wait); i++)
+		if (strcmp(n, wait[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * A notified call a signal interrupted before we received it never ran:
+ * may it be made again after the handler, whatever SA_RESTART says?  Yes
+ * for the calls we carry out ourselves (they are answered, not run), and
+ * for the others that never wait natively (kill, socket, getpid...): for
+ * them EINTR is something the kernel never answers.
+ */
+bool
+policy_linux_syscall_restart(int nr, uint64_t arg4)
+{
+	return policy_linux_syscall_ours(nr, arg4) ||
+	    !policy_linux_syscall_may_wait(nr);
+}
+
 bool
 policy_linux_syscall_setcred(int nr)
 {

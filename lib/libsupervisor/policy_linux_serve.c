@@ -344,9 +344,10 @@ policy_linux_dispatch(struct policy_sup *s, const struct seccomp_notif *n)
  * that, only a fatal signal interrupts), the kernel returns -ERESTARTSYS,
  * which becomes EINTR for a handler without SA_RESTART: a stat or open
  * would fail with EINTR where it never does unconfined.  For the calls the
- * supervisor carries out itself, which never ran, make it -ERESTARTNOINTR:
- * the call is made again after the handler, as the kernel does for calls
- * that cannot be interrupted.
+ * supervisor carries out itself, which never ran, and for those that
+ * never wait natively (kill decided on its signal: LTP kill10), make it
+ * -ERESTARTNOINTR: the call is made again after the handler, as the kernel
+ * does for calls that cannot be interrupted.
  */
 static void
 policy_linux_restart(pid_t pid)
@@ -360,7 +361,7 @@ policy_linux_restart(pid_t pid)
 		return;
 	if (ptrace(PTRACE_GETREGS, pid, 0, &r) != 0 ||
 	    (long long)r.rax != -ERESTARTSYS_ ||
-	    !policy_linux_syscall_ours((int)r.orig_rax, (uint64_t)r.r8))
+	    !policy_linux_syscall_restart((int)r.orig_rax, (uint64_t)r.r8))
 		return;
 	r.rax = (unsigned long long)-ERESTARTNOINTR_;
 	(void)ptrace(PTRACE_SETREGS, pid, 0, &r);

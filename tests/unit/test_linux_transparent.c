@@ -433,6 +433,48 @@ trunc_user(const char *dir, bool euid)
 	printf("\n");
 }
 
+/*
+ * A call the supervisor decides but that never blocks (kill, decided on
+ * its signal) under a storm of signals whose handler has no SA_RESTART:
+ * natively it never fails with EINTR.  Prints "kintr", the calls that
+ * failed EINTR, those that failed otherwise, and whether signals came.
+ */
+static volatile sig_atomic_t kintr_got;
+
+static void
+kintr_handler(int sig)
+{
+	(void)sig;
+	kintr_got = 1;
+}
+
+static void
+kill_intr(void)
+{
+	struct sigaction sa;
+	pid_t me = getpid(), storm;
+	int i, eintr = 0, other = 0;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = kintr_handler;	/* no SA_RESTART */
+	sigaction(SIGUSR1, &sa, NULL);
+	if ((storm = fork()) == 0) {
+		for (;;)
+			if (kill(me, SIGUSR1) != 0)
+				_exit(0);
+	}
+	for (i = 0; i < 20000; i++)
+		if (kill(storm, 0) != 0) {
+			if (errno == EINTR)
+				eintr++;
+			else
+				other++;
+		}
+	kill(storm, SIGKILL);
+	waitpid(storm, NULL, 0);
+	printf("kintr %d %d %d\n", eintr, other, (int)kintr_got);
+}
+
 static int
 target(int argc, char **argv)
 {
@@ -465,6 +507,8 @@ target(int argc, char **argv)
 		connect_full(argv[1]);
 	else if (strcmp(op, "args") == 0 && argc > 1)
 		bad_args(argv[1]);
+	else if (strcmp(op, "kintr") == 0)
+		kill_intr();
 	else if (strcmp(op, "acc") == 0 && argc > 1)
 		access_ids(argv[1]);
 	else if (strcmp(op, "trunc") == 0 && argc > 2)
@@ -480,6 +524,7 @@ target(int argc, char **argv)
 
 static char permit_pol[PATH_MAX];	/* permits all, in the filter */
 static char watch_pol[PATH_MAX];	/* opens, connects, execs supervised */
+static char signal_pol[PATH_MAX];	/* kill supervised */
 
 /* The first line the target prints; confined with pol, or native (NULL). */
 static void
@@ -693,6 +738,15 @@ test_connect_eintr(void **state)
 	assert_string_equal(r, "connect 0 -1 4 handled 1");
 }
 
+/* A supervised call that never blocks is not interrupted (LTP kill10
+ * under a learned policy: kill failed EINTR in a storm of signals). */
+static void
+test_kill_storm(void **state)
+{
+	(void)state;
+	assert_string_equal(same(signal_pol, "kintr"), "kintr 0 0 1");
+}
+
 static int
 setup(void **state)
 {
@@ -704,6 +758,10 @@ setup(void **state)
 	    "default: permit\n"));
 	/* rules with conditions: opens, connects and execs come to the
 	 * supervisor, which carries them out (and verifies execs) */
+	snprintf(signal_pol, sizeof(signal_pol), "%s",
+	    tu_write_policy("signal", "policy: 1\nname: signal\n"
+	    "default: permit\nrules:\n"
+	    "  - kill: signal eq SIGSYS then deny\n"));
 	snprintf(watch_pol, sizeof(watch_pol), "%s",
 	    tu_write_policy("watch", "policy: 1\nname: watch\ndefault: permit\n"
 	    "rules:\n"
@@ -732,6 +790,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_fifo_eintr),
 		cmocka_unit_test(test_fifo_restart),
 		cmocka_unit_test(test_connect_eintr),
+		cmocka_unit_test(test_kill_storm),
 	};
 
 	if (argc > 1 && strcmp(argv[1], "--target") == 0)
