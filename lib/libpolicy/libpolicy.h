@@ -83,6 +83,12 @@ char	*policy_yaml_with_rule_at(const char *name, const char *text,
 int	policy_yaml_insert_rule(const char *path, uint32_t at,
 	    const char *rule, const char *comment, struct policy_diag *);
 
+/* s[0..n) as a single-quoted YAML scalar ('' for '), written to fp. */
+void	policy_yaml_quoted(FILE *fp, const char *s, size_t n);
+/* A policy of head (its keys, each line ended) and rule as its one rule
+ * (the rule on the line after head's), malloc'd; NULL without memory. */
+char	*policy_yaml_one_rule(const char *head, const char *rule);
+
 /* A copy of a loaded policy whose default action is action (interactive
  * mode: calls no rule covers are asked); NULL with diag on error. */
 struct policy_loaded *policy_loaded_with_default(const struct policy_loaded *,

@@ -243,6 +243,39 @@ out:
 	return rv;
 }
 
+void
+policy_yaml_quoted(FILE *fp, const char *s, size_t n)
+{
+	size_t i;
+
+	fputc('\'', fp);
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\'')
+			fputc('\'', fp);	/* YAML: '' is ' */
+		fputc(s[i], fp);
+	}
+	fputc('\'', fp);
+}
+
+char *
+policy_yaml_one_rule(const char *head, const char *rule)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	if ((fp = open_memstream(&out, &len)) == NULL)
+		return NULL;
+	fprintf(fp, "%srules:\n  - ", head);
+	policy_yaml_quoted(fp, rule, strlen(rule));
+	fputc('\n', fp);
+	if (fclose(fp) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
 char *
 policy_yaml_with_rule(const char *name, const char *text, size_t len,
     const char *rule, const char *comment, struct policy_diag *diag)
@@ -258,7 +291,7 @@ policy_yaml_with_rule_at(const char *name, const char *text, size_t len,
 {
 	struct policy_spot sp;
 	char *out = NULL;
-	size_t olen = 0, i;
+	size_t olen = 0;
 	FILE *fp;
 	void *blob;
 	size_t bsize;
@@ -294,13 +327,7 @@ policy_yaml_with_rule_at(const char *name, const char *text, size_t len,
 		fprintf(fp, "%*s- ", (int)sp.indent, "");
 	} else if (sp.flow_items && !sp.flow_before)
 		fputs(", ", fp);
-	fputc('\'', fp);
-	for (i = 0; rule[i] != '\0'; i++) {
-		if (rule[i] == '\'')
-			fputc('\'', fp);
-		fputc(rule[i], fp);
-	}
-	fputc('\'', fp);
+	policy_yaml_quoted(fp, rule, strlen(rule));
 	if (sp.block)
 		fputc('\n', fp);
 	else if (sp.flow_before)

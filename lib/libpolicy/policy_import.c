@@ -6,20 +6,6 @@
 
 #include "policy_compile.h"
 
-static void
-policy_import_quoted(FILE *fp, const char *s, size_t n)
-{
-	size_t i;
-
-	fputc('\'', fp);
-	for (i = 0; i < n; i++) {
-		if (s[i] == '\'')
-			fputc('\'', fp);
-		fputc(s[i], fp);
-	}
-	fputc('\'', fp);
-}
-
 /* Offset of the first control byte or invalid UTF-8 sequence, or -1:
  * the YAML written must be readable back. */
 static size_t
@@ -169,7 +155,7 @@ policy_import_systrace(const char *name, const char *text, size_t len,
 		if (nrules++ == 0)
 			fprintf(mem, "rules:\n");
 		fprintf(mem, "  - ");
-		policy_import_quoted(mem, s + ind, n - ind);
+		policy_yaml_quoted(mem, s + ind, n - ind);
 		fputc('\n', mem);
 	}
 	if (pname[0] == '\0') {
@@ -185,12 +171,12 @@ policy_import_systrace(const char *name, const char *text, size_t len,
 		fprintf(out, "# Imported from the systrace policy %s.\n", name);
 		fprintf(out, "# systrace asked the user about calls no rule "
 		    "covered: default is ask.\npolicy: 1\nname: ");
-		policy_import_quoted(out, base ? base + 1 : pname,
+		policy_yaml_quoted(out, base ? base + 1 : pname,
 		    strlen(base ? base + 1 : pname));
 		fputc('\n', out);
 		if (pname[0] == '/') {
 			fprintf(out, "program: ");
-			policy_import_quoted(out, pname, strlen(pname));
+			policy_yaml_quoted(out, pname, strlen(pname));
 			fputc('\n', out);
 		}
 		fprintf(out, "default: ask\n");

@@ -72,23 +72,16 @@ policy_widen_check(const struct policy_request *r, unsigned action,
 	struct policy_loaded *pl;
 	struct policy_decision d;
 	char *yaml;
-	size_t cap = strlen(rule) * 2 + 128, j, i;
 	void *blob;
 	size_t bsize;
 	int rv = -1;
 
-	if ((yaml = malloc(cap)) == NULL) {
+	if ((yaml = policy_yaml_one_rule(action == POLICY_ACT_PERMIT ?
+	    "policy: 1\nname: check\ndefault: deny\n" :
+	    "policy: 1\nname: check\ndefault: permit\n", rule)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	j = (size_t)snprintf(yaml, cap, "policy: 1\nname: check\ndefault: %s\n"
-	    "rules:\n  - '", action == POLICY_ACT_PERMIT ? "deny" : "permit");
-	for (i = 0; rule[i] != '\0'; i++) {
-		if (rule[i] == '\'')
-			yaml[j++] = '\'';
-		yaml[j++] = rule[i];
-	}
-	snprintf(yaml + j, cap - j, "'\n");
 	memset(&diag, 0, sizeof(diag));
 	if (policy_compile_buffer("rule", yaml, strlen(yaml), &blob, &bsize,
 	    &diag) != 0) {

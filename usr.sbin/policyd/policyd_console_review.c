@@ -345,7 +345,7 @@ int
 pd_review_check_rule(const char *rule, char *err, size_t errlen)
 {
 	struct policy_diag diag;
-	size_t cap, j = 0, i;
+	size_t i;
 	char *yaml;
 	void *blob;
 	size_t bsize;
@@ -361,18 +361,11 @@ pd_review_check_rule(const char *rule, char *err, size_t errlen)
 		snprintf(err, errlen, "the rule is empty (drop it instead)");
 		return -1;
 	}
-	cap = strlen(rule) * 2 + 64;
-	if ((yaml = malloc(cap)) == NULL) {
+	if ((yaml = policy_yaml_one_rule("policy: 1\nname: rule\n", rule)) ==
+	    NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	j = (size_t)snprintf(yaml, cap, "policy: 1\nname: rule\nrules:\n  - '");
-	for (i = 0; rule[i] != '\0'; i++) {
-		if (rule[i] == '\'')
-			yaml[j++] = '\'';
-		yaml[j++] = rule[i];
-	}
-	snprintf(yaml + j, cap - j, "'\n");
 	memset(&diag, 0, sizeof(diag));
 	rv = policy_compile_buffer("rule", yaml, strlen(yaml), &blob, &bsize,
 	    &diag);
