@@ -161,64 +161,156 @@ struct policy_linux_call {
 	struct policy_linux_cred c_cred;
 };
 
-/* policy_linux_filter.c: the BPF program */
-struct sock_fprog;
-int	policy_linux_filter_build(struct policy_sup *, struct sock_fprog *,
-	    char *err, size_t errlen);
+/*
+ * The supervisor's files, bottom up.  A file calls only files of the
+ * layers below its own (tests/sh/test_layers.sh checks it on the objects):
+ * a notification flows one way, from serve (dispatch) through a handler
+ * (copy in, resolve, build the request), decide, and the answer.
+ */
+
+/* ---- 1. Base: facts about calls, tasks and the supervisor's fds ---- */
+
+/* policy_linux_syscalls.c: native system calls by number */
+#define POLICY_LINUX_NR_MAX	512	/* native numbers scanned */
 const char *policy_linux_syscall_name(int nr);
 /* The operation a native system call is mediated as (POLICY_OP_SYSCALL for
  * calls decided by name alone). */
 int	policy_linux_syscall_op(int nr);
 /* Does the call change the calling thread's credentials (set*id, capset)? */
 bool	policy_linux_syscall_setcred(int nr);
+bool	policy_linux_name_setcred(const char *name);
 /* Does the supervisor carry the call out itself (arg4: sendto's address)? */
 bool	policy_linux_syscall_ours(int nr, uint64_t arg4);
 /* Interrupted before we received it, may the call be made again (it
  * never ran, and natively it would not have waited)? */
 bool	policy_linux_syscall_restart(int nr, uint64_t arg4);
-/* Would policy p get the filter the running policy got? */
-bool	policy_linux_filter_same(const struct policy_sup *, const struct policy *);
-/* The supervisor's own refusal of a call, with its reason; NULL if none. */
-const char *policy_linux_refusal(const struct policy_sup *, const char *name,
-	    const uint64_t *args, int *errp);
-/* Is the policy's decision for op fixed regardless of the call's arguments? */
-bool	policy_linux_op_constant(const struct policy *, unsigned op);
-bool	policy_linux_cwd_notified(const struct policy_sup *);
-bool	policy_linux_op_may_ask(const struct policy *, unsigned op,
-	    unsigned opencls);
-bool	policy_linux_rules_test(const struct policy *, unsigned op, unsigned field);
+bool	policy_linux_name_listed(const char *name, const char *const *list,
+	    size_t n);
 
-/* policy_linux_mem.c: copying to and from the target, replies */
-int	policy_linux_read(pid_t, uint64_t addr, void *buf, size_t len);
-int	policy_linux_read_str(pid_t, uint64_t addr, char *buf, size_t cap,
-	    size_t *lenp);
-int	policy_linux_write(pid_t, uint64_t addr, const void *buf, size_t len);
-bool	policy_linux_valid(const struct policy_sup *, uint64_t id);
-bool	policy_linux_recheck(const struct policy_sup *, uint64_t id);
-void	policy_linux_serve_thread(void);
-bool	policy_linux_is_serve_thread(void);
-int	policy_linux_getfd(pid_t tid, int fd);
-int	policy_linux_startfd(const struct policy_sup *, pid_t tid, int dirfd,
-	    const char *path);
-int	policy_linux_startfd_cached(const struct policy_sup *, pid_t tid,
-	    int dirfd, const char *path, bool *borrowed);
-void	policy_linux_reply(const struct policy_sup *, uint64_t id, int64_t val,
-	    int error);
-void	policy_linux_continue(const struct policy_sup *, uint64_t id);
-int	policy_linux_addfd(const struct policy_sup *, uint64_t id, int fd,
-	    bool cloexec);
+/* policy_linux_args.c: native argument conventions (and oflags above) */
+/* The *at flags the call takes: EINVAL for any other bit, as the kernel
+ * answers before looking anything up; else 0. */
+int	policy_linux_atflags_ok(const char *name, const uint64_t *args);
+
+/* policy_linux_proc.c: /proc/TID/status */
+/* /proc/TID/status into buf (length; 0: gone; cap - 1: did not fit), and
+ * the value of one of its fields ("Tgid:"), or NULL. */
+size_t	policy_linux_status(pid_t tid, char *buf, size_t cap);
+const char *policy_linux_field(const char *buf, const char *name);
+int	policy_linux_umask(pid_t tid);
+pid_t	policy_linux_tgid(pid_t tid);
+
+/* policy_linux_fdpath.c: the supervisor's own descriptors */
 int	policy_linux_fdpath(int fd, char *buf, size_t cap);
 /* The same in a new heap string, of any length (a directory beyond what
  * /proc/self/fd can name is spelled from its parents): 0 or -errno. */
 int	policy_linux_fdpath_dup(int fd, char **out);
 int	policy_linux_fdopen(int fd, int flags);
 void	policy_linux_close2(int, int);
-int	policy_linux_umask(pid_t tid);
-pid_t	policy_linux_tgid(pid_t tid);
-/* /proc/TID/status into buf (length; 0: gone; cap - 1: did not fit), and
- * the value of one of its fields ("Tgid:"), or NULL. */
-size_t	policy_linux_status(pid_t tid, char *buf, size_t cap);
-const char *policy_linux_field(const char *buf, const char *name);
+
+/* policy_linux_log.c: log lines */
+void	policy_linux_note(struct policy_linux_call *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	policy_linux_log_verdict(struct policy_linux_call *,
+	    const char *verdict, const char *why);
+
+/* policy_linux_request.c: the request a call is decided on */
+void	policy_linux_req(struct policy_linux_call *, unsigned op);
+/* Note a long resolved path for the call's decision (0, or -ENAMETOOLONG
+ * when too many are noted); forget it.  The whole text of path field f of
+ * c_req (its head when longer than the buffer), or NULL if unknown. */
+int	policy_linux_long_note(struct policy_linux_call *, const char *);
+void	policy_linux_long_forget(struct policy_linux_call *, const char *);
+const char *policy_linux_req_path(const struct policy_linux_call *,
+	    unsigned f, size_t *lenp);
+
+/* policy_linux_execrec.c: execs let through, until their exec event */
+void	policy_linux_exec_add(struct policy_sup *, struct policy_linux_exec *);
+struct policy_linux_exec *policy_linux_exec_take(struct policy_sup *, pid_t);
+void	policy_linux_exec_free(struct policy_linux_exec *);
+void	policy_linux_exec_forget(struct policy_sup *, pid_t tid);
+bool	policy_linux_exec_pending(const struct policy_sup *);
+
+/* policy_linux_count.c: calls the kernel filter decided (all calls of the
+ * confined tasks, counted by a perf tracepoint counter, less those the
+ * supervisor was notified of); -1 (and why) when they cannot be counted */
+void	policy_linux_count_start(pid_t);
+void	policy_linux_count_notified(void);
+int	policy_linux_count_filtered(uint64_t *, const char **why);
+uint64_t policy_linux_count_supervised(void);
+void	policy_linux_count_stop(void);
+
+/* ---- 2. Answers and identities -------------------------------------- */
+
+/* policy_linux_notify.c: answering a notification */
+bool	policy_linux_valid(const struct policy_sup *, uint64_t id);
+bool	policy_linux_recheck(const struct policy_sup *, uint64_t id);
+void	policy_linux_serve_thread(void);
+bool	policy_linux_is_serve_thread(void);
+void	policy_linux_reply(const struct policy_sup *, uint64_t id, int64_t val,
+	    int error);
+void	policy_linux_continue(const struct policy_sup *, uint64_t id);
+int	policy_linux_addfd(const struct policy_sup *, uint64_t id, int fd,
+	    bool cloexec);
+
+/* policy_linux_cred.c: credentials a supervisor thread acts with */
+int	policy_linux_cred_read(pid_t, struct policy_linux_cred *, pid_t *tgidp);
+int	policy_linux_cred_init(struct policy_sup *);
+int	policy_linux_cred_apply(const struct policy_sup *,
+	    const struct policy_linux_cred *, int selfproc);
+void	policy_linux_as_self(const struct policy_sup *);
+
+/* ---- 3. The confined tasks ------------------------------------------ */
+
+/* policy_linux_task.c: per-thread state of the confined tasks */
+#define POLICY_LINUX_STOP_FIRST	0
+#define POLICY_LINUX_STOP_HOLD	1
+#define POLICY_LINUX_STOP_AGAIN	2
+void	policy_linux_task_init(void);
+int	policy_linux_task_stop(pid_t, int needpol);
+void	policy_linux_task_add(pid_t);
+void	policy_linux_task_del(pid_t);
+void	policy_linux_tasks_reset(void);
+bool	policy_linux_task_known(pid_t);
+bool	policy_linux_task_setpol(pid_t, unsigned pol);
+unsigned policy_linux_task_pol(pid_t);
+bool	policy_linux_task_setppid(pid_t, pid_t ppid);
+pid_t	policy_linux_task_orphan(pid_t creator);
+void	policy_linux_task_cred_forget(pid_t);
+int	policy_linux_task_cred(const struct policy_sup *, pid_t,
+	    struct policy_linux_cred *, pid_t *tgidp);
+int	policy_linux_task_pidfd(pid_t);
+void	policy_linux_task_cwd_enable(bool);
+void	policy_linux_task_cwd_call(pid_t, int nr);
+void	policy_linux_task_cwd_forget(pid_t);
+int	policy_linux_task_cwd(pid_t, bool *borrowed);
+#define POLICY_LINUX_T_STRICT	0x01	/* emulated SECCOMP_MODE_STRICT */
+#define POLICY_LINUX_T_HANDOVER	0x02	/* detach at its next stop */
+#define POLICY_LINUX_T_FOREIGN	0x04	/* detached: a confined tracer has it */
+#define POLICY_LINUX_T_RESTART	0x08	/* answered -ERESTARTSYS (a signal) */
+unsigned policy_linux_task_flags(pid_t);
+unsigned policy_linux_task_setflags(pid_t, unsigned set, unsigned clear);
+
+/* ---- 4. Copy in: the caller's memory, fds and credentials ------------ */
+
+/* policy_linux_mem.c: copying to and from the target, its fds */
+int	policy_linux_read(pid_t, uint64_t addr, void *buf, size_t len);
+int	policy_linux_read_str(pid_t, uint64_t addr, char *buf, size_t cap,
+	    size_t *lenp);
+int	policy_linux_write(pid_t, uint64_t addr, const void *buf, size_t len);
+int	policy_linux_getfd(pid_t tid, int fd);
+int	policy_linux_startfd(const struct policy_sup *, pid_t tid, int dirfd,
+	    const char *path);
+int	policy_linux_startfd_cached(const struct policy_sup *, pid_t tid,
+	    int dirfd, const char *path, bool *borrowed);
+
+/* policy_linux_callcred.c: the credentials of the call being handled */
+int	policy_linux_call_cred(struct policy_linux_call *);
+int	policy_linux_as_target(struct policy_linux_call *, int selfproc);
+int	policy_linux_access_cred(struct policy_linux_call *);
+int	policy_linux_call_umask(struct policy_linux_call *);
+
+/* ---- 5. Resolve: paths walked once, scripts ------------------------- */
 
 /* policy_linux_walk.c: resolving a target's path ourselves */
 #define PLW_NOFOLLOW	0x01	/* do not follow a final symlink */
@@ -264,57 +356,6 @@ int	policy_linux_path_arg_raw(struct policy_linux_call *, int dirfd,
 	    uint64_t addr, int flags, int emptyok, struct policy_linux_walk *,
 	    char *raw, size_t rawcap);
 
-/* policy_linux_count.c: calls the kernel filter decided (all calls of the
- * confined tasks, counted by a perf tracepoint counter, less those the
- * supervisor was notified of); -1 (and why) when they cannot be counted */
-void	policy_linux_count_start(pid_t);
-void	policy_linux_count_notified(void);
-int	policy_linux_count_filtered(uint64_t *, const char **why);
-uint64_t policy_linux_count_supervised(void);
-void	policy_linux_count_stop(void);
-
-/* policy_linux_decide.c: evaluation, logging, dry-run and ask */
-void	policy_linux_req(struct policy_linux_call *, unsigned op);
-int	policy_linux_decide(struct policy_linux_call *);
-/* Note a long resolved path for the call's decision (0, or -ENAMETOOLONG
- * when too many are noted); forget it.  The whole text of path field f of
- * c_req (its head when longer than the buffer), or NULL if unknown. */
-int	policy_linux_long_note(struct policy_linux_call *, const char *);
-void	policy_linux_long_forget(struct policy_linux_call *, const char *);
-const char *policy_linux_req_path(const struct policy_linux_call *,
-	    unsigned f, size_t *lenp);
-void	policy_linux_note(struct policy_linux_call *, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3)));
-
-/* policy_linux_ask.c */
-int	policy_linux_ask(struct policy_linux_call *);
-
-/* policy_linux_offload.c: a call whose decision may ask runs on its own
- * thread, so a pending alarm blocks that thread of the target only. */
-struct seccomp_notif;
-bool	policy_linux_offload(struct policy_sup *, const struct seccomp_notif *,
-	    void (*)(struct policy_sup *, const struct seccomp_notif *));
-/* Wait for offloaded calls to finish (their alarms are cancelled). */
-void	policy_linux_offload_drain(void);
-
-/* policy_linux_report.c: called after every decision when set (learning,
- * JSON decision log, policyd); start_ns is CLOCK_MONOTONIC at its start. */
-extern void (*policy_linux_decided)(struct policy_linux_call *, int err,
-	    uint64_t start_ns);
-
-/* Handlers: each answers the notification exactly once. */
-void	policy_linux_open(struct policy_linux_call *);
-void	policy_linux_pathop(struct policy_linux_call *, unsigned op);
-/* The *at flags the call takes: EINVAL for any other bit, as the kernel
- * answers before looking anything up; else 0. */
-int	policy_linux_atflags_ok(const char *name, const uint64_t *args);
-void	policy_linux_net(struct policy_linux_call *, unsigned op);
-void	policy_linux_intop(struct policy_linux_call *, unsigned op);
-void	policy_linux_execve(struct policy_linux_call *);
-void	policy_linux_exec_event(struct policy_sup *, pid_t pid, pid_t oldtid);
-void	policy_linux_exec_forget(struct policy_sup *, pid_t tid);
-bool	policy_linux_exec_pending(const struct policy_sup *);
-
 /* policy_linux_script.c: the script a "#!" interpreter gets and opens */
 char	*policy_linux_script_name(int dirfd, const char *path);
 bool	policy_linux_script_ok(const char *cmd, size_t len, size_t skip,
@@ -325,6 +366,68 @@ bool	policy_linux_script_any(void);
 int	policy_linux_script_open(struct policy_linux_call *, const char *raw,
 	    const struct stat *);
 
+/* ---- 6. Decide ------------------------------------------------------ */
+
+/* policy_linux_filter.c: what the kernel decides (the BPF program), and
+ * the policy analysis behind it */
+struct sock_fprog;
+int	policy_linux_filter_build(struct policy_sup *, struct sock_fprog *,
+	    char *err, size_t errlen);
+/* Would policy p get the filter the running policy got? */
+bool	policy_linux_filter_same(const struct policy_sup *, const struct policy *);
+/* The supervisor's own refusal of a call, with its reason; NULL if none. */
+const char *policy_linux_refusal(const struct policy_sup *, const char *name,
+	    const uint64_t *args, int *errp);
+/* Is the policy's decision for op fixed regardless of the call's arguments? */
+bool	policy_linux_op_constant(const struct policy *, unsigned op);
+bool	policy_linux_cwd_notified(const struct policy_sup *);
+bool	policy_linux_op_may_ask(const struct policy *, unsigned op,
+	    unsigned opencls);
+bool	policy_linux_rules_test(const struct policy *, unsigned op, unsigned field);
+
+/* policy_linux_program.c: the run's policies and the programs they name */
+const char *policy_linux_source(const struct policy *);
+int	policy_linux_policies(struct policy_sup *,
+	    const struct policy_linux_opts *, char *err, size_t errlen);
+unsigned policy_linux_program_policy(const struct policy_sup *, unsigned cur,
+	    const char *path, const struct stat *);
+
+/* policy_linux_ask.c: alarms (setup in policy_interactive.h) */
+int	policy_linux_ask(struct policy_linux_call *);
+/* Readable when pending alarms must give up; cancel (true) or re-arm. */
+int	policy_linux_ask_cancelfd(void);
+void	policy_linux_ask_cancel(bool);
+
+/* policy_linux_decide.c: the verdict on a built request */
+int	policy_linux_decide(struct policy_linux_call *);
+/* Called after every decision when set (policy_linux_report.c: learning,
+ * JSON decision log, policyd); start_ns is CLOCK_MONOTONIC at its start. */
+extern void (*policy_linux_decided)(struct policy_linux_call *, int err,
+	    uint64_t start_ns);
+
+/* ---- 7. Act: handlers, each answers its notification exactly once --- */
+
+/* policy_linux_worker.c: a blocking operation finished on its own thread */
+int	policy_linux_defer(void (*)(void *), void *);
+/* The call being dispatched on this thread (a deferred job of it is
+ * answered -ERESTARTSYS if the caller gets a signal); NULL: none. */
+void	policy_linux_worker_call(const struct policy_linux_call *);
+
+/* policy_linux_trace.c: the tracer of the confined tasks */
+void	policy_linux_trace_init(void);
+bool	policy_linux_trace_reclaim(const struct policy_sup *, pid_t tid);
+void	policy_linux_trace_resume(pid_t pid, int sig);
+void	policy_linux_strict_stop(pid_t pid);
+void	policy_linux_attach_release(const struct policy_sup *, pid_t tid);
+bool	policy_linux_handover_stop(struct policy_sup *, pid_t pid, int sig,
+	    bool groupstop);
+/* ptrace by a confined program (intop): hand tid over to a confined
+ * tracer, emulate seccomp strict mode; the serve thread only. */
+int	policy_linux_trace_handover(struct policy_linux_call *, pid_t tid,
+	    bool self);
+int	policy_linux_strict(struct policy_linux_call *);
+bool	policy_linux_confined(pid_t);	/* a task under our filter */
+
 /* policy_linux_chdir.c: chdir done as fchdir on the decided directory */
 void	policy_linux_chdir_run(struct policy_linux_call *, int dir,
 	    const struct stat *);
@@ -334,63 +437,25 @@ bool	policy_linux_chdir_ours(pid_t, int64_t fd);
 bool	policy_linux_chdir_stop(struct policy_sup *, pid_t, int status);
 void	policy_linux_chdir_forget(pid_t);
 
-/* policy_linux_worker.c: a blocking operation finished on its own thread */
-int	policy_linux_defer(void (*)(void *), void *);
-/* The call being dispatched on this thread (a deferred job of it is
- * answered -ERESTARTSYS if the caller gets a signal); NULL: none. */
-void	policy_linux_worker_call(const struct policy_linux_call *);
+void	policy_linux_open(struct policy_linux_call *);		/* open.c */
+void	policy_linux_pathop(struct policy_linux_call *, unsigned op); /* path.c */
+void	policy_linux_net(struct policy_linux_call *, unsigned op);	/* net.c */
+void	policy_linux_intop(struct policy_linux_call *, unsigned op); /* intop.c */
+/* policy_linux_exec.c: execve decided, its image checked at the event */
+void	policy_linux_execve(struct policy_linux_call *);
+void	policy_linux_exec_event(struct policy_sup *, pid_t pid, pid_t oldtid);
 
-/* policy_linux_serve.c */
+/* ---- 8. Dispatch ---------------------------------------------------- */
+
+/* policy_linux_offload.c: a call whose decision may ask runs on its own
+ * thread, so a pending alarm blocks that thread of the target only. */
+struct seccomp_notif;
+bool	policy_linux_offload(struct policy_sup *, const struct seccomp_notif *,
+	    void (*)(struct policy_sup *, const struct seccomp_notif *));
+/* Wait for offloaded calls to finish (their alarms are cancelled). */
+void	policy_linux_offload_drain(void);
+
+/* policy_linux_serve.c: the event loop (policy_linux_launch.c starts it) */
 int	policy_linux_serve(struct policy_sup *);
-/* ptrace by a confined program (intop): hand tid over to a confined
- * tracer, emulate seccomp strict mode; the serve thread only. */
-int	policy_linux_trace_handover(struct policy_linux_call *, pid_t tid,
-	    bool self);
-int	policy_linux_strict(struct policy_linux_call *);
-bool	policy_linux_confined(pid_t);	/* a task under our filter */
-
-/* policy_linux_launch.c: the policy a program runs under once executed */
-unsigned policy_linux_program_policy(const struct policy_sup *, unsigned cur,
-	    const char *path, const struct stat *);
-
-/* policy_linux_task.c: per-thread state of the confined tasks */
-#define POLICY_LINUX_STOP_FIRST	0
-#define POLICY_LINUX_STOP_HOLD	1
-#define POLICY_LINUX_STOP_AGAIN	2
-void	policy_linux_task_init(void);
-int	policy_linux_task_stop(pid_t, int needpol);
-void	policy_linux_task_add(pid_t);
-void	policy_linux_task_del(pid_t);
-void	policy_linux_tasks_reset(void);
-bool	policy_linux_task_known(pid_t);
-bool	policy_linux_task_setpol(pid_t, unsigned pol);
-unsigned policy_linux_task_pol(pid_t);
-bool	policy_linux_task_setppid(pid_t, pid_t ppid);
-pid_t	policy_linux_task_orphan(pid_t creator);
-void	policy_linux_task_cred_forget(pid_t);
-int	policy_linux_task_cred(const struct policy_sup *, pid_t,
-	    struct policy_linux_cred *, pid_t *tgidp);
-int	policy_linux_task_pidfd(pid_t);
-void	policy_linux_task_cwd_enable(bool);
-void	policy_linux_task_cwd_call(pid_t, int nr);
-void	policy_linux_task_cwd_forget(pid_t);
-int	policy_linux_task_cwd(pid_t, bool *borrowed);
-#define POLICY_LINUX_T_STRICT	0x01	/* emulated SECCOMP_MODE_STRICT */
-#define POLICY_LINUX_T_HANDOVER	0x02	/* detach at its next stop */
-#define POLICY_LINUX_T_FOREIGN	0x04	/* detached: a confined tracer has it */
-#define POLICY_LINUX_T_RESTART	0x08	/* answered -ERESTARTSYS (a signal) */
-unsigned policy_linux_task_flags(pid_t);
-unsigned policy_linux_task_setflags(pid_t, unsigned set, unsigned clear);
-
-/* policy_linux_cred.c: acting with the target's credentials */
-int	policy_linux_cred_read(pid_t, struct policy_linux_cred *, pid_t *tgidp);
-int	policy_linux_cred_init(struct policy_sup *);
-int	policy_linux_cred_apply(const struct policy_sup *,
-	    const struct policy_linux_cred *, int selfproc);
-void	policy_linux_as_self(const struct policy_sup *);
-int	policy_linux_as_target(struct policy_linux_call *, int selfproc);
-int	policy_linux_access_cred(struct policy_linux_call *);
-int	policy_linux_call_cred(struct policy_linux_call *);
-int	policy_linux_call_umask(struct policy_linux_call *);
 
 #endif /* !_POLICY_LINUX_H_ */

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/eventfd.h>
 
 #include "policy_linux.h"
 #include "policy_interactive.h"
@@ -45,6 +46,35 @@ static struct {
 
 static pthread_mutex_t ask_tty_lock = PTHREAD_MUTEX_INITIALIZER;
 static __thread int ask_last = POLICY_ACT_DENY;
+
+/* Readable while the run is ending: every pending alarm gives up. */
+static pthread_mutex_t ask_cancel_lock = PTHREAD_MUTEX_INITIALIZER;
+static int ask_cancelfd = -1;
+
+int
+policy_linux_ask_cancelfd(void)
+{
+	pthread_mutex_lock(&ask_cancel_lock);
+	if (ask_cancelfd < 0)
+		ask_cancelfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	pthread_mutex_unlock(&ask_cancel_lock);
+	return ask_cancelfd;
+}
+
+/* Cancel the pending alarms (on), or re-arm for the next run (off). */
+void
+policy_linux_ask_cancel(bool on)
+{
+	uint64_t v = 1;
+	int fd = policy_linux_ask_cancelfd();
+
+	if (fd < 0)
+		return;
+	if (on)
+		(void)!write(fd, &v, sizeof(v));
+	else
+		(void)!read(fd, &v, sizeof(v));
+}
 
 /* How an alarm was settled. */
 struct ask_verdict {
@@ -239,7 +269,7 @@ policy_linux_ask_policyd(struct policy_linux_call *c,
 	/* wait in slices: a caller killed meanwhile withdraws its alarm */
 	for (left = (int)(m->ma_timeout_ms + ASK_GRACE_MS); ; left -= slice) {
 		slice = left < 500 ? left : 500;
-		t = policy_msg_recv(fd, b, slice, policy_linux_offload_cancelfd(),
+		t = policy_msg_recv(fd, b, slice, policy_linux_ask_cancelfd(),
 		    why, sizeof(why));
 		if (t >= 0 || errno != ETIMEDOUT || left <= slice)
 			break;
@@ -319,7 +349,7 @@ policy_linux_ask_tty(struct policy_linux_call *c,
 	}
 	pfd[0].fd = fd;
 	pfd[0].events = POLLIN;
-	pfd[1].fd = policy_linux_offload_cancelfd();
+	pfd[1].fd = policy_linux_ask_cancelfd();
 	pfd[1].events = POLLIN;
 	do
 		r = poll(pfd, pfd[1].fd >= 0 ? 2 : 1, (int)m->ma_timeout_ms);

@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,52 +23,6 @@
 
 #define ARGS_MAX	(256u * 1024)	/* argv bytes copied for verification */
 #define ARGC_MAX	(64u * 1024)
-
-/* s_execs is also changed by execve calls decided on an offloaded thread
- * (policy_linux_offload.c) while the main thread handles exec events. */
-static pthread_mutex_t policy_linux_exec_lock =
-    PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
-
-static struct policy_linux_exec **
-policy_linux_exec_find(struct policy_sup *s, pid_t tid)
-{
-	struct policy_linux_exec **pp;
-
-	for (pp = &s->s_execs; *pp != NULL; pp = &(*pp)->pe_next)
-		if ((*pp)->pe_tid == tid)
-			return pp;
-	return NULL;
-}
-
-/* Is some execve let through and not yet seen at its exec event? */
-bool
-policy_linux_exec_pending(const struct policy_sup *s)
-{
-	bool r;
-
-	pthread_mutex_lock(&policy_linux_exec_lock);
-	r = s->s_execs != NULL;
-	pthread_mutex_unlock(&policy_linux_exec_lock);
-	return r;
-}
-
-void
-policy_linux_exec_forget(struct policy_sup *s, pid_t tid)
-{
-	struct policy_linux_exec **pp, *e;
-
-	pthread_mutex_lock(&policy_linux_exec_lock);
-	if ((pp = policy_linux_exec_find(s, tid)) == NULL) {
-		pthread_mutex_unlock(&policy_linux_exec_lock);
-		return;
-	}
-	e = *pp;
-	*pp = e->pe_next;
-	pthread_mutex_unlock(&policy_linux_exec_lock);
-	free(e->pe_argv);
-	free(e->pe_script);
-	free(e);
-}
 
 /* Copy argv: NUL-separated into *bufp, joined with spaces into the request. */
 static int
@@ -205,7 +158,6 @@ policy_linux_execve(struct policy_linux_call *c)
 	struct policy_sup *s = c->c_sup;
 	struct policy_linux_walk w;
 	struct policy_linux_exec *e;
-	struct policy_linux_exec **pp;
 	struct stat img;
 	char *argv = NULL, joined[POLICY_ARGV_MAX], raw[PATH_MAX];
 	size_t argvlen = 0, argc = 0, extra = 0;
@@ -284,12 +236,7 @@ policy_linux_execve(struct policy_linux_call *c)
 	/* a program some policy names runs under that policy */
 	e->pe_pol = policy_linux_program_policy(s, c->c_polidx, w.w_path,
 	    &w.w_st);
-	pthread_mutex_lock(&policy_linux_exec_lock);
-	if ((pp = policy_linux_exec_find(s, c->c_tid)) != NULL)
-		policy_linux_exec_forget(s, c->c_tid);
-	e->pe_next = s->s_execs;
-	s->s_execs = e;
-	pthread_mutex_unlock(&policy_linux_exec_lock);
+	policy_linux_exec_add(s, e);
 	policy_linux_walk_done(&w);
 	free(argv);
 	policy_linux_continue(s, c->c_id);
@@ -353,58 +300,53 @@ policy_linux_argv_ok(const char *buf, size_t len,
 void
 policy_linux_exec_event(struct policy_sup *s, pid_t pid, pid_t oldtid)
 {
-	struct policy_linux_exec **pp;
+	struct policy_linux_exec *e;
 	struct stat st;
 	char path[64], *cmd = NULL;
 	size_t cmdlen = 0;
 	const char *why = NULL;
 
-	pthread_mutex_lock(&policy_linux_exec_lock);
-	if ((pp = policy_linux_exec_find(s, oldtid)) == NULL)
-		pp = policy_linux_exec_find(s, pid);
+	if ((e = policy_linux_exec_take(s, oldtid)) == NULL)
+		e = policy_linux_exec_take(s, pid);
 	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
-	if (pp == NULL) {
-		if (s->s_exec_unchecked) {
-			pthread_mutex_unlock(&policy_linux_exec_lock);
+	if (e == NULL) {
+		if (s->s_exec_unchecked)
 			return;		/* the filter permits every exec */
-		}
 		why = "no exec decision recorded";
 	} else if (stat(path, &st) != 0)
 		why = "cannot inspect the new image";
-	else if (st.st_dev != (*pp)->pe_dev || st.st_ino != (*pp)->pe_ino)
+	else if (st.st_dev != e->pe_dev || st.st_ino != e->pe_ino)
 		why = "the image is not the file the policy decided on";
-	else if (((*pp)->pe_argv != NULL || (*pp)->pe_script != NULL) &&
+	else if ((e->pe_argv != NULL || e->pe_script != NULL) &&
 	    (cmd = policy_linux_cmdline(pid, &cmdlen)) == NULL)
 		why = "cannot read the new image's arguments";
-	else if ((*pp)->pe_argv != NULL &&
-	    !policy_linux_argv_ok(cmd, cmdlen, *pp))
+	else if (e->pe_argv != NULL && !policy_linux_argv_ok(cmd, cmdlen, e))
 		why = "argv changed after the policy decided on it";
-	else if ((*pp)->pe_script != NULL && !policy_linux_script_ok(cmd,
-	    cmdlen, (*pp)->pe_skip, (*pp)->pe_script))
+	else if (e->pe_script != NULL && !policy_linux_script_ok(cmd,
+	    cmdlen, e->pe_skip, e->pe_script))
 		why = "the script is not the one the policy decided on";
 	free(cmd);
 	policy_linux_script_forget(pid);	/* an earlier image's */
-	if (why == NULL && pp != NULL && (*pp)->pe_script != NULL) {
-		if (!policy_linux_script_expect(pid, (*pp)->pe_script,
-		    (*pp)->pe_sdev, (*pp)->pe_sino))
+	if (why == NULL && e != NULL && e->pe_script != NULL) {
+		if (!policy_linux_script_expect(pid, e->pe_script,
+		    e->pe_sdev, e->pe_sino))
 			why = "out of memory";
-		(*pp)->pe_script = NULL;
+		e->pe_script = NULL;
 	}
-	if (pp != NULL) {
-		if ((*pp)->pe_initial)
+	if (e != NULL) {
+		if (e->pe_initial)
 			s->s_initial_pending = 0;
-		if (why == NULL && (*pp)->pe_pol != policy_linux_task_pol(pid)) {
-			(void)policy_linux_task_setpol(pid, (*pp)->pe_pol);
+		if (why == NULL && e->pe_pol != policy_linux_task_pol(pid)) {
+			(void)policy_linux_task_setpol(pid, e->pe_pol);
 			if (s->s_verbose) {
 				fprintf(s->s_log, "policyctl: pid %d: now under "
-				    "%s\n", (int)pid, (*pp)->pe_pol ?
-				    s->s_sources[(*pp)->pe_pol] : s->s_source);
+				    "%s\n", (int)pid, e->pe_pol ?
+				    s->s_sources[e->pe_pol] : s->s_source);
 				fflush(s->s_log);
 			}
 		}
-		policy_linux_exec_forget(s, (*pp)->pe_tid);
+		policy_linux_exec_free(e);
 	}
-	pthread_mutex_unlock(&policy_linux_exec_lock);
 	if (why != NULL) {
 		fprintf(s->s_log, "policyctl: pid %d: exec killed: %s\n",
 		    (int)pid, why);

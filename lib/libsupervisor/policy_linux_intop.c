@@ -44,7 +44,7 @@ policy_linux_targets_us(const struct policy_sup *s, int64_t pid)
  * TRACE stop (the program's own filter) makes the kernel run the filters
  * again; memory the tracer writes is memory we only ever read once.  What
  * is lost with the supervisor's tracing is refused instead: an exec the
- * policy must verify (policy_linux_serve.c), and tracing when several
+ * policy must verify (policy_linux_trace.c), and tracing when several
  * policies are in use (a tracee's children must inherit its policy).
  * Tracing a process outside the confinement stays refused: its tracer
  * could make it do anything.

@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/eventfd.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 
@@ -36,21 +35,10 @@ struct policy_linux_offjob {
 static pthread_mutex_t off_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t off_cv = PTHREAD_COND_INITIALIZER;
 static unsigned off_inflight;
-static int off_cancelfd = -1;
 
 /* Per policy: bit op set when a request of op may be asked. */
 static const struct policy *off_pol;
 static uint32_t off_askmask;
-
-int
-policy_linux_offload_cancelfd(void)
-{
-	pthread_mutex_lock(&off_lock);
-	if (off_cancelfd < 0)
-		off_cancelfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	pthread_mutex_unlock(&off_lock);
-	return off_cancelfd;
-}
 
 /*
  * Bit op set when a request of op may be asked; for open, bits for the
@@ -157,7 +145,7 @@ policy_linux_offload(struct policy_sup *s, const struct seccomp_notif *n,
 	j->o_sup = s;
 	j->o_fn = fn;
 	memcpy(&j->o_notif, n, sz);
-	(void)policy_linux_offload_cancelfd();
+	(void)policy_linux_ask_cancelfd();
 	pthread_mutex_lock(&off_lock);
 	off_inflight++;
 	pthread_mutex_unlock(&off_lock);
@@ -174,15 +162,12 @@ policy_linux_offload(struct policy_sup *s, const struct seccomp_notif *n,
 void
 policy_linux_offload_drain(void)
 {
-	uint64_t one = 1, v;
-
 	pthread_mutex_lock(&off_lock);
-	if (off_inflight > 0 && off_cancelfd >= 0)
-		(void)!write(off_cancelfd, &one, sizeof(one));
+	if (off_inflight > 0)
+		policy_linux_ask_cancel(true);
 	while (off_inflight > 0)
 		pthread_cond_wait(&off_cv, &off_lock);
-	if (off_cancelfd >= 0)
-		(void)!read(off_cancelfd, &v, sizeof(v));	/* re-arm */
+	policy_linux_ask_cancel(false);		/* re-arm */
 	off_pol = NULL;
 	pthread_mutex_unlock(&off_lock);
 }

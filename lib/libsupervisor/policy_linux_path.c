@@ -146,48 +146,6 @@ policy_linux_times(struct policy_linux_call *c, struct timespec ts[2],
 }
 
 /*
- * The *at flags each call accepts: any other bit is EINVAL, as the kernel
- * answers before looking anything up.  0 or EINVAL.
- */
-int
-policy_linux_atflags_ok(const char *n, const uint64_t *args)
-{
-	static const struct { const char *name; int arg; uint64_t ok; } t[] = {
-		{ "unlinkat", 2, AT_REMOVEDIR },
-		{ "linkat", 4, AT_SYMLINK_FOLLOW | AT_EMPTY_PATH },
-		{ "fchownat", 4, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH },
-		{ "fchmodat2", 3, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH },
-		{ "faccessat2", 3, AT_EACCESS | AT_SYMLINK_NOFOLLOW |
-		    AT_EMPTY_PATH },
-		{ "utimensat", 3, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH },
-		{ "newfstatat", 3, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT |
-		    AT_EMPTY_PATH },
-		{ "statx", 2, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT |
-		    AT_EMPTY_PATH | AT_STATX_SYNC_TYPE },
-		{ "execveat", 4, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH },
-		{ "renameat2", 4, RENAME_NOREPLACE | RENAME_EXCHANGE |
-		    RENAME_WHITEOUT },
-	};
-	size_t i;
-
-	/* statx: both sync kinds at once, or a reserved mask bit */
-	if (strcmp(n, "statx") == 0 && (((uint32_t)args[2] &
-	    AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE ||
-	    ((uint32_t)args[3] & STATX__RESERVED) != 0))
-		return EINVAL;
-	/* renameat2: no replace and exchange contradict each other */
-	if (strcmp(n, "renameat2") == 0 && ((uint32_t)args[4] &
-	    (RENAME_NOREPLACE | RENAME_EXCHANGE)) ==
-	    (RENAME_NOREPLACE | RENAME_EXCHANGE))
-		return EINVAL;
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (strcmp(n, t[i].name) == 0)
-			return ((uint32_t)args[t[i].arg] & ~t[i].ok) != 0 ?
-			    EINVAL : 0;
-	return 0;
-}
-
-/*
  * The caller's RLIMIT_FSIZE (soft), from /proc/TID/limits, which anyone
  * may read.  prlimit(2) of another user's process needs CAP_SYS_RESOURCE,
  * which a root supervisor may lack (a container's root usually does), and

@@ -21,9 +21,6 @@
 #include "policy_linux.h"
 #include "policy_interactive.h"
 
-void (*policy_linux_decided)(struct policy_linux_call *, int err,
-    uint64_t start_ns);
-
 static struct {
 	pthread_mutex_t	lock;		/* fd */
 	FILE		*json;
