@@ -12,6 +12,7 @@
 #include <linux/seccomp.h>
 
 #include "libpolicy.h"
+#include "policy_linux_interact.h"
 
 /* ------------------------------------------------------------------ */
 /* Public: run a program under a policy.                               */

@@ -9,6 +9,7 @@
 
 #include "policyctl.h"
 #include "policy_interactive.h"
+#include "policy_linux_interact.h"
 
 /* The value of option a: "--opt=VALUE" or the next argument. */
 static const char *
