@@ -401,6 +401,10 @@ void	policy_linux_ask_cancel(bool);
 
 /* policy_linux_decide.c: the verdict on a built request */
 int	policy_linux_decide(struct policy_linux_call *);
+/* A refusal of the supervisor's own, decided, logged and recorded as a
+ * denial with its reason; returns err. */
+int	policy_linux_refuse(struct policy_linux_call *, int err,
+	    const char *why);
 /* Called after every decision when set (policy_linux_report.c: learning,
  * JSON decision log, policyd); start_ns is CLOCK_MONOTONIC at its start. */
 extern void (*policy_linux_decided)(struct policy_linux_call *, int err,

@@ -70,6 +70,23 @@ policy_linux_move_refused(struct policy_linux_call *c, const struct policy *p)
 	return e > 0 ? e : EPERM;
 }
 
+/* A refusal of the supervisor's own: the decision a rule "OP: deny"
+ * before the policy's would make, logged with the reason. */
+static void
+policy_linux_refused(struct policy_linux_call *c, const char *why)
+{
+	struct policy_decision *d = &c->c_dec;
+	char because[256];
+
+	memset(d, 0, sizeof(*d));
+	d->pd_rule = POLICY_NONE;
+	d->pd_action = POLICY_ACT_DENY;
+	d->pd_log = 1;
+	snprintf(because, sizeof(because), "refused whatever the policy says: "
+	    "%s", why);
+	policy_linux_log_verdict(c, "deny", because);
+}
+
 /*
  * Decide the call's request.  Returns 0 to go ahead, or the native errno
  * the call fails with.  Every supervisor decision goes through here.
@@ -83,20 +100,13 @@ policy_linux_decide1(struct policy_linux_call *c)
 	const struct policy *p = c->c_polidx != 0 && c->c_pol != NULL ?
 	    c->c_pol : __atomic_load_n(&s->s_pol, __ATOMIC_ACQUIRE);
 	const char *why;
-	char because[160];
 	int action, err;
 
 	/* the supervisor's own refusals: escapes, refused even in a dry run */
 	if (c->c_req.pr_op == POLICY_OP_SYSCALL && c->c_name != NULL &&
 	    (why = policy_linux_refusal(s, c->c_name, c->c_args, &err)) !=
 	    NULL) {
-		memset(d, 0, sizeof(*d));
-		d->pd_rule = POLICY_NONE;
-		d->pd_action = POLICY_ACT_DENY;
-		d->pd_log = 1;
-		snprintf(because, sizeof(because), "refused whatever the policy "
-		    "says: %s", why);
-		policy_linux_log_verdict(c, "deny", because);
+		policy_linux_refused(c, why);
 		return err;
 	}
 	if (policy_linux_eval(c, p) != 0) {
@@ -148,5 +158,23 @@ policy_linux_decide(struct policy_linux_call *c)
 	err = policy_linux_decide1(c);
 	policy_linux_decided(c, err,
 	    (uint64_t)t0.tv_sec * 1000000000u + (uint64_t)t0.tv_nsec);
+	return err;
+}
+
+/*
+ * The same refusal where a handler finds it (ptrace of a process outside
+ * the confinement, a mount under path rules...), its request built: logged
+ * and recorded as every decision is, even in a dry run.  Returns err.
+ */
+int
+policy_linux_refuse(struct policy_linux_call *c, int err, const char *why)
+{
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	policy_linux_refused(c, why);
+	if (policy_linux_decided != NULL)
+		policy_linux_decided(c, err,
+		    (uint64_t)t0.tv_sec * 1000000000u + (uint64_t)t0.tv_nsec);
 	return err;
 }

@@ -49,20 +49,15 @@ policy_linux_targets_us(const struct policy_sup *s, int64_t pid)
  * Tracing a process outside the confinement stays refused: its tracer
  * could make it do anything.
  */
-static void
-policy_linux_intop_ptrace(struct policy_linux_call *c)
+/* Why the supervisor refuses this ptrace request whatever the policy says
+ * (see above), or NULL. */
+static const char *
+policy_linux_ptrace_refused(const struct policy_linux_call *c)
 {
 	const struct policy_sup *s = c->c_sup;
 	long req = (long)ARG(0);
 	pid_t pid = (pid_t)(int32_t)ARG(1), ppid = 0, tgid;
-	int err;
 
-	if (req != PTRACE_TRACEME && req != PTRACE_ATTACH &&
-	    req != PTRACE_SEIZE) {
-		/* a request to a tracee: the kernel checks it is ours */
-		policy_linux_continue(s, c->c_id);
-		return;
-	}
 	if (req == PTRACE_TRACEME) {
 		char buf[2048];
 		const char *p;
@@ -71,36 +66,53 @@ policy_linux_intop_ptrace(struct policy_linux_call *c)
 		    (p = policy_linux_field(buf, "PPid:")) != NULL)
 			ppid = (pid_t)strtol(p, NULL, 10);
 		if (ppid <= 0 || ppid == s->s_pid ||
-		    !policy_linux_confined(ppid)) {
-			policy_linux_note(c, "PTRACE_TRACEME: the parent is not "
-			    "a confined process; refused");
-			policy_linux_reply(s, c->c_id, 0, EPERM);
-			return;
-		}
-		pid = c->c_tid;
-	} else if (pid <= 0 || (kill(pid, 0) != 0 && errno == ESRCH)) {
-		policy_linux_continue(s, c->c_id);	/* ESRCH */
-		return;
-	} else if ((tgid = policy_linux_tgid(pid)) <= 0 ||
-	    (!policy_linux_confined(pid) && !policy_linux_confined(tgid))) {
-		policy_linux_note(c, "ptrace of a process outside the "
-		    "confinement refused");
-		policy_linux_reply(s, c->c_id, 0, EPERM);
-		return;
-	} else if (tgid == policy_linux_tgid(c->c_tid)) {
-		policy_linux_continue(s, c->c_id);	/* EPERM: its own */
-		return;
-	} else if (!policy_linux_confined(pid)) {
+		    !policy_linux_confined(ppid))
+			return "PTRACE_TRACEME: the parent is not a confined "
+			    "process";
+	} else if (req != PTRACE_ATTACH && req != PTRACE_SEIZE)
+		return NULL;		/* to a tracee: the kernel checks it */
+	else if (pid <= 0 || (kill(pid, 0) != 0 && errno == ESRCH))
+		return NULL;		/* the kernel answers ESRCH */
+	else if ((tgid = policy_linux_tgid(pid)) <= 0 ||
+	    (!policy_linux_confined(pid) && !policy_linux_confined(tgid)))
+		return "ptrace of a process outside the confinement: its "
+		    "tracer could make it do anything";
+	else if (tgid == policy_linux_tgid(c->c_tid))
+		return NULL;		/* the kernel answers EPERM: its own */
+	else if (!policy_linux_confined(pid))
 		/* a thread of a confined process we never saw (started while
 		 * another program traced it): nothing of ours to hand over */
-		policy_linux_note(c, "ptrace of an unknown thread refused");
-		policy_linux_reply(s, c->c_id, 0, EPERM);
+		return "ptrace of an unknown thread of a confined process";
+	if (s->s_npols > 1)
+		return "ptrace: with several policies a traced process could "
+		    "not be followed";
+	return NULL;
+}
+
+/* A ptrace request the policy permitted and the supervisor did not refuse:
+ * the kernel makes it, or the tracee is handed over. */
+static void
+policy_linux_intop_ptrace(struct policy_linux_call *c)
+{
+	const struct policy_sup *s = c->c_sup;
+	long req = (long)ARG(0);
+	pid_t pid = (pid_t)(int32_t)ARG(1);
+	const char *why;
+	int err;
+
+
+	/* again: the tracee may have gone, its id taken, since */
+	if ((why = policy_linux_ptrace_refused(c)) != NULL) {
+		policy_linux_reply(s, c->c_id, 0,
+		    policy_linux_refuse(c, EPERM, why));
 		return;
 	}
-	if (s->s_npols > 1) {
-		policy_linux_note(c, "ptrace: with several policies a traced "
-		    "process could not be followed; refused");
-		policy_linux_reply(s, c->c_id, 0, EPERM);
+	if (req == PTRACE_TRACEME)
+		pid = c->c_tid;
+	else if ((req != PTRACE_ATTACH && req != PTRACE_SEIZE) ||
+	    pid <= 0 || (kill(pid, 0) != 0 && errno == ESRCH) ||
+	    policy_linux_tgid(pid) == policy_linux_tgid(c->c_tid)) {
+		policy_linux_continue(s, c->c_id);
 		return;
 	}
 	if ((err = policy_linux_trace_handover(c, pid,
@@ -112,7 +124,7 @@ void
 policy_linux_intop(struct policy_linux_call *c, unsigned op)
 {
 	const struct policy_sup *s = c->c_sup;
-	const char *n = c->c_name;
+	const char *n = c->c_name, *why = NULL;
 	int err;
 
 	/* the fchdir of a chdir being carried out (policy_linux_chdir.c) */
@@ -147,40 +159,31 @@ policy_linux_intop(struct policy_linux_call *c, unsigned op)
 	case POLICY_OP_PTRACE:
 		policy_request_set_int(&c->c_req, POLICY_F_REQUEST, (int64_t)ARG(0));
 		policy_request_set_int(&c->c_req, POLICY_F_PID, (int32_t)ARG(1));
-		if (policy_linux_targets_us(s, (int32_t)ARG(1))) {
-			policy_linux_note(c, "ptrace of the supervisor refused");
-			policy_linux_reply(s, c->c_id, 0, EPERM);
-			return;
-		}
+		if (policy_linux_targets_us(s, (int32_t)ARG(1)))
+			why = "ptrace of the supervisor";
 		/* lifts seccomp from the tracee (the kernel refuses it to a
 		 * filtered tracer too) */
-		if ((ARG(0) == PTRACE_SETOPTIONS || ARG(0) == PTRACE_SEIZE) &&
-		    (ARG(3) & PTRACE_O_SUSPEND_SECCOMP)) {
-			policy_linux_note(c, "PTRACE_O_SUSPEND_SECCOMP refused");
-			policy_linux_reply(s, c->c_id, 0, EPERM);
-			return;
-		}
+		else if ((ARG(0) == PTRACE_SETOPTIONS ||
+		    ARG(0) == PTRACE_SEIZE) &&
+		    (ARG(3) & PTRACE_O_SUSPEND_SECCOMP))
+			why = "PTRACE_O_SUSPEND_SECCOMP lifts the filter";
+		else
+			why = policy_linux_ptrace_refused(c);
 		break;
 	case POLICY_OP_MOUNT:
 	case POLICY_OP_UNMOUNT:
 		/* Paths would have to be resolved and the mount made by us;
 		 * only verdicts that do not depend on them are supported. */
 		if (!policy_linux_op_constant(c->c_pol != NULL ? c->c_pol :
-		    s->s_pol, op)) {
-			policy_linux_note(c, "%s: rules with conditions are not "
-			    "supported on Linux; denied", n);
-			policy_linux_reply(s, c->c_id, 0, EPERM);
-			return;
-		}
+		    s->s_pol, op))
+			why = "mount and unmount rules with conditions are not "
+			    "supported on Linux";
 		/* A mount moves whole trees to where other paths name them:
 		 * under path rules, a move no check can follow. */
-		if (op == POLICY_OP_MOUNT && !policy_move_free(c->c_pol !=
-		    NULL ? c->c_pol : s->s_pol)) {
-			policy_linux_note(c, "%s: the policy has path rules a "
-			    "mount could move objects past; denied", n);
-			policy_linux_reply(s, c->c_id, 0, EPERM);
-			return;
-		}
+		else if (op == POLICY_OP_MOUNT && !policy_move_free(c->c_pol !=
+		    NULL ? c->c_pol : s->s_pol))
+			why = "the policy has path rules a mount could move "
+			    "objects past";
 		break;
 	default:
 		if (strcmp(n, "process_vm_readv") == 0 ||
@@ -188,31 +191,27 @@ policy_linux_intop(struct policy_linux_call *c, unsigned op)
 		    strcmp(n, "pidfd_open") == 0 || strcmp(n, "kcmp") == 0) {
 			if (policy_linux_targets_us(s, (int32_t)ARG(0)) ||
 			    (n[0] == 'k' && policy_linux_targets_us(s,
-			    (int32_t)ARG(1)))) {
-				policy_linux_note(c, "%s of the supervisor "
-				    "refused", n);
-				policy_linux_reply(s, c->c_id, 0, EPERM);
-				return;
-			}
+			    (int32_t)ARG(1))))
+				why = "a call on the supervisor";
 			/* writing into a process outside the confinement
 			 * would make it do anything for us */
-			if (strcmp(n, "process_vm_writev") == 0 &&
+			else if (strcmp(n, "process_vm_writev") == 0 &&
 			    (int32_t)ARG(0) > 0 &&
 			    kill((pid_t)(int32_t)ARG(0), 0) == 0 &&
 			    !policy_linux_confined((pid_t)(int32_t)ARG(0)) &&
 			    !policy_linux_confined(policy_linux_tgid(
-			    (pid_t)(int32_t)ARG(0)))) {
-				policy_linux_note(c, "%s to a process outside "
-				    "the confinement refused", n);
-				policy_linux_reply(s, c->c_id, 0, EPERM);
-				return;
-			}
+			    (pid_t)(int32_t)ARG(0))))
+				why = "process_vm_writev to a process outside the "
+				    "confinement";
 		} else if (strcmp(n, "perf_event_open") == 0 &&
-		    policy_linux_targets_us(s, (int32_t)ARG(1))) {
-			policy_linux_reply(s, c->c_id, 0, EPERM);
-			return;
-		}
+		    policy_linux_targets_us(s, (int32_t)ARG(1)))
+			why = "a call on the supervisor";
 		break;
+	}
+	if (why != NULL) {
+		policy_linux_reply(s, c->c_id, 0,
+		    policy_linux_refuse(c, EPERM, why));
+		return;
 	}
 	if ((err = policy_linux_decide(c)) != 0)
 		policy_linux_reply(s, c->c_id, 0, err);

@@ -65,10 +65,10 @@ policy_linux_dispatch(struct policy_sup *s, const struct seccomp_notif *n)
 	/* exec verification and chdir need us as the caller's tracer */
 	if ((op == POLICY_OP_EXECVE || op == POLICY_OP_CHDIR) &&
 	    !policy_linux_trace_reclaim(s, c.c_tid)) {
-		policy_linux_note(&c, "%s: the caller is traced by another "
-		    "program, the supervisor cannot follow it; refused",
-		    c.c_name != NULL ? c.c_name : "?");
-		policy_linux_reply(s, c.c_id, 0, EPERM);
+		policy_linux_req(&c, (unsigned)op);
+		policy_linux_reply(s, c.c_id, 0, policy_linux_refuse(&c, EPERM,
+		    "the caller is traced by another program, the supervisor "
+		    "cannot follow it"));
 		return;
 	}
 	policy_linux_worker_call(&c);

@@ -74,15 +74,14 @@ policy_linux_trace_handover(struct policy_linux_call *c, pid_t tid, bool self)
 	int i = 0;
 
 	if (!policy_linux_is_serve_thread()) {
-		policy_linux_note(c, "ptrace: asked decisions cannot hand a "
-		    "task over; refused");
-		return EPERM;
+		return policy_linux_refuse(c, EPERM, "ptrace: a decision "
+		    "that was asked cannot hand a task over");
 	}
 	if (policy_linux_task_flags(tid) & POLICY_LINUX_T_STRICT) {
 		/* strict mode is ours to enforce, by tracing it */
-		policy_linux_note(c, "ptrace of a task in seccomp strict mode "
-		    "refused");
-		return EPERM;
+		return policy_linux_refuse(c, EPERM, "ptrace of a task in "
+		    "seccomp strict mode, which the supervisor enforces by "
+		    "tracing it");
 	}
 	if (!policy_linux_ours(s, tid)) {
 		/* not ours to give (another tracer has it, or none): the
@@ -211,9 +210,8 @@ policy_linux_strict(struct policy_linux_call *c)
 
 	if (!policy_linux_is_serve_thread() ||
 	    !policy_linux_ours(s, c->c_tid)) {
-		policy_linux_note(c, "seccomp strict mode cannot be emulated "
-		    "for this task; refused");
-		return EINVAL;
+		return policy_linux_refuse(c, EINVAL, "seccomp strict mode "
+		    "cannot be emulated for this task");
 	}
 	(void)policy_linux_task_setflags(c->c_tid, POLICY_LINUX_T_STRICT, 0);
 	if (ptrace(PTRACE_INTERRUPT, c->c_tid, 0, 0) != 0) {

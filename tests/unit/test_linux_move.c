@@ -277,7 +277,8 @@ static const struct move_row refused[] = {
 	{ "a file no rule names, into the denied directory", { "rename",
 	    "~/w/ok/f", "~/w/no/f" }, { EPERM }, MOVED },
 	{ "bind mount", { "bind", "~/w/no", "~/w/ok", "read", "~/w/ok/a",
-	    "-" }, { EPERM, ENOENT }, "a mount could move objects past" },
+	    "-" }, { EPERM, ENOENT }, "policy says: the policy has path rules a "
+	    "mount could move objects past)" },
 	{ "bind mount by the new mount API", { "bindtree", "~/w/no", "~/w/ok",
 	    "read", "~/w/ok/a", "-" }, { EPERM, ENOENT }, NULL },
 };

@@ -660,7 +660,10 @@ test_attach(void **state)
 	assert_memory_equal(out, "attach 0 regs 0 killed 9 suspend ", 33);
 	run(permit_pol, "attach", out, sizeof(out));
 	assert_string_equal(out, "attach 0 regs 0 killed 9 suspend no");
-	assert_true(tu_log_has("PTRACE_O_SUSPEND_SECCOMP refused"));
+	/* a denial like any other: the verdict line, the reason */
+	assert_true(tu_log_has("deny ptrace pid="));
+	assert_true(tu_log_has("refused whatever the policy says: "
+	    "PTRACE_O_SUSPEND_SECCOMP lifts the filter)"));
 }
 
 /* A process outside the confinement cannot be traced or written to. */
@@ -682,8 +685,11 @@ test_attach_outside(void **state)
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	assert_string_equal(out, "attach_pid -1 1 vmwrite 1");
-	assert_true(tu_log_has("ptrace of a process outside the confinement"));
-	assert_true(tu_log_has("process_vm_writev to a process outside"));
+	assert_true(tu_log_has("refused whatever the policy says: ptrace of "
+	    "a process outside the confinement"));
+	assert_true(tu_log_has("deny process_vm_writev"));
+	assert_true(tu_log_has("refused whatever the policy says: "
+	    "process_vm_writev to a process outside"));
 }
 
 /* Exec in a task another program traces: permitted when the filter lets
@@ -697,7 +703,9 @@ test_traced_exec(void **state)
 	(void)same(permit_pol, "exec");
 	run(watch_pol, "exec", out, sizeof(out));
 	assert_string_equal(out, "exec 21");
-	assert_true(tu_log_has("traced by another program"));
+	assert_true(tu_log_has("deny execve"));
+	assert_true(tu_log_has("refused whatever the policy says: the caller "
+	    "is traced by another program"));
 }
 
 /* A signal interrupts a FIFO open the supervisor waits in. */
