@@ -68,7 +68,7 @@ open_run(const char *dir, long n, struct atk_result *r)
 	setup_flip(&m, dir, "public", "secret");
 	flip_start(&f, flip_mem, &m);
 	for (i = 0; i < n; i++)
-		score_open(r, open(path_buf, O_RDONLY | O_CLOEXEC));
+		score_open(r, open_route(AT_FDCWD, path_buf, i));
 	flip_stop(&f);
 }
 
@@ -110,7 +110,7 @@ shm_run(const char *dir, long n, struct atk_result *r)
 		}
 	}
 	for (i = 0; i < n; i++) {
-		score_open(r, open(shared, O_RDONLY | O_CLOEXEC));
+		score_open(r, open_route(AT_FDCWD, shared, i));
 	}
 	kill(pid, SIGKILL);
 	waitpid(pid, &st, 0);
