@@ -6,14 +6,16 @@
  * and stat of a file, and prints the round-trip floor beside native.
  *
  *   bench_notify [-c CPU] -- measure (the default)
- *   bench_notify -s CALLS [-e ERRNO | -a] -- PROGRAM [ARGS...]
+ *   bench_notify -s CALLS [-e ERRNO | -a] [-p] -- PROGRAM [ARGS...]
  *	run PROGRAM with CALLS (comma-separated names) notified; each
  *	notification is answered CONTINUE, or failed with ERRNO (-e), or,
  *	with -a, for an open of an absolute path: the path is copied
  *	(process_vm_readv), the file opened here and given to the target
  *	(SECCOMP_IOCTL_NOTIF_ADDFD with SECCOMP_ADDFD_FLAG_SEND) - what the
  *	product does for an open, with no decision, no resolution and no
- *	checks.  bench_run uses this mode for the floor rows of its table.
+ *	checks.  With -p, the listener is poll(2)ed before each receive, as
+ *	policyctl run's serve loop does.  bench_run uses this mode for the
+ *	floor rows of its table.
  *
  * The supervisor makes two system calls per notification (RECV, SEND) in
  * the CONTINUE and errno modes, five in -a mode (RECV, process_vm_readv,
@@ -22,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stddef.h>
@@ -48,6 +51,7 @@
 enum answer { ANS_CONTINUE, ANS_ERRNO, ANS_ADDFD };
 
 static int nrs[NMAX], nnr;
+static int poll_first;		/* -p: poll(2) the listener before each RECV */
 
 static void
 fatal(const char *what)
@@ -155,6 +159,10 @@ serve(int lfd, enum answer ans, int err)
 	if (req == NULL || resp == NULL)
 		fatal("calloc");
 	for (;;) {
+		struct pollfd pfd = { lfd, POLLIN, 0 };
+
+		if (poll_first && poll(&pfd, 1, -1) < 0 && errno != EINTR)
+			return;
 		memset(req, 0, sz.seccomp_notif);
 		if (ioctl(lfd, SECCOMP_IOCTL_NOTIF_RECV, req) != 0) {
 			if (errno == EINTR)
@@ -453,7 +461,7 @@ main(int argc, char **argv)
 	int ch, err = EPERM, cpu = -1;
 	const char *calls = NULL;
 
-	while ((ch = getopt(argc, argv, "+s:e:ac:")) != -1) {
+	while ((ch = getopt(argc, argv, "+s:e:ac:p")) != -1) {
 		switch (ch) {
 		case 's':
 			calls = optarg;
@@ -468,9 +476,12 @@ main(int argc, char **argv)
 		case 'c':
 			cpu = atoi(optarg);
 			break;
+		case 'p':
+			poll_first = 1;
+			break;
 		default:
 			fprintf(stderr, "usage: bench_notify [-c CPU]\n"
-			    "       bench_notify -s CALLS [-e ERRNO | -a] -- "
+			    "       bench_notify -s CALLS [-e ERRNO | -a] [-p] -- "
 			    "PROGRAM [ARGS...]\n");
 			return 2;
 		}
