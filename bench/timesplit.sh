@@ -9,8 +9,13 @@
 # be woken; negative when both CPUs ran them at once), context switches and
 # system calls (raw_syscalls:sys_enter, target and supervisor together).
 # Start-up is included (a few ms: under 0.1 us per call at N=50000).
+# task-clock misses part of policyctl run's CPU time (its rusage user+sys
+# and system-wide sampling both find about 10 us per call more), so a
+# last part splits each run on CPU 0 by system-wide cpu-clock samples
+# (perf record -a): us per call in the target, in the supervisor and in
+# anything else that ran on that CPU (other work on the machine).
 # Needs perf (Debian: linux-perf) allowed to count (perf_event_paranoid <= 2
-# for one's own processes).
+# for one's own processes; the last part needs root or paranoid <= 0).
 
 B=${1:-build}
 N=${2:-50000}
@@ -77,3 +82,37 @@ for pin in 0 1; do
 		one "$kind policyctl run" $kind $pin "$P" run -p "$T/sup.yaml" --
 	done
 done
+
+# split LABEL KIND CMD...: CMD on CPU 0, sampled system-wide; the share of
+# CPU 0's samples of the target (bench_run), of the rest of our processes
+# (the supervisor) and of everything else, as us per call.
+split() {
+	label=$1 kind=$2
+	shift 2
+	perf record -q -a -C 0 -e cpu-clock -F 2000 -o "$T/rec" -- \
+	    taskset -c 0 "$@" "$W" --work "$kind" "$N" "$T/file" \
+	    >"$T/out" 2>"$T/err" || { echo "$label: failed"; return; }
+	ns=$(tail -n 1 "$T/out")
+	perf report -i "$T/rec" --sort comm --stdio 2>/dev/null |
+	    awk -v l="$label" -v ns="$ns" '
+	    /^#/ || NF < 2 { next }
+	    { p = $1; sub(/%/, "", p); c = $2 }
+	    c == "bench_run" { t += p; next }
+	    c == "policyctl" || c == "bench_notify" { s += p; next }
+	    { o += p }
+	    END { printf "%-34s %8.2f %7.2f %7.2f %7.2f\n", l, ns / 1000,
+		ns / 1000 * t / 100, ns / 1000 * s / 100, ns / 1000 * o / 100 }'
+}
+
+if [ "$(id -u)" = 0 ] || [ "$(cat /proc/sys/kernel/perf_event_paranoid)" -le 0 ]; then
+	echo
+	printf "%-34s %8s %7s %7s %7s\n" "us per call on CPU 0, sampled" \
+	    elapsed target superv. other
+	split "open native" open
+	split "open floor: CONTINUE" open "$F" -s openat --
+	split "open floor: copy, open, ADDFD" open "$F" -a -s openat --
+	split "open policyctl run" open "$P" run -p "$T/sup.yaml" --
+	split "stat native" stat
+	split "stat floor: CONTINUE" stat "$F" -s newfstatat --
+	split "stat policyctl run" stat "$P" run -p "$T/sup.yaml" --
+fi
