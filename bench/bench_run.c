@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -907,10 +908,13 @@ main(int argc, char **argv)
 			    fa->med[NATIVE]);
 		if (o->med[POLICY] > 0 && fa->med[POLICY] > 0)
 			printf("supervised open+close: %.2f us = %.2fx the "
-			    "ADDFD floor, %.2f us over it (the product's own "
-			    "work)\n", o->med[POLICY] / 1000, o->med[POLICY] /
-			    fa->med[POLICY], (o->med[POLICY] -
-			    fa->med[POLICY]) / 1000);
+			    "ADDFD floor, %.2f us %s it%s\n", o->med[POLICY] /
+			    1000, o->med[POLICY] / fa->med[POLICY],
+			    fabs(o->med[POLICY] - fa->med[POLICY]) / 1000,
+			    o->med[POLICY] >= fa->med[POLICY] ? "over" :
+			    "under", o->med[POLICY] >= fa->med[POLICY] ?
+			    " (the product's own work)" : " (noise: see the "
+			    "rounds)");
 		if (st->med[POLICY] > 0 && fs->med[POLICY] > 0 &&
 		    fs->med[NATIVE] > 0)
 			printf("stat: floor %.2f us = %.2fx native; supervised "

@@ -83,25 +83,42 @@ for pin in 0 1; do
 	done
 done
 
-# split LABEL KIND CMD...: CMD on CPU 0, sampled system-wide; the share of
-# CPU 0's samples of the target (bench_run), of the rest of our processes
-# (the supervisor) and of everything else, as us per call.
+# split LABEL KIND CMD...: CMD on CPU 0, sampled system-wide; the samples
+# of CPU 0 in the target (bench_run), in the rest of the run's processes
+# (the supervisor: the run's first process and its descendants, followed
+# through the recorded forks) and in anything else, as us per call.
 split() {
 	label=$1 kind=$2
 	shift 2
 	perf record -q -a -C 0 -e cpu-clock -F 2000 -o "$T/rec" -- \
+	    sh -c 'echo $$ >"$0"; exec "$@"' "$T/root" \
 	    taskset -c 0 "$@" "$W" --work "$kind" "$N" "$T/file" \
 	    >"$T/out" 2>"$T/err" || { echo "$label: failed"; return; }
 	ns=$(tail -n 1 "$T/out")
-	perf report -i "$T/rec" --sort comm --stdio 2>/dev/null |
-	    awk -v l="$label" -v ns="$ns" '
-	    /^#/ || NF < 2 { next }
-	    { p = $1; sub(/%/, "", p); c = $2 }
-	    c == "bench_run" { t += p; next }
-	    c == "policyctl" || c == "bench_notify" { s += p; next }
-	    { o += p }
-	    END { printf "%-34s %8.2f %7.2f %7.2f %7.2f\n", l, ns / 1000,
-		ns / 1000 * t / 100, ns / 1000 * s / 100, ns / 1000 * o / 100 }'
+	perf script -i "$T/rec" --show-task-events -F comm,pid 2>/dev/null |
+	    awk -v l="$label" -v ns="$ns" -v root="$(cat "$T/root")" '
+	    BEGIN { ours[root] = 1 }
+	    /PERF_RECORD_FORK/ {
+		# FORK(child:tid):(parent:tid): child f[i+1], parent f[i+5]
+		split($0, f, /[():]/)
+		for (i = 1; i in f; i++)
+			if (f[i] ~ /PERF_RECORD_FORK$/) {
+				if (f[i + 5] in ours)
+					ours[f[i + 1]] = 1
+				break
+			}
+		next
+	    }
+	    /PERF_RECORD/ { next }
+	    NF >= 2 {
+		pid = $NF; n++
+		if (!(pid in ours)) o++
+		else if ($1 == "bench_run") t++
+		else s++
+	    }
+	    END { if (n == 0) n = 1
+		printf "%-34s %8.2f %7.2f %7.2f %7.2f\n", l, ns / 1000,
+		ns / 1000 * t / n, ns / 1000 * s / n, ns / 1000 * o / n }'
 }
 
 if [ "$(id -u)" = 0 ] || [ "$(cat /proc/sys/kernel/perf_event_paranoid)" -le 0 ]; then
