@@ -4,8 +4,9 @@
  * usage: fastpath -p POLICY [-k CALLS] [-s CALLS]
  *
  * CALLS is a comma-separated list of native system call names, a name
- * followed by "/O_PATH" for an open(2) or openat(2) whose flags hold
- * O_PATH (the only integer argument the filter tests for them).  Each
+ * followed by "/O_PATH" or "/O_WRONLY" for an open(2) or openat(2) with
+ * those flags (the integer argument the filter may test for them; without
+ * either, the flags are O_RDONLY).  Each
  * call is run, with zero arguments otherwise, through the program
  * policy_linux_filter_build() makes for POLICY (what policyctl run
  * installs, without -v), and is reported as "kernel" (the filter answers
@@ -95,7 +96,8 @@ in_kernel(const char *spec)
 	uint32_t ret;
 	int nr;
 
-	if (len >= sizeof(name) || (slash && strcmp(slash, "/O_PATH") != 0)) {
+	if (len >= sizeof(name) || (slash && strcmp(slash, "/O_PATH") != 0 &&
+	    strcmp(slash, "/O_WRONLY") != 0)) {
 		fprintf(stderr, "fastpath: bad call %s\n", spec);
 		exit(2);
 	}
@@ -110,13 +112,16 @@ in_kernel(const char *spec)
 	d.nr = nr;
 	d.arch = AUDIT_ARCH_X86_64;
 	if (slash != NULL) {
+		uint64_t fl = (strcmp(slash, "/O_PATH") == 0 ? O_PATH :
+		    O_WRONLY) | O_CLOEXEC;
+
 		if (strcmp(name, "open") == 0)
-			d.args[1] = O_PATH | O_CLOEXEC;
+			d.args[1] = fl;
 		else if (strcmp(name, "openat") == 0)
-			d.args[2] = O_PATH | O_CLOEXEC;
+			d.args[2] = fl;
 		else {
-			fprintf(stderr, "fastpath: /O_PATH is for open and "
-			    "openat\n");
+			fprintf(stderr, "fastpath: %s is for open and "
+			    "openat\n", slash);
 			exit(2);
 		}
 	}

@@ -319,15 +319,21 @@ int atk_fast;
 int
 open_route(int dirfd, const char *path, long i)
 {
+	return open_route_flags(dirfd, path, i, O_RDONLY);
+}
+
+int
+open_route_flags(int dirfd, const char *path, long i, int flags)
+{
 	char proc[64];
 	int pfd, fd, e;
 
 	if (!atk_fast || (i & 1) == 0)
-		return openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+		return openat(dirfd, path, flags | O_CLOEXEC);
 	if ((pfd = openat(dirfd, path, O_PATH | O_CLOEXEC)) < 0)
 		return -1;
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
-	fd = open(proc, O_RDONLY | O_CLOEXEC);
+	fd = open(proc, flags | O_CLOEXEC);
 	e = errno;
 	close(pfd);
 	errno = e;

@@ -55,6 +55,8 @@ extern int atk_fast;
  * reading (decided by the supervisor on the object).  Returns the fd
  * read from, or -1 with errno. */
 int	open_route(int dirfd, const char *path, long i);
+/* The same with these open flags (O_RDONLY, O_WRONLY...) instead. */
+int	open_route_flags(int dirfd, const char *path, long i, int flags);
 
 /* Print a message and exit 2 (the harness then reports the class failed). */
 void	die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
