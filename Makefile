@@ -101,6 +101,7 @@ asan:
 bench: $(POLICYCTL) $(BENCHES)
 	@set -e; for b in $(BENCHES); do $$b; done
 	@sh bench/callgrind.sh $(BUILD)/bench/bench_eval
+	@sh bench/timesplit.sh $(BUILD) $${BENCH_QUICK:+10000}
 
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 # Seeds: tests/fuzz/corpus/<target> when there is one; the blob target's are

@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,7 @@
 
 static char dir[256];			/* scratch */
 static char policyctl[PATH_MAX];
+static char notify[PATH_MAX];		/* bench_notify, beside this binary */
 static char self[PATH_MAX];
 static int quick;
 
@@ -104,6 +106,9 @@ static const char *const mode_name[NMODES] = { "native", "policyctl run",
 
 /* Run on CPU 0 only (taskset), to show the cost without migrations. */
 static int pin;
+/* Floor rows: "confined" under bench_notify with these arguments instead
+ * of policyctl run (a minimal supervisor: see bench_notify.c). */
+static char *const *floor_args;
 
 /* argv for cmd under mode, in buf. */
 static char **
@@ -116,7 +121,12 @@ wrap(enum mode m, const char *policy, char *const cmd[], char **buf)
 		buf[n++] = "-c";
 		buf[n++] = "0";
 	}
-	if (m == POLICY) {
+	if (m == POLICY && floor_args != NULL) {
+		buf[n++] = notify;
+		for (i = 0; floor_args[i] != NULL; i++)
+			buf[n++] = floor_args[i];
+		buf[n++] = "--";
+	} else if (m == POLICY) {
 		buf[n++] = policyctl;
 		buf[n++] = "run";
 		buf[n++] = "-p";
@@ -472,6 +482,7 @@ struct row {
 	int		pin;		/* under taskset -c 0 */
 	double		max_ratio;	/* target: confined/native at most */
 	double		min_vs_strace;	/* target: strace/confined at least */
+	char *const	*floor;		/* a floor row: bench_notify's args */
 	const char	*note;		/* target text when there is none */
 	double		v[NMODES][ROUNDS_MAX];
 	double		med[NMODES];
@@ -484,6 +495,7 @@ row_round(struct row *r, int round, const char *file)
 	int m;
 
 	pin = r->pin;
+	floor_args = r->floor;
 	for (m = 0; m < NMODES; m++) {
 		if (m == STRACE && !r->use_strace) {
 			r->v[m][round] = -1;
@@ -497,6 +509,7 @@ row_round(struct row *r, int round, const char *file)
 			    r->reps);
 	}
 	pin = 0;
+	floor_args = NULL;
 }
 
 /* Round trips per call (per-call rows: from 10,000 calls) or per run. */
@@ -506,6 +519,10 @@ row_round_trips(struct row *r, const char *file)
 	char *cmd[8];
 	long n;
 
+	if (r->floor != NULL) {
+		r->rt = 1;		/* one notification per call */
+		return;
+	}
 	if (r->kind == NULL) {
 		n = round_trips(r->policy, r->cmd);
 		r->rt = n < 0 ? -1 : (double)n;
@@ -696,7 +713,7 @@ static const char readonly[] =
 int
 main(int argc, char **argv)
 {
-	struct row rows[16];
+	struct row rows[20];
 	char file[PATH_MAX], sup[PATH_MAX], perm[PATH_MAX], ro[PATH_MAX];
 	char py3[PATH_MAX], bsrc[PATH_MAX], bpol[PATH_MAX], lpol[PATH_MAX];
 	char *py[] = { "/usr/bin/python3", "-c",
@@ -706,7 +723,11 @@ main(int argc, char **argv)
 	char mk[PATH_MAX + 8];
 	char *make[] = { "make", "-s", "-B", "-j2", "-C", mk, NULL };
 	int rounds, i, r, nrows = 0, has_strace, has_py, has_find, has_make;
-	int has_taskset, has_py3pol, has_build, has_learned;
+	int has_taskset, has_py3pol, has_build, has_learned, has_notify;
+	int i_open, i_stat, i_fopen = -1, i_faddfd = -1, i_fstat = -1;
+	static char *const fl_open[] = { "-s", "openat", NULL };
+	static char *const fl_addfd[] = { "-a", "-s", "openat", NULL };
+	static char *const fl_stat[] = { "-s", "newfstatat", NULL };
 	long ng, no, marks[2], cur[2], hwm[2];
 	ssize_t n;
 	char *e;
@@ -729,6 +750,11 @@ main(int argc, char **argv)
 		strncat(policyctl, "/policyctl", sizeof(policyctl) -
 		    strlen(policyctl) - 1);
 	}
+	snprintf(notify, sizeof(notify), "%s", self);
+	if ((e = strrchr(notify, '/')) != NULL)
+		e[1] = '\0';
+	strncat(notify, "bench_notify", sizeof(notify) - strlen(notify) - 1);
+	has_notify = access(notify, X_OK) == 0;
 	if (access(policyctl, X_OK) != 0) {
 		printf("bench_run: %s not built, skipped\n", policyctl);
 		return 0;
@@ -770,8 +796,28 @@ main(int argc, char **argv)
 	    .max_ratio = mx, .min_vs_strace = vs }
 	CALLROW("getpid (kernel filter), per call", "getpid", ng, ng, 1.1, 0);
 	rows[nrows - 1].n[STRACE] = ng / 20;
+	i_open = nrows;
 	CALLROW("open+close (supervised), per call", "open", no * 4, no, 6, 4);
+	i_stat = nrows;
 	CALLROW("stat (supervised), per call", "stat", no * 4, no, 6, 4);
+	if (has_notify) {
+		/* the floor: bench_notify, a supervisor that only answers */
+		i_fopen = nrows;
+		CALLROW("open+close, open answered CONTINUE", "open", no * 4,
+		    no, 0, 0);
+		rows[nrows - 1].floor = fl_open;
+		i_faddfd = nrows;
+		CALLROW("open+close, opened here, ADDFD", "open", no * 4, no,
+		    0, 0);
+		rows[nrows - 1].floor = fl_addfd;
+		i_fstat = nrows;
+		CALLROW("stat, answered CONTINUE", "stat", no * 4, no, 0, 0);
+		rows[nrows - 1].floor = fl_stat;
+		for (i = i_fopen; i < nrows; i++) {
+			rows[i].use_strace = 0;
+			rows[i].note = "(floor)";
+		}
+	}
 	if (has_taskset) {
 		CALLROW("open+close, all on one CPU", "open", no * 4, no, 0, 0);
 		rows[nrows - 1].pin = 1;
@@ -833,13 +879,57 @@ main(int argc, char **argv)
 	    mode_name[POLICY], mode_name[STRACE], "vs strace", "rt/s", "",
 	    "target");
 	for (i = 0; i < nrows; i++)
-		print_row(&rows[i]);
+		if (rows[i].floor == NULL)
+			print_row(&rows[i]);
+	if (i_fopen >= 0) {
+		const struct row *o = &rows[i_open], *fo = &rows[i_fopen];
+		const struct row *fa = &rows[i_faddfd], *st = &rows[i_stat];
+		const struct row *fs = &rows[i_fstat];
+
+		printf("\nthe floor: the same calls under bench_notify, a "
+		    "supervisor that only receives\nand answers each "
+		    "notification (CONTINUE), or copies the path, opens the "
+		    "file\nand hands it over (ADDFD), deciding nothing "
+		    "(bench/bench_notify.c, bench/README.md)\n\n");
+		printf("%-38s %10s %19s\n", "", mode_name[NATIVE],
+		    "minimal supervisor");
+		for (i = i_fopen; i <= i_fstat; i++)
+			print_row(&rows[i]);
+		if (fo->med[POLICY] > 0 && fo->med[NATIVE] > 0)
+			printf("\nnotify round trip floor: %.2f us = %.2fx "
+			    "native open+close (%.2f us over it)\n",
+			    fo->med[POLICY] / 1000, fo->med[POLICY] /
+			    fo->med[NATIVE], (fo->med[POLICY] -
+			    fo->med[NATIVE]) / 1000);
+		if (fa->med[POLICY] > 0 && fa->med[NATIVE] > 0)
+			printf("open done by the supervisor (copy, open, "
+			    "ADDFD) floor: %.2f us = %.2fx native\n",
+			    fa->med[POLICY] / 1000, fa->med[POLICY] /
+			    fa->med[NATIVE]);
+		if (o->med[POLICY] > 0 && fa->med[POLICY] > 0)
+			printf("supervised open+close: %.2f us = %.2fx the "
+			    "ADDFD floor, %.2f us %s it%s\n", o->med[POLICY] /
+			    1000, o->med[POLICY] / fa->med[POLICY],
+			    fabs(o->med[POLICY] - fa->med[POLICY]) / 1000,
+			    o->med[POLICY] >= fa->med[POLICY] ? "over" :
+			    "under", o->med[POLICY] >= fa->med[POLICY] ?
+			    " (the product's own work)" : " (noise: see the "
+			    "rounds)");
+		if (st->med[POLICY] > 0 && fs->med[POLICY] > 0 &&
+		    fs->med[NATIVE] > 0)
+			printf("stat: floor %.2f us = %.2fx native; supervised "
+			    "%.2f us = %.2fx the floor\n", fs->med[POLICY] /
+			    1000, fs->med[POLICY] / fs->med[NATIVE],
+			    st->med[POLICY] / 1000, st->med[POLICY] /
+			    fs->med[POLICY]);
+	}
 	if (!has_learned && has_make)
 		printf("(make under a learned policy: policyctl learn failed)\n");
 	if (rounds > 1) {
 		printf("\n");
 		for (i = 0; i < nrows; i++)
-			print_spread(&rows[i], rounds);
+			if (rows[i].floor == NULL)
+				print_spread(&rows[i], rounds);
 	}
 
 	/* the supervisor's memory: under 16 MiB, and no growth between the

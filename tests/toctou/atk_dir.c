@@ -42,7 +42,7 @@ open_attempts(int dirfd, const char *path, void (*fn)(void *, unsigned),
 
 	flip_start(&f, fn, arg);
 	for (i = 0; i < n; i++) {
-		score_open(r, openat(dirfd, path, O_RDONLY | O_CLOEXEC));
+		score_open(r, open_route(dirfd, path, i));
 	}
 	flip_stop(&f);
 }
@@ -75,7 +75,9 @@ dirfd_run(const char *dir, long n, struct atk_result *r)
 	r->mode = "renameat2-exchange";
 	pjoin(x.a, dir, "pub/sub");
 	pjoin(x.b, dir, "priv/sub");
-	if ((dfd = open(x.a, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+	/* fast: an O_PATH descriptor, opened in the kernel filter */
+	if ((dfd = open(x.a, (atk_fast ? O_PATH : O_RDONLY) | O_DIRECTORY |
+	    O_CLOEXEC)) < 0)
 		die("open %s: %s", x.a, strerror(errno));
 	open_attempts(dfd, "../file", flip_xchg, &x, n, r);
 	close(dfd);
@@ -83,14 +85,21 @@ dirfd_run(const char *dir, long n, struct atk_result *r)
 
 /* ---------------------------------------------------------------- */
 /* cwd: open("file") while another thread fchdir()s between pub and  */
-/* priv (threads share the cwd).                                     */
+/* priv (threads share the cwd).  The fast variant chdir()s by path: */
+/* its policy has chdir decided by name in the kernel filter, so the */
+/* supervisor never sees the cwd change (fchdir it always sees).     */
+
+static char cwd_paths[2][PATH_MAX];
 
 static void
 flip_cwd(void *arg, unsigned phase)
 {
 	const int *fds = arg;
 
-	(void)fchdir(fds[phase & 1]);
+	if (atk_fast)
+		(void)chdir(cwd_paths[phase & 1]);
+	else
+		(void)fchdir(fds[phase & 1]);
 }
 
 static void
@@ -99,7 +108,9 @@ cwd_run(const char *dir, long n, struct atk_result *r)
 	char p[PATH_MAX];
 	int fds[2];
 
-	r->mode = "fchdir";
+	r->mode = atk_fast ? "chdir" : "fchdir";
+	pjoin(cwd_paths[0], dir, "pub");
+	pjoin(cwd_paths[1], dir, "priv");
 	if ((fds[0] = open(pjoin(p, dir, "pub"), O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC)) < 0 || (fds[1] = open(pjoin(p, dir, "priv"),
 	    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)

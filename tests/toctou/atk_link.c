@@ -38,7 +38,7 @@ open_attempts(const char *path, struct xchg *x, long n, struct atk_result *r)
 
 	flip_start(&f, flip_xchg, x);
 	for (i = 0; i < n; i++) {
-		score_open(r, open(path, O_RDONLY | O_CLOEXEC));
+		score_open(r, open_route(AT_FDCWD, path, i));
 	}
 	flip_stop(&f);
 }

@@ -68,7 +68,72 @@ open_run(const char *dir, long n, struct atk_result *r)
 	setup_flip(&m, dir, "public", "secret");
 	flip_start(&f, flip_mem, &m);
 	for (i = 0; i < n; i++)
-		score_open(r, open(path_buf, O_RDONLY | O_CLOEXEC));
+		score_open(r, open_route(AT_FDCWD, path_buf, i));
+	flip_stop(&f);
+}
+
+/* ---------------------------------------------------------------- */
+/* open-write: write into the file outside the one tree writable.    */
+/* A policy Landlock can express exactly (write access beneath       */
+/* pubdir, nothing else writable), for the Landlock offload.         */
+
+static void
+write_policy(const char *dir, FILE *out)
+{
+	fprintf(out, "  - fswrite: filename inpath \"%s/pubdir\" then permit\n"
+	    "  - fswrite: then deny[EACCES]\n", dir);
+}
+
+static void
+write_setup(const char *dir)
+{
+	char p[PATH_MAX];
+
+	make_dir(pjoin(p, dir, "pubdir"));
+	make_dir(pjoin(p, dir, "secdir"));
+	put_file(pjoin(p, dir, "pubdir/file"), PUBLIC_TEXT, 0644);
+	put_file(pjoin(p, dir, "secdir/file"), SECRET_TEXT, 0644);
+}
+
+static void
+write_run(const char *dir, long n, struct atk_result *r)
+{
+	char p[PATH_MAX];
+	struct memflip m;
+	struct flipper f;
+	struct stat pub, sec, st;
+	long i;
+
+	if (stat(pjoin(p, dir, "pubdir/file"), &pub) != 0 ||
+	    stat(pjoin(p, dir, "secdir/file"), &sec) != 0)
+		die("stat %s: %s", p, strerror(errno));
+	setup_flip(&m, dir, "pubdir/file", "secdir/file");
+	flip_start(&f, flip_mem, &m);
+	for (i = 0; i < n; i++) {
+		int fd = open_route_flags(AT_FDCWD, path_buf, i, O_WRONLY);
+
+		r->attempts++;
+		if (fd < 0) {
+			if (errno == EACCES)
+				r->denied++;
+			else
+				r->other++;
+			continue;
+		}
+		if (fstat(fd, &st) != 0)
+			die("fstat: %s", strerror(errno));
+		/* a win: a byte written into the secret, then put back */
+		if (st.st_ino == sec.st_ino && st.st_dev == sec.st_dev &&
+		    pwrite(fd, "W", 1, 0) == 1) {
+			r->wins++;
+			if (pwrite(fd, SECRET_TEXT, 1, 0) != 1)
+				die("restore the secret: %s", strerror(errno));
+		} else if (st.st_ino == pub.st_ino && st.st_dev == pub.st_dev)
+			r->ok++;
+		else
+			r->other++;
+		close(fd);
+	}
 	flip_stop(&f);
 }
 
@@ -110,7 +175,7 @@ shm_run(const char *dir, long n, struct atk_result *r)
 		}
 	}
 	for (i = 0; i < n; i++) {
-		score_open(r, open(shared, O_RDONLY | O_CLOEXEC));
+		score_open(r, open_route(AT_FDCWD, shared, i));
 	}
 	kill(pid, SIGKILL);
 	waitpid(pid, &st, 0);
@@ -347,6 +412,7 @@ exec_run(const char *dir, long n, struct atk_result *r)
 static const struct atk_class classes[] = {
 	{ "open", open_policy, open_setup, open_run },
 	{ "shm-open", open_policy, open_setup, shm_run },
+	{ "open-write", write_policy, write_setup, write_run },
 	{ "unlink", unlink_policy, victim_setup, unlink_run },
 	{ "rename", rename_policy, victim_setup, rename_run },
 	{ "chmod", chmod_policy, victim_setup, chmod_run },

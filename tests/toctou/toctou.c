@@ -314,13 +314,40 @@ exec_attempt(void (*child)(void *), void *arg, struct atk_result *r)
 		r->other++;
 }
 
+int atk_fast;
+
+int
+open_route(int dirfd, const char *path, long i)
+{
+	return open_route_flags(dirfd, path, i, O_RDONLY);
+}
+
+int
+open_route_flags(int dirfd, const char *path, long i, int flags)
+{
+	char proc[64];
+	int pfd, fd, e;
+
+	if (!atk_fast || (i & 1) == 0)
+		return openat(dirfd, path, flags | O_CLOEXEC);
+	if ((pfd = openat(dirfd, path, O_PATH | O_CLOEXEC)) < 0)
+		return -1;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+	fd = open(proc, flags | O_CLOEXEC);
+	e = errno;
+	close(pfd);
+	errno = e;
+	return fd;
+}
+
 static void
 usage(const char *prog, const struct atk_class *cl, size_t ncl)
 {
 	size_t i;
 
 	fprintf(stderr, "usage: %s policy|setup CLASS DIR\n"
-	    "       %s run CLASS DIR ATTEMPTS\nclasses:", prog, prog);
+	    "       %s run CLASS DIR ATTEMPTS\nclasses (each also as "
+	    "CLASS+fast):", prog, prog);
 	for (i = 0; i < ncl; i++)
 		fprintf(stderr, " %s", cl[i].name);
 	fputc('\n', stderr);
@@ -334,13 +361,19 @@ atk_main(int argc, char **argv, const struct atk_class *cl, size_t ncl)
 	struct atk_result r;
 	char dir[PATH_MAX];
 	double t0;
-	size_t i;
+	size_t i, len;
 	long n;
 
 	if (argc < 4)
 		usage(argv[0], cl, ncl);
+	len = strlen(argv[2]);
+	if (len > 5 && strcmp(argv[2] + len - 5, "+fast") == 0) {
+		atk_fast = 1;
+		len -= 5;
+	}
 	for (i = 0; i < ncl; i++)
-		if (strcmp(cl[i].name, argv[2]) == 0)
+		if (strlen(cl[i].name) == len &&
+		    strncmp(cl[i].name, argv[2], len) == 0)
 			c = &cl[i];
 	if (c == NULL)
 		usage(argv[0], cl, ncl);
@@ -348,12 +381,31 @@ atk_main(int argc, char **argv, const struct atk_class *cl, size_t ncl)
 		die("%s: %s", argv[3], strerror(errno));
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	if (strcmp(argv[1], "policy") == 0) {
+	if (strcmp(argv[1], "policy") == 0 && !atk_fast) {
 		printf("# toctou class %s: permit everything but the operation "
 		    "the attack tries\npolicy: 1\nname: toctou-%s\n"
 		    "default: permit\nerrno: EACCES\nlog: none\nrules:\n",
 		    c->name, c->name);
 		c->policy(dir, stdout);
+		return ferror(stdout) ? 2 : 0;
+	}
+	if (strcmp(argv[1], "policy") == 0) {
+		/*
+		 * The fast variant: the class's rules between rules the
+		 * kernel filter decides by name: O_PATH opens on their flags
+		 * (real O_PATH descriptors, when no exec rule makes the
+		 * supervisor see every open), and the fsread and fswrite
+		 * calls no class rule names (stat, access, readlink, chdir,
+		 * mkdir, unlink...) by the unconditional alias permits.
+		 */
+		printf("# toctou class %s+fast: the class's rules, with every "
+		    "call the kernel filter can decide by name decided there\n"
+		    "policy: 1\nname: toctou-%s-fast\ndefault: permit\n"
+		    "errno: EACCES\nlog: none\nrules:\n"
+		    "  - open: flags sub \"O_PATH\" then permit\n",
+		    c->name, c->name);
+		c->policy(dir, stdout);
+		printf("  - fsread: then permit\n  - fswrite: then permit\n");
 		return ferror(stdout) ? 2 : 0;
 	}
 	if (strcmp(argv[1], "setup") == 0) {
@@ -372,8 +424,9 @@ atk_main(int argc, char **argv, const struct atk_class *cl, size_t ncl)
 	r.mode = "thread";
 	t0 = now();
 	c->run(dir, n, &r);
-	printf("RESULT class=%s attempts=%ld wins=%ld denied=%ld ok=%ld "
-	    "caught=%ld other=%ld mode=%s seconds=%.2f\n", c->name, r.attempts,
+	printf("RESULT class=%s%s attempts=%ld wins=%ld denied=%ld ok=%ld "
+	    "caught=%ld other=%ld mode=%s seconds=%.2f\n", c->name,
+	    atk_fast ? "+fast" : "", r.attempts,
 	    r.wins, r.denied, r.ok, r.caught, r.other, r.mode, now() - t0);
 	return 0;
 }

@@ -43,8 +43,20 @@ struct atk_class {
 	void		(*run)(const char *dir, long n, struct atk_result *r);
 };
 
-/* "PROG policy|setup|run CLASS DIR [N]"; returns the exit status. */
+/* "PROG policy|setup|run CLASS DIR [N]"; returns the exit status.  CLASS
+ * may end in "+fast": the same attack under a policy that puts every call
+ * the kernel filter can decide there (atk_fast is then 1; see toctou.c). */
 int	atk_main(int argc, char **argv, const struct atk_class *, size_t);
+extern int atk_fast;
+
+/* The fast variant's route for an open attack: attempt i opens path
+ * O_RDONLY when atk_fast is 0 or i is even; when odd, opens it O_PATH
+ * (decided in the kernel filter) and then reopens /proc/self/fd/N for
+ * reading (decided by the supervisor on the object).  Returns the fd
+ * read from, or -1 with errno. */
+int	open_route(int dirfd, const char *path, long i);
+/* The same with these open flags (O_RDONLY, O_WRONLY...) instead. */
+int	open_route_flags(int dirfd, const char *path, long i, int flags);
 
 /* Print a message and exit 2 (the harness then reports the class failed). */
 void	die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));

@@ -3,7 +3,7 @@
 
 TOCTOU_OUT	:= $(BUILD)/toctou
 TOCTOU_ATKS	:= $(patsubst tests/toctou/%.c,$(TOCTOU_OUT)/%,$(wildcard tests/toctou/atk_*.c))
-TOCTOU_BINS	:= $(TOCTOU_ATKS) $(TOCTOU_OUT)/naive_monitor \
+TOCTOU_BINS	:= $(TOCTOU_ATKS) $(TOCTOU_OUT)/naive_monitor $(TOCTOU_OUT)/fastpath \
 		   $(TOCTOU_OUT)/probe_ok $(TOCTOU_OUT)/probe_bad $(TOCTOU_OUT)/probe_interp
 TOCTOU_CFLAGS	:= -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror
 TOCTOU_PROBE	:= -std=c11 -O2 -Wall -Wextra -Werror -static -nostdlib -ffreestanding \
@@ -34,6 +34,10 @@ $(TOCTOU_OUT)/atk_%: tests/toctou/atk_%.c tests/toctou/toctou.c tests/toctou/toc
 	$(CC) $(TOCTOU_CFLAGS) -o $@ $< tests/toctou/toctou.c -lpthread
 
 $(TOCTOU_OUT)/naive_monitor: tests/toctou/naive_monitor.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(TOCTOU_CFLAGS) $(CPPFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(TOCTOU_OUT)/fastpath: tests/toctou/fastpath.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(TOCTOU_CFLAGS) $(CPPFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
