@@ -30,6 +30,7 @@
 #include <seccomp.h>
 
 #include "policy_linux.h"
+#include "policy_linux_landlock.h"
 
 #define NR_MAX		512		/* native numbers scanned */
 #define X32_BIT		0x40000000u
@@ -468,6 +469,7 @@ struct policy_linux_run {
 	uint8_t		argtest2;	/* ARG_*: then a second test */
 	uint32_t	argk2;
 	uint32_t	argret2;
+	uint8_t		landlock;	/* then write opens to Landlock */
 };
 #define ARG_NONE	0
 #define ARG_JSET	1		/* arg0 & argk */
@@ -747,6 +749,14 @@ policy_linux_emit_leaf(struct policy_linux_prog *pg,
 		    BPF_JEQ) | BPF_K, 0, 1, r->argk2);
 		emit(pg, BPF_RET | BPF_K, 0, 0, r->argret2);
 	}
+	if (r->landlock) {
+		struct sock_filter ll[POLICY_LL_BPF_MAX];
+		size_t i, n = policy_linux_landlock_bpf(ll, r->ret);
+
+		for (i = 0; i < n; i++)
+			emit(pg, ll[i].code, ll[i].jt, ll[i].jf, ll[i].k);
+		return;
+	}
 	emit(pg, BPF_RET | BPF_K, 0, 0, r->ret);
 }
 
@@ -801,6 +811,20 @@ policy_linux_nr_run(const struct policy_sup *s, int nr, bool exec_unchecked,
 		if (r->ret == SECCOMP_RET_ALLOW)
 			r->ret = SECCOMP_RET_USER_NOTIF;
 		r->argtest = ARG_NONE;	/* O_PATH opens too */
+	}
+	/* write opens Landlock decides (policy_linux_landlock.c) */
+	if (r->ret == SECCOMP_RET_USER_NOTIF) {
+		unsigned idx = 0;
+		int ll = policy_linux_landlock_nr(nr, &idx, &r->argk2);
+
+		if (ll < 0)
+			r->ret = SECCOMP_RET_ALLOW;
+		else if (ll > 0) {
+			r->argidx = (uint8_t)idx;
+			r->argtest2 = ARG_JSET;
+			r->argret2 = r->ret;
+			r->landlock = 1;
+		}
 	}
 }
 
@@ -858,6 +882,8 @@ policy_linux_filter_same(const struct policy_sup *s, const struct policy *p)
 	int nr;
 
 	n.s_pol = p;
+	if (!policy_linux_landlock_same(s, p))
+		return false;	/* a Landlock domain cannot be changed */
 	ua = policy_linux_exec_unchecked(s);
 	ub = policy_linux_exec_unchecked(&n);
 	for (nr = 0; nr < NR_MAX; nr++) {
