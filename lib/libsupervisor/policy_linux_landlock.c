@@ -9,14 +9,20 @@
  * permit` rules, decides the same when:
  *
  *  - every rule a write open can meet, up to a rule without condition (or
- *    the default), is such an inpath permit, and that last rule (or the
- *    default) denies with EACCES, Landlock's errno;
+ *    the default), is such an inpath permit or a `filename eq "FILE"
+ *    then permit` (WRITE_FILE and TRUNCATE on the file), and that last
+ *    rule (or the default) denies with EACCES, Landlock's errno;
  *  - none of them, nor the default, is logged or asks: Landlock's denials
  *    are not seen by the supervisor, so the logging would be lost;
  *  - each DIR exists at launch, is a directory, is spelled canonically
  *    (the policy matches resolved paths), and the program cannot remove
  *    it (rmdir or rename denied by the policy, or its parent not
  *    writable): Landlock's rule is bound to the directory found at launch;
+ *    each FILE exists, is no directory, has no other hard link, and is in
+ *    a directory the program cannot change (/dev/null): nothing can be
+ *    renamed over it or made in its place; and neither is seen through
+ *    another mount (a bind mount of it or above it shows it at another
+ *    path, which the policy decides otherwise);
  *  - the filter lets none of the other calls those rights govern through
  *    by name (mknod, truncate, rename, link): the supervisor makes them
  *    itself, outside the domain, so Landlock never refuses a move between
@@ -179,9 +185,185 @@ ll_dir_removable(const struct policy *p, const char *dir)
 	    AT_EACCESS) == 0;
 }
 
+/* The mount the object at path is in (/proc/self/fdinfo), or -1. */
+static long
+ll_mnt_id(const char *path)
+{
+	char fdinfo[64], line[256];
+	long id = -1;
+	FILE *f;
+	int fd;
+
+	if ((fd = open(path, O_PATH | O_CLOEXEC)) < 0)
+		return -1;
+	snprintf(fdinfo, sizeof(fdinfo), "/proc/self/fdinfo/%d", fd);
+	if ((f = fopen(fdinfo, "re")) != NULL) {
+		while (fgets(line, sizeof(line), f) != NULL)
+			if (strncmp(line, "mnt_id:", 7) == 0)
+				id = strtol(line + 7, NULL, 10);
+		fclose(f);
+	}
+	close(fd);
+	return id;
+}
+
+/* mountinfo's octal escapes (\040 for a space), undone in place. */
+static void
+ll_unescape(char *s)
+{
+	char *o = s;
+
+	for (; *s != '\0'; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 +
+			    (s[3] - '0'));
+			s += 3;
+		} else
+			*o++ = *s;
+	}
+	*o = '\0';
+}
+
+/* One line of /proc/self/mountinfo: id, device, root, mount point. */
+struct ll_mount {
+	long	id;
+	char	dev[32];
+	char	root[PATH_MAX];
+	char	point[PATH_MAX];
+};
+
+static bool
+ll_mount_next(FILE *f, struct ll_mount *m, char *line, size_t cap)
+{
+	char *save, *tok[5];
+	int i;
+
+	while (fgets(line, (int)cap, f) != NULL) {
+		for (i = 0; i < 5; i++)
+			if ((tok[i] = strtok_r(i ? NULL : line, " ", &save)) ==
+			    NULL)
+				break;
+		if (i < 5 || strlen(tok[2]) >= sizeof(m->dev) ||
+		    strlen(tok[3]) >= sizeof(m->root) ||
+		    strlen(tok[4]) >= sizeof(m->point))
+			continue;
+		m->id = strtol(tok[0], NULL, 10);
+		strcpy(m->dev, tok[2]);
+		strcpy(m->root, tok[3]);
+		strcpy(m->point, tok[4]);
+		ll_unescape(m->root);
+		ll_unescape(m->point);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Is the object at path (canonical) seen at that path only?  Landlock's
+ * rule is bound to the object: another mount of the same file system
+ * whose root is the object or above it (a bind mount) shows it, and what
+ * is beneath it, at another path, which the policy decides otherwise.
+ * NULL if not, else why.
+ */
+static const char *
+ll_mount_check(const char *path, char *why, size_t cap)
+{
+	char *line = malloc(3 * PATH_MAX), fspath[PATH_MAX];
+	struct ll_mount *m = malloc(sizeof(*m)), own;
+	long id = ll_mnt_id(path);
+	const char *rv = "its mount could not be found";
+	bool found = false;
+	size_t pl, rl;
+	FILE *f;
+
+	if (line == NULL || m == NULL || id < 0 ||
+	    (f = fopen("/proc/self/mountinfo", "re")) == NULL) {
+		free(line);
+		free(m);
+		return rv;
+	}
+	while (!found && ll_mount_next(f, m, line, 3 * PATH_MAX))
+		if (m->id == id) {
+			own = *m;
+			found = true;
+		}
+	if (found) {
+		/* the object's path within its file system */
+		const char *suffix = path;
+
+		pl = strlen(own.point);
+		if (strcmp(own.point, "/") != 0)
+			suffix = path + pl;
+		if ((size_t)snprintf(fspath, sizeof(fspath), "%s%s",
+		    strcmp(own.root, "/") == 0 ? "" : own.root,
+		    *suffix ? suffix : (strcmp(own.root, "/") == 0 ? "/" :
+		    "")) >= sizeof(fspath))
+			found = false;
+	}
+	if (found) {
+		rv = NULL;
+		rewind(f);
+		while (rv == NULL && ll_mount_next(f, m, line, 3 * PATH_MAX)) {
+			if (m->id == id || strcmp(m->dev, own.dev) != 0)
+				continue;
+			rl = strlen(m->root);
+			if (strcmp(m->root, "/") == 0 ||
+			    (strncmp(fspath, m->root, rl) == 0 &&
+			    (fspath[rl] == '\0' || fspath[rl] == '/'))) {
+				snprintf(why, cap, "it is also reachable "
+				    "through the mount at %s, where the policy "
+				    "sees another path", m->point);
+				rv = why;
+			}
+		}
+	}
+	fclose(f);
+	free(line);
+	free(m);
+	return rv;
+}
+
+/* Check an eq file; NULL if usable, else why not. */
+static const char *
+ll_file_check(const char *file, char *why, size_t cap)
+{
+	char real[PATH_MAX], parent[PATH_MAX], *slash;
+	struct stat st;
+
+	if (file[0] != '/' || strlen(file) >= sizeof(parent))
+		return "the file is not an absolute path";
+	if (stat(file, &st) != 0)
+		return "the file does not exist at launch (Landlock rules are "
+		    "bound to existing objects)";
+	if (S_ISDIR(st.st_mode))
+		return "a directory named alone (Landlock's rule would cover "
+		    "what is beneath it)";
+	if (realpath(file, real) == NULL || strcmp(real, file) != 0)
+		return "the file's name is not its resolved path (a symbolic "
+		    "link on the way)";
+	if (S_ISREG(st.st_mode) && st.st_nlink != 1)
+		return "the file has other hard links, at paths the policy "
+		    "decides otherwise";
+	strcpy(parent, file);
+	slash = strrchr(parent, '/');
+	if (slash == parent)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if (geteuid() == 0 || faccessat(AT_FDCWD, parent, W_OK,
+	    AT_EACCESS) == 0)
+		return "a single file in a directory the program may change: "
+		    "Landlock would stay bound to the file found at launch "
+		    "(a file renamed over it or made again in its place would "
+		    "be refused)";
+	return ll_mount_check(file, why, cap);
+}
+
 /* Check an inpath directory; NULL if usable, else why not. */
 static const char *
-ll_dir_check(const struct policy *p, const char *dir, char *canon, size_t cap)
+ll_dir_check(const struct policy *p, const char *dir, char *canon, size_t cap,
+    char *why, size_t whycap)
 {
 	char real[PATH_MAX];
 	struct stat st;
@@ -206,7 +388,7 @@ ll_dir_check(const struct policy *p, const char *dir, char *canon, size_t cap)
 	if (ll_dir_removable(p, canon))
 		return "the program may remove or rename the directory "
 		    "(Landlock stays bound to the one found at launch)";
-	return NULL;
+	return ll_mount_check(canon, why, whycap);
 }
 
 /* Why a condition is none Landlock can express (the rule's first test). */
@@ -227,11 +409,7 @@ ll_cond_why(const struct policy *p, const struct policy_rule *r)
 		return "a regular expression Landlock cannot express";
 	case POLICY_C_MATCH: case POLICY_C_NMATCH:
 		return "a glob pattern Landlock cannot express";
-	case POLICY_C_EQ:
-		return "a single file: Landlock would stay bound to the file "
-		    "found at launch (a file renamed over it or made again "
-		    "in its place would be refused)";
-	case POLICY_C_INPATH:
+	case POLICY_C_EQ: case POLICY_C_INPATH:
 		return NULL;
 	default:
 		return "a condition Landlock cannot express";
@@ -283,7 +461,8 @@ policy_linux_llplan(const struct policy_sup *s, const struct policy *p,
 		const struct policy_rule *r = &p->p_rules[i];
 		const struct policy_insn *in;
 		const char *why;
-		char canon[PATH_MAX];
+		char canon[PATH_MAX], whybuf[PATH_MAX + 100];
+		bool isdir;
 		int err;
 
 		if ((r->pr_emul & (1u << POLICY_EMUL_NATIVE)) == 0 ||
@@ -325,8 +504,14 @@ policy_linux_llplan(const struct policy_sup *s, const struct policy *p,
 			break;
 		}
 		in = policy_rule_insn(p, r, 0);
-		if ((why = ll_dir_check(p, policy_str(p, in->pi_str), canon,
-		    sizeof(canon))) != NULL) {
+		isdir = in->pi_cmp == POLICY_C_INPATH;
+		if (isdir)
+			why = ll_dir_check(p, policy_str(p, in->pi_str), canon,
+			    sizeof(canon), whybuf, sizeof(whybuf));
+		else if ((why = ll_file_check(policy_str(p, in->pi_str),
+		    whybuf, sizeof(whybuf))) == NULL)
+			strcpy(canon, policy_str(p, in->pi_str));
+		if (why != NULL) {
 			ll_why(pl, (int)i, "%s", why);
 			break;
 		}
@@ -339,6 +524,7 @@ policy_linux_llplan(const struct policy_sup *s, const struct policy *p,
 			ll_why(pl, (int)i, "out of memory");
 			break;
 		}
+		pl->ll_isdir[pl->ll_ndirs] = isdir;
 		pl->ll_dir_rule[pl->ll_ndirs++] = i;
 	}
 	if (!ended && pl->ll_write) {
@@ -384,14 +570,16 @@ ll_make_ruleset(const struct policy_linux_llplan *pl, char *err,
 	}
 	for (i = 0; i < pl->ll_ndirs; i++) {
 		struct ll_path_beneath_attr pb;
-		int fd = open(pl->ll_dirs[i], O_PATH | O_DIRECTORY |
-		    O_NOFOLLOW | O_CLOEXEC);
+		int fd = open(pl->ll_dirs[i], O_PATH | O_NOFOLLOW | O_CLOEXEC |
+		    (pl->ll_isdir[i] ? O_DIRECTORY : 0));
 
 		if (fd < 0) {
 			e = errno;
 			goto fail;
 		}
-		pb.allowed_access = LL_WRITE_RIGHTS;
+		/* a file holds file rights only: no MAKE_REG */
+		pb.allowed_access = pl->ll_isdir[i] ? LL_WRITE_RIGHTS :
+		    LL_FS_WRITE_FILE | LL_FS_TRUNCATE;
 		pb.parent_fd = fd;
 		if (syscall(SYS_landlock_add_rule, rs, LL_RULE_PATH_BENEATH,
 		    &pb, 0) != 0) {
@@ -509,7 +697,8 @@ policy_linux_landlock_same(const struct policy_sup *s, const struct policy *p)
 	same = pl.ll_write == ll_active.plan.ll_write &&
 	    pl.ll_ndirs == ll_active.plan.ll_ndirs;
 	for (i = 0; same && i < pl.ll_ndirs; i++)
-		same = strcmp(pl.ll_dirs[i], ll_active.plan.ll_dirs[i]) == 0;
+		same = strcmp(pl.ll_dirs[i], ll_active.plan.ll_dirs[i]) == 0 &&
+		    pl.ll_isdir[i] == ll_active.plan.ll_isdir[i];
 	policy_linux_llplan_free(&pl);
 	return same;
 }

@@ -20,7 +20,8 @@ struct sock_filter;
 /*
  * What Landlock decides for one policy: the write opens (open and openat
  * with O_WRONLY or O_RDWR, creat), beneath the directories of the
- * policy's `filename inpath "DIR" then permit` rules, when the policy
+ * policy's `filename inpath "DIR" then permit` rules and on the files of
+ * its `filename eq "FILE" then permit` rules, when the policy
  * decides them exactly as that rule set would; otherwise why not, and
  * the rule (index) the reason is about (-1: the policy as a whole).
  */
@@ -31,6 +32,7 @@ struct policy_linux_llplan {
 	char		ll_why[200];
 	size_t		ll_ndirs;
 	char		*ll_dirs[POLICY_LL_MAXDIRS];	/* heap, canonical */
+	bool		ll_isdir[POLICY_LL_MAXDIRS];	/* else an eq file */
 	uint32_t	ll_dir_rule[POLICY_LL_MAXDIRS];
 };
 

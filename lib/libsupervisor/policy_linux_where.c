@@ -207,10 +207,12 @@ policy_linux_where(FILE *out, const struct policy_sup *s,
 	fprintf(out, "enforcement on Linux (Landlock ABI %d):\n", pl->ll_abi);
 	if (pl->ll_write) {
 		fprintf(out, "  write opens (open, openat with O_WRONLY or "
-		    "O_RDWR; creat): Landlock, beneath");
+		    "O_RDWR; creat): Landlock, permitted");
 		for (k = 0; k < pl->ll_ndirs; k++)
-			fprintf(out, "%s %s", k ? "," : "", pl->ll_dirs[k]);
-		fprintf(out, "%s\n", pl->ll_ndirs ? "" : " nothing");
+			fprintf(out, "%s %s %s", k ? "," : "",
+			    pl->ll_isdir[k] ? "beneath" : "on",
+			    pl->ll_dirs[k]);
+		fprintf(out, "%s\n", pl->ll_ndirs ? "" : " nowhere");
 	} else if (pl->ll_why_rule >= 0)
 		fprintf(out, "  write opens: supervisor: rule #%d: %s\n",
 		    pl->ll_why_rule, pl->ll_why);
