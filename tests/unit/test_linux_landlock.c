@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <grp.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -140,6 +142,26 @@ target_move(const char *b)
 	return 0;
 }
 
+/* n write opens of /dev/null (an eq rule), then one of /dev/zero denied */
+static int
+target_devnull(long n)
+{
+	long i;
+	int fd;
+
+	for (i = 0; i < n; i++) {
+		if ((fd = open("/dev/null", O_WRONLY)) < 0)
+			return 10;
+		if (write(fd, "x", 1) != 1)
+			return 11;
+		close(fd);
+	}
+	errno = 0;
+	if (open("/dev/zero", O_WRONLY) >= 0 || errno != EACCES)
+		return 12;
+	return 0;
+}
+
 static int
 target_main(int argc, char **argv)
 {
@@ -151,6 +173,8 @@ target_main(int argc, char **argv)
 		return target_deny(argv[3]);
 	if (strcmp(argv[2], "move") == 0)
 		return target_move(argv[3]);
+	if (strcmp(argv[2], "devnull") == 0)
+		return target_devnull(argc > 4 ? atol(argv[4]) : 0);
 	return 2;
 }
 
@@ -166,6 +190,10 @@ run(const struct policy *p, int abi, const char *mode, long n, uint64_t *sup)
 	char *argv[] = { self, "--target", (char *)mode, base, num, NULL };
 	int st, r;
 
+	const char *was = getenv("POLICY_LANDLOCK_ABI");
+	char saved[16];
+
+	snprintf(saved, sizeof(saved), "%s", was != NULL ? was : "");
 	snprintf(num, sizeof(num), "%ld", n);
 	if (abi >= 0) {
 		snprintf(abis, sizeof(abis), "%d", abi);
@@ -175,7 +203,10 @@ run(const struct policy *p, int abi, const char *mode, long n, uint64_t *sup)
 	o.plo_policy = p;
 	o.plo_log = quiet;
 	r = policy_linux_run(&o, argv, &st, err, sizeof(err));
-	unsetenv("POLICY_LANDLOCK_ABI");
+	if (was != NULL)
+		setenv("POLICY_LANDLOCK_ABI", saved, 1);
+	else
+		unsetenv("POLICY_LANDLOCK_ABI");
 	if (r != 0)
 		fprintf(stderr, "policy_linux_run: %s\n", err);
 	assert_int_equal(r, 0);
@@ -259,6 +290,12 @@ test_plan_refused(void **state)
 		{ "fswrite: then deny\n", "open: flags sub \"O_APPEND\" then "
 		    "permit\n  - fswrite: then deny\n", "flags or mode" },
 		{ "  - rmdir:", "  - chmod:", "remove or rename" },
+		{ "fswrite: then deny\n", "open: filename eq \"/nonexistent/f\" "
+		    "then permit\n  - fswrite: then deny\n",
+		    "file does not exist at launch" },
+		{ "fswrite: then deny\n", "open: filename eq \"/tmp\" "
+		    "then permit\n  - fswrite: then deny\n",
+		    "a directory named alone" },
 		{ "  - fswrite: then deny\n", "", "default: permit" },
 		{ "  - rmdir:", "  - mkdir: permit\n  - rmdir:",
 		    "mknod is let through" },
@@ -292,10 +329,13 @@ test_plan_refused(void **state)
 static void
 test_plan_fallback(void **state)
 {
+	char was[16];
 	struct policy_linux_llplan plan;
 	struct policy_sup s;
 
 	(void)state;
+	snprintf(was, sizeof(was), "%s", getenv("POLICY_LANDLOCK_ABI") ?
+	    getenv("POLICY_LANDLOCK_ABI") : "");
 	memset(&s, 0, sizeof(s));
 	s.s_pol = &offload_pl->pl_policy;
 	setenv("POLICY_LANDLOCK_ABI", "0", 1);
@@ -304,7 +344,10 @@ test_plan_fallback(void **state)
 	assert_non_null(strstr(plan.ll_why, "no Landlock"));
 	setenv("POLICY_LANDLOCK_ABI", "2", 1);
 	policy_linux_llplan(&s, s.s_pol, &plan);
-	unsetenv("POLICY_LANDLOCK_ABI");
+	if (was[0] != '\0')
+		setenv("POLICY_LANDLOCK_ABI", was, 1);
+	else
+		unsetenv("POLICY_LANDLOCK_ABI");
 	assert_false(plan.ll_write);
 	if (policy_linux_landlock_abi() >= 3)
 		assert_non_null(strstr(plan.ll_why, "ABI 2"));
@@ -397,6 +440,79 @@ test_reload_same(void **state)
 	policy_loaded_free(pl2);
 }
 
+/*
+ * An eq file in a directory the program cannot change: /dev/null for a
+ * user (as root, the user nobody, in a child).  Offloaded, with file
+ * rights only: 100 write opens of it reach no supervisor, /dev/zero is
+ * EACCES.  Exit status of the child: 0, or which step failed.
+ */
+static int
+eq_file_child(void)
+{
+	static const char yaml[] = "policy: 1\nname: devnull\n"
+	    "default: permit\nerrno: EACCES\nlog: none\nrules:\n"
+	    "  - open: filename eq \"/dev/null\" then permit\n"
+	    "  - fswrite: then deny\n";
+	struct policy_linux_llplan plan;
+	struct policy_linux_opts o;
+	struct policy_loaded *pl;
+	struct policy_sup s;
+	uint64_t sup[2];
+	char err[256], *argv[] = { self, "--target", "devnull", base, NULL,
+	    NULL };
+	int st, i;
+
+	if (geteuid() == 0 && (setgroups(0, NULL) != 0 ||
+	    setresgid(65534, 65534, 65534) != 0 ||
+	    setresuid(65534, 65534, 65534) != 0 ||
+	    prctl(PR_SET_DUMPABLE, 1) != 0))	/* ptrace our children */
+		return 2;
+	if ((pl = tu_compile(yaml, NULL)) == NULL)
+		return 3;
+	memset(&s, 0, sizeof(s));
+	s.s_pol = &pl->pl_policy;
+	policy_linux_llplan(&s, s.s_pol, &plan);
+	if (!plan.ll_write || plan.ll_ndirs != 1 || plan.ll_isdir[0]) {
+		fprintf(stderr, "eq file: not offloaded: %s\n", plan.ll_why);
+		return 4;
+	}
+	policy_linux_llplan_free(&plan);
+	for (i = 0; i < 2; i++) {
+		memset(&o, 0, sizeof(o));
+		o.plo_policy = &pl->pl_policy;
+		o.plo_log = quiet;
+		argv[4] = i == 0 ? "0" : "100";
+		if (policy_linux_run(&o, argv, &st, err, sizeof(err)) != 0) {
+			fprintf(stderr, "policy_linux_run: %s\n", err);
+			return 5;
+		}
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			fprintf(stderr, "eq file: target status %#x\n", st);
+			return 6;
+		}
+		sup[i] = policy_linux_count_supervised();
+	}
+	fprintf(stderr, "eq file: supervised %llu -> %llu\n",
+	    (unsigned long long)sup[0], (unsigned long long)sup[1]);
+	return sup[1] <= sup[0] + 2 ? 0 : 7;
+}
+
+static void
+test_eq_file_user(void **state)
+{
+	pid_t pid;
+	int st;
+
+	(void)state;
+	if (!have_landlock())
+		skip();
+	if ((pid = fork()) == 0)
+		_exit(eq_file_child());
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
 static int
 setup(void **state)
 {
@@ -463,6 +579,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_write_denied_same),
 		cmocka_unit_test(test_move_no_exdev),
 		cmocka_unit_test(test_reload_same),
+		cmocka_unit_test(test_eq_file_user),
 	};
 
 	if (argc > 1 && strcmp(argv[1], "--target") == 0)
