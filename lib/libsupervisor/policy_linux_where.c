@@ -72,29 +72,41 @@ where_bpf_run(const struct sock_fprog *fp, const struct seccomp_data *d)
 	return SECCOMP_RET_KILL_PROCESS;
 }
 
-/* Does rule r apply to native system call nr's operation? */
-static bool
-where_rule_for(const struct policy *p, uint32_t ri, int nr)
+/* For each call decided by name: the rule that decides it (or none). */
+static void
+where_name_rules(const struct policy *p, uint32_t *rule)
 {
-	const struct policy_rule *r = &p->p_rules[ri];
-	int op = policy_linux_syscall_op(nr);
 	struct policy_request req;
 	struct policy_decision d;
+	int nr;
 
-	if (op <= POLICY_OP_NONE)
-		return false;
-	if (op == POLICY_OP_SYSCALL) {
-		if (r->pr_op != POLICY_OP_SYSCALL)
-			return false;
-		/* the rule that decides this name */
+	for (nr = 0; nr < WHERE_NR_MAX; nr++) {
+		rule[nr] = POLICY_NONE;
+		if (policy_linux_syscall_op(nr) != POLICY_OP_SYSCALL)
+			continue;
 		memset(&req, 0, sizeof(req));
 		req.pr_emul = POLICY_EMUL_NATIVE;
 		req.pr_op = POLICY_OP_SYSCALL;
 		policy_request_set_str(&req, POLICY_F_SYSCALL,
 		    policy_linux_syscall_name(nr));
 		policy_eval(p, &req, &d);
-		return d.pd_rule == ri;
+		rule[nr] = d.pd_rule;
 	}
+}
+
+/* Does rule ri apply to native system call nr's operation?  name_rule:
+ * where_name_rules' answer. */
+static bool
+where_rule_for(const struct policy *p, uint32_t ri, int nr,
+    const uint32_t *name_rule)
+{
+	const struct policy_rule *r = &p->p_rules[ri];
+	int op = policy_linux_syscall_op(nr);
+
+	if (op <= POLICY_OP_NONE)
+		return false;
+	if (op == POLICY_OP_SYSCALL)
+		return r->pr_op == POLICY_OP_SYSCALL && name_rule[nr] == ri;
 	if (r->pr_op == (unsigned)op)
 		return true;
 	return (r->pr_op == POLICY_OP_FSREAD || r->pr_op == POLICY_OP_FSWRITE) &&
@@ -192,7 +204,7 @@ policy_linux_where(FILE *out, const struct policy_sup *s,
 	struct policy_sup n = *s;
 	struct sock_fprog fp = { 0, NULL };
 	const struct policy_linux_llplan *pl;
-	uint32_t i;
+	uint32_t i, name_rule[WHERE_NR_MAX];
 	size_t k;
 	int nr;
 
@@ -204,6 +216,7 @@ policy_linux_where(FILE *out, const struct policy_sup *s,
 		return -1;
 	}
 	pl = policy_linux_landlock_active();
+	where_name_rules(p, name_rule);
 	fprintf(out, "enforcement on Linux (Landlock ABI %d):\n", pl->ll_abi);
 	if (pl->ll_write) {
 		fprintf(out, "  write opens (open, openat with O_WRONLY or "
@@ -239,7 +252,8 @@ policy_linux_where(FILE *out, const struct policy_sup *s,
 			const char *name = policy_linux_syscall_name(nr);
 			enum where_place w;
 
-			if (name == NULL || !where_rule_for(p, i, nr))
+			if (name == NULL || !where_rule_for(p, i, nr,
+			    name_rule))
 				continue;
 			if (policy_linux_syscall_op(nr) != POLICY_OP_OPEN) {
 				/* by operation: the policy's names */
