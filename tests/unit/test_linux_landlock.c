@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <grp.h>
+#include <pthread.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -162,6 +163,66 @@ target_devnull(long n)
 	return 0;
 }
 
+/*
+ * A symbolic link in the tree flipped, by another thread, between a file
+ * in the tree and one outside, while this thread opens it for appending
+ * n times: the file outside is never opened for writing (Landlock checks
+ * the object the kernel's own lookup found: nothing to race).
+ */
+static const char *flip_link, *flip_in, *flip_out;
+static volatile int flip_stop;
+
+static void *
+flipper(void *arg)
+{
+	char tmp[300];
+
+	(void)arg;
+	snprintf(tmp, sizeof(tmp), "%s.new", flip_link);
+	while (!flip_stop) {
+		(void)unlink(tmp);
+		if (symlink(flip_in, tmp) == 0)
+			(void)rename(tmp, flip_link);
+		(void)unlink(tmp);
+		if (symlink(flip_out, tmp) == 0)
+			(void)rename(tmp, flip_link);
+	}
+	return NULL;
+}
+
+static int
+target_race(const char *b, long n)
+{
+	char link[256], in[256], out[256];
+	pthread_t t;
+	long i, wrote = 0, refused = 0;
+	int fd;
+
+	snprintf(link, sizeof(link), "%s/w/a/flip", b);
+	snprintf(in, sizeof(in), "%s/w/a/in", b);
+	snprintf(out, sizeof(out), "%s/out/existing", b);
+	flip_link = link;
+	flip_in = in;
+	flip_out = out;
+	if (symlink(in, link) != 0 || pthread_create(&t, NULL, flipper,
+	    NULL) != 0)
+		return 2;
+	for (i = 0; i < n; i++) {
+		if ((fd = open(link, O_WRONLY | O_APPEND | O_CREAT, 0644)) >= 0) {
+			wrote += write(fd, "r", 1) == 1;
+			close(fd);
+		} else if (errno == EACCES)
+			refused++;
+	}
+	flip_stop = 1;
+	pthread_join(t, NULL);
+	(void)unlink(link);
+	(void)unlink(in);
+	fprintf(stderr, "race: %ld appended in the tree, %ld refused\n",
+	    wrote, refused);
+	return wrote > 0 && refused > 0 ? 0 : 3;	/* both ways were tried */
+}
+
 static int
 target_main(int argc, char **argv)
 {
@@ -173,6 +234,8 @@ target_main(int argc, char **argv)
 		return target_deny(argv[3]);
 	if (strcmp(argv[2], "move") == 0)
 		return target_move(argv[3]);
+	if (strcmp(argv[2], "race") == 0)
+		return target_race(argv[3], argc > 4 ? atol(argv[4]) : 0);
 	if (strcmp(argv[2], "devnull") == 0)
 		return target_devnull(argc > 4 ? atol(argv[4]) : 0);
 	return 2;
@@ -440,6 +503,24 @@ test_reload_same(void **state)
 	policy_loaded_free(pl2);
 }
 
+/* The race above: the file outside keeps its 6 bytes ("intact"). */
+static void
+test_symlink_race(void **state)
+{
+	char p[256];
+	struct stat st;
+
+	(void)state;
+	if (!have_landlock())
+		skip();
+	/* the supervisor's rename of the link: permitted, in the tree */
+	assert_int_equal(run(&offload_pl->pl_policy, -1, "race", 20000, NULL),
+	    0);
+	path_in(p, sizeof(p), base, "out/existing");
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_size, 6);
+}
+
 /*
  * An eq file in a directory the program cannot change: /dev/null for a
  * user (as root, the user nobody, in a child).  Offloaded, with file
@@ -580,6 +661,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_move_no_exdev),
 		cmocka_unit_test(test_reload_same),
 		cmocka_unit_test(test_eq_file_user),
+		cmocka_unit_test(test_symlink_race),
 	};
 
 	if (argc > 1 && strcmp(argv[1], "--target") == 0)
