@@ -54,7 +54,8 @@ now_ns(void)
 /* The measured program                                                */
 
 /*
- * --work getpid|open|stat N [FILE [MARKS...]]: make the call N times,
+ * --work getpid|open|write|stat N [FILE [MARKS...]]: make the call N times
+ * (open: read-only open+close; write: O_WRONLY open+close),
  * print "ns-per-call".  At each mark (a count), print "mark COUNT" and wait
  * for a byte on stdin (the runner reads the supervisor's memory meanwhile).
  */
@@ -74,8 +75,9 @@ work(int argc, char **argv)
 	for (i = 1; i <= n; i++) {
 		if (kind[0] == 'g')
 			(void)syscall(SYS_getpid);
-		else if (kind[0] == 'o') {
-			if ((fd = open(file, O_RDONLY)) < 0) {
+		else if (kind[0] == 'o' || kind[0] == 'w') {
+			if ((fd = open(file, kind[0] == 'w' ? O_WRONLY :
+			    O_RDONLY)) < 0) {
 				perror(file);
 				return 1;
 			}
@@ -301,6 +303,15 @@ make_policies(void)
 	char *y = malloc(cap);
 	int i;
 
+	/* write opens in the scratch directory decided by Landlock (see
+	 * policy_linux_landlock.c: inpath permits, a final unlogged deny) */
+	snprintf(y, cap, "policy: 1\nname: bench-landlock\ndefault: permit\n"
+	    "errno: EACCES\nlog: none\nrules:\n"
+	    "  - rmdir: filename eq \"%s\" then deny\n"
+	    "  - rename: filename eq \"%s\" then deny\n"
+	    "  - fswrite: filename inpath \"%s\" then permit\n"
+	    "  - fswrite: then deny\n", dir, dir, dir);
+	writefile("landlock.yaml", y);
 	writefile("supervised.yaml", supervised);
 	writefile("permit.yaml", "policy: 1\nname: bench-permit\n"
 	    "default: permit\n");
@@ -713,9 +724,10 @@ static const char readonly[] =
 int
 main(int argc, char **argv)
 {
-	struct row rows[20];
+	struct row rows[24];
 	char file[PATH_MAX], sup[PATH_MAX], perm[PATH_MAX], ro[PATH_MAX];
 	char py3[PATH_MAX], bsrc[PATH_MAX], bpol[PATH_MAX], lpol[PATH_MAX];
+	char llpol[PATH_MAX];
 	char *py[] = { "/usr/bin/python3", "-c",
 	    "import json, decimal, subprocess, threading, pathlib; "
 	    "json.dumps({'a': [decimal.Decimal(1)]}, default=str)", NULL };
@@ -771,6 +783,7 @@ main(int argc, char **argv)
 	snprintf(sup, sizeof(sup), "%s/supervised.yaml", dir);
 	snprintf(perm, sizeof(perm), "%s/permit.yaml", dir);
 	snprintf(ro, sizeof(ro), "%s/readonly.yaml", dir);
+	snprintf(llpol, sizeof(llpol), "%s/landlock.yaml", dir);
 	snprintf(mk, sizeof(mk), "%s/proj", dir);
 	snprintf(bpol, sizeof(bpol), "%s/build.yaml", dir);
 	snprintf(lpol, sizeof(lpol), "%s/learned.yaml", dir);
@@ -818,6 +831,14 @@ main(int argc, char **argv)
 			rows[i].note = "(floor)";
 		}
 	}
+	/* a call Landlock decides (the filter lets it through by its flags) */
+	CALLROW("open O_WRONLY+close (Landlock), per call", "write", no * 4,
+	    no * 4, 1.1, 0);
+	rows[nrows - 1].policy = llpol;
+	rows[nrows - 1].use_strace = 0;
+	CALLROW("open O_WRONLY+close (supervised)", "write", no * 4, no, 0, 0);
+	rows[nrows - 1].use_strace = 0;
+	rows[nrows - 1].note = "(information)";
 	if (has_taskset) {
 		CALLROW("open+close, all on one CPU", "open", no * 4, no, 0, 0);
 		rows[nrows - 1].pin = 1;

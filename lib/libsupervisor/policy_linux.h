@@ -188,6 +188,15 @@ bool	policy_linux_syscall_restart(int nr, uint64_t arg4);
 bool	policy_linux_name_listed(const char *name, const char *const *list,
 	    size_t n);
 
+/* policy_linux_analysis.c: a policy's rules for an operation as a whole */
+bool	policy_linux_rule_for(const struct policy_rule *, unsigned op, int cls);
+int	policy_linux_class(unsigned op);
+/* Is the policy's decision for op fixed regardless of the call's arguments? */
+bool	policy_linux_op_constant(const struct policy *, unsigned op);
+bool	policy_linux_op_may_ask(const struct policy *, unsigned op,
+	    unsigned opencls);
+bool	policy_linux_rules_test(const struct policy *, unsigned op, unsigned field);
+
 /* policy_linux_args.c: native argument conventions (and oflags above) */
 /* The *at flags the call takes: EINVAL for any other bit, as the kernel
  * answers before looking anything up; else 0. */
@@ -379,12 +388,7 @@ bool	policy_linux_filter_same(const struct policy_sup *, const struct policy *);
 /* The supervisor's own refusal of a call, with its reason; NULL if none. */
 const char *policy_linux_refusal(const struct policy_sup *, const char *name,
 	    const uint64_t *args, int *errp);
-/* Is the policy's decision for op fixed regardless of the call's arguments? */
-bool	policy_linux_op_constant(const struct policy *, unsigned op);
 bool	policy_linux_cwd_notified(const struct policy_sup *);
-bool	policy_linux_op_may_ask(const struct policy *, unsigned op,
-	    unsigned opencls);
-bool	policy_linux_rules_test(const struct policy *, unsigned op, unsigned field);
 
 /* policy_linux_program.c: the run's policies and the programs they name */
 const char *policy_linux_source(const struct policy *);

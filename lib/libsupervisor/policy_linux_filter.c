@@ -30,6 +30,7 @@
 #include <seccomp.h>
 
 #include "policy_linux.h"
+#include "policy_linux_landlock.h"
 
 #define NR_MAX		POLICY_LINUX_NR_MAX
 #define X32_BIT		0x40000000u
@@ -113,125 +114,6 @@ static const char *const policy_linux_pidcheck[] = {
 	"kcmp", "process_madvise", "perf_event_open",
 };
 
-/* Does rule r apply to requests of operation op (ignoring its condition)? */
-static bool
-policy_linux_rule_for(const struct policy_rule *r, unsigned op, int cls)
-{
-	if ((r->pr_emul & (1u << POLICY_EMUL_NATIVE)) == 0)
-		return false;
-	if (r->pr_op == op)
-		return true;
-	if (op == POLICY_OP_OPEN)
-		return r->pr_op == POLICY_OP_FSREAD ||
-		    r->pr_op == POLICY_OP_FSWRITE;
-	return cls != 0 && r->pr_op == (unsigned)cls;
-}
-
-static int
-policy_linux_class(unsigned op)
-{
-	struct policy_request req;
-
-	memset(&req, 0, sizeof(req));
-	req.pr_op = (uint16_t)op;
-	return policy_op_class(&req);
-}
-
-bool
-policy_linux_op_constant(const struct policy *p, unsigned op)
-{
-	int cls = policy_linux_class(op);
-	uint32_t i;
-
-	/* a move is checked against every path rule (policy_move.c) */
-	if ((op == POLICY_OP_RENAME || op == POLICY_OP_LINK) &&
-	    !policy_move_free(p))
-		return false;
-	for (i = 0; i < p->p_nrules; i++) {
-		const struct policy_rule *r = &p->p_rules[i];
-
-		if (!policy_linux_rule_for(r, op, cls))
-			continue;
-		if (r->pr_ncode > 0)
-			return false;
-		if (r->pr_op == op)
-			return true;
-		/*
-		 * An alias rule (fsread, fswrite) meets every request of an
-		 * operation always in that alias: all but open, whose alias
-		 * depends on its flags.  Only its permits are left to the
-		 * filter: the kernel then makes the call as it would unconfined;
-		 * a denial by the supervisor reports a missing file first, as
-		 * the kernel would, where the filter could not.
-		 */
-		return op != POLICY_OP_OPEN && r->pr_action == POLICY_ACT_PERMIT;
-	}
-	return true;
-}
-
-/*
- * Can a request of op be decided "ask"?  Only if an ask rule for it comes
- * before any rule that every such request meets (one without a condition),
- * or the default is ask and no such rule comes at all.  For open, opencls
- * is the alias the open belongs to by its flags (POLICY_OP_FSREAD or
- * POLICY_OP_FSWRITE), or 0 when not known (either).  Calls by name,
- * renames and links (checked against other operations' rules too) can
- * whenever the default is ask.
- */
-bool
-policy_linux_op_may_ask(const struct policy *p, unsigned op, unsigned opencls)
-{
-	int cls = policy_linux_class(op);
-	bool defask = p->p_hdr->ph_default_action == POLICY_ACT_ASK;
-	uint32_t i;
-
-	if (defask && (op == POLICY_OP_SYSCALL || op == POLICY_OP_RENAME ||
-	    op == POLICY_OP_LINK))
-		return true;
-	for (i = 0; i < p->p_nrules; i++) {
-		const struct policy_rule *r = &p->p_rules[i];
-		bool all;
-
-		if (op == POLICY_OP_OPEN && opencls != 0) {
-			if ((r->pr_emul & (1u << POLICY_EMUL_NATIVE)) == 0 ||
-			    (r->pr_op != op && r->pr_op != opencls))
-				continue;
-			all = true;
-		} else {
-			if (!policy_linux_rule_for(r, op, cls))
-				continue;
-			/* an alias rule meets only some opens */
-			all = op != POLICY_OP_OPEN || r->pr_op == op;
-		}
-		if (r->pr_action == POLICY_ACT_ASK)
-			return true;
-		if (r->pr_ncode == 0 && all)
-			return false;
-	}
-	return defask;
-}
-
-bool
-policy_linux_rules_test(const struct policy *p, unsigned op, unsigned field)
-{
-	int cls = policy_linux_class(op);
-	uint32_t i, j;
-
-	for (i = 0; i < p->p_nrules; i++) {
-		const struct policy_rule *r = &p->p_rules[i];
-
-		if (!policy_linux_rule_for(r, op, cls))
-			continue;
-		for (j = 0; j < r->pr_ncode; j++) {
-			const struct policy_insn *in = policy_rule_insn(p, r, j);
-			if ((in->pi_kind == POLICY_I_STR ||
-			    in->pi_kind == POLICY_I_INT) && in->pi_field == field)
-				return true;
-		}
-	}
-	return false;
-}
-
 /* The seccomp return value for a decision made without the arguments. */
 static uint32_t
 policy_linux_verdict(const struct policy_sup *s, const struct policy_decision *d)
@@ -261,6 +143,7 @@ struct policy_linux_run {
 	uint8_t		argtest2;	/* ARG_*: then a second test */
 	uint32_t	argk2;
 	uint32_t	argret2;
+	uint8_t		landlock;	/* then write opens to Landlock */
 };
 #define ARG_NONE	0
 #define ARG_JSET	1		/* arg0 & argk */
@@ -539,6 +422,14 @@ policy_linux_emit_leaf(struct policy_linux_prog *pg,
 		    BPF_JEQ) | BPF_K, 0, 1, r->argk2);
 		emit(pg, BPF_RET | BPF_K, 0, 0, r->argret2);
 	}
+	if (r->landlock) {
+		struct sock_filter ll[POLICY_LL_BPF_MAX];
+		size_t i, n = policy_linux_landlock_bpf(ll, r->ret);
+
+		for (i = 0; i < n; i++)
+			emit(pg, ll[i].code, ll[i].jt, ll[i].jf, ll[i].k);
+		return;
+	}
 	emit(pg, BPF_RET | BPF_K, 0, 0, r->ret);
 }
 
@@ -593,6 +484,20 @@ policy_linux_nr_run(const struct policy_sup *s, int nr, bool exec_unchecked,
 		if (r->ret == SECCOMP_RET_ALLOW)
 			r->ret = SECCOMP_RET_USER_NOTIF;
 		r->argtest = ARG_NONE;	/* O_PATH opens too */
+	}
+	/* write opens Landlock decides (policy_linux_landlock.c) */
+	if (r->ret == SECCOMP_RET_USER_NOTIF) {
+		unsigned idx = 0;
+		int ll = policy_linux_landlock_nr(nr, &idx, &r->argk2);
+
+		if (ll < 0)
+			r->ret = SECCOMP_RET_ALLOW;
+		else if (ll > 0) {
+			r->argidx = (uint8_t)idx;
+			r->argtest2 = ARG_JSET;
+			r->argret2 = r->ret;
+			r->landlock = 1;
+		}
 	}
 }
 
@@ -650,6 +555,8 @@ policy_linux_filter_same(const struct policy_sup *s, const struct policy *p)
 	int nr;
 
 	n.s_pol = p;
+	if (!policy_linux_landlock_same(s, p))
+		return false;	/* a Landlock domain cannot be changed */
 	ua = policy_linux_exec_unchecked(s);
 	ub = policy_linux_exec_unchecked(&n);
 	for (nr = 0; nr < NR_MAX; nr++) {

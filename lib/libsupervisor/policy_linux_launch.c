@@ -34,6 +34,7 @@
 #include <sys/wait.h>
 
 #include "policy_linux.h"
+#include "policy_linux_landlock.h"
 
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
 #define SECCOMP_IOCTL_NOTIF_SET_FLAGS	SECCOMP_IOW(4, uint64_t)
@@ -105,6 +106,8 @@ policy_linux_child(int syncfd, pid_t parent, const sigset_t *mask,
 	close(syncfd);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		fd = -errno;
+	else if ((fd = policy_linux_landlock_restrict()) < 0)
+		;	/* no domain: write opens must not be let through */
 	else {
 		fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
 		    SECCOMP_FILTER_FLAG_NEW_LISTENER |
@@ -209,7 +212,10 @@ policy_linux_run(const struct policy_linux_opts *o, char *const argv[],
 		goto out;
 	}
 	s.s_procdev = pst.st_dev;
-	if (policy_linux_filter_build(&s, &prog, err, errlen) != 0)
+	if (s.s_verbose)	/* where each rule is enforced, and why */
+		(void)policy_linux_where(s.s_log, &s, s.s_pol, err, errlen);
+	if (policy_linux_landlock_prepare(&s, true, err, errlen) != 0 ||
+	    policy_linux_filter_build(&s, &prog, err, errlen) != 0)
 		goto out;
 
 	sigemptyset(&block);
@@ -317,6 +323,7 @@ out_mask:
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 out:
+	policy_linux_landlock_done();
 	if (dumpable >= 0)
 		(void)prctl(PR_SET_DUMPABLE, dumpable);
 	while (s.s_execs != NULL)

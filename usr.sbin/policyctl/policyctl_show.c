@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "libpolicy.h"
+#include "policy_linux.h"
+#include "policy_linux_landlock.h"
 #include "policyctl.h"
 
 int
@@ -18,7 +20,9 @@ policyctl_show(int argc, char **argv)
 		    "Print a policy (YAML source or compiled blob): header, "
 		    "rules in order\nwith their source positions, and the rule "
 		    "index per operation\n(exact keys, prefix trie, unindexed "
-		    "rules).\n");
+		    "rules), then where policyctl run enforces\neach rule on "
+		    "this machine: kernel filter (BPF), Landlock or supervisor,\n"
+		    "and why.\n");
 		return PCTL_EXIT_OK;
 	}
 	if (argc != 2) {
@@ -30,6 +34,18 @@ policyctl_show(int argc, char **argv)
 		return PCTL_EXIT_INVALID;
 	}
 	policy_dump(stdout, &pl->pl_policy);
+	{
+		/* where policyctl run enforces each rule, and why */
+		struct policy_sup s;
+		char err[256];
+
+		memset(&s, 0, sizeof(s));
+		s.s_pol = &pl->pl_policy;
+		fputc('\n', stdout);
+		if (policy_linux_where(stdout, &s, s.s_pol, err,
+		    sizeof(err)) != 0)
+			fprintf(stderr, "policyctl: %s\n", err);
+	}
 	policy_loaded_free(pl);
 	return PCTL_EXIT_OK;
 }

@@ -1,0 +1,92 @@
+#!/bin/sh
+# test_landlock_show.sh: `policyctl show` and `policyctl run -v` say where each rule is
+# enforced (kernel filter, Landlock, supervisor) and why; a Landlock run decides as a supervised one.
+# Needs POLICYCTL; prints "N passed, M failed" and fails if any check failed.
+
+: "${POLICYCTL:?set POLICYCTL to the policyctl binary}"
+T=$(mktemp -d /tmp/plx-landlock-sh.XXXXXX)
+trap 'rm -rf "$T"' EXIT INT TERM
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+# has NAME FILE TEXT: FILE has a line with TEXT (fixed string)
+has() {
+	if grep -qF -- "$3" "$2"; then ok; else bad "$1: no \"$3\""; cat "$2"; fi
+}
+hasnt() {
+	if grep -qF -- "$3" "$2"; then bad "$1: \"$3\""; cat "$2"; else ok; fi
+}
+
+mkdir -p "$T/w/a" "$T/w/b" "$T/out"
+cat >"$T/offload.yaml" <<EOF2
+policy: 1
+name: offload
+default: permit
+errno: EACCES
+log: none
+rules:
+  - getppid: deny
+  - rmdir: filename eq "$T/w" then deny
+  - rename: filename eq "$T/w" then deny
+  - fswrite: filename inpath "$T/w" then permit
+  - fswrite: then deny
+EOF2
+sed 's/^log: none/log: deny/' "$T/offload.yaml" >"$T/logged.yaml"
+sed "s|  - fswrite: filename inpath \"$T/w\" then permit|  - open: filename re \"^$T/w/\" then permit|" "$T/offload.yaml" >"$T/regex.yaml"
+
+abi=$(POLICY_LANDLOCK_ABI= "$POLICYCTL" show "$T/offload.yaml" 2>/dev/null | sed -n 's/.*Landlock ABI \([0-9]*\).*/\1/p')
+"$POLICYCTL" show --help >"$T/help" 2>&1
+has "show --help" "$T/help" "Landlock"
+"$POLICYCTL" run --help >"$T/help" 2>&1
+has "run --help" "$T/help" "Landlock"
+
+"$POLICYCTL" show "$T/offload.yaml" >"$T/show" 2>&1
+has "show: section" "$T/show" "enforcement on Linux (Landlock ABI"
+has "show: by name" "$T/show" "kernel filter (BPF): getppid"
+if [ "${abi:-0}" -ge 3 ]; then
+	has "show: write opens" "$T/show" "creat): Landlock, permitted beneath $T/w"
+	has "show: inpath rule" "$T/show" "Landlock: open (write), creat, openat (write)"
+	has "show: openat2" "$T/show" "supervisor: openat2 (write): openat2 keeps its flags in memory"
+	has "show: other fswrite calls" "$T/show" "supervisor: truncate, rename, mkdir, rmdir, link, unlink, symlink, chmod, chown, utimes: its condition tests"
+else
+	echo "test_landlock_show: Landlock ABI ${abi:-0} < 3: offload checks skipped"
+fi
+"$POLICYCTL" show "$T/logged.yaml" >"$T/show" 2>&1
+has "logged: write opens" "$T/show" "write opens: supervisor: rule #4: its denials are logged (log: deny)"
+has "logged: rule" "$T/show" "supervisor: open (write), creat, openat (write), openat2 (write): Landlock cannot decide write opens: rule #4: its denials are logged"
+hasnt "logged: no Landlock" "$T/show" "Landlock: open"
+"$POLICYCTL" show "$T/regex.yaml" >"$T/show" 2>&1
+has "regex: why" "$T/show" "write opens: supervisor: rule #3: a regular expression Landlock cannot express"
+hasnt "regex: no Landlock" "$T/show" "Landlock: open"
+POLICY_LANDLOCK_ABI=0 "$POLICYCTL" show "$T/offload.yaml" >"$T/show" 2>&1
+has "no Landlock" "$T/show" "write opens: supervisor: this kernel has no Landlock (POLICY_LANDLOCK_ABI)"
+hasnt "no Landlock: none" "$T/show" "Landlock: open"
+
+# run -v: the same table first, for a run without -v
+"$POLICYCTL" run -v -p "$T/offload.yaml" -- true >"$T/v.out" 2>"$T/v.err"
+has "run -v: section" "$T/v.err" "enforcement on Linux (Landlock ABI"
+has "run -v: note" "$T/v.err" "(-v: this run sends every call to the supervisor"
+
+# the same decisions with Landlock and without, in a real shell
+for a in "" 0; do
+	rm -rf "$T/w/a/"* "$T/w/b/"* "$T/out/"*
+	POLICY_LANDLOCK_ABI=$a POLICYCTL_TALLY=1 "$POLICYCTL" run -p "$T/offload.yaml" -- sh -c "
+		echo one > $T/w/a/f && echo ok1
+		echo two >> $T/w/a/f && echo ok2
+		echo three > $T/out/g || echo denied3
+		mv $T/w/a/f $T/w/b/f && echo moved4
+		cat $T/w/b/f" >"$T/run$a" 2>"$T/runerr$a"
+	has "run abi=$a: write" "$T/run$a" "ok1"
+	has "run abi=$a: append" "$T/run$a" "ok2"
+	has "run abi=$a: denied" "$T/run$a" "denied3"
+	has "run abi=$a: denied EACCES" "$T/runerr$a" "cannot create $T/out/g: Permission denied"
+	has "run abi=$a: moved across directories" "$T/run$a" "moved4"
+	has "run abi=$a: content" "$T/run$a" "two"
+	[ ! -e "$T/out/g" ] && ok || bad "run abi=$a: denied file made"
+done
+if cmp -s "$T/run" "$T/run0"; then ok; else bad "Landlock and supervised runs differ"; diff "$T/run" "$T/run0"; fi
+
+echo "test_landlock_show: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
