@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "libpolicy.h"
+#include "bench_clock.h"
 
 #define BATCH	8
 
@@ -89,14 +90,6 @@ init_request(struct policy_request *req)
 	policy_request_set_int(req, POLICY_F_FLAGS, POLICY_O_RDONLY);
 }
 
-static double
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
 
 static int
 cmp_double(const void *a, const void *b)

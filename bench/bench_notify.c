@@ -45,6 +45,7 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <seccomp.h>
+#include "bench_clock.h"
 
 #define NMAX	8			/* notified calls at most */
 
@@ -60,14 +61,6 @@ fatal(const char *what)
 	exit(1);
 }
 
-static double
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
 
 /* Install the filter (nrs[] notified, the rest allowed); the listener. */
 static int

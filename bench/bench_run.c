@@ -32,6 +32,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include "bench_clock.h"
 
 #define ROUNDS_MAX	9
 
@@ -41,14 +42,6 @@ static char notify[PATH_MAX];		/* bench_notify, beside this binary */
 static char self[PATH_MAX];
 static int quick;
 
-static double
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
 
 /* ------------------------------------------------------------------ */
 /* The measured program                                                */
