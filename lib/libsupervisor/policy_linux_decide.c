@@ -145,19 +145,28 @@ policy_linux_decide1(struct policy_linux_call *c)
 	return d->pd_errno > 0 ? d->pd_errno : EPERM;
 }
 
+/* CLOCK_MONOTONIC in nanoseconds: when a recorded decision started. */
+static uint64_t
+policy_linux_start_ns(void)
+{
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	return (uint64_t)t0.tv_sec * 1000000000u + (uint64_t)t0.tv_nsec;
+}
+
 /* The decision, then the record hook (learning, JSON log, policyd). */
 int
 policy_linux_decide(struct policy_linux_call *c)
 {
-	struct timespec t0;
+	uint64_t t0;
 	int err;
 
 	if (policy_linux_decided == NULL)
 		return policy_linux_decide1(c);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = policy_linux_start_ns();
 	err = policy_linux_decide1(c);
-	policy_linux_decided(c, err,
-	    (uint64_t)t0.tv_sec * 1000000000u + (uint64_t)t0.tv_nsec);
+	policy_linux_decided(c, err, t0);
 	return err;
 }
 
@@ -169,12 +178,11 @@ policy_linux_decide(struct policy_linux_call *c)
 int
 policy_linux_refuse(struct policy_linux_call *c, int err, const char *why)
 {
-	struct timespec t0;
+	uint64_t t0 = policy_linux_decided != NULL ?
+	    policy_linux_start_ns() : 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	policy_linux_refused(c, why);
 	if (policy_linux_decided != NULL)
-		policy_linux_decided(c, err,
-		    (uint64_t)t0.tv_sec * 1000000000u + (uint64_t)t0.tv_nsec);
+		policy_linux_decided(c, err, t0);
 	return err;
 }

@@ -112,14 +112,8 @@ write_run(const char *dir, long n, struct atk_result *r)
 	for (i = 0; i < n; i++) {
 		int fd = open_route_flags(AT_FDCWD, path_buf, i, O_WRONLY);
 
-		r->attempts++;
-		if (fd < 0) {
-			if (errno == EACCES)
-				r->denied++;
-			else
-				r->other++;
+		if (score_refused(r, fd))
 			continue;
-		}
 		if (fstat(fd, &st) != 0)
 			die("fstat: %s", strerror(errno));
 		/* a win: a byte written into the secret, then put back */

@@ -94,19 +94,26 @@ read_fd(int fd, char *buf, size_t cap)
 	return 0;
 }
 
+bool
+score_refused(struct atk_result *r, int fd)
+{
+	r->attempts++;
+	if (fd >= 0)
+		return false;
+	if (errno == EACCES)
+		r->denied++;
+	else
+		r->other++;
+	return true;
+}
+
 void
 score_open(struct atk_result *r, int fd)
 {
 	char buf[64];
 
-	r->attempts++;
-	if (fd < 0) {
-		if (errno == EACCES)
-			r->denied++;
-		else
-			r->other++;
+	if (score_refused(r, fd))
 		return;
-	}
 	if (read_fd(fd, buf, sizeof(buf)) != 0)
 		r->other++;
 	else if (strcmp(buf, SECRET_TEXT) == 0)

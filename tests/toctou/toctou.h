@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -70,6 +71,9 @@ void	copy_file(const char *from, const char *to, mode_t mode);
 void	make_dir(const char *path);
 /* The first bytes of an open file, NUL-terminated; -1 on error. */
 int	read_fd(int fd, char *buf, size_t cap);
+/* Count one open attempt: true (counted as denied, EACCES, or other) when
+ * fd is -1, errno intact; false when it opened, for the caller to score. */
+bool	score_refused(struct atk_result *r, int fd);
 /* Count one open attempt of the public-or-secret file: fd is what the open
  * returned (errno intact when -1), classified by what it reads; closed. */
 void	score_open(struct atk_result *r, int fd);
