@@ -22,6 +22,11 @@ struct policy_linux_opts {
 	int		plo_verbose;	/* print every decision */
 	int		plo_dry_run;	/* log what would be denied, permit it */
 	FILE		*plo_log;	/* decisions and denials (stderr if NULL) */
+	/* Count the calls the kernel filter decides (policy_linux_count.c).
+	 * Also done with plo_verbose and when reporting to policyd; off
+	 * otherwise: the tracepoint it needs costs every call of the run
+	 * and some 20 ms to switch on and off. */
+	int		plo_count;
 	/* More policies (policyctl run -p A -p B ...): a process that executes
 	 * the program: one of them names switches to it, with its children;
 	 * any other exec keeps the policy it runs under.  plo_policy is the
@@ -245,6 +250,7 @@ bool	policy_linux_exec_pending(const struct policy_sup *);
  * confined tasks, counted by a perf tracepoint counter, less those the
  * supervisor was notified of); -1 (and why) when they cannot be counted */
 void	policy_linux_count_start(pid_t);
+void	policy_linux_count_off(void);
 void	policy_linux_count_notified(void);
 int	policy_linux_count_filtered(uint64_t *, const char **why);
 uint64_t policy_linux_count_supervised(void);

@@ -16,6 +16,12 @@
  * supervisor may open (root, or CAP_PERFMON, or a low enough
  * perf_event_paranoid); without either, the count is unknown and says why.
  * One run at a time, as policy_linux_run.
+ *
+ * Enabling the tracepoint makes every system call of the machine take
+ * the slow path while it is on, and switching it on and off waits for
+ * RCU grace periods (20 ms of start-up measured for `policyctl run
+ * true`): so a run counts only when the count is wanted (-v,
+ * POLICYCTL_TALLY, a policyd to report to).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -71,6 +77,16 @@ policy_linux_count_id(void)
 	return -1;
 }
 
+/* Not counting this run (nobody asked for the count). */
+void
+policy_linux_count_off(void)
+{
+	cnt.fd = -1;
+	cnt.known = cnt.stopped = 0;
+	cnt.notified = cnt.final = 0;
+	snprintf(cnt.why, sizeof(cnt.why), "not asked for");
+}
+
 /* Start counting the calls of pid (stopped, its filter in place) and of
  * everything it starts. */
 void
@@ -80,9 +96,7 @@ policy_linux_count_start(pid_t pid)
 	long id;
 	int e;
 
-	cnt.fd = -1;
-	cnt.known = cnt.stopped = 0;
-	cnt.notified = cnt.final = 0;
+	policy_linux_count_off();
 	cnt.why[0] = '\0';
 	if ((id = policy_linux_count_id()) < 0)
 		return;

@@ -33,6 +33,8 @@ int	policy_linux_ask_setup(const struct policy_linux_interact *, char *,
 void	policy_linux_ask_teardown(void);
 void	policy_linux_ask_counts(uint64_t *alarms, uint64_t *reloads);
 int	policy_linux_ask_last(void);	/* this thread's last ask verdict */
+/* Counts go to policyd, which sums the kernel filter's decisions too. */
+int	policy_linux_report_wants_count(void);
 
 /* Counters a run may print at its end. */
 struct policy_linux_interact_stats {

@@ -34,6 +34,7 @@
 #include <sys/wait.h>
 
 #include "policy_linux.h"
+#include "policy_linux_interact.h"
 #include "policy_linux_landlock.h"
 
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
@@ -168,6 +169,7 @@ policy_linux_run(const struct policy_linux_opts *o, char *const argv[],
 	int dumpable = prctl(PR_GET_DUMPABLE);
 	pid_t pid = -1;
 	struct stat pst;
+	bool tally;
 
 	memset(&s, 0, sizeof(s));
 	s.s_pol = o->plo_policy;
@@ -285,13 +287,18 @@ policy_linux_run(const struct policy_linux_opts *o, char *const argv[],
 	}
 	s.s_child = pid;
 	s.s_initial_pending = 1;
-	/* every call from here on is the filter's or ours: count them */
-	policy_linux_count_start(pid);
+	/* every call from here on is the filter's or ours: count them, when
+	 * the count is wanted (the tracepoint is not free) */
+	tally = s.s_verbose || getenv("POLICYCTL_TALLY") != NULL;
+	if (tally || o->plo_count || policy_linux_report_wants_count())
+		policy_linux_count_start(pid);
+	else
+		policy_linux_count_off();
 	(void)ptrace(PTRACE_CONT, pid, 0, 0);	/* drop the SIGTRAP */
 	policy_linux_serve(&s);
 	policy_linux_count_stop();
 	/* POLICYCTL_TALLY: the counts alone, the filter as without -v */
-	if (s.s_verbose || getenv("POLICYCTL_TALLY") != NULL) {
+	if (tally) {
 		uint64_t nf;
 		const char *why;
 

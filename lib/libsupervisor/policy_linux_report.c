@@ -203,6 +203,12 @@ policy_linux_interact_start(const struct policy_linux_interact *pi,
 	return 0;
 }
 
+int
+policy_linux_report_wants_count(void)
+{
+	return rep.fd >= 0;
+}
+
 void
 policy_linux_interact_stop(void)
 {
