@@ -233,5 +233,49 @@ print("ok", n[0] > 0)'
 	fi
 done
 
+# The stock python3 and build policies: a secret under a home directory
+# cannot be opened (read, written, or as a directory), while its name and
+# attributes stay visible to stat, decided by the kernel filter (so Python's
+# hundreds of start-up stats never reach the supervisor).  /home is a
+# tmpfs in a mount namespace of the test's own, so no real home is touched.
+PY=/usr/bin/python3.11
+if [ "$(id -u)" != 0 ] || [ ! -x "$PY" ] || ! command -v unshare >/dev/null 2>&1; then
+	echo "SKIP: stock policies' secrets: needs root, $PY and unshare"
+else
+	cat >"$T/secrets.py" <<'EOF2'
+import os, sys
+k = "/home/u/.ssh/id_ed25519"
+os.stat(k)
+print("stat ok", os.path.exists(k))
+for how in ("r", "a"):
+    try:
+        open(k, how)
+        print("open", how, "allowed")
+    except PermissionError:
+        print("open", how, "denied")
+try:
+    os.listdir("/home/u/.ssh")
+    print("list allowed")
+except PermissionError:
+    print("list denied")
+print(open("/home/u/notes").read().strip())
+EOF2
+	for pol in python3.yaml build.yaml; do
+		unshare -m sh -c "mount -t tmpfs none /home && mkdir -p /home/u/.ssh &&
+		    echo key >/home/u/.ssh/id_ed25519 && echo notes >/home/u/notes &&
+		    POLICYCTL_TALLY=1 '$POLICYCTL' run -p '$HERE/../../share/policies/$pol' -- $PY '$T/secrets.py'" \
+		    >"$T/sec.out" 2>"$T/sec.err"
+		printf 'stat ok True\nopen r denied\nopen a denied\nlist denied\nnotes\n' >"$T/sec.want"
+		if cmp -s "$T/sec.out" "$T/sec.want"; then ok; else
+			bad "$pol: secrets"; diff "$T/sec.want" "$T/sec.out"; cat "$T/sec.err"
+		fi
+		grep -q "deny open filename=\"/home/u/.ssh/id_ed25519\"" "$T/sec.err" && ok ||
+		    { bad "$pol: the denied open logged"; cat "$T/sec.err"; }
+		"$POLICYCTL" show "$HERE/../../share/policies/$pol" >"$T/sec.show"
+		grep -q "kernel filter (BPF): stat, access, chdir, readlink" "$T/sec.show" && ok ||
+		    bad "$pol: stat decided by the kernel filter"
+	done
+fi
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
