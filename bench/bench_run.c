@@ -524,7 +524,7 @@ row_round_trips(struct row *r, const char *file)
 	long n;
 
 	if (r->floor != NULL) {
-		r->rt = 1;		/* one notification per call */
+		r->rt = 1;		/* per-call rows: one per call */
 		return;
 	}
 	if (r->kind == NULL) {
@@ -606,13 +606,28 @@ print_row(const struct row *r)
 	else
 		snprintf(vs, sizeof(vs), "-");
 	/* round trips per second of the confined run */
-	if (r->rt < 0 || r->med[POLICY] <= 0)
+	if (r->floor != NULL && r->kind == NULL)
+		snprintf(rt, sizeof(rt), "-");	/* not counted by bench_notify */
+	else if (r->rt < 0 || r->med[POLICY] <= 0)
 		snprintf(rt, sizeof(rt), "?");
 	else
 		snprintf(rt, sizeof(rt), "%.0f", r->rt * 1e9 / r->med[POLICY]);
 	verdict = row_verdict(r, target, sizeof(target));
 	printf("%-38s %10s %19s %19s %9s %8s  %-6s %s\n", r->name, nat, pol, st,
 	    vs, rt, verdict, target);
+}
+
+/* A realistic row against its floor: how far the target is below it. */
+static void
+print_floor_ratio(const struct row *r, const struct row *f)
+{
+	if (r == NULL || f == NULL || r->med[POLICY] <= 0 ||
+	    f->med[POLICY] <= 0 || r->med[NATIVE] <= 0 || f->med[NATIVE] <= 0)
+		return;
+	printf("%s: floor %.2fx native (target %gx), policyctl run %.2fx "
+	    "native = %.2fx the floor\n", r->name, f->med[POLICY] /
+	    f->med[NATIVE], r->max_ratio, r->med[POLICY] / r->med[NATIVE],
+	    r->med[POLICY] / f->med[POLICY]);
 }
 
 /* The spread of the confined/native ratio over the rounds. */
@@ -733,6 +748,12 @@ main(int argc, char **argv)
 	static char *const fl_open[] = { "-s", "openat", NULL };
 	static char *const fl_addfd[] = { "-a", "-s", "openat", NULL };
 	static char *const fl_stat[] = { "-s", "newfstatat", NULL };
+	/* the realistic rows' floors: only the calls those policies can
+	 * never decide in the kernel (opens: their secrets rules are
+	 * regular expressions; execs), notified and answered CONTINUE */
+	static char *const fl_wpy[] = { "-s", "open,openat", NULL };
+	static char *const fl_wmake[] = { "-s", "open,openat,execve", NULL };
+	int i_py = -1, i_fpy = -1, i_mk = -1, i_fmk = -1;
 	long ng, no, marks[2], cur[2], hwm[2];
 	ssize_t n;
 	char *e;
@@ -842,9 +863,17 @@ main(int argc, char **argv)
 	rows[nrows++] = (struct row){ .name = nm, .policy = pol, .cmd = c, \
 	    .reps = rp, .use_strace = st && has_strace, .max_ratio = mx, \
 	    .note = nt }
-	if (has_py3pol)
+	if (has_py3pol) {
+		i_py = nrows;
 		RUNROW("python3 start-up, python3.yaml", py3, py,
 		    quick ? 3 : 10, 0, 1.15, NULL);
+		if (has_notify) {
+			i_fpy = nrows;
+			RUNROW("python3 start-up, opens notified", py3, py,
+			    quick ? 3 : 10, 0, 0, "(floor)");
+			rows[nrows - 1].floor = fl_wpy;
+		}
+	}
 	if (has_py) {
 		RUNROW("python3 start-up, all supervised", sup, py,
 		    quick ? 3 : 10, 1, 0, "(worst case)");
@@ -854,9 +883,17 @@ main(int argc, char **argv)
 	if (has_learned)
 		RUNROW("make -j2, 9 C files, learned policy", lpol, make, 1,
 		    0, 1.3, NULL);
-	if (has_build)
+	if (has_build) {
+		i_mk = nrows;
 		RUNROW("make -j2, 9 C files, build.yaml", bpol, make, 1, 0,
 		    1.3, NULL);
+		if (has_notify) {
+			i_fmk = nrows;
+			RUNROW("make -j2, opens and execs notified", bpol,
+			    make, 1, 0, 0, "(floor)");
+			rows[nrows - 1].floor = fl_wmake;
+		}
+	}
 	if (has_make)
 		RUNROW("make -j2, 9 C files, all supervised", sup, make, 1, 1,
 		    0, "(worst case)");
@@ -936,6 +973,23 @@ main(int argc, char **argv)
 			    1000, fs->med[POLICY] / fs->med[NATIVE],
 			    st->med[POLICY] / 1000, st->med[POLICY] /
 			    fs->med[POLICY]);
+	}
+	if (i_fpy >= 0 || i_fmk >= 0) {
+		printf("\nthe floor of the realistic rows: the calls their "
+		    "policies never let the kernel\ndecide (opens: the "
+		    "secrets rules are regular expressions; execs), notified "
+		    "to\nbench_notify and answered CONTINUE, deciding "
+		    "nothing; everything else runs free\n\n");
+		printf("%-38s %10s %19s\n", "", mode_name[NATIVE],
+		    "minimal supervisor");
+		for (i = 0; i < nrows; i++)
+			if (rows[i].floor != NULL && rows[i].kind == NULL)
+				print_row(&rows[i]);
+		printf("\n");
+		print_floor_ratio(i_py >= 0 ? &rows[i_py] : NULL,
+		    i_fpy >= 0 ? &rows[i_fpy] : NULL);
+		print_floor_ratio(i_mk >= 0 ? &rows[i_mk] : NULL,
+		    i_fmk >= 0 ? &rows[i_fmk] : NULL);
 	}
 	if (!has_learned && has_make)
 		printf("(make under a learned policy: policyctl learn failed)\n");
