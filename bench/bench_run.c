@@ -732,7 +732,7 @@ static const char readonly[] =
 int
 main(int argc, char **argv)
 {
-	struct row rows[24];
+	struct row rows[32];
 	char file[PATH_MAX], sup[PATH_MAX], perm[PATH_MAX], ro[PATH_MAX];
 	char py3[PATH_MAX], bsrc[PATH_MAX], bpol[PATH_MAX], lpol[PATH_MAX];
 	char llpol[PATH_MAX];
@@ -740,6 +740,10 @@ main(int argc, char **argv)
 	    "import json, decimal, subprocess, threading, pathlib; "
 	    "json.dumps({'a': [decimal.Decimal(1)]}, default=str)", NULL };
 	char *find[] = { "busybox", "find", "/usr/share/doc", NULL };
+	/* 50 processes started, exec'd and waited for: what each costs
+	 * under the tracer (policyctl follows every fork and exec) */
+	char *procs[] = { "/bin/sh", "-c", "i=0; while [ $i -lt 50 ]; do "
+	    "/bin/true; i=$((i + 1)); done", NULL };
 	char mk[PATH_MAX + 8];
 	char *make[] = { "make", "-s", "-B", "-j2", "-C", mk, NULL };
 	int rounds, i, r, nrows = 0, has_strace, has_py, has_find, has_make;
@@ -879,6 +883,13 @@ main(int argc, char **argv)
 		    quick ? 3 : 10, 1, 0, "(worst case)");
 		RUNROW("python3 start-up, permit-all", perm, py,
 		    quick ? 3 : 10, 0, 0, "(information)");
+	}
+	RUNROW("50 x fork+exec+wait, permit-all", perm, procs, quick ? 3 :
+	    10, 0, 0, "(information)");
+	if (has_taskset) {
+		RUNROW("50 x fork+exec+wait, all on one CPU", perm, procs,
+		    quick ? 3 : 10, 0, 0, "(information)");
+		rows[nrows - 1].pin = 1;
 	}
 	if (has_learned)
 		RUNROW("make -j2, 9 C files, learned policy", lpol, make, 1,
