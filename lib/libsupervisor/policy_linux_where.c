@@ -155,6 +155,25 @@ where_add(char *list, size_t cap, const char *name, const char *suffix)
 	snprintf(list + n, cap - n, "%s%s", n ? ", " : "", item);
 }
 
+/* Does rule r's condition test what a pointer argument points to (a
+ * path, an address, argv), not only numbers passed in registers? */
+static bool
+where_tests_memory(const struct policy *p, const struct policy_rule *r)
+{
+	uint32_t j;
+
+	for (j = 0; j < r->pr_ncode; j++) {
+		const struct policy_insn *in = policy_rule_insn(p, r, j);
+
+		if ((in->pi_kind == POLICY_I_STR ||
+		    in->pi_kind == POLICY_I_INT) &&
+		    (in->pi_field < POLICY_F_NLONG ||
+		    in->pi_field == POLICY_F_ARGV))
+			return true;
+	}
+	return false;
+}
+
 /* Why the supervisor decides rule r's calls. */
 static void
 where_why_supervised(const struct policy_sup *s, const struct policy *p,
@@ -189,9 +208,12 @@ where_why_supervised(const struct policy_sup *s, const struct policy *p,
 	else if (r->pr_op == POLICY_OP_SYSCALL)
 		snprintf(buf, cap, "the supervisor checks these calls itself "
 		    "(pids, credentials, exec, refusals)");
-	else if (r->pr_ncode > 0)
+	else if (r->pr_ncode > 0 && where_tests_memory(p, r))
 		snprintf(buf, cap, "its condition tests what pointer arguments "
 		    "point to, which the filter cannot read");
+	else if (r->pr_ncode > 0)
+		snprintf(buf, cap, "its condition tests numbers (flags, mode, "
+		    "ids, domain...) the filter leaves to the supervisor");
 	else
 		snprintf(buf, cap, "rules before it test what pointer "
 		    "arguments point to");

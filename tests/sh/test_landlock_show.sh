@@ -53,6 +53,22 @@ if [ "${abi:-0}" -ge 3 ]; then
 else
 	echo "test_landlock_show: Landlock ABI ${abi:-0} < 3: offload checks skipped"
 fi
+# why a condition keeps a call supervised: what a pointer points to, or
+# numbers in registers the filter does not test
+cat >"$T/why.yaml" <<EOF2
+policy: 1
+name: why
+default: permit
+log: none
+rules:
+  - socket: domain eq AF_UNIX then permit
+  - socket: then deny
+  - connect: sockaddr eq "unix-/run/x" then deny
+EOF2
+"$POLICYCTL" show "$T/why.yaml" >"$T/show" 2>&1
+has "why: register condition" "$T/show" "supervisor: socket: its condition tests numbers (flags, mode, ids, domain...) the filter leaves to the supervisor"
+has "why: pointer condition" "$T/show" "supervisor: connect: its condition tests what pointer arguments point to"
+hasnt "why: no pointer reason for socket" "$T/show" "supervisor: socket: its condition tests what pointer"
 "$POLICYCTL" show "$T/logged.yaml" >"$T/show" 2>&1
 has "logged: write opens" "$T/show" "write opens: supervisor: rule #4: its denials are logged (log: deny)"
 has "logged: rule" "$T/show" "supervisor: open (write), creat, openat (write), openat2 (write): Landlock cannot decide write opens: rule #4: its denials are logged"
