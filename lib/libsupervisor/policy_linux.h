@@ -120,6 +120,9 @@ struct policy_sup {
 	FILE		*s_log;
 	const char	*s_source;	/* policy file name, for logs */
 	int		s_listener;	/* seccomp notification fd */
+	/* the filter has WAIT_KILLABLE_RECV: a call received waits for its
+	 * answer through every signal but a fatal one */
+	int		s_wait_killable;
 	int		s_sigfd;	/* signalfd: SIGCHLD and forwarded signals */
 	int		s_exec_unchecked; /* the filter permits every exec */
 	int		s_rootfd;	/* O_PATH "/" */
@@ -266,8 +269,10 @@ bool	policy_linux_is_serve_thread(void);
 void	policy_linux_reply(const struct policy_sup *, uint64_t id, int64_t val,
 	    int error);
 void	policy_linux_continue(const struct policy_sup *, uint64_t id);
+/* fd (and other, or -1) closed before the target runs on, unless raced:
+ * another thread may answer the call meanwhile */
 int	policy_linux_addfd(const struct policy_sup *, uint64_t id, int fd,
-	    bool cloexec);
+	    bool cloexec, int other, bool raced);
 
 /* policy_linux_cred.c: credentials a supervisor thread acts with */
 int	policy_linux_cred_read(pid_t, struct policy_linux_cred *, pid_t *tgidp);

@@ -54,6 +54,7 @@ extern char **environ;
 
 /* Written by the child between seccomp() and int3, read with PEEKDATA. */
 static volatile long policy_linux_child_fd;
+static volatile long policy_linux_child_killable;
 
 /* execvp's search: 0 with the path, or ENOENT / EACCES. */
 int
@@ -113,6 +114,7 @@ policy_linux_child(int syncfd, pid_t parent, const sigset_t *mask,
 		fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
 		    SECCOMP_FILTER_FLAG_NEW_LISTENER |
 		    SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, prog);
+		policy_linux_child_killable = fd >= 0;
 		if (fd < 0 && errno == EINVAL)
 			fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
 			    SECCOMP_FILTER_FLAG_NEW_LISTENER, prog);
@@ -127,12 +129,17 @@ policy_linux_child(int syncfd, pid_t parent, const sigset_t *mask,
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
-/* Take the listener from the stopped child.  Returns the fd or -errno. */
+/* Take the listener from the stopped child.  Returns the fd or -errno;
+ * *killable: its filter has WAIT_KILLABLE_RECV. */
 static int
-policy_linux_handover(pid_t pid, char *err, size_t errlen)
+policy_linux_handover(pid_t pid, int *killable, char *err, size_t errlen)
 {
 	long fd;
 	int pidfd, l;
+
+	errno = 0;
+	*killable = ptrace(PTRACE_PEEKDATA, pid,
+	    (void *)&policy_linux_child_killable, 0) == 1 && errno == 0;
 
 	errno = 0;
 	fd = ptrace(PTRACE_PEEKDATA, pid, (void *)&policy_linux_child_fd, 0);
@@ -264,7 +271,8 @@ policy_linux_run(const struct policy_linux_opts *o, char *const argv[],
 			;
 		goto out_mask;
 	}
-	if ((s.s_listener = policy_linux_handover(pid, err, errlen)) < 0) {
+	if ((s.s_listener = policy_linux_handover(pid, &s.s_wait_killable,
+	    err, errlen)) < 0) {
 		rv = s.s_listener == -ENOTSUP ? POLICY_LINUX_ENOTSUPP :
 		    POLICY_LINUX_ESYSTEM;
 		s.s_listener = -1;

@@ -82,24 +82,44 @@ policy_linux_continue(const struct policy_sup *s, uint64_t id)
 	(void)ioctl(s->s_listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 }
 
-/* Install fd in the target and complete its call with the new number. */
+/*
+ * Install fd in the target and complete its call with the new number;
+ * fd and other (another descriptor of ours, or -1) are closed.  Ours are
+ * closed before the target runs on: the description is one, and while we
+ * hold it the target's close(2) does not end it (a file written through
+ * it would stay busy for execve, ETXTBSY; flock locks and inotify's close
+ * events would outlive the close).  So the fd is added, ours closed, and
+ * the call completed after; this needs the filter's WAIT_KILLABLE_RECV
+ * (Linux 5.19), under which only a fatal signal can end the call between
+ * the two, taking the added fd with its process.  Without it, the fd is
+ * added and the call completed in one step (a signal between two steps
+ * would leave the fd in a process whose call failed), and ours closed
+ * just after.  So too when another thread may answer the call meanwhile
+ * (raced: a watched job's, policy_linux_worker.c): it would answer
+ * between the two steps, with the fd already in the target.
+ */
 int
 policy_linux_addfd(const struct policy_sup *s, uint64_t id, int fd,
-    bool cloexec)
+    bool cloexec, int other, bool raced)
 {
 	struct seccomp_notif_addfd a;
-	int r;
+	bool split = s->s_wait_killable && !raced;
+	int r, e;
 
 	memset(&a, 0, sizeof(a));
 	a.id = id;
-	a.flags = SECCOMP_ADDFD_FLAG_SEND;
+	a.flags = split ? 0 : SECCOMP_ADDFD_FLAG_SEND;
 	a.srcfd = (uint32_t)fd;
 	a.newfd_flags = cloexec ? O_CLOEXEC : 0;
 	r = ioctl(s->s_listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
-	if (r < 0 && errno != ENOENT && errno != EINPROGRESS) {
+	e = errno;
+	policy_linux_close2(fd, other);
+	if (r < 0 && e != ENOENT && e != EINPROGRESS) {
 		/* not installed (EMFILE...): the call fails with that error */
-		policy_linux_reply(s, id, 0, errno);
+		policy_linux_reply(s, id, 0, e);
 		return -1;
 	}
+	if (r >= 0 && split)
+		policy_linux_reply(s, id, r, 0);
 	return r;
 }

@@ -57,10 +57,11 @@ policy_linux_fifo_open(void *arg)
 		policy_linux_reply(f->f_sup, f->f_id, 0, err);
 	else {
 		(void)policy_linux_addfd(f->f_sup, f->f_id, fd,
-		    (f->f_flags & O_CLOEXEC) != 0);
-		close(fd);
+		    (f->f_flags & O_CLOEXEC) != 0, f->f_fd, true);
+		f->f_fd = -1;
 	}
-	close(f->f_fd);
+	if (f->f_fd >= 0)
+		close(f->f_fd);
 	free(f);
 }
 
@@ -386,8 +387,8 @@ out:
 		policy_linux_reply(s, c->c_id, 0, err);
 		return;
 	}
-	(void)policy_linux_addfd(s, c->c_id, fd, (flags & O_CLOEXEC) != 0);
-	policy_linux_close2(fd, w.w_fd);
+	(void)policy_linux_addfd(s, c->c_id, fd, (flags & O_CLOEXEC) != 0,
+	    w.w_fd, false);
 	w.w_fd = -1;
 	policy_linux_walk_done(&w);
 }

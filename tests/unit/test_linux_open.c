@@ -57,6 +57,31 @@ step(const char *op, const char *a)
 		return e(fd = open(a, O_RDONLY | O_NOFOLLOW | O_DIRECTORY)) ?
 		    errno : (close(fd), 0);
 
+	/*
+	 * Written, closed, executed at once, 2,000 times: the file is no
+	 * executable format (ENOEXEC) and must never be busy (ETXTBSY: the
+	 * supervisor still held the description it opened for us, open for
+	 * writing, when we ran on).
+	 */
+	if (strcmp(op, "write-exec") == 0) {
+		char *const av[] = { (char *)a, NULL };
+		int i;
+
+		for (i = 0; i < 2000; i++) {
+			if ((fd = open(a, O_WRONLY | O_CREAT | O_TRUNC |
+			    O_CLOEXEC, 0755)) < 0)
+				return errno;
+			n = write(fd, "\1\2\3 no format\n", 14);
+			close(fd);
+			if (n != 14)
+				return BAD;
+			(void)execv(a, av);
+			if (errno != ENOEXEC)
+				return errno;
+		}
+		return ENOEXEC;
+	}
+
 	/* O_PATH: the descriptor, then what is done with it */
 	if (strncmp(op, "path-", 5) == 0) {
 		int fl = O_PATH | (strstr(op, "-nofollow") ? O_NOFOLLOW : 0);
@@ -375,6 +400,14 @@ test_path_stat_rule(void **state)
 	same(policy_stat, "path-fstat", "t/f", 0);
 }
 
+/* A file written through the supervisor is not busy once we closed it. */
+static void
+test_write_then_exec(void **state)
+{
+	(void)state;
+	same(policy_writes, "write-exec", "t/x", ENOEXEC);
+}
+
 static int
 setup(void **state)
 {
@@ -403,6 +436,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_path_no_escape),
 		cmocka_unit_test(test_path_emulated),
 		cmocka_unit_test(test_path_stat_rule),
+		cmocka_unit_test(test_write_then_exec),
 	};
 
 	if (argc > 1 && strcmp(argv[1], "--target") == 0)
