@@ -269,10 +269,10 @@ bool	policy_linux_is_serve_thread(void);
 void	policy_linux_reply(const struct policy_sup *, uint64_t id, int64_t val,
 	    int error);
 void	policy_linux_continue(const struct policy_sup *, uint64_t id);
-/* fd (and other, or -1) closed before the target runs on, unless raced:
- * another thread may answer the call meanwhile */
+/* fd (and other, or -1) closed; with release_first, before the target
+ * runs on (a description open for writing) */
 int	policy_linux_addfd(const struct policy_sup *, uint64_t id, int fd,
-	    bool cloexec, int other, bool raced);
+	    bool cloexec, int other, bool release_first);
 
 /* policy_linux_cred.c: credentials a supervisor thread acts with */
 int	policy_linux_cred_read(pid_t, struct policy_linux_cred *, pid_t *tgidp);

@@ -84,26 +84,27 @@ policy_linux_continue(const struct policy_sup *s, uint64_t id)
 
 /*
  * Install fd in the target and complete its call with the new number;
- * fd and other (another descriptor of ours, or -1) are closed.  Ours are
- * closed before the target runs on: the description is one, and while we
- * hold it the target's close(2) does not end it (a file written through
- * it would stay busy for execve, ETXTBSY; flock locks and inotify's close
- * events would outlive the close).  So the fd is added, ours closed, and
- * the call completed after; this needs the filter's WAIT_KILLABLE_RECV
- * (Linux 5.19), under which only a fatal signal can end the call between
- * the two, taking the added fd with its process.  Without it, the fd is
- * added and the call completed in one step (a signal between two steps
- * would leave the fd in a process whose call failed), and ours closed
- * just after.  So too when another thread may answer the call meanwhile
- * (raced: a watched job's, policy_linux_worker.c): it would answer
- * between the two steps, with the fd already in the target.
+ * fd and other (another descriptor of ours, or -1) are closed.  The
+ * description is one: while we hold it, the target's close(2) does not
+ * end it.  For a description open for writing that shows: the file stays
+ * busy for execve (ETXTBSY) until we close, and the target, woken first,
+ * may exec it at once (a compiler's output run by make or configure).
+ * With release_first, then, the fd is added, ours closed, and the call
+ * completed after: one more wake-up of the target (measured: 10-15 us on
+ * the development VM), safe under the filter's WAIT_KILLABLE_RECV (Linux
+ * 5.19), where only a fatal signal can end the call between the steps,
+ * taking the added fd with its process.  Otherwise (a read-only open, a
+ * FIFO open another thread may answer meanwhile, a kernel without
+ * WAIT_KILLABLE_RECV) the fd is added and the call completed in one step
+ * and ours closed just after: a flock(2) lock the target takes through a
+ * read-only descriptor may outlive its close by that long.
  */
 int
 policy_linux_addfd(const struct policy_sup *s, uint64_t id, int fd,
-    bool cloexec, int other, bool raced)
+    bool cloexec, int other, bool release_first)
 {
 	struct seccomp_notif_addfd a;
-	bool split = s->s_wait_killable && !raced;
+	bool split = s->s_wait_killable && release_first;
 	int r, e;
 
 	memset(&a, 0, sizeof(a));

@@ -57,7 +57,7 @@ policy_linux_fifo_open(void *arg)
 		policy_linux_reply(f->f_sup, f->f_id, 0, err);
 	else {
 		(void)policy_linux_addfd(f->f_sup, f->f_id, fd,
-		    (f->f_flags & O_CLOEXEC) != 0, f->f_fd, true);
+		    (f->f_flags & O_CLOEXEC) != 0, f->f_fd, false);
 		f->f_fd = -1;
 	}
 	if (f->f_fd >= 0)
@@ -388,7 +388,7 @@ out:
 		return;
 	}
 	(void)policy_linux_addfd(s, c->c_id, fd, (flags & O_CLOEXEC) != 0,
-	    w.w_fd, false);
+	    w.w_fd, (flags & O_ACCMODE) != O_RDONLY);
 	w.w_fd = -1;
 	policy_linux_walk_done(&w);
 }
