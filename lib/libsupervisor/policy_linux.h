@@ -204,6 +204,8 @@ bool	policy_linux_op_constant(const struct policy *, unsigned op);
 bool	policy_linux_op_may_ask(const struct policy *, unsigned op,
 	    unsigned opencls);
 bool	policy_linux_rules_test(const struct policy *, unsigned op, unsigned field);
+bool	policy_linux_rule_tests(const struct policy *, const struct policy_rule *,
+	    uint32_t fields);
 
 /* policy_linux_args.c: native argument conventions (and oflags above) */
 /* The *at flags the call takes: EINVAL for any other bit, as the kernel

@@ -103,24 +103,33 @@ policy_linux_op_may_ask(const struct policy *p, unsigned op, unsigned opencls)
 	return defask;
 }
 
+/* Does rule r's condition test a field of fields (bits 1 << POLICY_F_*)? */
 bool
-policy_linux_rules_test(const struct policy *p, unsigned op, unsigned field)
+policy_linux_rule_tests(const struct policy *p, const struct policy_rule *r,
+    uint32_t fields)
 {
-	int cls = policy_linux_class(op);
-	uint32_t i, j;
+	uint32_t j;
 
-	for (i = 0; i < p->p_nrules; i++) {
-		const struct policy_rule *r = &p->p_rules[i];
+	for (j = 0; j < r->pr_ncode; j++) {
+		const struct policy_insn *in = policy_rule_insn(p, r, j);
 
-		if (!policy_linux_rule_for(r, op, cls))
-			continue;
-		for (j = 0; j < r->pr_ncode; j++) {
-			const struct policy_insn *in = policy_rule_insn(p, r, j);
-			if ((in->pi_kind == POLICY_I_STR ||
-			    in->pi_kind == POLICY_I_INT) && in->pi_field == field)
-				return true;
-		}
+		if ((in->pi_kind == POLICY_I_STR ||
+		    in->pi_kind == POLICY_I_INT) && in->pi_field < 32 &&
+		    (fields & (1u << in->pi_field)))
+			return true;
 	}
 	return false;
 }
 
+bool
+policy_linux_rules_test(const struct policy *p, unsigned op, unsigned field)
+{
+	int cls = policy_linux_class(op);
+	uint32_t i;
+
+	for (i = 0; i < p->p_nrules; i++)
+		if (policy_linux_rule_for(&p->p_rules[i], op, cls) &&
+		    policy_linux_rule_tests(p, &p->p_rules[i], 1u << field))
+			return true;
+	return false;
+}

@@ -77,13 +77,21 @@ policy_linux_count_id(void)
 	return -1;
 }
 
-/* Not counting this run (nobody asked for the count). */
-void
-policy_linux_count_off(void)
+/* A new run: nothing counted yet, and no reason. */
+static void
+policy_linux_count_reset(void)
 {
 	cnt.fd = -1;
 	cnt.known = cnt.stopped = 0;
 	cnt.notified = cnt.final = 0;
+	cnt.why[0] = '\0';
+}
+
+/* Not counting this run (nobody asked for the count). */
+void
+policy_linux_count_off(void)
+{
+	policy_linux_count_reset();
 	snprintf(cnt.why, sizeof(cnt.why), "not asked for");
 }
 
@@ -96,8 +104,7 @@ policy_linux_count_start(pid_t pid)
 	long id;
 	int e;
 
-	policy_linux_count_off();
-	cnt.why[0] = '\0';
+	policy_linux_count_reset();
 	if ((id = policy_linux_count_id()) < 0)
 		return;
 	memset(&a, 0, sizeof(a));

@@ -53,15 +53,12 @@ policy_linux_fifo_open(void *arg)
 	else if ((fd = policy_linux_reopen(f->f_fd, f->f_flags)) < 0)
 		err = errno;
 	policy_linux_as_self(f->f_sup);
-	if (err != 0)
+	if (err != 0) {
 		policy_linux_reply(f->f_sup, f->f_id, 0, err);
-	else {
+		close(f->f_fd);
+	} else		/* closes fd and f_fd */
 		(void)policy_linux_addfd(f->f_sup, f->f_id, fd,
 		    (f->f_flags & O_CLOEXEC) != 0, f->f_fd, false);
-		f->f_fd = -1;
-	}
-	if (f->f_fd >= 0)
-		close(f->f_fd);
 	free(f);
 }
 

@@ -155,24 +155,11 @@ where_add(char *list, size_t cap, const char *name, const char *suffix)
 	snprintf(list + n, cap - n, "%s%s", n ? ", " : "", item);
 }
 
-/* Does rule r's condition test what a pointer argument points to (a
- * path, an address, argv), not only numbers passed in registers? */
-static bool
-where_tests_memory(const struct policy *p, const struct policy_rule *r)
-{
-	uint32_t j;
-
-	for (j = 0; j < r->pr_ncode; j++) {
-		const struct policy_insn *in = policy_rule_insn(p, r, j);
-
-		if ((in->pi_kind == POLICY_I_STR ||
-		    in->pi_kind == POLICY_I_INT) &&
-		    (in->pi_field < POLICY_F_NLONG ||
-		    in->pi_field == POLICY_F_ARGV))
-			return true;
-	}
-	return false;
-}
+/* The fields taken from what pointer arguments point to (a path, an
+ * address, argv), not numbers passed in registers. */
+#define WHERE_F_MEMORY	((1u << POLICY_F_FILENAME) | \
+	(1u << POLICY_F_FILENAME2) | (1u << POLICY_F_SOCKADDR) | \
+	(1u << POLICY_F_ARGV))
 
 /* Why the supervisor decides rule r's calls. */
 static void
@@ -208,7 +195,7 @@ where_why_supervised(const struct policy_sup *s, const struct policy *p,
 	else if (r->pr_op == POLICY_OP_SYSCALL)
 		snprintf(buf, cap, "the supervisor checks these calls itself "
 		    "(pids, credentials, exec, refusals)");
-	else if (r->pr_ncode > 0 && where_tests_memory(p, r))
+	else if (policy_linux_rule_tests(p, r, WHERE_F_MEMORY))
 		snprintf(buf, cap, "its condition tests what pointer arguments "
 		    "point to, which the filter cannot read");
 	else if (r->pr_ncode > 0)

@@ -54,16 +54,8 @@ static const char policy_text[] =
     "  - getppid: deny\n"
     "  - fsread: filename eq \"/nonexistent/count\" then deny[ENOENT]\n";
 
-/* Runs the target with n; the filter's and the supervisor's counts. */
-static void run_counting(long, int, uint64_t *, uint64_t *);
-
-static void
-run(long n, uint64_t *filtered, uint64_t *supervised)
-{
-	run_counting(n, 1, filtered, supervised);
-}
-
-/* As run; counting: ask for the count (plo_count). */
+/* Runs the target with n; the filter's (when counting: plo_count) and
+ * the supervisor's counts. */
 static void
 run_counting(long n, int counting, uint64_t *filtered, uint64_t *supervised)
 {
@@ -94,6 +86,13 @@ run_counting(long n, int counting, uint64_t *filtered, uint64_t *supervised)
 		assert_string_equal(why, "not asked for");
 	}
 	*supervised = policy_linux_count_supervised();
+}
+
+/* As run_counting, asking for the count. */
+static void
+run(long n, uint64_t *filtered, uint64_t *supervised)
+{
+	run_counting(n, 1, filtered, supervised);
 }
 
 /*
