@@ -132,6 +132,8 @@ policy_linux_verdict(const struct policy_sup *s, const struct policy_decision *d
 	}
 }
 
+#define VAL_NCLASS	4
+
 /* A run of system call numbers with the same treatment. */
 struct policy_linux_run {
 	uint32_t	lo;		/* first number of the run */
@@ -144,10 +146,18 @@ struct policy_linux_run {
 	uint32_t	argk2;
 	uint32_t	argret2;
 	uint8_t		landlock;	/* then write opens to Landlock */
+	uint8_t		valtest;	/* VAL_*: values of one argument */
+	uint8_t		validx;		/* the argument (0: arg0) */
+	uint8_t		nval;		/* classes of values, each a verdict */
+	uint32_t	valret[VAL_NCLASS];
+	uint64_t	valmask[VAL_NCLASS];	/* VAL_SET: values 0-63 */
 };
 #define ARG_NONE	0
 #define ARG_JSET	1		/* arg0 & argk */
 #define ARG_JEQ		2		/* arg0 == argk */
+#define VAL_NONE	0
+#define VAL_SET		1		/* (uint32_t)arg in valmask[k] */
+#define VAL_ZERO64	2		/* arg == 0, all 64 bits: valret[0] */
 
 /* The verdict one policy gives native system call nr (name, op). */
 static uint32_t
@@ -288,6 +298,91 @@ policy_linux_opath_free(const struct policy_sup *s)
 }
 
 /*
+ * Calls a policy decides on a number in a register, by value.  socket:
+ * the supervisor decides on the domain, the low 32 bits of arg0 ((int),
+ * policy_linux_intop.c), and the type and protocol; where every socket
+ * rule tests the domain alone, each domain 0-63 (every address family)
+ * is decided here as the supervisor would.  sendto with no address
+ * (send(2)): the supervisor decides it on the request with no address and
+ * lets the kernel run it (policy_linux_net.c), reading nothing else; so
+ * can the filter, testing all 64 bits of the pointer.  A value whose
+ * verdict is a permit or an unlogged denial, the same under every policy,
+ * is answered in the filter; any other value, or a fifth distinct
+ * verdict, goes to the supervisor.
+ */
+static bool
+policy_linux_tests_only(const struct policy *p, unsigned op, uint32_t fields)
+{
+	int cls = policy_linux_class(op);
+	uint32_t i;
+
+	for (i = 0; i < p->p_nrules; i++)
+		if (policy_linux_rule_for(&p->p_rules[i], op, cls) &&
+		    policy_linux_rule_tests(p, &p->p_rules[i], ~fields))
+			return false;
+	return true;
+}
+
+static uint32_t
+policy_linux_value_verdict(const struct policy_sup *s, const struct policy *p,
+    unsigned op, unsigned v)
+{
+	struct policy_request req;
+	struct policy_decision d;
+
+	memset(&req, 0, sizeof(req));
+	req.pr_emul = POLICY_EMUL_NATIVE;
+	req.pr_op = (uint16_t)op;
+	if (op == POLICY_OP_SOCKET)
+		policy_request_set_int(&req, POLICY_F_DOMAIN, (int64_t)v);
+	policy_eval(p, &req, &d);
+	return policy_linux_verdict(s, &d);
+}
+
+static void
+policy_linux_nr_values(const struct policy_sup *s, unsigned op,
+    const char *name, struct policy_linux_run *r)
+{
+	uint32_t fields;
+	unsigned v, nv, k;
+	size_t i;
+
+	if (op == POLICY_OP_SOCKET) {
+		fields = 1u << POLICY_F_DOMAIN;
+		nv = 64;
+		r->validx = 0;
+	} else if (op == POLICY_OP_SENDTO && strcmp(name, "sendto") == 0) {
+		fields = 1u << POLICY_F_SOCKADDR;	/* absent */
+		nv = 1;
+		r->validx = 4;
+	} else
+		return;
+	for (i = 0; i < s->s_npols || i == 0; i++)
+		if (!policy_linux_tests_only(i == 0 ? s->s_pol : s->s_pols[i],
+		    op, fields))
+			return;
+	for (v = 0; v < nv; v++) {
+		uint32_t ret = policy_linux_value_verdict(s, s->s_pol, op, v);
+
+		for (i = 1; i < s->s_npols; i++)
+			if (policy_linux_value_verdict(s, s->s_pols[i], op,
+			    v) != ret)
+				ret = SECCOMP_RET_USER_NOTIF;
+		if (ret == SECCOMP_RET_USER_NOTIF)
+			continue;
+		for (k = 0; k < r->nval && r->valret[k] != ret; k++)
+			;
+		if (k == VAL_NCLASS)
+			continue;
+		r->nval = (uint8_t)(k == r->nval ? k + 1 : r->nval);
+		r->valret[k] = ret;
+		r->valmask[k] |= 1ull << v;
+	}
+	if (r->nval > 0)
+		r->valtest = op == POLICY_OP_SOCKET ? VAL_SET : VAL_ZERO64;
+}
+
+/*
  * The treatment of native system call nr.  With several policies, a call
  * every policy treats alike is answered in the filter; any other goes to
  * the supervisor, which decides it with the caller's policy.
@@ -303,6 +398,10 @@ policy_linux_nr_verdict(const struct policy_sup *s, int nr,
 	r->argtest = r->argtest2 = ARG_NONE;
 	r->argidx = 0;
 	r->argk = r->argret = r->argk2 = r->argret2 = 0;
+	r->valtest = VAL_NONE;
+	r->validx = r->nval = 0;
+	memset(r->valret, 0, sizeof(r->valret));
+	memset(r->valmask, 0, sizeof(r->valmask));
 	if (name == NULL) {
 		r->ret = RET_DENY(ENOSYS);
 		return;
@@ -335,6 +434,8 @@ policy_linux_nr_verdict(const struct policy_sup *s, int nr,
 	for (i = 1; i < s->s_npols; i++)
 		if (policy_linux_pol_verdict(s, s->s_pols[i], name, op) != r->ret)
 			r->ret = SECCOMP_RET_USER_NOTIF;
+	if (r->ret == SECCOMP_RET_USER_NOTIF)
+		policy_linux_nr_values(s, (unsigned)op, name, r);
 	if (op == POLICY_OP_OPEN && r->ret != SECCOMP_RET_ALLOW &&
 	    (strcmp(name, "open") == 0 || strcmp(name, "openat") == 0) &&
 	    policy_linux_opath_free(s)) {
@@ -408,6 +509,28 @@ static void
 policy_linux_emit_leaf(struct policy_linux_prog *pg,
     const struct policy_linux_run *r)
 {
+	uint32_t lo = offsetof(struct seccomp_data, args[0]) +
+	    r->validx * sizeof(uint64_t);
+	unsigned k, v;
+
+	if (r->valtest == VAL_ZERO64) {
+		/* x86-64: the low word first */
+		emit(pg, BPF_LD | BPF_W | BPF_ABS, 0, 0, lo);
+		emit(pg, BPF_JMP | BPF_JEQ | BPF_K, 0, 3, 0);
+		emit(pg, BPF_LD | BPF_W | BPF_ABS, 0, 0, lo + 4);
+		emit(pg, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0);
+		emit(pg, BPF_RET | BPF_K, 0, 0, r->valret[0]);
+	} else if (r->valtest == VAL_SET) {
+		emit(pg, BPF_LD | BPF_W | BPF_ABS, 0, 0, lo);
+		for (k = 0; k < r->nval; k++)
+			for (v = 0; v < 64; v++)
+				if (r->valmask[k] & (1ull << v)) {
+					emit(pg, BPF_JMP | BPF_JEQ | BPF_K, 0,
+					    1, v);
+					emit(pg, BPF_RET | BPF_K, 0, 0,
+					    r->valret[k]);
+				}
+	}
 	if (r->argtest != ARG_NONE || r->argtest2 != ARG_NONE)
 		emit(pg, BPF_LD | BPF_W | BPF_ABS, 0, 0,
 		    offsetof(struct seccomp_data, args[0]) +
@@ -566,7 +689,8 @@ policy_linux_filter_same(const struct policy_sup *s, const struct policy *p)
 		policy_linux_nr_run(&n, nr, ub, &b);
 		if (memcmp(&a, &b, sizeof(a)) == 0)
 			continue;
-		if (a.argtest != ARG_NONE || a.argtest2 != ARG_NONE)
+		if (a.argtest != ARG_NONE || a.argtest2 != ARG_NONE ||
+		    a.valtest != VAL_NONE)
 			return false;	/* decided in the kernel for some args */
 		if (a.ret == SECCOMP_RET_USER_NOTIF)
 			continue;	/* the supervisor decides with p */
@@ -593,15 +717,17 @@ policy_linux_filter_build(struct policy_sup *s, struct sock_fprog *fp,
 		memset(&r, 0, sizeof(r));
 		policy_linux_nr_run(s, nr, s->s_exec_unchecked, &r);
 		if (nruns > 0 && r.argtest == ARG_NONE &&
-		    r.argtest2 == ARG_NONE &&
+		    r.argtest2 == ARG_NONE && r.valtest == VAL_NONE &&
 		    runs[nruns - 1].argtest == ARG_NONE &&
 		    runs[nruns - 1].argtest2 == ARG_NONE &&
+		    runs[nruns - 1].valtest == VAL_NONE &&
 		    runs[nruns - 1].ret == r.ret)
 			continue;
 		r.lo = (uint32_t)nr;
 		runs[nruns++] = r;
 	}
 	if (runs[nruns - 1].ret != RET_DENY(ENOSYS) ||
+	    runs[nruns - 1].valtest != VAL_NONE ||
 	    runs[nruns - 1].argtest != ARG_NONE ||
 	    runs[nruns - 1].argtest2 != ARG_NONE) {
 		memset(&runs[nruns], 0, sizeof(runs[nruns]));

@@ -113,9 +113,11 @@ where_rule_for(const struct policy *p, uint32_t ri, int nr,
 	    policy_op_in_alias(r->pr_op, (unsigned)op);
 }
 
-/* Where the filter fp sends nr with the given open flags. */
+/* Where the filter fp sends nr with the given open flags, and argument
+ * argi (if not -1) set to val. */
 static enum where_place
-where_place_of(const struct sock_fprog *fp, int nr, int flags, bool landlock)
+where_place_of(const struct sock_fprog *fp, int nr, int flags, bool landlock,
+    int argi, uint64_t val)
 {
 	const char *name = policy_linux_syscall_name(nr);
 	struct seccomp_data d;
@@ -128,6 +130,8 @@ where_place_of(const struct sock_fprog *fp, int nr, int flags, bool landlock)
 		d.args[1] = (uint64_t)flags;
 	else if (strcmp(name, "openat") == 0)
 		d.args[2] = (uint64_t)flags;
+	if (argi >= 0)
+		d.args[argi] = val;
 	v = where_bpf_run(fp, &d);
 	if ((v & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_USER_NOTIF)
 		return WHERE_SUPERVISOR;
@@ -153,6 +157,72 @@ where_add(char *list, size_t cap, const char *name, const char *suffix)
 		    (at[il] == ',' || at[il] == '\0'))
 			return;
 	snprintf(list + n, cap - n, "%s%s", n ? ", " : "", item);
+}
+
+/*
+ * socket and sendto, which the filter may decide by the value of a
+ * register (policy_linux_filter.c).  socket: the domains 0-63 rule ri
+ * decides, each where the filter sends it (a larger domain, no address
+ * family, always reaches the supervisor); the domains are named only
+ * when the rule's are not all in one place.  sendto: with an address
+ * (the supervisor's), and with none where rule ri decides that, named
+ * apart if the two are apart.
+ */
+static void
+where_by_value(const struct sock_fprog *fp, const struct policy *p,
+    uint32_t ri, int nr, char lists[][512])
+{
+	const char *name = policy_linux_syscall_name(nr);
+	struct policy_request req;
+	struct policy_decision d;
+	uint64_t mask[WHERE_N];
+	unsigned v, nplaces = 0, n;
+	char suffix[48];
+	int w;
+
+	memset(&req, 0, sizeof(req));
+	req.pr_emul = POLICY_EMUL_NATIVE;
+	req.pr_op = (uint16_t)policy_linux_syscall_op(nr);
+	if (req.pr_op == POLICY_OP_SENDTO) {
+		int none = where_place_of(fp, nr, 0, false, 4, 0);
+
+		w = where_place_of(fp, nr, 0, false, 4, 4096);
+		policy_eval(p, &req, &d);
+		if (d.pd_rule != ri || none == w) {
+			where_add(lists[w], 512, name, "");
+			return;
+		}
+		where_add(lists[w], 512, name, " (with an address)");
+		where_add(lists[none], 512, name, " (no address)");
+		return;
+	}
+	memset(mask, 0, sizeof(mask));
+	for (v = 0; v < 64; v++) {
+		policy_request_set_int(&req, POLICY_F_DOMAIN, (int64_t)v);
+		policy_eval(p, &req, &d);
+		if (d.pd_rule == ri)
+			mask[where_place_of(fp, nr, 0, false, 0, v)] |=
+			    1ull << v;
+	}
+	for (w = 0; w < WHERE_N; w++)
+		nplaces += mask[w] != 0;
+	if (nplaces == 0) {	/* no family: what a larger domain meets */
+		w = where_place_of(fp, nr, 0, false, 0, 64);
+		where_add(lists[w], 512, name, "");
+		return;
+	}
+	for (w = 0; w < WHERE_N; w++) {
+		if (mask[w] == 0)
+			continue;
+		suffix[0] = '\0';
+		if (nplaces > 1) {
+			for (n = 0, v = 0; v < 64; v++)
+				n += (mask[w] >> v) & 1;
+			snprintf(suffix, sizeof(suffix), " (%u domain%s)", n,
+			    n == 1 ? "" : "s");
+		}
+		where_add(lists[w], 512, name, suffix);
+	}
 }
 
 /* The fields taken from what pointer arguments point to (a path, an
@@ -268,7 +338,13 @@ policy_linux_where(FILE *out, const struct policy_sup *s,
 				/* by operation: the policy's names */
 				int op = policy_linux_syscall_op(nr);
 
-				w = where_place_of(&fp, nr, 0, pl->ll_write);
+				if (op == POLICY_OP_SOCKET ||
+				    strcmp(name, "sendto") == 0) {
+					where_by_value(&fp, p, i, nr, lists);
+					continue;
+				}
+				w = where_place_of(&fp, nr, 0, pl->ll_write,
+				    -1, 0);
 				where_add(lists[w], sizeof(lists[w]),
 				    op == POLICY_OP_SYSCALL ? name :
 				    policy_name_of(policy_op_names, op), "");
@@ -277,14 +353,14 @@ policy_linux_where(FILE *out, const struct policy_sup *s,
 			if (r->pr_op != POLICY_OP_FSWRITE &&
 			    strcmp(name, "creat") != 0) {
 				w = where_place_of(&fp, nr, O_RDONLY,
-				    pl->ll_write);
+				    pl->ll_write, -1, 0);
 				where_add(lists[w], sizeof(lists[w]), name,
 				    r->pr_op == POLICY_OP_FSREAD ? "" :
 				    " (read)");
 			}
 			if (r->pr_op != POLICY_OP_FSREAD) {
 				w = where_place_of(&fp, nr, O_WRONLY,
-				    pl->ll_write);
+				    pl->ll_write, -1, 0);
 				if (w == WHERE_SUPERVISOR)
 					w = WHERE_SUP_WOPEN;
 				where_add(lists[w], sizeof(lists[w]), name,

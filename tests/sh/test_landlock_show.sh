@@ -66,9 +66,30 @@ rules:
   - connect: sockaddr eq "unix-/run/x" then deny
 EOF2
 "$POLICYCTL" show "$T/why.yaml" >"$T/show" 2>&1
-has "why: register condition" "$T/show" "supervisor: socket: its condition tests numbers (flags, mode, ids, domain...) the filter leaves to the supervisor"
 has "why: pointer condition" "$T/show" "supervisor: connect: its condition tests what pointer arguments point to"
 hasnt "why: no pointer reason for socket" "$T/show" "supervisor: socket: its condition tests what pointer"
+# socket rules on the domain alone: the filter decides each domain
+has "socket by domain" "$T/show" "kernel filter (BPF): socket"
+hasnt "socket by domain: not supervised" "$T/show" "supervisor: socket"
+# a rule on the type too: every socket is the supervisor's
+sed 's/^  - socket: then deny/  - socket: type eq SOCK_RAW then deny\n  - socket: then deny/' "$T/why.yaml" >"$T/why2.yaml"
+"$POLICYCTL" show "$T/why2.yaml" >"$T/show" 2>&1
+has "why: register condition" "$T/show" "supervisor: socket: its condition tests numbers (flags, mode, ids, domain...) the filter leaves to the supervisor"
+hasnt "why: type rule: socket not in the filter" "$T/show" "kernel filter (BPF): socket"
+# sendto without an address is decided on no address: in the filter
+cat >"$T/send.yaml" <<EOF2
+policy: 1
+name: send
+default: permit
+log: deny
+rules:
+  - sendto: sockaddr match "inet*" then deny
+  - sendto: then permit
+EOF2
+"$POLICYCTL" show "$T/send.yaml" >"$T/show" 2>&1
+has "sendto: no address" "$T/show" "kernel filter (BPF): sendto (no address)"
+has "sendto: with an address" "$T/show" "supervisor: sendto (with an address): rules before it test what pointer arguments point to"
+has "sendto: deny rule" "$T/show" "supervisor: sendto: denials are logged (log: deny)"
 "$POLICYCTL" show "$T/logged.yaml" >"$T/show" 2>&1
 has "logged: write opens" "$T/show" "write opens: supervisor: rule #4: its denials are logged (log: deny)"
 has "logged: rule" "$T/show" "supervisor: open (write), creat, openat (write), openat2 (write): Landlock cannot decide write opens: rule #4: its denials are logged"
