@@ -6,7 +6,9 @@
  * CALLS is a comma-separated list of native system call names, a name
  * followed by "/O_PATH" or "/O_WRONLY" for an open(2) or openat(2) with
  * those flags (the integer argument the filter may test for them; without
- * either, the flags are O_RDONLY).  Each
+ * either, the flags are O_RDONLY), "sendto/ADDR" for a sendto(2) with an
+ * address (a pointer that is not null: without one, the filter may decide
+ * it, as the supervisor would on no address).  Each
  * call is run, with zero arguments otherwise, through the program
  * policy_linux_filter_build() makes for POLICY (what policyctl run
  * installs, without -v), and is reported as "kernel" (the filter answers
@@ -85,7 +87,8 @@ bad:
 	exit(2);
 }
 
-/* Where is call spec (NAME or NAME/O_PATH) decided?  1: the kernel. */
+/* Where is call spec (NAME, NAME/O_PATH, NAME/O_WRONLY, sendto/ADDR)
+ * decided?  1: the kernel. */
 static int
 in_kernel(const char *spec)
 {
@@ -97,7 +100,7 @@ in_kernel(const char *spec)
 	int nr;
 
 	if (len >= sizeof(name) || (slash && strcmp(slash, "/O_PATH") != 0 &&
-	    strcmp(slash, "/O_WRONLY") != 0)) {
+	    strcmp(slash, "/O_WRONLY") != 0 && strcmp(slash, "/ADDR") != 0)) {
 		fprintf(stderr, "fastpath: bad call %s\n", spec);
 		exit(2);
 	}
@@ -111,7 +114,13 @@ in_kernel(const char *spec)
 	memset(&d, 0, sizeof(d));
 	d.nr = nr;
 	d.arch = AUDIT_ARCH_X86_64;
-	if (slash != NULL) {
+	if (slash != NULL && strcmp(slash, "/ADDR") == 0) {
+		if (strcmp(name, "sendto") != 0) {
+			fprintf(stderr, "fastpath: /ADDR is for sendto\n");
+			exit(2);
+		}
+		d.args[4] = 0x10000;	/* not null: an address to read */
+	} else if (slash != NULL) {
 		uint64_t fl = (strcmp(slash, "/O_PATH") == 0 ? O_PATH :
 		    O_WRONLY) | O_CLOEXEC;
 
