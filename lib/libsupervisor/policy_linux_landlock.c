@@ -621,10 +621,10 @@ policy_linux_landlock_restrict(void)
 		return 0;
 	if (ll_active.ruleset < 0)
 		return -EBADF;
+	/* the child shares our memory (policy_linux_launch.c): nothing of
+	 * ours is changed; the rule set's fd is close-on-exec */
 	if (syscall(SYS_landlock_restrict_self, ll_active.ruleset, 0) != 0)
 		return -errno;
-	close(ll_active.ruleset);
-	ll_active.ruleset = -1;
 	return 0;
 }
 
