@@ -94,7 +94,12 @@ printf '#include <stdio.h>\nint main(void) { puts("hi"); return 0; }\n' >"$W/x.c
 cp "$W/x.c" "$W/y.c"
 roundtrip gcc "rm -f x.o" "gcc -c y.c -o y.o" "filename=\"$W/y.c\"" \
     gcc -c x.c -o x.o
-has "$T/gcc.yaml" 're "^/tmp/cc[^/]*\\.s$"' "gcc: temporary files by pattern"
+# gcc's six made-up letters: with no capital among them, the name may be
+# Python's eight (policy_learn.c), and the stem "cc" goes with them
+if grep -qF 're "^/tmp/cc[^/]*\\.s$"' "$T/gcc.yaml" ||
+    grep -qF 're "^/tmp/[^/]*\\.s$"' "$T/gcc.yaml"; then ok; else
+	bad "gcc: temporary files by pattern: no re \"^/tmp/(cc)[^/]*\\.s$\" in $T/gcc.yaml"
+fi
 has "$T/gcc.yaml" 'inpath "/usr/include"' "gcc: headers by directory"
 check "gcc: object written" test -s "$W/x.o"
 
