@@ -47,7 +47,7 @@
 #include <seccomp.h>
 #include "bench_clock.h"
 
-#define NMAX	8			/* notified calls at most */
+#define NMAX	48			/* notified calls at most */
 
 enum answer { ANS_CONTINUE, ANS_ERRNO, ANS_ADDFD };
 
