@@ -203,7 +203,9 @@ int	policy_linux_class(unsigned op);
 bool	policy_linux_op_constant(const struct policy *, unsigned op);
 bool	policy_linux_op_may_ask(const struct policy *, unsigned op,
 	    unsigned opencls);
-bool	policy_linux_rules_test(const struct policy *, unsigned op, unsigned field);
+/* Does a rule for op test a field of fields (bits 1 << POLICY_F_*)? */
+bool	policy_linux_rules_test(const struct policy *, unsigned op,
+	    uint32_t fields);
 bool	policy_linux_rule_tests(const struct policy *, const struct policy_rule *,
 	    uint32_t fields);
 

@@ -122,14 +122,14 @@ policy_linux_rule_tests(const struct policy *p, const struct policy_rule *r,
 }
 
 bool
-policy_linux_rules_test(const struct policy *p, unsigned op, unsigned field)
+policy_linux_rules_test(const struct policy *p, unsigned op, uint32_t fields)
 {
 	int cls = policy_linux_class(op);
 	uint32_t i;
 
 	for (i = 0; i < p->p_nrules; i++)
 		if (policy_linux_rule_for(&p->p_rules[i], op, cls) &&
-		    policy_linux_rule_tests(p, &p->p_rules[i], 1u << field))
+		    policy_linux_rule_tests(p, &p->p_rules[i], fields))
 			return true;
 	return false;
 }

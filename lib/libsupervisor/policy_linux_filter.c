@@ -159,6 +159,14 @@ struct policy_linux_run {
 #define VAL_SET		1		/* (uint32_t)arg in valmask[k] */
 #define VAL_ZERO64	2		/* arg == 0, all 64 bits: valret[0] */
 
+/* Is the run decided by number alone (ret), no argument tested? */
+static bool
+policy_linux_run_by_number(const struct policy_linux_run *r)
+{
+	return r->argtest == ARG_NONE && r->argtest2 == ARG_NONE &&
+	    r->valtest == VAL_NONE;
+}
+
 /* The verdict one policy gives native system call nr (name, op). */
 static uint32_t
 policy_linux_pol_verdict(const struct policy_sup *s, const struct policy *p,
@@ -310,19 +318,6 @@ policy_linux_opath_free(const struct policy_sup *s)
  * is answered in the filter; any other value, or a fifth distinct
  * verdict, goes to the supervisor.
  */
-static bool
-policy_linux_tests_only(const struct policy *p, unsigned op, uint32_t fields)
-{
-	int cls = policy_linux_class(op);
-	uint32_t i;
-
-	for (i = 0; i < p->p_nrules; i++)
-		if (policy_linux_rule_for(&p->p_rules[i], op, cls) &&
-		    policy_linux_rule_tests(p, &p->p_rules[i], ~fields))
-			return false;
-	return true;
-}
-
 static uint32_t
 policy_linux_value_verdict(const struct policy_sup *s, const struct policy *p,
     unsigned op, unsigned v)
@@ -358,8 +353,8 @@ policy_linux_nr_values(const struct policy_sup *s, unsigned op,
 	} else
 		return;
 	for (i = 0; i < s->s_npols || i == 0; i++)
-		if (!policy_linux_tests_only(i == 0 ? s->s_pol : s->s_pols[i],
-		    op, fields))
+		if (policy_linux_rules_test(i == 0 ? s->s_pol : s->s_pols[i],
+		    op, ~fields))	/* a field besides them */
 			return;
 	for (v = 0; v < nv; v++) {
 		uint32_t ret = policy_linux_value_verdict(s, s->s_pol, op, v);
@@ -689,8 +684,7 @@ policy_linux_filter_same(const struct policy_sup *s, const struct policy *p)
 		policy_linux_nr_run(&n, nr, ub, &b);
 		if (memcmp(&a, &b, sizeof(a)) == 0)
 			continue;
-		if (a.argtest != ARG_NONE || a.argtest2 != ARG_NONE ||
-		    a.valtest != VAL_NONE)
+		if (!policy_linux_run_by_number(&a))
 			return false;	/* decided in the kernel for some args */
 		if (a.ret == SECCOMP_RET_USER_NOTIF)
 			continue;	/* the supervisor decides with p */
@@ -716,20 +710,15 @@ policy_linux_filter_build(struct policy_sup *s, struct sock_fprog *fp,
 
 		memset(&r, 0, sizeof(r));
 		policy_linux_nr_run(s, nr, s->s_exec_unchecked, &r);
-		if (nruns > 0 && r.argtest == ARG_NONE &&
-		    r.argtest2 == ARG_NONE && r.valtest == VAL_NONE &&
-		    runs[nruns - 1].argtest == ARG_NONE &&
-		    runs[nruns - 1].argtest2 == ARG_NONE &&
-		    runs[nruns - 1].valtest == VAL_NONE &&
+		if (nruns > 0 && policy_linux_run_by_number(&r) &&
+		    policy_linux_run_by_number(&runs[nruns - 1]) &&
 		    runs[nruns - 1].ret == r.ret)
 			continue;
 		r.lo = (uint32_t)nr;
 		runs[nruns++] = r;
 	}
 	if (runs[nruns - 1].ret != RET_DENY(ENOSYS) ||
-	    runs[nruns - 1].valtest != VAL_NONE ||
-	    runs[nruns - 1].argtest != ARG_NONE ||
-	    runs[nruns - 1].argtest2 != ARG_NONE) {
+	    !policy_linux_run_by_number(&runs[nruns - 1])) {
 		memset(&runs[nruns], 0, sizeof(runs[nruns]));
 		runs[nruns].lo = NR_MAX;
 		runs[nruns].ret = RET_DENY(ENOSYS);

@@ -234,7 +234,7 @@ policy_linux_run(const struct policy_linux_opts *o, char *const argv[],
 	s.s_pid = getpid();
 	s.s_listener = s.s_sigfd = s.s_rootfd = -1;
 	s.s_argv_rules = policy_linux_rules_test(s.s_pol, POLICY_OP_EXECVE,
-	    POLICY_F_ARGV);
+	    1u << POLICY_F_ARGV);
 	if (argv[0] == NULL) {
 		snprintf(err, errlen, "no program to run");
 		return POLICY_LINUX_ESYSTEM;

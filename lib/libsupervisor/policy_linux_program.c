@@ -36,7 +36,7 @@ policy_linux_policies(struct policy_sup *s, const struct policy_linux_opts *o,
 		s->s_pols[i] = o->plo_more[i - 1];
 		s->s_sources[i] = policy_linux_source(s->s_pols[i]);
 		if (policy_linux_rules_test(s->s_pols[i], POLICY_OP_EXECVE,
-		    POLICY_F_ARGV))
+		    1u << POLICY_F_ARGV))
 			s->s_argv_rules = 1;
 	}
 	for (i = 0; i < n; i++) {

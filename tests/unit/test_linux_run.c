@@ -1044,9 +1044,9 @@ test_filter(void **s)
 	assert_false(policy_linux_op_constant(&pl->pl_policy, POLICY_OP_OPEN));
 	assert_true(policy_linux_op_constant(&pl->pl_policy, POLICY_OP_MOUNT));
 	assert_true(policy_linux_rules_test(&pl->pl_policy, POLICY_OP_CONNECT,
-	    POLICY_F_SOCKADDR));
+	    1u << POLICY_F_SOCKADDR));
 	assert_false(policy_linux_rules_test(&pl->pl_policy, POLICY_OP_EXECVE,
-	    POLICY_F_ARGV));
+	    1u << POLICY_F_ARGV));
 	policy_loaded_free(pl);
 }
 
