@@ -416,6 +416,9 @@ ll_cond_why(const struct policy *p, const struct policy_rule *r)
 	}
 }
 
+static void	ll_walk(const struct policy *, unsigned,
+		    struct policy_linux_llplan *);
+
 void
 policy_linux_llplan(const struct policy_sup *s, const struct policy *p,
     struct policy_linux_llplan *pl)
@@ -425,9 +428,7 @@ policy_linux_llplan(const struct policy_sup *s, const struct policy *p,
 		{ POLICY_OP_RENAME, "rename" }, { POLICY_OP_LINK, "link" },
 	};
 	const struct policy_blob_header *h = p->p_hdr;
-	uint32_t i;
 	size_t k;
-	bool ended = false;
 
 	memset(pl, 0, sizeof(*pl));
 	pl->ll_write = true;
@@ -456,8 +457,25 @@ policy_linux_llplan(const struct policy_sup *s, const struct policy *p,
 			    "permits", natives[k].name);
 	if (h->ph_log == POLICY_LOG_ALL)
 		ll_why(pl, -1, "log: all: every decision is logged");
+	ll_walk(p, POLICY_OP_FSWRITE, pl);
+	if (!pl->ll_write)
+		policy_linux_llplan_free(pl);
+}
 
-	for (i = 0; i < p->p_nrules && !ended; i++) {
+/*
+ * The rules an open of class cls (POLICY_OP_FSWRITE or FSREAD) can meet,
+ * in order: while pl->ll_write holds, each must be an inpath or eq permit
+ * (its directory or file added to pl) up to an unlogged EACCES deny.
+ */
+static void
+ll_walk(const struct policy *p, unsigned cls, struct policy_linux_llplan *pl)
+{
+	const struct policy_blob_header *h = p->p_hdr;
+	const char *what = cls == POLICY_OP_FSWRITE ? "write" : "read";
+	uint32_t i;
+	bool ended = false;
+
+	for (i = 0; i < p->p_nrules && !ended && pl->ll_write; i++) {
 		const struct policy_rule *r = &p->p_rules[i];
 		const struct policy_insn *in;
 		const char *why;
@@ -466,7 +484,7 @@ policy_linux_llplan(const struct policy_sup *s, const struct policy *p,
 		int err;
 
 		if ((r->pr_emul & (1u << POLICY_EMUL_NATIVE)) == 0 ||
-		    (r->pr_op != POLICY_OP_OPEN && r->pr_op != POLICY_OP_FSWRITE))
+		    (r->pr_op != POLICY_OP_OPEN && r->pr_op != cls))
 			continue;
 		if (r->pr_action == POLICY_ACT_ASK) {
 			ll_why(pl, (int)i, "it asks");
@@ -499,8 +517,8 @@ policy_linux_llplan(const struct policy_sup *s, const struct policy *p,
 			break;
 		}
 		if (r->pr_action != POLICY_ACT_PERMIT) {
-			ll_why(pl, (int)i, "it denies part of the write opens "
-			    "(Landlock rights only add up)");
+			ll_why(pl, (int)i, "it denies part of the %s opens "
+			    "(Landlock rights only add up)", what);
 			break;
 		}
 		in = policy_rule_insn(p, r, 0);
@@ -540,8 +558,6 @@ policy_linux_llplan(const struct policy_sup *s, const struct policy *p,
 		else if (h->ph_log == POLICY_LOG_DENY)
 			ll_why(pl, -1, "denials are logged (log: deny)");
 	}
-	if (!pl->ll_write)
-		policy_linux_llplan_free(pl);
 }
 
 void
@@ -552,6 +568,82 @@ policy_linux_llplan_free(struct policy_linux_llplan *pl)
 	for (i = 0; i < pl->ll_ndirs; i++)
 		free(pl->ll_dirs[i]);
 	pl->ll_ndirs = 0;
+}
+
+/*
+ * Landlock's other rights, which this offload does not use, and why for
+ * policy p: each would have to decide a whole call the filter lets
+ * through exactly as the policy does.
+ */
+void
+policy_linux_landlock_others(const struct policy *p,
+    struct policy_linux_llother o[POLICY_LL_OTHERS])
+{
+	struct policy_linux_llplan rd;
+	int abi = policy_linux_landlock_abi();
+	uint32_t i;
+
+	memset(o, 0, sizeof(*o) * POLICY_LL_OTHERS);
+	o[0].ol_what = "read opens";
+	o[1].ol_what = "TCP connect and bind";
+	o[2].ol_what = "signals and abstract UNIX sockets (scopes)";
+	for (i = 0; i < POLICY_LL_OTHERS; i++) {
+		o[i].ol_rule = -1;
+		o[i].ol_where = "supervisor";
+	}
+
+	/* read opens: READ_FILE and READ_DIR */
+	memset(&rd, 0, sizeof(rd));
+	rd.ll_write = true;
+	rd.ll_why_rule = -1;
+	if (abi == 0)
+		ll_why(&rd, -1, "this kernel has no Landlock");
+	else if (policy_linux_op_constant(p, POLICY_OP_OPEN)) {
+		o[0].ol_where = "kernel filter";
+		ll_why(&rd, -1, "every open is decided alike");
+	}
+	ll_walk(p, POLICY_OP_FSREAD, &rd);
+	policy_linux_llplan_free(&rd);
+	if (rd.ll_write)
+		ll_why(&rd, -1, "Landlock's read right also binds execve, "
+		    "which reads the program and its ELF interpreter (the "
+		    "launch's own exec among them) under the policy's "
+		    "execve rules, not its read rules");
+	o[0].ol_rule = rd.ll_why_rule;
+	snprintf(o[0].ol_why, sizeof(o[0].ol_why), "%s", rd.ll_why);
+
+	/* TCP ports: BIND_TCP and CONNECT_TCP, ABI 4 */
+	if (policy_linux_op_constant(p, POLICY_OP_CONNECT) &&
+	    policy_linux_op_constant(p, POLICY_OP_BIND)) {
+		o[1].ol_where = "kernel filter";
+		snprintf(o[1].ol_why, sizeof(o[1].ol_why), "decided by "
+		    "name: the policy's connect and bind rules test nothing");
+	} else if (abi < 4)
+		snprintf(o[1].ol_why, sizeof(o[1].ol_why), "Landlock ABI "
+		    "%d has no network rights (4 or later)", abi);
+	else {
+		for (i = 0; i < p->p_nrules; i++)
+			if ((p->p_rules[i].pr_op == POLICY_OP_CONNECT ||
+			    p->p_rules[i].pr_op == POLICY_OP_BIND) &&
+			    p->p_rules[i].pr_ncode > 0)
+				break;
+		o[1].ol_rule = i < p->p_nrules ? (int)i : -1;
+		snprintf(o[1].ol_why, sizeof(o[1].ol_why), "its address "
+		    "test applies to every socket, and Landlock's network "
+		    "rights hold TCP ports alone and check TCP sockets only: "
+		    "a filter letting connect or bind through would leave "
+		    "UDP and local sockets unchecked");
+	}
+
+	/* scopes: SIGNAL and ABSTRACT_UNIX_SOCKET, ABI 6 */
+	if (abi < 6)
+		snprintf(o[2].ol_why, sizeof(o[2].ol_why), "Landlock ABI %d "
+		    "has no scopes (6 or later)", abi);
+	else
+		snprintf(o[2].ol_why, sizeof(o[2].ol_why), "a scope "
+		    "refuses what crosses the sandbox's boundary; kill and "
+		    "connect rules name pids and addresses instead");
+	o[2].ol_where = NULL;	/* the rules' own place, printed with them */
 }
 
 static int

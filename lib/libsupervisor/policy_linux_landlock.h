@@ -77,6 +77,19 @@ size_t	policy_linux_landlock_bpf(struct sock_filter *out, uint32_t fallback);
 /* Would policy p (a reload) be offloaded as the active plan is? */
 bool	policy_linux_landlock_same(const struct policy_sup *, const struct policy *);
 
+/* Landlock's other rights (read opens, TCP ports, scopes), which the
+ * offload does not use: where policy p's calls of each are decided, and
+ * why not by Landlock (ol_rule: the rule the reason is about, or -1). */
+#define POLICY_LL_OTHERS	3
+struct policy_linux_llother {
+	const char	*ol_what;
+	const char	*ol_where;	/* NULL: no calls of its own */
+	int		ol_rule;
+	char		ol_why[240];
+};
+void	policy_linux_landlock_others(const struct policy *,
+	    struct policy_linux_llother[POLICY_LL_OTHERS]);
+
 /* policy_linux_where.c: print, rule by rule, where each is enforced
  * (kernel filter, Landlock or supervisor) and why, for policy p run with
  * the settings of s.  0, or -1 with err set. */

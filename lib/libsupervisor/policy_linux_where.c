@@ -283,6 +283,7 @@ policy_linux_where(FILE *out, const struct policy_sup *s,
 	struct policy_sup n = *s;
 	struct sock_fprog fp = { 0, NULL };
 	const struct policy_linux_llplan *pl;
+	struct policy_linux_llother others[POLICY_LL_OTHERS];
 	uint32_t i, name_rule[WHERE_NR_MAX];
 	size_t k;
 	int nr;
@@ -310,6 +311,16 @@ policy_linux_where(FILE *out, const struct policy_sup *s,
 		    pl->ll_why_rule, pl->ll_why);
 	else
 		fprintf(out, "  write opens: supervisor: %s\n", pl->ll_why);
+	policy_linux_landlock_others(p, others);
+	for (k = 0; k < POLICY_LL_OTHERS; k++) {
+		const struct policy_linux_llother *o = &others[k];
+
+		fprintf(out, "  %s: %s: ", o->ol_what, o->ol_where != NULL ?
+		    o->ol_where : "Landlock not used");
+		if (o->ol_rule >= 0)
+			fprintf(out, "rule #%d: ", o->ol_rule);
+		fprintf(out, "%s\n", o->ol_why);
+	}
 	if (s->s_verbose)
 		fprintf(out, "  (-v: this run sends every call to the "
 		    "supervisor, to print its decision)\n");

@@ -101,6 +101,47 @@ POLICY_LANDLOCK_ABI=0 "$POLICYCTL" show "$T/offload.yaml" >"$T/show" 2>&1
 has "no Landlock" "$T/show" "write opens: supervisor: this kernel has no Landlock (POLICY_LANDLOCK_ABI)"
 hasnt "no Landlock: none" "$T/show" "Landlock: open"
 
+# Landlock's other rights: read opens, TCP ports, scopes, each with why
+"$POLICYCTL" show "$T/regex.yaml" >"$T/show" 2>&1
+has "reads: first rule" "$T/show" "read opens: supervisor: rule #3: a regular expression Landlock cannot express"
+cat >"$T/reads.yaml" <<EOF2
+policy: 1
+name: reads
+default: permit
+errno: EACCES
+log: none
+rules:
+  - rmdir: filename eq "$T/w" then deny
+  - rename: filename eq "$T/w" then deny
+  - fsread: filename inpath "$T/w" then permit
+  - fsread: then deny
+  - connect: then deny
+  - bind: then permit
+EOF2
+"$POLICYCTL" show "$T/reads.yaml" >"$T/show" 2>&1
+if [ "${abi:-0}" -ge 1 ]; then
+	has "reads: exec" "$T/show" "read opens: supervisor: Landlock's read right also binds execve, which reads the program and its ELF interpreter"
+else
+	has "reads: no Landlock" "$T/show" "read opens: supervisor: this kernel has no Landlock"
+fi
+has "tcp: by name" "$T/show" "TCP connect and bind: kernel filter: decided by name"
+# by_abi MIN FILE NEW OLD: show FILE says NEW under Landlock ABI MIN or
+# later (when the kernel has it), OLD under ABI MIN-1
+by_abi() {
+	if [ "${abi:-0}" -ge "$1" ]; then
+		"$POLICYCTL" show "$2" >"$T/show" 2>&1
+		has "ABI $1: $2" "$T/show" "$3"
+	fi
+	POLICY_LANDLOCK_ABI=$(($1 - 1)) "$POLICYCTL" show "$2" >"$T/show" 2>&1
+	has "ABI below $1: $2" "$T/show" "$4"
+}
+by_abi 4 "$T/why.yaml" "TCP connect and bind: supervisor: rule #2: its address test applies to every socket, and Landlock's network rights hold TCP ports alone" \
+    "has no network rights (4 or later)"
+by_abi 6 "$T/why.yaml" "signals and abstract UNIX sockets (scopes): Landlock not used: a scope refuses what crosses the sandbox's boundary" \
+    "has no scopes (6 or later)"
+POLICY_LANDLOCK_ABI=0 "$POLICYCTL" show "$T/reads.yaml" >"$T/show" 2>&1
+has "reads: ABI 0" "$T/show" "read opens: supervisor: this kernel has no Landlock"
+
 # run -v: the same table first, for a run without -v
 "$POLICYCTL" run -v -p "$T/offload.yaml" -- true >"$T/v.out" 2>"$T/v.err"
 has "run -v: section" "$T/v.err" "enforcement on Linux (Landlock ABI"
