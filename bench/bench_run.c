@@ -766,7 +766,18 @@ main(int argc, char **argv)
 	    "rmdir,link,linkat,unlink,unlinkat,symlink,symlinkat,chmod,"
 	    "fchmodat,chown,lchown,fchownat,utime,utimes,utimensat,futimesat,"
 	    "fchdir", NULL };
-	int i_py = -1, i_fpy = -1, i_mk = -1, i_fmk = -1;
+	/* the learned policy decides reads by exact path too: stat,
+	 * access, readlink (cc1 reads every component of each header's
+	 * path back) and chdir; exec and set*id by name and path */
+	static char *const fl_lmake[] = { "-s", "open,openat,openat2,creat,"
+	    "truncate,rename,renameat,renameat2,mkdir,mkdirat,mknod,mknodat,"
+	    "rmdir,link,linkat,unlink,unlinkat,symlink,symlinkat,chmod,"
+	    "fchmodat,chown,lchown,fchownat,utime,utimes,utimensat,futimesat,"
+	    "fchdir,stat,lstat,newfstatat,statx,access,faccessat,faccessat2,"
+	    "readlink,readlinkat,chdir,execve,execveat,setresuid,setresgid",
+	    NULL };
+	int i_py = -1, i_fpy = -1, i_mk = -1, i_fmk = -1, i_lmk = -1;
+	int i_flmk = -1;
 	long ng, no, marks[2], cur[2], hwm[2];
 	ssize_t n;
 	char *e;
@@ -900,9 +911,17 @@ main(int argc, char **argv)
 		    quick ? 3 : 10, 0, 0, "(information)");
 		rows[nrows - 1].pin = 1;
 	}
-	if (has_learned)
+	if (has_learned) {
+		i_lmk = nrows;
 		RUNROW("make -j2, 9 C files, learned policy", lpol, make, 1,
 		    0, 1.3, NULL);
+		if (has_notify) {
+			i_flmk = nrows;
+			RUNROW("make -j2, learned policy's supervised calls",
+			    lpol, make, 1, 0, 0, "(floor)");
+			rows[nrows - 1].floor = fl_lmake;
+		}
+	}
 	if (has_build) {
 		i_mk = nrows;
 		RUNROW("make -j2, 9 C files, build.yaml", bpol, make, 1, 0,
@@ -994,13 +1013,13 @@ main(int argc, char **argv)
 			    st->med[POLICY] / 1000, st->med[POLICY] /
 			    fs->med[POLICY]);
 	}
-	if (i_fpy >= 0 || i_fmk >= 0) {
+	if (i_fpy >= 0 || i_fmk >= 0 || i_flmk >= 0) {
 		printf("\nthe floor of the realistic rows: the calls their "
 		    "policies never let the kernel\ndecide (opens: the "
 		    "secrets rules are regular expressions; build.yaml's "
-		    "writing\ncalls), notified to bench_notify and answered "
-		    "CONTINUE, deciding nothing;\neverything else runs "
-		    "free\n\n");
+		    "writing\ncalls; the learned policy's reads by exact "
+		    "path), notified to bench_notify and\nanswered CONTINUE, "
+		    "deciding nothing; everything else runs free\n\n");
 		printf("%-38s %10s %19s\n", "", mode_name[NATIVE],
 		    "minimal supervisor");
 		for (i = 0; i < nrows; i++)
@@ -1011,6 +1030,8 @@ main(int argc, char **argv)
 		    i_fpy >= 0 ? &rows[i_fpy] : NULL);
 		print_floor_ratio(i_mk >= 0 ? &rows[i_mk] : NULL,
 		    i_fmk >= 0 ? &rows[i_fmk] : NULL);
+		print_floor_ratio(i_lmk >= 0 ? &rows[i_lmk] : NULL,
+		    i_flmk >= 0 ? &rows[i_flmk] : NULL);
 	}
 	if (!has_learned && has_make)
 		printf("(make under a learned policy: policyctl learn failed)\n");
