@@ -47,8 +47,9 @@ static int quick;
 /* The measured program                                                */
 
 /*
- * --work getpid|open|write|stat N [FILE [MARKS...]]: make the call N times
- * (open: read-only open+close; write: O_WRONLY open+close),
+ * --work getpid|open|write|missing|stat N [FILE [MARKS...]]: make the call
+ * N times (open: read-only open+close; write: O_WRONLY open+close;
+ * missing: a read-only open that must fail with ENOENT),
  * print "ns-per-call".  At each mark (a count), print "mark COUNT" and wait
  * for a byte on stdin (the runner reads the supervisor's memory meanwhile).
  */
@@ -68,7 +69,12 @@ work(int argc, char **argv)
 	for (i = 1; i <= n; i++) {
 		if (kind[0] == 'g')
 			(void)syscall(SYS_getpid);
-		else if (kind[0] == 'o' || kind[0] == 'w') {
+		else if (kind[0] == 'm') {	/* a file that is not there */
+			if ((fd = open(file, O_RDONLY)) >= 0 || errno != ENOENT) {
+				fprintf(stderr, "%s: want ENOENT\n", file);
+				return 1;
+			}
+		} else if (kind[0] == 'o' || kind[0] == 'w') {
 			if ((fd = open(file, kind[0] == 'w' ? O_WRONLY :
 			    O_RDONLY)) < 0) {
 				perror(file);

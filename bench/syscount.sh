@@ -1,6 +1,6 @@
 #!/bin/sh
 # syscount.sh: the supervisor's own system calls per notification, for supervised open+close
-# and stat with absolute and relative paths (strace -c attached to the supervisor's threads only).
+# (and of a missing file) and stat with absolute and relative paths (strace -c attached to the supervisor's threads only).
 #
 # Usage: sh bench/syscount.sh [BUILD] [N]   (BUILD default build, N default 10000 calls)
 # The confined program (bench_run --work KIND N FILE 1) makes one call, then
@@ -70,6 +70,7 @@ for pol in exec noexec; do
 	else echo "execve decided by name in the filter:"; fi
 	count open "$T/file"
 	count open file
+	count missing "$T/missing"
 	count stat "$T/file"
 	count stat file
 done

@@ -352,6 +352,14 @@ policy_linux_open2(int start, const char *path, int oflags, uint64_t resolve,
 	return fd >= 0 ? fd : -errno;
 }
 
+/* The failures a resolution kept to one mount can vouch for. */
+static bool
+policy_linux_err_kind(int err)
+{
+	return err == -ENOENT || err == -ENOTDIR || err == -EACCES ||
+	    err == -ENAMETOOLONG;
+}
+
 /*
  * Is err, from resolving path from start, what the walk would find too?
  * Yes if start is not in a procfs and the resolution, kept to start's
@@ -364,8 +372,7 @@ policy_linux_err_trusted(const struct policy_sup *s, int start,
 	struct statx stx;
 	int lex = 0, fd;
 
-	if (err != -ENOENT && err != -ENOTDIR && err != -EACCES &&
-	    err != -ENAMETOOLONG)
+	if (!policy_linux_err_kind(err))
 		return false;
 	if (start != s->s_rootfd && (policy_linux_statx(start, &stx) != 0 ||
 	    policy_linux_stx_proc(start, &stx)))
@@ -377,6 +384,53 @@ policy_linux_err_trusted(const struct policy_sup *s, int start,
 		return false;
 	}
 	return fd == err;
+}
+
+/* Paths that lead to another mount here (procfs, devtmpfs, sysfs, run):
+ * a first try kept to the root's mount would only fail with EXDEV. */
+static bool
+policy_linux_other_mount(const char *path)
+{
+	static const char *const tops[] = { "/proc", "/dev", "/sys", "/run" };
+	size_t i, n;
+
+	for (i = 0; i < __arraycount(tops); i++) {
+		n = strlen(tops[i]);
+		if (strncmp(path, tops[i], n) == 0 &&
+		    (path[n] == '/' || path[n] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The first resolution of an absolute path, kept to the root's mount
+ * (RESOLVE_NO_XDEV) where it likely stays: a failure there is one the
+ * walk would find too (policy_linux_err_trusted's test, made first, so
+ * that a missing file costs one lookup rather than two), and a success
+ * is the object an unrestricted resolution reaches.  EXDEV (the path
+ * leaves that mount) is resolved again without the restriction.
+ * *trust: 1 a failure is trusted, -1 it is not (it left the mount), 0
+ * unknown (ask policy_linux_err_trusted).  The fd, or -errno.
+ */
+static int
+policy_linux_open2_first(const struct policy_sup *s, int start,
+    const char *path, int oflags, uint64_t resolve, int *lex, int *trust)
+{
+	int fd;
+
+	*trust = 0;
+	if (start != s->s_rootfd || (resolve & RESOLVE_NO_XDEV) ||
+	    policy_linux_other_mount(path))
+		return policy_linux_open2(start, path, oflags, resolve, lex);
+	fd = policy_linux_open2(start, path, oflags, resolve | RESOLVE_NO_XDEV,
+	    lex);
+	if (fd != -EXDEV) {
+		*trust = policy_linux_err_kind(fd) ? 1 : 0;
+		return fd;
+	}
+	*trust = -1;
+	return policy_linux_open2(start, path, oflags, resolve, lex);
 }
 
 /* An fd in a procfs, or not: fill w_st from it.  1 if in procfs. */
@@ -477,18 +531,21 @@ policy_linux_fast(struct policy_linux_call *c, int start, const char *path,
 	uint64_t resolve = policy_linux_resolve_bits(flags);
 	int lexok = path[0] == '/' && !(flags & PLW_SCOPED);
 	int lex = lexok, oflags = (flags & PLW_NOFOLLOW) ? O_NOFOLLOW : 0;
-	int fd, r;
+	int fd, r, trust;
 	size_t plen = strlen(path);
 
 	if (flags & PLW_PARENT)
 		return policy_linux_fast_parent(c, start, path, flags, lexok, w);
-	fd = policy_linux_open2(start, path, oflags, resolve, &lex);
+	fd = policy_linux_open2_first(s, start, path, oflags, resolve, &lex,
+	    &trust);
 	if (fd < 0) {
 		if (fd == -ENOENT && !(flags & PLW_MUSTEXIST))
 			return policy_linux_fast_parent(c, start, path, flags,
 			    lexok, w);
-		return policy_linux_err_trusted(s, start, path, oflags, resolve,
-		    fd) ? fd : WALK_SLOW;
+		if (trust == 0)
+			trust = policy_linux_err_trusted(s, start, path, oflags,
+			    resolve, fd) ? 1 : -1;
+		return trust > 0 ? fd : WALK_SLOW;
 	}
 	if ((r = policy_linux_fast_stat(fd, &w->w_st)) != 0) {
 		close(fd);

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 
 #include "tu_selfrun.h"
@@ -80,6 +82,23 @@ step(const char *op, const char *a)
 				return errno;
 		}
 		return ENOEXEC;
+	}
+
+	if (strcmp(op, "rdonly") == 0)
+		return e(fd = open(a, O_RDONLY)) ? errno : (close(fd), 0);
+	/* a /proc/self file, through a link: ours, not the supervisor's */
+	if (strcmp(op, "read-self") == 0) {
+		char want[32];
+
+		if ((fd = open(a, O_RDONLY)) < 0)
+			return errno;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			return BAD;
+		buf[n] = '\0';
+		snprintf(want, sizeof(want), "\nPid:\t%d\n", (int)getpid());
+		return strstr(buf, want) != NULL ? 0 : BAD;
 	}
 
 	/* O_PATH: the descriptor, then what is done with it */
@@ -400,6 +419,52 @@ test_path_stat_rule(void **state)
 	same(policy_stat, "path-fstat", "t/f", 0);
 }
 
+/*
+ * The supervisor resolves an absolute path first kept to the root's mount
+ * (RESOLVE_NO_XDEV), trusting a failure there at once; what leaves that
+ * mount is resolved again.  Each ending, under read rules with a path
+ * (every open supervised), is the kernel's: a file missing on the root's
+ * mount, below a missing directory, below a file; links into /proc/self
+ * (the opener's, not the supervisor's), present or missing.
+ */
+static void
+test_resolve_root_mount(void **state)
+{
+	(void)state;
+	tu_sh("ln -sfn /proc/self/status %1$s/lself && "
+	    "ln -sfn /proc/self/nothing %1$s/lnone", tu_dir);
+	same(policy_paths, "rdonly", "t/missing", ENOENT);
+	same(policy_paths, "rdonly", "t/gone/f", ENOENT);
+	same(policy_paths, "rdonly", "t/f/x", ENOTDIR);
+	same(policy_paths, "rdonly", "t/dir/f", 0);
+	same(policy_paths, "read-self", "lself", 0);
+	same(policy_paths, "rdonly", "lnone", ENOENT);
+	confined(policy_paths, "rdonly", "t/secret", 0, EPERM);
+}
+
+/* ...and a mount of another kind that no name hints at (a tmpfs in our
+ * own mount namespace): found through it, missing in it, left by "..". */
+static void
+test_resolve_other_mount(void **state)
+{
+	(void)state;
+	if (unshare(CLONE_NEWNS) != 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
+		print_message("test_resolve_other_mount: no mount namespace "
+		    "(%s): skipped\n", strerror(errno));
+		skip();
+	}
+	tu_sh("mkdir -p %s/m", tu_dir);
+	assert_int_equal(mount("tmpfs", tu_path("m"), "tmpfs", 0, NULL), 0);
+	tu_put("m/f", "public");
+	same(policy_paths, "rdonly", "m/f", 0);
+	same(policy_paths, "rdonly", "m/missing", ENOENT);
+	same(policy_paths, "rdonly", "m/../t/f", 0);
+	same(policy_paths, "rdonly", "m/../t/missing", ENOENT);
+	confined(policy_paths, "rdonly", "m/../t/secret", 0, EPERM);
+	assert_int_equal(umount(tu_path("m")), 0);
+}
+
 /* A file written through the supervisor is not busy once we closed it. */
 static void
 test_write_then_exec(void **state)
@@ -437,6 +502,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_path_emulated),
 		cmocka_unit_test(test_path_stat_rule),
 		cmocka_unit_test(test_write_then_exec),
+		cmocka_unit_test(test_resolve_root_mount),
+		cmocka_unit_test(test_resolve_other_mount),
 	};
 
 	if (argc > 1 && strcmp(argv[1], "--target") == 0)
