@@ -923,7 +923,7 @@ main(int argc, char **argv)
 		    0, 1.3, NULL);
 		if (has_notify) {
 			i_flmk = nrows;
-			RUNROW("make -j2, learned policy's supervised calls",
+			RUNROW("make -j2, the learned policy's calls",
 			    lpol, make, 1, 0, 0, "(floor)");
 			rows[nrows - 1].floor = fl_lmake;
 		}
