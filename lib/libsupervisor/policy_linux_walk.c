@@ -386,21 +386,49 @@ policy_linux_err_trusted(const struct policy_sup *s, int start,
 	return fd == err;
 }
 
-/* Paths that lead to another mount here (procfs, devtmpfs, sysfs, run):
- * a first try kept to the root's mount would only fail with EXDEV. */
-static bool
-policy_linux_other_mount(const char *path)
-{
-	static const char *const tops[] = { "/proc", "/dev", "/sys", "/run" };
-	size_t i, n;
+/*
+ * The first components of absolute paths whose lookup left the root's
+ * mount (EXDEV): /proc, /dev, /sys, a tmpfs /tmp...  Their later paths
+ * skip the first try kept to the root's mount, which would only fail so
+ * again.  Per thread (handlers run on several); what is recorded decides
+ * how many lookups a path costs, never what it resolves to.
+ */
+#define XDEV_TOPS	16
+static __thread char xdev_top[XDEV_TOPS][32];
+static __thread unsigned xdev_ntop;
 
-	for (i = 0; i < __arraycount(tops); i++) {
-		n = strlen(tops[i]);
-		if (strncmp(path, tops[i], n) == 0 &&
-		    (path[n] == '/' || path[n] == '\0'))
+/* The first component of absolute path p, its length (0: none). */
+static size_t
+policy_linux_top(const char *p, const char **top)
+{
+	while (*p == '/')
+		p++;
+	*top = p;
+	return strcspn(p, "/");
+}
+
+static bool
+policy_linux_top_crosses(const char *path)
+{
+	const char *t;
+	size_t n = policy_linux_top(path, &t), i;
+
+	for (i = 0; i < xdev_ntop; i++)
+		if (strncmp(xdev_top[i], t, n) == 0 && xdev_top[i][n] == '\0')
 			return true;
-	}
 	return false;
+}
+
+static void
+policy_linux_top_crossed(const char *path)
+{
+	const char *t;
+	size_t n = policy_linux_top(path, &t);
+
+	if (n > 0 && n < sizeof(xdev_top[0]) && xdev_ntop < XDEV_TOPS) {
+		memcpy(xdev_top[xdev_ntop], t, n);
+		xdev_top[xdev_ntop++][n] = '\0';
+	}
 }
 
 /*
@@ -409,9 +437,10 @@ policy_linux_other_mount(const char *path)
  * walk would find too (policy_linux_err_trusted's test, made first, so
  * that a missing file costs one lookup rather than two), and a success
  * is the object an unrestricted resolution reaches.  EXDEV (the path
- * leaves that mount) is resolved again without the restriction.
- * *trust: 1 a failure is trusted, -1 it is not (it left the mount), 0
- * unknown (ask policy_linux_err_trusted).  The fd, or -errno.
+ * leaves that mount) is resolved again without the restriction, and its
+ * first component is remembered.  *trust: 1 a failure is trusted, -1 it
+ * is not (it left the mount), 0 unknown (ask policy_linux_err_trusted).
+ * The fd, or -errno.
  */
 static int
 policy_linux_open2_first(const struct policy_sup *s, int start,
@@ -421,7 +450,7 @@ policy_linux_open2_first(const struct policy_sup *s, int start,
 
 	*trust = 0;
 	if (start != s->s_rootfd || (resolve & RESOLVE_NO_XDEV) ||
-	    policy_linux_other_mount(path))
+	    policy_linux_top_crosses(path))
 		return policy_linux_open2(start, path, oflags, resolve, lex);
 	fd = policy_linux_open2(start, path, oflags, resolve | RESOLVE_NO_XDEV,
 	    lex);
@@ -429,6 +458,7 @@ policy_linux_open2_first(const struct policy_sup *s, int start,
 		*trust = policy_linux_err_kind(fd) ? 1 : 0;
 		return fd;
 	}
+	policy_linux_top_crossed(path);
 	*trust = -1;
 	return policy_linux_open2(start, path, oflags, resolve, lex);
 }

@@ -462,6 +462,25 @@ test_resolve_other_mount(void **state)
 	same(policy_paths, "rdonly", "m/../t/f", 0);
 	same(policy_paths, "rdonly", "m/../t/missing", ENOENT);
 	confined(policy_paths, "rdonly", "m/../t/secret", 0, EPERM);
+	/* in one run: once a path under /tmp has left the root's mount, the
+	 * supervisor resolves the next ones under /tmp the other way */
+	{
+		char args[8 * PATH_MAX];
+		int res[5];
+
+		fresh_tree();
+		snprintf(args, sizeof(args), "rdonly '%s' rdonly '%s' "
+		    "rdonly '%s' rdonly '%s' rdonly '%s'", tu_path("m/f"),
+		    tu_path("m/missing"), tu_path("t/f"), tu_path("t/missing"),
+		    tu_path("t/secret"));
+		assert_int_equal(tu_run_ints(tu_write_policy("p", policy_paths,
+		    tu_dir), args, res, 5), 5);
+		assert_int_equal(res[0], 0);
+		assert_int_equal(res[1], ENOENT);
+		assert_int_equal(res[2], 0);
+		assert_int_equal(res[3], ENOENT);
+		assert_int_equal(res[4], EPERM);
+	}
 	assert_int_equal(umount(tu_path("m")), 0);
 }
 
