@@ -767,21 +767,18 @@ main(int argc, char **argv)
 	 * bench_notify's own handover needs), notified and answered
 	 * CONTINUE */
 	static char *const fl_wpy[] = { "-s", "open,openat", NULL };
-	static char *const fl_wmake[] = { "-s", "open,openat,openat2,creat,"
-	    "truncate,rename,renameat,renameat2,mkdir,mkdirat,mknod,mknodat,"
-	    "rmdir,link,linkat,unlink,unlinkat,symlink,symlinkat,chmod,"
-	    "fchmodat,chown,lchown,fchownat,utime,utimes,utimensat,futimesat,"
-	    "fchdir", NULL };
+#define WRITING_CALLS	"open,openat,openat2,creat,truncate,rename,renameat," \
+	"renameat2,mkdir,mkdirat,mknod,mknodat,rmdir,link,linkat,unlink," \
+	"unlinkat,symlink,symlinkat,chmod,fchmodat,chown,lchown,fchownat," \
+	"utime,utimes,utimensat,futimesat,fchdir"
+	static char *const fl_wmake[] = { "-s", WRITING_CALLS, NULL };
 	/* the learned policy decides reads by exact path too: stat,
 	 * access, readlink (cc1 reads every component of each header's
 	 * path back) and chdir; exec and set*id by name and path */
-	static char *const fl_lmake[] = { "-s", "open,openat,openat2,creat,"
-	    "truncate,rename,renameat,renameat2,mkdir,mkdirat,mknod,mknodat,"
-	    "rmdir,link,linkat,unlink,unlinkat,symlink,symlinkat,chmod,"
-	    "fchmodat,chown,lchown,fchownat,utime,utimes,utimensat,futimesat,"
-	    "fchdir,stat,lstat,newfstatat,statx,access,faccessat,faccessat2,"
-	    "readlink,readlinkat,chdir,execve,execveat,setresuid,setresgid",
-	    NULL };
+	static char *const fl_lmake[] = { "-s", WRITING_CALLS ",stat,lstat,"
+	    "newfstatat,statx,access,faccessat,faccessat2,readlink,readlinkat,"
+	    "chdir,execve,execveat,setresuid,setresgid", NULL };
+#undef WRITING_CALLS
 	int i_py = -1, i_fpy = -1, i_mk = -1, i_fmk = -1, i_lmk = -1;
 	int i_flmk = -1;
 	long ng, no, marks[2], cur[2], hwm[2];

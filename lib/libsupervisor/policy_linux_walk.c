@@ -463,6 +463,18 @@ policy_linux_open2_first(const struct policy_sup *s, int start,
 	return policy_linux_open2(start, path, oflags, resolve, lex);
 }
 
+/* A failed first resolution (policy_linux_open2_first): err where it is
+ * what the walk would find too, else WALK_SLOW. */
+static int
+policy_linux_fast_fail(const struct policy_sup *s, int start,
+    const char *path, int oflags, uint64_t resolve, int err, int trust)
+{
+	if (trust == 0)
+		trust = policy_linux_err_trusted(s, start, path, oflags,
+		    resolve, err) ? 1 : -1;
+	return trust > 0 ? err : WALK_SLOW;
+}
+
 /* An fd in a procfs, or not: fill w_st from it.  1 if in procfs. */
 static int
 policy_linux_fast_stat(int fd, struct stat *st)
@@ -488,7 +500,7 @@ policy_linux_fast_parent(struct policy_linux_call *c, int start,
 	char dir[PATH_MAX];
 	const char *last;
 	size_t plen = strlen(path), dlen;
-	int lex = lexok, dfd, fd, r;
+	int lex = lexok, dfd, fd, r, trust;
 
 	if (plen == 0 || path[plen - 1] == '/')
 		return WALK_SLOW;	/* trailing slash: the walk's rules */
@@ -507,10 +519,11 @@ policy_linux_fast_parent(struct policy_linux_call *c, int start,
 		memcpy(dir, path, dlen);
 		dir[dlen] = '\0';
 	}
-	dfd = policy_linux_open2(start, dir, O_DIRECTORY, resolve, &lex);
+	dfd = policy_linux_open2_first(s, start, dir, O_DIRECTORY, resolve,
+	    &lex, &trust);
 	if (dfd < 0)
-		return policy_linux_err_trusted(s, start, dir, O_DIRECTORY,
-		    resolve, dfd) ? dfd : WALK_SLOW;
+		return policy_linux_fast_fail(s, start, dir, O_DIRECTORY,
+		    resolve, dfd, trust);
 	if ((r = policy_linux_fast_stat(dfd, &w->w_st)) != 0) {
 		close(dfd);
 		return r > 0 ? WALK_SLOW : r;
@@ -572,10 +585,8 @@ policy_linux_fast(struct policy_linux_call *c, int start, const char *path,
 		if (fd == -ENOENT && !(flags & PLW_MUSTEXIST))
 			return policy_linux_fast_parent(c, start, path, flags,
 			    lexok, w);
-		if (trust == 0)
-			trust = policy_linux_err_trusted(s, start, path, oflags,
-			    resolve, fd) ? 1 : -1;
-		return trust > 0 ? fd : WALK_SLOW;
+		return policy_linux_fast_fail(s, start, path, oflags, resolve,
+		    fd, trust);
 	}
 	if ((r = policy_linux_fast_stat(fd, &w->w_st)) != 0) {
 		close(fd);

@@ -424,8 +424,9 @@ test_path_stat_rule(void **state)
  * (RESOLVE_NO_XDEV), trusting a failure there at once; what leaves that
  * mount is resolved again.  Each ending, under read rules with a path
  * (every open supervised), is the kernel's: a file missing on the root's
- * mount, below a missing directory, below a file; links into /proc/self
- * (the opener's, not the supervisor's), present or missing.
+ * mount, below a missing directory, below a file (opened or created);
+ * links into /proc/self (the opener's, not the supervisor's), present
+ * or missing.
  */
 static void
 test_resolve_root_mount(void **state)
@@ -437,6 +438,9 @@ test_resolve_root_mount(void **state)
 	same(policy_paths, "rdonly", "t/gone/f", ENOENT);
 	same(policy_paths, "rdonly", "t/f/x", ENOTDIR);
 	same(policy_paths, "rdonly", "t/dir/f", 0);
+	/* creating: the directory is resolved first, and is missing */
+	same(policy_writes, "creat", "t/gone/new", ENOENT);
+	same(policy_writes, "creat", "t/f/new", ENOTDIR);
 	same(policy_paths, "read-self", "lself", 0);
 	same(policy_paths, "rdonly", "lnone", ENOENT);
 	confined(policy_paths, "rdonly", "t/secret", 0, EPERM);
