@@ -20,6 +20,8 @@
  *  - anything below another directory the run made (mkdir) is permitted
  *    by `inpath` of the outermost one: a repository's .git, a build tree;
  *  - renames and links the run made are permitted with `widen`;
+ *  - a file the run opened with O_CREAT may also be unlinked (a build run
+ *    again removes its old outputs first: pl_implies_unlink);
  *  - numeric components below /proc and /dev/pts, and in the names of
  *    objects with no path ("pipe:[N]", a namespace's "pid:[N]"), match
  *    any number;
@@ -255,11 +257,18 @@ policy_learn_add_whole(struct policy_learn *l, const struct policy_request *r,
 		l->tab[i] = rec;
 		l->n++;
 	}
-	/* an exclusive create anywhere in the run marks a temporary name */
-	if (r->pr_op == POLICY_OP_OPEN &&
-	    (r->pr_int[POLICY_F_FLAGS - POLICY_F_NSTR] &
-	    (POLICY_O_CREAT | POLICY_O_EXCL)) == (POLICY_O_CREAT | POLICY_O_EXCL))
-		rec->ints[POLICY_F_FLAGS - POLICY_F_NSTR] |= POLICY_O_EXCL;
+	/* a create anywhere in the run marks a file the run makes (and an
+	 * exclusive one a temporary name) */
+	if (r->pr_op == POLICY_OP_OPEN) {
+		int64_t fl = r->pr_int[POLICY_F_FLAGS - POLICY_F_NSTR];
+
+		rec->ints[POLICY_F_FLAGS - POLICY_F_NSTR] |=
+		    fl & POLICY_O_CREAT;
+		if ((fl & (POLICY_O_CREAT | POLICY_O_EXCL)) ==
+		    (POLICY_O_CREAT | POLICY_O_EXCL))
+			rec->ints[POLICY_F_FLAGS - POLICY_F_NSTR] |=
+			    POLICY_O_EXCL;
+	}
 	rec->calls++;
 out:
 	pthread_mutex_unlock(&l->lock);
@@ -891,6 +900,7 @@ struct pl_rule {
 	uint64_t	calls;
 	const char	*name1;		/* the first of its paths or addresses */
 	unsigned	nnames;		/* how many distinct ones */
+	bool		implied;	/* by the run's creates (pl_implied) */
 };
 
 static int
@@ -937,6 +947,101 @@ pl_seen_hash(size_t rule, const char *name)
 	return pl_hash(name) ^ ((uint64_t)rule * 0x9e3779b97f4a7c15u);
 }
 
+/* The rules being collected, with their indexes by text and by name. */
+struct pl_collect {
+	struct pl_rule	*rules;
+	size_t		nr, cap;	/* rules: room for 2 per record */
+	size_t		*bytext;	/* rule index + 1, open addressing */
+	struct pl_seen	*seen;
+};
+
+/* The permitting rule for record r (with op in place of its own), added
+ * to c or merged with the rule of the same text.  0, or -1 if r makes no
+ * rule. */
+static int
+pl_collect_one(struct policy_learn *l, struct pl_collect *c,
+    const struct pl_rec *r, unsigned op, bool implied)
+{
+	struct pl_rec as = *r;
+	struct pl_str t = { 0 };
+	int group = PL_SYSCALL;
+	bool generic;
+	size_t h, j;
+	const char *name1;
+
+	as.op = (uint16_t)op;
+	/* a rule whose operand the compiler would refuse (longer than 4096
+	 * bytes: a path below 4096 bytes of directories) is left out; the
+	 * call is then denied, not the whole policy lost */
+	if (pl_rule(l, &as, &t, &group, &generic) != 0 || t.oom ||
+	    t.n > 4096) {
+		free(t.b);
+		return -1;
+	}
+	/* the run made this move: it is not to be refused for crossing
+	 * rules (policy.5, Moves) */
+	ps_cat(&t, op == POLICY_OP_RENAME || op == POLICY_OP_LINK ?
+	    "permit widen" : "permit");
+	if (t.oom) {
+		free(t.b);
+		return -1;
+	}
+	for (h = pl_hash(t.b) & (c->cap - 1); c->bytext[h] != 0 &&
+	    strcmp(c->rules[c->bytext[h] - 1].text, t.b) != 0;
+	    h = (h + 1) & (c->cap - 1))
+		continue;
+	if (c->bytext[h] == 0) {
+		j = c->nr++;
+		c->rules[j].text = t.b;
+		c->rules[j].group = group;
+		c->rules[j].implied = implied;
+		if (implied)
+			c->rules[j].name1 = r->str[POLICY_F_FILENAME];
+		c->bytext[h] = j + 1;
+	} else {
+		j = c->bytext[h] - 1;
+		free(t.b);
+	}
+	if (implied)
+		return 0;
+	c->rules[j].calls += r->calls;
+	c->rules[j].implied = false;		/* the run did it, too */
+	name1 = (r->present & (1u << POLICY_F_FILENAME)) ?
+	    r->str[POLICY_F_FILENAME] :
+	    (r->present & (1u << POLICY_F_SOCKADDR)) ?
+	    r->str[POLICY_F_SOCKADDR] : NULL;
+	if (name1 == NULL)
+		return 0;
+	for (h = pl_seen_hash(j, name1) & (c->cap - 1); c->seen[h].name != NULL &&
+	    (c->seen[h].rule != j || strcmp(c->seen[h].name, name1) != 0);
+	    h = (h + 1) & (c->cap - 1))
+		continue;
+	if (c->seen[h].name != NULL)
+		return 0;
+	c->seen[h].rule = j;
+	c->seen[h].name = name1;
+	if (c->rules[j].nnames++ == 0)
+		c->rules[j].name1 = name1;
+	return 0;
+}
+
+/*
+ * What a run's record implies beyond itself: a file the run opened with
+ * O_CREAT may also be removed.  A build run again over its own outputs
+ * removes them before making them anew (as and ld unlink an existing
+ * output first), which the first run, on a clean tree, never did; and
+ * removing a file adds nothing to what creating and truncating it
+ * already allow.
+ */
+static bool
+pl_implies_unlink(const struct pl_rec *r)
+{
+	return r->op == POLICY_OP_OPEN && r->write &&
+	    (r->present & (1u << POLICY_F_FILENAME)) &&
+	    r->str[POLICY_F_FILENAME][0] == '/' &&
+	    (r->ints[POLICY_F_FLAGS - POLICY_F_NSTR] & POLICY_O_CREAT);
+}
+
 /* The generalised rules of the run, sorted by group and text (l->lock
  * held).  Returns their number; *rulesp is NULL when there are none.
  * Linear in the records: runs make hundreds of thousands (a test making
@@ -944,87 +1049,44 @@ pl_seen_hash(size_t rule, const char *name)
 static size_t
 pl_rules_collect(struct policy_learn *l, struct pl_rule **rulesp)
 {
-	struct pl_rule *rules;
-	struct pl_seen *seen;
-	size_t *bytext, nr = 0, i, j, h, cap;
-	const char *name1;
+	struct pl_collect c = { 0 };
+	size_t i;
 
 	*rulesp = NULL;
 	if (l->n == 0)
 		return 0;
-	for (cap = 64; cap < 2 * l->n; cap *= 2)
+	for (c.cap = 64; c.cap < 4 * l->n; c.cap *= 2)
 		continue;
-	rules = calloc(l->n, sizeof(*rules));
-	bytext = calloc(cap, sizeof(*bytext));	/* rule index + 1 */
-	seen = calloc(cap, sizeof(*seen));
-	if (rules == NULL || bytext == NULL || seen == NULL) {
-		free(rules);
-		free(bytext);
-		free(seen);
+	c.rules = calloc(2 * l->n, sizeof(*c.rules));
+	c.bytext = calloc(c.cap, sizeof(*c.bytext));
+	c.seen = calloc(c.cap, sizeof(*c.seen));
+	if (c.rules == NULL || c.bytext == NULL || c.seen == NULL) {
+		free(c.rules);
+		free(c.bytext);
+		free(c.seen);
 		return 0;
 	}
 	pl_made_collect(l);
 	for (i = 0; i < l->cap; i++) {
 		const struct pl_rec *r = l->tab[i];
-		struct pl_str t = { 0 };
-		int group = PL_SYSCALL;
-		bool generic;
 
-		if (r == NULL)
-			continue;
-		/* a rule whose operand the compiler would refuse (longer than
-		 * 4096 bytes: a path below 4096 bytes of directories) is left
-		 * out; the call is then denied, not the whole policy lost */
-		if (pl_rule(l, r, &t, &group, &generic) != 0 || t.oom ||
-		    t.n > 4096) {
-			free(t.b);
-			continue;
-		}
-		/* the run made this move: it is not to be refused for
-		 * crossing rules (policy.5, Moves) */
-		ps_cat(&t, r->op == POLICY_OP_RENAME || r->op == POLICY_OP_LINK ?
-		    "permit widen" : "permit");
-		if (t.oom) {
-			free(t.b);
-			continue;
-		}
-		for (h = pl_hash(t.b) & (cap - 1); bytext[h] != 0 &&
-		    strcmp(rules[bytext[h] - 1].text, t.b) != 0; h = (h + 1) & (cap - 1))
-			continue;
-		if (bytext[h] == 0) {
-			j = nr++;
-			rules[j].text = t.b;
-			rules[j].group = group;
-			bytext[h] = j + 1;
-		} else {
-			j = bytext[h] - 1;
-			free(t.b);
-		}
-		rules[j].calls += r->calls;
-		name1 = (r->present & (1u << POLICY_F_FILENAME)) ?
-		    r->str[POLICY_F_FILENAME] :
-		    (r->present & (1u << POLICY_F_SOCKADDR)) ?
-		    r->str[POLICY_F_SOCKADDR] : NULL;
-		if (name1 == NULL)
-			continue;
-		for (h = pl_seen_hash(j, name1) & (cap - 1); seen[h].name != NULL &&
-		    (seen[h].rule != j || strcmp(seen[h].name, name1) != 0);
-		    h = (h + 1) & (cap - 1))
-			continue;
-		if (seen[h].name != NULL)
-			continue;
-		seen[h].rule = j;
-		seen[h].name = name1;
-		if (rules[j].nnames++ == 0)
-			rules[j].name1 = name1;
+		if (r != NULL)
+			(void)pl_collect_one(l, &c, r, r->op, false);
 	}
-	free(bytext);
-	free(seen);
-	if (nr > 1)
-		qsort(rules, nr, sizeof(*rules), pl_rule_cmp);
+	/* after the run's own rules, so that one the run made too is its */
+	for (i = 0; i < l->cap; i++) {
+		const struct pl_rec *r = l->tab[i];
+
+		if (r != NULL && pl_implies_unlink(r))
+			(void)pl_collect_one(l, &c, r, POLICY_OP_UNLINK, true);
+	}
+	free(c.bytext);
+	free(c.seen);
+	if (c.nr > 1)
+		qsort(c.rules, c.nr, sizeof(*c.rules), pl_rule_cmp);
 	pl_made_free(l);
-	*rulesp = rules;
-	return nr;
+	*rulesp = c.rules;
+	return c.nr;
 }
 
 static void
@@ -1043,6 +1105,12 @@ pl_rule_note(struct policy_learn *l, const struct pl_rule *r, struct pl_str *o)
 {
 	char num[64];
 
+	if (r->implied) {
+		ps_cat(o, "implied: the run creates ");
+		pl_comment(l, o, r->name1);
+		ps_cat(o, ", which running it again removes first");
+		return;
+	}
 	snprintf(num, sizeof(num), "%llu call%s", (unsigned long long)r->calls,
 	    r->calls == 1 ? "" : "s");
 	ps_cat(o, num);

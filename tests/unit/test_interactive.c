@@ -474,7 +474,16 @@ test_learn(void **state)
 	tu_req(&r, POLICY_OP_EXECVE, "/usr/bin/cat");
 	policy_request_set_str(&r, POLICY_F_ARGV, "cat x");
 	policy_learn_add(l, &r);
-	assert_int_equal(policy_learn_calls(l), 15);
+	/* an output the run creates (as's), a log it only appends to, and
+	 * an output made and removed within the run (its unlink learned) */
+	learn_open(l, "/w/f0.o", POLICY_O_WRONLY | POLICY_O_CREAT |
+	    POLICY_O_TRUNC);
+	learn_open(l, "/w/log", POLICY_O_WRONLY | POLICY_O_APPEND);
+	learn_open(l, "/w/t.d", POLICY_O_WRONLY);
+	learn_open(l, "/w/t.d", POLICY_O_WRONLY | POLICY_O_CREAT);
+	tu_req(&r, POLICY_OP_UNLINK, "/w/t.d");
+	policy_learn_add(l, &r);
+	assert_int_equal(policy_learn_calls(l), 20);
 	yaml = policy_learn_yaml(l, "cat", "cat x", &len);
 	assert_non_null(yaml);
 #define HAS(s) do { if (strstr(yaml, (s)) == NULL) fail_msg("no %s in\n%s", (s), yaml); } while (0)
@@ -493,6 +502,11 @@ test_learn(void **state)
 	HAS("  - 'connect: sockaddr eq \"inet-127.0.0.1:8080\" then permit'\n");
 	HAS("  # 2 calls\n  - 'getpid: permit'\n");
 	HAS("  - 'execve: filename eq \"/usr/bin/cat\" then permit'\n");
+	HAS("  # implied: the run creates /w/f0.o, which running it again "
+	    "removes first\n  - 'unlink: filename eq \"/w/f0.o\" then permit'\n");
+	HAS("  # 1 call\n  - 'unlink: filename eq \"/w/t.d\" then permit'\n");
+	if (strstr(yaml, "unlink: filename eq \"/w/log\"") != NULL)
+		fail_msg("an append implies no unlink:\n%s", yaml);
 #undef HAS
 	/* it compiles, permits what was seen and its like, and no more */
 	assert_non_null(pl = tu_compile(yaml, &d));
@@ -513,6 +527,12 @@ test_learn(void **state)
 	policy_request_set_str(&r, POLICY_F_SOCKADDR, "inet-127.0.0.1:8081");
 	assert_int_equal(tu_decide(pl, &r, NULL), POLICY_ACT_DENY);
 	tu_req(&r, POLICY_OP_UNLINK, "/tmp/notes.txt");
+	assert_int_equal(tu_decide(pl, &r, NULL), POLICY_ACT_DENY);
+	tu_req(&r, POLICY_OP_UNLINK, "/w/f0.o");
+	assert_int_equal(tu_decide(pl, &r, NULL), POLICY_ACT_PERMIT);
+	tu_req(&r, POLICY_OP_UNLINK, "/w/log");
+	assert_int_equal(tu_decide(pl, &r, NULL), POLICY_ACT_DENY);
+	tu_req(&r, POLICY_OP_UNLINK, "/w/f1.o");
 	assert_int_equal(tu_decide(pl, &r, NULL), POLICY_ACT_DENY);
 	policy_loaded_free(pl);
 	free(yaml);
