@@ -24,11 +24,13 @@
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -47,12 +49,50 @@ static int quick;
 /* The measured program                                                */
 
 /*
- * --work getpid|open|write|missing|stat N [FILE [MARKS...]]: make the call
- * N times (open: read-only open+close; write: O_WRONLY open+close;
- * missing: a read-only open that must fail with ENOENT),
+ * --work getpid|open|write|landlock|missing|stat N [FILE [MARKS...]]: make
+ * the call N times (open: read-only open+close; write: O_WRONLY open+close;
+ * landlock: the same under a bare Landlock rule set of its own, see
+ * bare_landlock; missing: a read-only open that must fail with ENOENT),
  * print "ns-per-call".  At each mark (a count), print "mark COUNT" and wait
  * for a byte on stdin (the runner reads the supervisor's memory meanwhile).
  */
+/*
+ * The Landlock write row's floor: the rights policyctl's rule set handles
+ * (policy_linux_landlock.c: write, create, truncate) granted beneath
+ * file's directory, restricting this process, with no seccomp filter; what
+ * the kernel's own check of a write open costs.  0, or -1.
+ */
+#define BL_WRITE_FILE	(1ull << 1)
+#define BL_MAKE_REG	(1ull << 8)
+#define BL_TRUNCATE	(1ull << 14)	/* Landlock ABI 3 */
+static int
+bare_landlock(const char *file)
+{
+	struct { uint64_t handled; } attr;
+	struct { uint64_t allowed; int32_t parent; } __attribute__((packed)) pb;
+	char dir[PATH_MAX], *slash;
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, 1u);
+	int rs;
+
+	snprintf(dir, sizeof(dir), "%s", file);
+	if ((slash = strrchr(dir, '/')) == NULL || abi < 1)
+		return -1;
+	*slash = '\0';
+	attr.handled = BL_WRITE_FILE | BL_MAKE_REG | (abi >= 3 ? BL_TRUNCATE : 0);
+	pb.allowed = attr.handled;
+	if ((rs = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr),
+	    0)) < 0)
+		return -1;
+	if ((pb.parent = open(dir[0] ? dir : "/", O_PATH | O_CLOEXEC)) < 0 ||
+	    syscall(SYS_landlock_add_rule, rs, 1 /* PATH_BENEATH */, &pb, 0) != 0 ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+	    syscall(SYS_landlock_restrict_self, rs, 0) != 0)
+		return -1;
+	close(pb.parent);
+	close(rs);
+	return 0;
+}
+
 static int
 work(int argc, char **argv)
 {
@@ -65,6 +105,11 @@ work(int argc, char **argv)
 
 	if (argc > m)
 		next = atol(argv[m]);
+	if (kind[0] == 'l' && bare_landlock(file) != 0) {
+		fprintf(stderr, "%s: no Landlock rule set (%s)\n", file,
+		    strerror(errno));
+		return 1;
+	}
 	t0 = now_ns();
 	for (i = 1; i <= n; i++) {
 		if (kind[0] == 'g')
@@ -74,9 +119,9 @@ work(int argc, char **argv)
 				fprintf(stderr, "%s: want ENOENT\n", file);
 				return 1;
 			}
-		} else if (kind[0] == 'o' || kind[0] == 'w') {
-			if ((fd = open(file, kind[0] == 'w' ? O_WRONLY :
-			    O_RDONLY)) < 0) {
+		} else if (kind[0] == 'o' || kind[0] == 'w' || kind[0] == 'l') {
+			if ((fd = open(file, kind[0] == 'o' ? O_RDONLY :
+			    O_WRONLY)) < 0) {
 				perror(file);
 				return 1;
 			}
@@ -493,6 +538,8 @@ struct row {
 	double		max_ratio;	/* target: confined/native at most */
 	double		min_vs_strace;	/* target: strace/confined at least */
 	char *const	*floor;		/* a floor row: bench_notify's args */
+	const char	*bare;		/* or: its confined figure is this
+					 * --work kind, run as it is */
 	const char	*note;		/* target text when there is none */
 	double		v[NMODES][ROUNDS_MAX];
 	double		med[NMODES];
@@ -511,7 +558,10 @@ row_round(struct row *r, int round, const char *file)
 			r->v[m][round] = -1;
 			continue;
 		}
-		if (r->kind != NULL)
+		if (r->kind != NULL && m == POLICY && r->bare != NULL)
+			r->v[m][round] = per_call(NATIVE, NULL, r->bare,
+			    r->n[m], file);
+		else if (r->kind != NULL)
 			r->v[m][round] = per_call((enum mode)m, r->policy,
 			    r->kind, r->n[m], file);
 		else
@@ -531,6 +581,10 @@ row_round_trips(struct row *r, const char *file)
 
 	if (r->floor != NULL) {
 		r->rt = 1;		/* per-call rows: one per call */
+		return;
+	}
+	if (r->bare != NULL) {
+		r->rt = 0;		/* no supervisor */
 		return;
 	}
 	if (r->kind == NULL) {
@@ -755,6 +809,7 @@ main(int argc, char **argv)
 	int rounds, i, r, nrows = 0, has_strace, has_py, has_find, has_make;
 	int has_taskset, has_py3pol, has_build, has_learned, has_notify;
 	int i_open, i_stat, i_fopen = -1, i_faddfd = -1, i_fstat = -1;
+	int i_ll, i_fll;
 	static char *const fl_open[] = { "-s", "openat", NULL };
 	static char *const fl_addfd[] = { "-a", "-s", "openat", NULL };
 	static char *const fl_stat[] = { "-s", "newfstatat", NULL };
@@ -877,6 +932,14 @@ main(int argc, char **argv)
 	    no * 4, 1.1, 0);
 	rows[nrows - 1].policy = llpol;
 	rows[nrows - 1].use_strace = 0;
+	i_ll = nrows - 1;
+	/* its floor: the kernel's Landlock check alone */
+	i_fll = nrows;
+	CALLROW("open O_WRONLY+close, bare Landlock rule", "write", no * 4,
+	    no * 4, 0, 0);
+	rows[nrows - 1].bare = "landlock";
+	rows[nrows - 1].use_strace = 0;
+	rows[nrows - 1].note = "(floor)";
 	CALLROW("open O_WRONLY+close (supervised)", "write", no * 4, no, 0, 0);
 	rows[nrows - 1].use_strace = 0;
 	rows[nrows - 1].note = "(information)";
@@ -972,7 +1035,7 @@ main(int argc, char **argv)
 	    mode_name[POLICY], mode_name[STRACE], "vs strace", "rt/s", "",
 	    "target");
 	for (i = 0; i < nrows; i++)
-		if (rows[i].floor == NULL)
+		if (rows[i].floor == NULL && rows[i].bare == NULL)
 			print_row(&rows[i]);
 	if (i_fopen >= 0) {
 		const struct row *o = &rows[i_open], *fo = &rows[i_fopen];
@@ -1016,6 +1079,25 @@ main(int argc, char **argv)
 			    st->med[POLICY] / 1000, st->med[POLICY] /
 			    fs->med[POLICY]);
 	}
+	{
+		const struct row *l = &rows[i_ll], *fl = &rows[i_fll];
+
+		printf("\nthe floor of the Landlock row: the same open under a "
+		    "bare Landlock rule set\n(the rights policyctl's handles, "
+		    "granted beneath the file's directory), no\nseccomp filter, "
+		    "no supervisor: what the kernel's own check costs\n\n");
+		printf("%-38s %10s %19s\n", "", mode_name[NATIVE],
+		    "bare Landlock");
+		print_row(fl);
+		if (l->med[POLICY] > 0 && fl->med[POLICY] > 0 &&
+		    fl->med[NATIVE] > 0)
+			printf("\nLandlock write open: floor %.2f us = %.2fx "
+			    "native (target %gx); policyctl run %.2f us = "
+			    "%.2fx the floor\n", fl->med[POLICY] / 1000,
+			    fl->med[POLICY] / fl->med[NATIVE], l->max_ratio,
+			    l->med[POLICY] / 1000, l->med[POLICY] /
+			    fl->med[POLICY]);
+	}
 	if (i_fpy >= 0 || i_fmk >= 0 || i_flmk >= 0) {
 		printf("\nthe floor of the realistic rows: the calls their "
 		    "policies never let the kernel\ndecide (opens: the "
@@ -1041,7 +1123,7 @@ main(int argc, char **argv)
 	if (rounds > 1) {
 		printf("\n");
 		for (i = 0; i < nrows; i++)
-			if (rows[i].floor == NULL)
+			if (rows[i].floor == NULL && rows[i].bare == NULL)
 				print_spread(&rows[i], rounds);
 	}
 
