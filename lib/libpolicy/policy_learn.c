@@ -17,6 +17,10 @@
  *    stem and extension (`re "^/tmp/cc[^/]*\\.s$"`), never a made-up
  *    byte (pl_tmp_split); below a directory the run created there, any
  *    path (`re "^/tmp/tmp[^/]*\/"`: the run's own tree);
+ *  - elsewhere, a file the run created exclusively under a made-up name
+ *    (ar's and sed -i's, beside the file they replace) becomes its
+ *    directory, stem and extension with six bytes of mkstemp's alphabet
+ *    between (`re "^/src/st[A-Za-z0-9]{6}$"`: pl_made_temp);
  *  - anything below another directory the run made (mkdir) is permitted
  *    by `inpath` of the outermost one: a repository's .git, a build tree;
  *  - renames and links the run made are permitted with `widen`;
@@ -596,6 +600,36 @@ pl_made_root(struct policy_learn *l, const char *path, char *buf, size_t cap)
 	return NULL;
 }
 
+/*
+ * A file the run created exclusively under a name mkstemp made up, in a
+ * directory other than the temporary ones: ar and sed -i make theirs
+ * beside the file they replace.  Its pattern keeps the directory and the
+ * name's fixed stem and extension, with exactly six bytes of mkstemp's
+ * alphabet between them, so that the next run's name matches and hardly
+ * any file of the tree does.  False if path is no such file.
+ */
+static bool
+pl_made_temp(struct policy_learn *l, const char *path, struct pl_str *pat)
+{
+	const char *name = strrchr(path, '/');
+	size_t nlen, pre, ext;
+
+	if (name == NULL || path[0] != '/' || !pl_in(l->excl, l->nexcl, path))
+		return false;
+	name++;
+	nlen = strlen(name);
+	if (!pl_tmp_split(name, nlen, &pre, &ext) ||
+	    !pl_made_up(name + ext - 6))
+		return false;
+	ps_cat(pat, "^");
+	ps_rx_lit(pat, path, (size_t)(name - path));
+	ps_rx_lit(pat, name, ext - 6);
+	ps_cat(pat, "[A-Za-z0-9]{6}");
+	ps_rx_lit(pat, name + ext, nlen - ext);
+	ps_cat(pat, "$");
+	return true;
+}
+
 /* The name of an object with no path: "pipe:[N]", "socket:[N]", a
  * namespace's "pid:[N]", "mnt:[N]"...: numbered afresh each run. */
 static bool
@@ -642,6 +676,8 @@ pl_path_gen(struct policy_learn *l, const char *path, bool reading,
 		ps_cat(pat, tree);
 		return PK_INPATH;
 	}
+	if (pl_made_temp(l, path, pat))
+		return PK_RE;
 	if (strncmp(path, "/proc/", 6) == 0 || strncmp(path, "/dev/pts/", 9) == 0 ||
 	    pl_anon_name(path)) {
 		struct pl_str rx = { 0 };

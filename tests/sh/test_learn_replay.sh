@@ -1,6 +1,7 @@
 #!/bin/sh
 # test_learn_replay.sh: a policy learned from one run of a real job replays ten runs in a row,
-# each with fresh temporary names (make -j2, gcc and cc linking, git, tar, python3 tempfile).
+# each with fresh temporary names (make -j2, gcc and cc linking, ar, sed -i, git, tar, python3
+# tempfile), and make again over its own outputs.
 # Prints "N passed, M failed".  REPLAY_N sets the number of replays (default 10).
 
 : "${POLICYCTL:?set POLICYCTL to the policyctl binary}"
@@ -67,10 +68,23 @@ printf 'OBJS = main.o f1.o f2.o f3.o f4.o f5.o f6.o f7.o f8.o\nprog: $(OBJS)\n\t
     >"$W/proj/Makefile"
 replay make "make -s -C proj clean" "test \"\$(proj/prog)\" = 6" make -s -C proj -j2
 
+# and again over its own outputs (learned on a clean tree): as and ld remove
+# the old ones first, which the learning run never did
+touch "$W/proj/f1.c" "$W/proj/main.c"
+(cd "$W" && timeout 120 "$POLICYCTL" run -p "$T/make.yaml" -- make -s -C proj -j2) \
+    >"$T/out" 2>"$T/err"
+if [ $? -eq 0 ] && ! grep -q " deny " "$T/err" && [ "$(cd "$W" && proj/prog)" = 6 ]; then ok
+else bad "make: rebuilt over its outputs"; grep " deny " "$T/err" | head -5; fi
+
 # --- gcc and cc compiling and linking ----------------------------------------------------------
 printf '#include <stdio.h>\nint main(void) { puts("linked"); return 0; }\n' >"$W/hello.c"
 replay gcc "rm -f hello" "test \"\$(./hello)\" = linked" gcc -O2 -o hello hello.c
 replay cc "rm -f hello2" "test \"\$(./hello2)\" = linked" cc -o hello2 hello.c
+
+# --- ar and sed -i: a temporary file made beside the file they replace ------------------------
+# (its made-up name differs every run)
+replay ar "rm -f libh.a" "ar t libh.a | grep -qx hello.c" ar rcs libh.a hello.c
+replay sed "echo one >s.txt" "grep -qx two s.txt" sed -i s/one/two/ s.txt
 
 # --- git init, add, commit in a new repository --------------------------------------------------
 replay git "rm -rf repo && mkdir repo && echo one >repo/a && echo two >repo/b" \

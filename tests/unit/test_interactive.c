@@ -683,6 +683,73 @@ test_learn_made_names(void **state)
 	policy_learn_free(l);
 }
 
+/* A temporary file made beside the file it replaces (ar's, sed -i's) is
+ * learned as its directory, stem and six made-up bytes: the next run's name
+ * matches, the tree's own files do not. */
+static void
+test_learn_made_beside(void **state)
+{
+	static const struct { const char *path; unsigned act; } d[] = {
+		{ "/w/b/stQz8kWp", POLICY_ACT_PERMIT },	/* the next run's */
+		{ "/w/b/sedR2d2C3.bak", POLICY_ACT_DENY },
+		{ "/w/b/stuff.c", POLICY_ACT_DENY },
+		{ "/w/b/stQz8kW", POLICY_ACT_DENY },	/* five bytes */
+		{ "/w/b/stQz8kWpp", POLICY_ACT_DENY },	/* seven */
+		{ "/w/b/st/Qz8kWp", POLICY_ACT_DENY },
+		{ "/w/c/stQz8kWp", POLICY_ACT_DENY },	/* another directory */
+		{ "/w/b/sedR2d2C3", POLICY_ACT_PERMIT },
+		{ "/w/b/xAb12Cd", POLICY_ACT_PERMIT },	/* itself, exactly */
+		{ "/w/b/xZz99Zz", POLICY_ACT_DENY },	/* not made exclusively */
+	};
+	struct policy_learn *l = policy_learn_new(NULL);
+	struct policy_request r;
+	struct policy_loaded *pl;
+	struct policy_diag diag;
+	unsigned ops[] = { POLICY_OP_OPEN, POLICY_OP_UNLINK };
+	char *yaml;
+	size_t len, i, k;
+
+	(void)state;
+	assert_non_null(l);
+	learn_open(l, "/w/b/stAb12Cd", POLICY_O_RDWR | POLICY_O_CREAT |
+	    POLICY_O_EXCL);				/* ar's mkstemp */
+	learn_open(l, "/w/b/stAb12Cd", 0);
+	tu_req(&r, POLICY_OP_UNLINK, "/w/b/stAb12Cd");
+	policy_learn_add(l, &r);
+	learn_open(l, "/w/b/sedX9y8Z7", POLICY_O_RDWR | POLICY_O_CREAT |
+	    POLICY_O_EXCL);				/* sed -i's */
+	tu_req(&r, POLICY_OP_RENAME, "/w/b/sedX9y8Z7");
+	policy_request_set_str(&r, POLICY_F_FILENAME2, "/w/b/s.txt");
+	policy_learn_add(l, &r);
+	learn_open(l, "/w/b/xAb12Cd", POLICY_O_WRONLY | POLICY_O_CREAT);
+	assert_non_null(yaml = policy_learn_yaml(l, "t", "t", &len));
+#define HAS(s) do { if (strstr(yaml, (s)) == NULL) fail_msg("no %s in\n%s", (s), yaml); } while (0)
+	HAS("  - 'open: filename re \"^/w/b/st[A-Za-z0-9]{6}$\" then permit'\n");
+	HAS("  - 'fsread: filename re \"^/w/b/st[A-Za-z0-9]{6}$\" then permit'\n");
+	HAS("  - 'unlink: filename re \"^/w/b/st[A-Za-z0-9]{6}$\" then permit'\n");
+	HAS("  - 'rename: filename re \"^/w/b/sed[A-Za-z0-9]{6}$\" and "
+	    "filename2 eq \"/w/b/s.txt\" then permit widen'\n");
+	HAS("  - 'open: filename eq \"/w/b/xAb12Cd\" then permit'\n");
+#undef HAS
+	assert_non_null(pl = tu_compile(yaml, &diag));
+	for (k = 0; k < sizeof(ops) / sizeof(ops[0]); k++)
+		for (i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
+			/* sed's: created, so its removal is implied */
+			tu_req(&r, ops[k], d[i].path);
+			policy_request_set_int(&r, POLICY_F_FLAGS, POLICY_O_RDWR |
+			    POLICY_O_CREAT | POLICY_O_EXCL);
+			if ((unsigned)tu_decide(pl, &r, NULL) != d[i].act)
+				fail_msg("op %u %s: not %u", ops[k], d[i].path,
+				    d[i].act);
+		}
+	tu_req(&r, POLICY_OP_RENAME, "/w/b/sedQ1w2E3");
+	policy_request_set_str(&r, POLICY_F_FILENAME2, "/w/b/s.txt");
+	assert_int_equal(tu_decide(pl, &r, NULL), POLICY_ACT_PERMIT);
+	policy_loaded_free(pl);
+	free(yaml);
+	policy_learn_free(l);
+}
+
 /* A path or address longer than the request holds is learned whole (a rule
  * made from its head would never match it), or not at all when the text
  * would be too long for a rule. */
@@ -756,6 +823,7 @@ main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_learn),
 		cmocka_unit_test(test_learn_made_names),
+		cmocka_unit_test(test_learn_made_beside),
 		cmocka_unit_test(test_learn_whole),
 		cmocka_unit_test(test_default_override),
 	};
