@@ -602,6 +602,13 @@ row_round_trips(struct row *r, const char *file)
 	r->rt = n < 0 ? -1 : (double)n / 10000.0;
 }
 
+/* A floor row (under bench_notify, or bare): printed with its row. */
+static int
+row_is_floor(const struct row *r)
+{
+	return r->floor != NULL || r->bare != NULL;
+}
+
 /* "met", "missed" or "-" (no target, or no figure). */
 static const char *
 row_verdict(const struct row *r, char *target, size_t cap)
@@ -1035,7 +1042,7 @@ main(int argc, char **argv)
 	    mode_name[POLICY], mode_name[STRACE], "vs strace", "rt/s", "",
 	    "target");
 	for (i = 0; i < nrows; i++)
-		if (rows[i].floor == NULL && rows[i].bare == NULL)
+		if (!row_is_floor(&rows[i]))
 			print_row(&rows[i]);
 	if (i_fopen >= 0) {
 		const struct row *o = &rows[i_open], *fo = &rows[i_fopen];
@@ -1123,7 +1130,7 @@ main(int argc, char **argv)
 	if (rounds > 1) {
 		printf("\n");
 		for (i = 0; i < nrows; i++)
-			if (rows[i].floor == NULL && rows[i].bare == NULL)
+			if (!row_is_floor(&rows[i]))
 				print_spread(&rows[i], rounds);
 	}
 

@@ -936,7 +936,8 @@ struct pl_rule {
 	uint64_t	calls;
 	const char	*name1;		/* the first of its paths or addresses */
 	unsigned	nnames;		/* how many distinct ones */
-	bool		implied;	/* by the run's creates (pl_implied) */
+	bool		implied;	/* by the run's creates only
+					 * (pl_implies_unlink) */
 };
 
 static int
@@ -1041,7 +1042,6 @@ pl_collect_one(struct policy_learn *l, struct pl_collect *c,
 	if (implied)
 		return 0;
 	c->rules[j].calls += r->calls;
-	c->rules[j].implied = false;		/* the run did it, too */
 	name1 = (r->present & (1u << POLICY_F_FILENAME)) ?
 	    r->str[POLICY_F_FILENAME] :
 	    (r->present & (1u << POLICY_F_SOCKADDR)) ?

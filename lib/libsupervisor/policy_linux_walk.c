@@ -438,9 +438,10 @@ policy_linux_top_crossed(const char *path)
  * that a missing file costs one lookup rather than two), and a success
  * is the object an unrestricted resolution reaches.  EXDEV (the path
  * leaves that mount) is resolved again without the restriction, and its
- * first component is remembered.  *trust: 1 a failure is trusted, -1 it
- * is not (it left the mount), 0 unknown (ask policy_linux_err_trusted).
- * The fd, or -errno.
+ * first component is remembered; unless the caller asked for
+ * RESOLVE_NO_XDEV itself, when EXDEV is its answer.  *trust: 1 a failure
+ * is trusted, -1 it is not (it left the mount), 0 unknown (ask
+ * policy_linux_err_trusted).  The fd, or -errno.
  */
 static int
 policy_linux_open2_first(const struct policy_sup *s, int start,
@@ -449,12 +450,12 @@ policy_linux_open2_first(const struct policy_sup *s, int start,
 	int fd;
 
 	*trust = 0;
-	if (start != s->s_rootfd || (resolve & RESOLVE_NO_XDEV) ||
-	    policy_linux_top_crosses(path))
+	if (start != s->s_rootfd || (!(resolve & RESOLVE_NO_XDEV) &&
+	    policy_linux_top_crosses(path)))
 		return policy_linux_open2(start, path, oflags, resolve, lex);
 	fd = policy_linux_open2(start, path, oflags, resolve | RESOLVE_NO_XDEV,
 	    lex);
-	if (fd != -EXDEV) {
+	if (fd != -EXDEV || (resolve & RESOLVE_NO_XDEV)) {
 		*trust = policy_linux_err_kind(fd) ? 1 : 0;
 		return fd;
 	}

@@ -223,6 +223,15 @@ t_resolve(void)
 	close(p[1]);
 	DENIED((int)oa2(AT_FDCWD, "/proc/self/status", O_RDONLY,
 	    RESOLVE_NO_XDEV), EXDEV);
+	/* the caller's own NO_XDEV, staying on the root's mount: the
+	 * supervisor's first lookup is already the answer */
+	T((fd = (int)oa2(AT_FDCWD, "/etc/passwd", O_RDONLY,
+	    RESOLVE_NO_XDEV)) >= 0);
+	close(fd);
+	DENIED((int)oa2(AT_FDCWD, "/etc/policy-no-such-file", O_RDONLY,
+	    RESOLVE_NO_XDEV), ENOENT);
+	DENIED((int)oa2(AT_FDCWD, "/etc/passwd/x", O_RDONLY,
+	    RESOLVE_NO_XDEV), ENOTDIR);
 	DENIED((int)oa2(AT_FDCWD, P("pub/a"), O_RDONLY, RESOLVE_CACHED), EAGAIN);
 	/* "self" under a scoped lookup is still the target */
 	T((proc = open("/proc", O_PATH | O_DIRECTORY)) >= 0);
