@@ -268,8 +268,15 @@ void	policy_linux_count_stop(void);
 /* policy_linux_notify.c: answering a notification */
 bool	policy_linux_valid(const struct policy_sup *, uint64_t id);
 bool	policy_linux_recheck(const struct policy_sup *, uint64_t id);
-void	policy_linux_serve_thread(void);
+void	policy_linux_serve_thread(bool tracer);
 bool	policy_linux_is_serve_thread(void);
+bool	policy_linux_is_tracer(void);
+uint64_t policy_linux_gate_mark(void);
+bool	policy_linux_gate_enter(const struct policy_sup *, uint64_t id,
+	    uint64_t mark);
+void	policy_linux_gate_leave(void);
+void	policy_linux_gate_close(void);
+void	policy_linux_gate_open(void);
 void	policy_linux_reply(const struct policy_sup *, uint64_t id, int64_t val,
 	    int error);
 void	policy_linux_continue(const struct policy_sup *, uint64_t id);
@@ -291,7 +298,6 @@ void	policy_linux_as_self(const struct policy_sup *);
 #define POLICY_LINUX_STOP_FIRST	0
 #define POLICY_LINUX_STOP_HOLD	1
 #define POLICY_LINUX_STOP_AGAIN	2
-void	policy_linux_task_init(void);
 int	policy_linux_task_stop(pid_t, int needpol);
 void	policy_linux_task_add(pid_t);
 void	policy_linux_task_del(pid_t);
@@ -479,7 +485,8 @@ bool	policy_linux_offload(struct policy_sup *, const struct seccomp_notif *,
 /* Wait for offloaded calls to finish (their alarms are cancelled). */
 void	policy_linux_offload_drain(void);
 
-/* policy_linux_serve.c: the event loop (policy_linux_launch.c starts it) */
+/* policy_linux_serve.c: the receiver and tracer threads (policy_linux_launch.c
+ * starts them) */
 int	policy_linux_serve(struct policy_sup *);
 
 #endif /* !_POLICY_LINUX_H_ */

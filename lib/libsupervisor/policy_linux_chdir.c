@@ -5,7 +5,7 @@
  * the kernel run chdir(path) after the decision would have it read the
  * path from the target's memory again, where another thread (or another
  * process sharing the page) may have changed it.  So chdir is done this
- * way instead, by the serve loop, which is the tracer:
+ * way instead, by the tracer thread (serve.c):
  *
  *   1. the notification is decided on the resolved directory, which the
  *      supervisor opens (read-only, with the target's credentials) and
@@ -44,7 +44,7 @@
 #include "policy_linux.h"
 
 enum {
-	INJ_QUEUED,		/* waiting for the serve loop to start it */
+	INJ_QUEUED,		/* waiting for the tracer to start it */
 	INJ_STOP,		/* interrupted, answered; wait for its stop */
 	INJ_FCHDIR_ENTER,
 	INJ_FCHDIR_EXIT,
@@ -68,7 +68,7 @@ struct policy_linux_inj {
 
 static struct policy_linux_inj *injs;
 static pthread_mutex_t inj_lock = PTHREAD_MUTEX_INITIALIZER;
-static int inj_pipe[2] = { -1, -1 };	/* wakes the serve loop */
+static int inj_pipe[2] = { -1, -1 };	/* wakes the tracer */
 static pthread_once_t inj_once = PTHREAD_ONCE_INIT;
 
 static void
@@ -78,7 +78,7 @@ policy_linux_inj_pipe(void)
 		inj_pipe[0] = inj_pipe[1] = -1;
 }
 
-/* The fd the serve loop polls for queued injections (-1: none). */
+/* The fd the tracer polls for queued injections (-1: none). */
 int
 policy_linux_chdir_pollfd(void)
 {
@@ -124,7 +124,7 @@ policy_linux_inj_kill(struct policy_sup *s, struct policy_linux_inj *x,
 	policy_linux_inj_del(x);
 }
 
-/* Step 2 (serve loop): interrupt, then answer.  Returns false on failure
+/* Step 2 (tracer): interrupt, then answer.  Returns false on failure
  * (the call has then been answered with an error). */
 static bool
 policy_linux_inj_start(struct policy_sup *s, struct policy_linux_inj *x)
@@ -173,7 +173,7 @@ policy_linux_chdir_readable(const struct policy_linux_call *c)
 /*
  * Step 1, from the chdir handler after a permit: dir is our O_PATH fd of
  * the directory decided on.  The handler has answered nothing yet; this
- * answers the call (now, or from the serve loop).
+ * answers the call (now, or from the tracer).
  */
 void
 policy_linux_chdir_run(struct policy_linux_call *c, int dir,
@@ -182,7 +182,7 @@ policy_linux_chdir_run(struct policy_linux_call *c, int dir,
 	struct policy_sup *s = c->c_sup;
 	struct policy_linux_inj *x;
 	int fd, r;
-	bool serve = policy_linux_is_serve_thread();
+	bool serve = policy_linux_is_tracer();
 
 	if ((x = calloc(1, sizeof(*x))) == NULL) {
 		policy_linux_reply(s, c->c_id, 0, ENOMEM);
@@ -234,10 +234,10 @@ policy_linux_chdir_run(struct policy_linux_call *c, int dir,
 		policy_linux_inj_del(x);
 	pthread_mutex_unlock(&inj_lock);
 	if (!serve && policy_linux_chdir_pollfd() >= 0)
-		(void)!write(inj_pipe[1], "c", 1);	/* serve loop: start */
+		(void)!write(inj_pipe[1], "c", 1);	/* tracer: start */
 }
 
-/* The serve loop: start the injections queued by other threads. */
+/* The tracer: start the injections queued by other threads. */
 void
 policy_linux_chdir_queued(struct policy_sup *s)
 {

@@ -2,7 +2,7 @@
  * thread until its exec event checks the image that runs against the record. */
 /*
  * An execve decided on an offloaded thread (policy_linux_offload.c) adds
- * its record while the serve loop takes others at their exec events, so
+ * its record while the tracer takes others at their exec events, so
  * the list is locked; a record is taken out whole and checked unlocked.
  */
 #include <pthread.h>

@@ -102,7 +102,7 @@ policy_linux_getfd(pid_t tid, int fd)
 		return -EBADF;
 	policy_linux_as_self(NULL);
 	if ((pidfd = policy_linux_task_pidfd(tid)) >= 0) {
-		/* the serve loop's cached pidfd of this thread */
+		/* the serving threads' cached pidfd of this thread */
 		r = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
 		return r < 0 ? -errno : r;
 	}

@@ -2,6 +2,7 @@
  * kernel make the call, install a descriptor) and checking that it is still pending. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
@@ -19,27 +20,93 @@ policy_linux_valid(const struct policy_sup *s, uint64_t id)
 /*
  * Is what we just read from the target (its memory, cwd, fds) the calling
  * thread's?  policy_linux_valid() after the reads proves it, and is what
- * calls handled off the serve loop use.  The serve loop itself may skip
- * the system call: a thread waiting in a notification it handles can
- * stop being that thread only by dying, and a dead traced task keeps its
- * id as a zombie until this same loop reaps it; the one exception is
- * execve's de_thread, which hands the old leader's id to the exec'ing
- * thread without waiting for us, and it can run only while an execve is
- * let through: unchecked by the filter, or continued and not yet seen at
- * its exec event (a pending exec record).
+ * calls handled on other threads (offloaded, workers) use.  The two
+ * serving threads (serve.c: the receiver, which takes the notifications,
+ * and the tracer, which reaps the confined tasks) may skip the system
+ * call: a thread waiting in a notification they handle can stop being
+ * that thread only by dying, and a dead traced task keeps its id as a
+ * zombie until the tracer reaps it, which it does only holding the reap
+ * gate below exclusively, while the receiver holds it shared for each
+ * call it handles (the tracer reaps nothing while it handles one; a call
+ * received before the gate was last closed is checked once, as
+ * policy_linux_gate_enter says).  The one exception is execve's
+ * de_thread, which hands the old leader's id to the exec'ing thread
+ * without waiting for us, and it can run only while an execve is let
+ * through: unchecked by the filter, or continued and not yet seen at its
+ * exec event (a pending exec record, taken out only by the tracer at that
+ * event or when it reaps the task, or when its thread makes another
+ * execve, the first being over: so one whose exec may run while a call is
+ * handled is still there when the call checks).  The cached descriptors of the
+ * tasks (task.c) are closed only with the gate closed too.
  */
-static __thread int tl_serve;
+static __thread int tl_serve;		/* 1: the receiver; 2: the tracer */
+static pthread_rwlock_t reap_gate =
+    PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP;
+static uint64_t gate_gen;		/* times the gate was closed */
 
 void
-policy_linux_serve_thread(void)
+policy_linux_serve_thread(bool tracer)
 {
-	tl_serve = 1;
+	tl_serve = tracer ? 2 : 1;
 }
 
 bool
 policy_linux_is_serve_thread(void)
 {
 	return tl_serve != 0;
+}
+
+bool
+policy_linux_is_tracer(void)
+{
+	return tl_serve == 2;
+}
+
+/* The gate's generation, taken before a notification is received. */
+uint64_t
+policy_linux_gate_mark(void)
+{
+	return __atomic_load_n(&gate_gen, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * Hold the gate shared to handle notification id, received after mark was
+ * taken.  Between the receipt and now its caller may have died and been
+ * reaped, and its id given to a new task: if the gate was closed since
+ * mark, the call must still be pending (one check; from now on nothing is
+ * reaped until the gate is left).  False, and the gate is not held, if it
+ * is not.
+ */
+bool
+policy_linux_gate_enter(const struct policy_sup *s, uint64_t id,
+    uint64_t mark)
+{
+	(void)pthread_rwlock_rdlock(&reap_gate);
+	if (__atomic_load_n(&gate_gen, __ATOMIC_ACQUIRE) == mark ||
+	    policy_linux_valid(s, id))
+		return true;
+	(void)pthread_rwlock_unlock(&reap_gate);
+	return false;
+}
+
+void
+policy_linux_gate_leave(void)
+{
+	(void)pthread_rwlock_unlock(&reap_gate);
+}
+
+/* The tracer, around reaping and the exec events. */
+void
+policy_linux_gate_close(void)
+{
+	(void)pthread_rwlock_wrlock(&reap_gate);
+	__atomic_add_fetch(&gate_gen, 1, __ATOMIC_RELEASE);
+}
+
+void
+policy_linux_gate_open(void)
+{
+	(void)pthread_rwlock_unlock(&reap_gate);
 }
 
 bool

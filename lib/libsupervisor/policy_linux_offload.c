@@ -1,11 +1,12 @@
 /* policy_linux_offload.c: a notification whose decision may ask (an ask rule for its
  * operation, or default ask) is handled on its own thread: a pending alarm blocks only it. */
 /*
- * The serve loop hands such a call here before dispatching it; the whole
- * handler (copy, resolve, decide, act) then runs on a detached thread, and
- * the loop goes on serving every other call and ptrace stop of the target.
+ * The thread that receives the notifications hands such a call here
+ * before dispatching it; the whole handler (copy, resolve, decide, act)
+ * then runs on a detached thread, and the supervisor goes on serving every
+ * other call and ptrace stop of the target.
  * The thread unshares its fs attributes first, so the handler's umask()
- * (set to the target's while creating a file) is its own.  When the loop
+ * (set to the target's while creating a file) is its own.  When serving
  * ends (every confined task gone), it cancels the alarms still waiting
  * and drains the threads before the supervisor state they use goes away.
  */
@@ -120,7 +121,7 @@ policy_linux_offload(struct policy_sup *s, const struct seccomp_notif *n,
 	op = policy_linux_syscall_op(n->data.nr);
 	if (op <= POLICY_OP_NONE || op >= POLICY_OP_COUNT)
 		return false;
-	if (p != off_pol) {		/* only the serve loop calls us */
+	if (p != off_pol) {		/* only the receiving thread calls us */
 		size_t i;
 
 		off_askmask = policy_linux_askmask(p);

@@ -449,8 +449,9 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 	/*
 	 * Results go back into the caller's memory.  Its thread id cannot
 	 * have been reused since the check after copying (a traced task
-	 * stays a zombie until the serve loop reaps it, and this is that
-	 * loop) unless the decision waited for an answer on its own thread.
+	 * stays a zombie until the tracer reaps it, which it does not while
+	 * a serving thread handles a call: notify.c) unless the decision
+	 * waited for an answer on its own thread.
 	 */
 	if (c->c_dec.pd_action == POLICY_ACT_ASK &&
 	    !policy_linux_recheck(s, c->c_id)) {

@@ -1,5 +1,18 @@
-/* policy_linux_serve.c: the supervisor's event loop: seccomp notifications dispatched to
- * their handlers, and ptrace stops (fork, clone, exec, signals) of every confined task. */
+/* policy_linux_serve.c: the supervisor's two serving threads: the receiver takes each seccomp
+ * notification and dispatches it; the tracer handles ptrace stops and the calls that need it. */
+/*
+ * The receiver waits in SECCOMP_IOCTL_NOTIF_RECV itself (no poll before
+ * it: one system call less per notification) and handles the call,
+ * holding the reap gate (notify.c) shared.  A call that needs the tracer
+ * of its caller (execve and chdir, verified and carried out by ptrace;
+ * the calls with integer arguments: ptrace hand-overs, seccomp's strict
+ * mode, signals to confined tasks) it passes to the tracer.  The tracer,
+ * the thread that started the program and traces every confined task,
+ * waits in poll for signals (SIGCHLD: ptrace stops and exits), the calls
+ * passed to it and the chdirs other threads queue, and reaps with the gate
+ * closed.  If the receiver cannot be started, the tracer polls the
+ * listener too and handles every call itself, as one loop.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -9,6 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -22,6 +38,22 @@
 #define ERESTARTSYS_	512	/* the kernel's restart codes */
 #define ERESTARTNOINTR_	513
 #define SYSCALL_STOP	(SIGTRAP | 0x80)	/* PTRACE_O_TRACESYSGOOD */
+#define SIGRXSTOP	(SIGRTMIN + 5)	/* ends the receiver's wait */
+
+/* A call the receiver passed to the tracer. */
+struct policy_linux_passed {
+	struct policy_linux_passed *p_next;
+	uint64_t		p_mark;		/* the gate's, before receipt */
+	struct seccomp_notif	p_notif;	/* s_sizes.seccomp_notif bytes */
+};
+
+static struct {
+	pthread_mutex_t	lock;
+	struct policy_linux_passed *head, **tail;
+	int		efd;		/* the tracer's doorbell */
+	int		stop;		/* the receiver is to end */
+	pthread_t	rx;
+} srv = { PTHREAD_MUTEX_INITIALIZER, NULL, &srv.head, -1, 0, 0 };
 
 /* The policy a call is decided by: the caller's. */
 static void
@@ -41,6 +73,60 @@ policy_linux_call_policy(struct policy_linux_call *c)
 	}
 }
 
+/* The handler of each operation. */
+enum policy_linux_handler {
+	H_NONE,		/* not a call we know: ENOSYS */
+	H_OPEN, H_PATH, H_EXEC, H_NET,
+	H_INT		/* calls with integer arguments */
+};
+
+static enum policy_linux_handler
+policy_linux_handler(int op)
+{
+	switch (op) {
+	case POLICY_OP_NONE:
+		return H_NONE;
+	case POLICY_OP_OPEN:
+		return H_OPEN;
+	case POLICY_OP_ACCESS: case POLICY_OP_STAT: case POLICY_OP_READLINK:
+	case POLICY_OP_CHDIR: case POLICY_OP_UNLINK: case POLICY_OP_RENAME:
+	case POLICY_OP_MKDIR: case POLICY_OP_RMDIR: case POLICY_OP_LINK:
+	case POLICY_OP_SYMLINK: case POLICY_OP_CHMOD: case POLICY_OP_CHOWN:
+	case POLICY_OP_TRUNCATE: case POLICY_OP_UTIMES:
+		return H_PATH;
+	case POLICY_OP_EXECVE:
+		return H_EXEC;
+	case POLICY_OP_CONNECT: case POLICY_OP_BIND: case POLICY_OP_SENDTO:
+	case POLICY_OP_SENDMSG:
+		return H_NET;
+	default:
+		return H_INT;
+	}
+}
+
+/* The operation a notification asks for. */
+static int
+policy_linux_notif_op(const struct seccomp_notif *n)
+{
+	return n->data.arch == AUDIT_ARCH_X86_64 ?
+	    policy_linux_syscall_op(n->data.nr) : POLICY_OP_NONE;
+}
+
+/*
+ * Must the tracer handle it?  execve and chdir (verified and carried out
+ * by ptrace), and the calls with integer arguments (ptrace hands tasks
+ * over, strict mode is enforced by tracing, a signal's target is known
+ * alive by its pidfd only there).
+ */
+static bool
+policy_linux_needs_tracer(const struct seccomp_notif *n)
+{
+	int op = policy_linux_notif_op(n);
+	enum policy_linux_handler h = policy_linux_handler(op);
+
+	return h == H_EXEC || h == H_INT || op == POLICY_OP_CHDIR;
+}
+
 static void
 policy_linux_dispatch(struct policy_sup *s, const struct seccomp_notif *n)
 {
@@ -56,8 +142,7 @@ policy_linux_dispatch(struct policy_sup *s, const struct seccomp_notif *n)
 		c.c_args[i] = n->data.args[i];
 	c.c_name = policy_linux_syscall_name(c.c_nr);
 	policy_linux_call_policy(&c);
-	op = n->data.arch == AUDIT_ARCH_X86_64 ?
-	    policy_linux_syscall_op(c.c_nr) : POLICY_OP_NONE;
+	op = policy_linux_notif_op(n);
 	/* a new call: a signal's restart (worker.c) is over */
 	if (policy_linux_task_flags(c.c_tid) & POLICY_LINUX_T_RESTART)
 		(void)policy_linux_task_setflags(c.c_tid, 0,
@@ -75,28 +160,23 @@ policy_linux_dispatch(struct policy_sup *s, const struct seccomp_notif *n)
 	/* set*id, capset: the thread's credentials are about to change */
 	if (op == POLICY_OP_SYSCALL && policy_linux_syscall_setcred(c.c_nr))
 		policy_linux_task_cred_forget(c.c_tid);
-	switch (op) {
-	case POLICY_OP_OPEN:
+	switch (policy_linux_handler(op)) {
+	case H_OPEN:
 		policy_linux_open(&c);
 		break;
-	case POLICY_OP_ACCESS: case POLICY_OP_STAT: case POLICY_OP_READLINK:
-	case POLICY_OP_CHDIR: case POLICY_OP_UNLINK: case POLICY_OP_RENAME:
-	case POLICY_OP_MKDIR: case POLICY_OP_RMDIR: case POLICY_OP_LINK:
-	case POLICY_OP_SYMLINK: case POLICY_OP_CHMOD: case POLICY_OP_CHOWN:
-	case POLICY_OP_TRUNCATE: case POLICY_OP_UTIMES:
+	case H_PATH:
 		policy_linux_pathop(&c, (unsigned)op);
 		break;
-	case POLICY_OP_EXECVE:
+	case H_EXEC:
 		policy_linux_execve(&c);
 		break;
-	case POLICY_OP_CONNECT: case POLICY_OP_BIND: case POLICY_OP_SENDTO:
-	case POLICY_OP_SENDMSG:
+	case H_NET:
 		policy_linux_net(&c, (unsigned)op);
 		break;
-	case POLICY_OP_NONE:
+	case H_NONE:
 		policy_linux_reply(s, c.c_id, 0, ENOSYS);
 		break;
-	default:
+	case H_INT:
 		policy_linux_intop(&c, (unsigned)op);
 		break;
 	}
@@ -319,56 +399,226 @@ policy_linux_signals(struct policy_sup *s)
 	return chld;
 }
 
+/* Pass n to the tracer. */
+static void
+policy_linux_pass(struct policy_sup *s, const struct seccomp_notif *n,
+    uint64_t mark)
+{
+	size_t sz = s->s_sizes.seccomp_notif;
+	struct policy_linux_passed *p;
+	uint64_t one = 1;
+
+	if ((p = calloc(1, offsetof(struct policy_linux_passed, p_notif) +
+	    (sz > sizeof(p->p_notif) ? sz : sizeof(p->p_notif)))) == NULL) {
+		policy_linux_reply(s, n->id, 0, ENOMEM);
+		return;
+	}
+	memcpy(&p->p_notif, n, sz);
+	p->p_mark = mark;
+	pthread_mutex_lock(&srv.lock);
+	*srv.tail = p;
+	srv.tail = &p->p_next;
+	pthread_mutex_unlock(&srv.lock);
+	(void)!write(srv.efd, &one, sizeof(one));
+}
+
+/* The tracer: handle the calls passed to it, in the order received. */
+static void
+policy_linux_passed_run(struct policy_sup *s)
+{
+	struct policy_linux_passed *p, *next;
+	uint64_t v;
+
+	(void)!read(srv.efd, &v, sizeof(v));
+	pthread_mutex_lock(&srv.lock);
+	p = srv.head;
+	srv.head = NULL;
+	srv.tail = &srv.head;
+	pthread_mutex_unlock(&srv.lock);
+	for (; p != NULL; p = next) {
+		next = p->p_next;
+		/* reaped since (its caller killed) and its id reused? */
+		if (policy_linux_gate_mark() == p->p_mark ||
+		    policy_linux_valid(s, p->p_notif.id))
+			policy_linux_dispatch(s, &p->p_notif);
+		free(p);
+	}
+}
+
+/* A notification received: handled here, on its own thread (it may ask),
+ * or by the tracer. */
+static void
+policy_linux_take(struct policy_sup *s, const struct seccomp_notif *n,
+    uint64_t mark)
+{
+	policy_linux_count_notified();
+	if (n->data.arch == AUDIT_ARCH_X86_64)
+		policy_linux_task_cwd_call((pid_t)n->pid, n->data.nr);
+	if (policy_linux_offload(s, n, policy_linux_dispatch))
+		return;
+	if (!policy_linux_is_tracer() && policy_linux_needs_tracer(n))
+		policy_linux_pass(s, n, mark);
+	else
+		policy_linux_dispatch(s, n);
+}
+
+static void
+policy_linux_rxstop_handler(int sig)
+{
+	(void)sig;	/* only there to interrupt the receive (no SA_RESTART) */
+}
+
+static void *
+policy_linux_receiver(void *arg)
+{
+	struct policy_sup *s = arg;
+	struct seccomp_notif *n;
+	struct pollfd pfd;
+	uint64_t mark;
+	sigset_t set;
+
+	policy_linux_serve_thread(false);
+	(void)unshare(CLONE_FS);	/* umask, set while creating: ours */
+	sigemptyset(&set);
+	sigaddset(&set, SIGRXSTOP);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	if ((n = calloc(1, s->s_sizes.seccomp_notif + 64)) == NULL)
+		return NULL;
+	while (!__atomic_load_n(&srv.stop, __ATOMIC_ACQUIRE)) {
+		mark = policy_linux_gate_mark();
+		memset(n, 0, s->s_sizes.seccomp_notif);
+		if (ioctl(s->s_listener, SECCOMP_IOCTL_NOTIF_RECV, n) != 0) {
+			/* EINTR: told to end; ENOENT: its caller is gone */
+			if (errno != EINTR && errno != ENOENT) {
+				pfd.fd = s->s_listener;
+				pfd.events = POLLIN;
+				(void)poll(&pfd, 1, 100);
+			}
+			continue;
+		}
+		if (!policy_linux_gate_enter(s, n->id, mark))
+			continue;	/* its caller is gone */
+		policy_linux_take(s, n, mark);
+		policy_linux_gate_leave();
+	}
+	free(n);
+	return NULL;
+}
+
+/* Start the receiver: 0, or -1 (the tracer receives then). */
+static int
+policy_linux_receiver_start(struct policy_sup *s)
+{
+	struct sigaction sa;
+	pthread_attr_t attr;
+	int r;
+
+	if ((srv.efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = policy_linux_rxstop_handler;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGRXSTOP, &sa, NULL);
+	srv.stop = 0;
+	/* a new thread inherits our credentials: start it with our own */
+	policy_linux_as_self(NULL);
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 1024 * 1024);
+	r = pthread_create(&srv.rx, &attr, policy_linux_receiver, s);
+	pthread_attr_destroy(&attr);
+	if (r != 0) {
+		close(srv.efd);
+		srv.efd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Every confined task is gone: end the receiver's wait (which no
+ * notification ends now), until it has ended: a signal sent just before
+ * it enters the wait would be missed, so it is sent again.
+ */
+static void
+policy_linux_receiver_stop(struct policy_sup *s)
+{
+	struct timespec ts;
+
+	if (srv.efd < 0)
+		return;
+	__atomic_store_n(&srv.stop, 1, __ATOMIC_RELEASE);
+	for (;;) {
+		(void)pthread_kill(srv.rx, SIGRXSTOP);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 10000000;		/* 10 ms */
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		if (pthread_timedjoin_np(srv.rx, NULL, &ts) == 0)
+			break;
+	}
+	policy_linux_passed_run(s);	/* none: their callers are gone */
+	close(srv.efd);
+	srv.efd = -1;
+}
+
 int
 policy_linux_serve(struct policy_sup *s)
 {
 	struct seccomp_notif *n;
-	struct pollfd pfd[3];
-	bool reap = true;
+	struct pollfd pfd[4];
+	bool reap = true, done;
 
 	if ((n = calloc(1, s->s_sizes.seccomp_notif + 64)) == NULL)
 		return -1;
-	policy_linux_task_init();
-	policy_linux_serve_thread();
+	policy_linux_serve_thread(true);
 	policy_linux_trace_init();
 	(void)policy_linux_task_stop(s->s_child, 0);
 	(void)policy_linux_task_setpol(s->s_child, 0);
 	policy_linux_task_cwd_enable(policy_linux_cwd_notified(s));
-	pfd[0].fd = s->s_listener;
+	/* without a receiver, the tracer receives */
+	pfd[0].fd = policy_linux_receiver_start(s) == 0 ? -1 : s->s_listener;
 	pfd[0].events = POLLIN;
 	pfd[1].fd = s->s_sigfd;
 	pfd[1].events = POLLIN;
 	pfd[2].fd = policy_linux_chdir_pollfd();	/* chdir from other threads */
 	pfd[2].events = POLLIN;
+	pfd[3].fd = srv.efd;				/* calls passed to us */
+	pfd[3].events = POLLIN;
 	for (;;) {
 		/* ptrace stops and exits are reported by SIGCHLD */
-		if (reap && policy_linux_reap(s))
-			break;
+		if (reap) {
+			policy_linux_gate_close();
+			done = policy_linux_reap(s);
+			policy_linux_gate_open();
+			if (done)
+				break;
+		}
 		reap = false;
-		if (poll(pfd, 3, -1) < 0) {
+		if (poll(pfd, 4, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
+		if (pfd[3].revents & POLLIN)
+			policy_linux_passed_run(s);
 		if (pfd[2].revents & POLLIN)
 			policy_linux_chdir_queued(s);
 		if ((pfd[1].revents & POLLIN) && policy_linux_signals(s))
 			reap = true;
 		if (pfd[0].revents & POLLIN) {
 			memset(n, 0, s->s_sizes.seccomp_notif);
+			/* nothing is reaped between this receipt and the
+			 * call's handling */
 			if (ioctl(s->s_listener, SECCOMP_IOCTL_NOTIF_RECV,
-			    n) == 0) {
-				policy_linux_count_notified();
-				if (n->data.arch == AUDIT_ARCH_X86_64)
-					policy_linux_task_cwd_call(
-					    (pid_t)n->pid, n->data.nr);
-				if (!policy_linux_offload(s, n,
-				    policy_linux_dispatch))
-					policy_linux_dispatch(s, n);
-			}
+			    n) == 0)
+				policy_linux_take(s, n,
+				    policy_linux_gate_mark());
 		} else if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			pfd[0].fd = -1;		/* no filtered task left */
 	}
+	policy_linux_receiver_stop(s);
 	policy_linux_offload_drain();	/* no call may outlive s */
 	policy_linux_as_self(s);
 	free(n);

@@ -3,10 +3,14 @@
 /*
  * Entries are made when a task is first seen (its creator's fork/clone
  * event or its own first stop) and removed when it is reaped, so a thread
- * id reused later starts afresh.  The table is changed by the serve loop;
- * handlers running on other threads (calls that ask) read it, hence the
- * lock.  Cached pidfds are used by the serve loop's thread only: it alone
- * closes them.
+ * id reused later starts afresh.  Entries are made and removed by the
+ * tracer (serve.c); the receiver and handlers running on other threads
+ * (calls that ask) read and update them, hence the lock.  Cached pidfds
+ * and cwds are used by the two serving threads only (the receiver and the
+ * tracer), each for the calls it handles, so never for one thread's call
+ * on both at once; the tracer closes them when it reaps a task or sees its
+ * exec, holding the reap gate (notify.c) that the receiver holds while it
+ * handles a call.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,7 +45,7 @@ struct policy_linux_task {
 };
 
 /*
- * Working directories, cached (serve loop's thread only).  No interface
+ * Working directories, cached (serving threads only).  No interface
  * tells another process's cwd cheaply, so an O_PATH descriptor of
  * /proc/TID/cwd is kept per thread and used while nothing can have
  * changed it.  A confined thread changes its cwd, or that of the threads
@@ -61,7 +65,6 @@ static unsigned cwd_busy;	/* threads with t_cwdbusy set */
 static struct {
 	struct policy_linux_task *t;
 	size_t		cap, n, nheld;
-	pthread_t	owner;		/* the serve loop's thread */
 } tasks;
 
 static pthread_mutex_t task_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -132,14 +135,6 @@ task_clear(struct policy_linux_task *t)
 	free(t->t_cred);
 	if (t->t_held)
 		tasks.nheld--;
-}
-
-void
-policy_linux_task_init(void)
-{
-	pthread_mutex_lock(&task_lock);
-	tasks.owner = pthread_self();
-	pthread_mutex_unlock(&task_lock);
 }
 
 /* Remove by shifting the entries after it back (no tombstones). */
@@ -404,7 +399,7 @@ policy_linux_task_setflags(pid_t tid, unsigned set, unsigned clear)
 }
 
 /*
- * A pidfd for thread tid, kept until it is reaped (serve loop's thread
+ * A pidfd for thread tid, kept until it is reaped (serving threads
  * only; others get -1 and open their own).  Borrowed: do not close.
  */
 int
@@ -413,7 +408,7 @@ policy_linux_task_pidfd(pid_t tid)
 	struct policy_linux_task *t;
 	int fd = -1;
 
-	if (!pthread_equal(pthread_self(), tasks.owner))
+	if (!policy_linux_is_serve_thread())
 		return -1;
 	pthread_mutex_lock(&task_lock);
 	if ((t = task_find(tid)) != NULL) {
@@ -439,7 +434,7 @@ policy_linux_task_cwd_enable(bool on)
 }
 
 /*
- * Thread tid's call nr was received (serve loop, before it is handled):
+ * Thread tid's call nr was received (by the receiver, before it is handled):
  * tid's previous call is over, and a chdir or fchdir may change cwds.
  */
 void
@@ -493,7 +488,7 @@ policy_linux_task_cwd(pid_t tid, bool *borrowed)
 	int fd, use;
 
 	*borrowed = false;
-	use = pthread_equal(pthread_self(), tasks.owner);
+	use = policy_linux_is_serve_thread();
 	pthread_mutex_lock(&task_lock);
 	use = use && cwd_on && cwd_busy == 0 && (t = task_find(tid)) != NULL &&
 	    !(t->t_flags & POLICY_LINUX_T_FOREIGN);
@@ -511,8 +506,9 @@ policy_linux_task_cwd(pid_t tid, bool *borrowed)
 		return -ESRCH;
 	if (!use)
 		return fd;
-	/* only the serve loop changes cwd_gen and the entries' cwds, and
-	 * tid is blocked in the call being handled: still current */
+	/* a chdir received since gen was read has moved cwd_gen, one not
+	 * known done keeps cwd_busy set, and tid is blocked in the call
+	 * being handled: still current */
 	pthread_mutex_lock(&task_lock);
 	if ((t = task_find(tid)) != NULL && gen == cwd_gen && cwd_busy == 0) {
 		if (t->t_cwdfd >= 0)

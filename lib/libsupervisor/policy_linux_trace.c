@@ -35,9 +35,9 @@ static struct {
 	uint64_t	a_id;		/* the attacher's notification */
 } policy_linux_attaches[NATTACH];
 static int policy_linux_handed;	/* some task was handed over */
-static pid_t policy_linux_tracer;	/* the serve loop's thread id */
+static pid_t policy_linux_tracer;	/* the tracer thread's id */
 
-/* Is tid traced by this thread (the serve loop's, the tracer)? */
+/* Is tid traced by the tracer thread? */
 static bool
 policy_linux_ours(const struct policy_sup *s, pid_t tid)
 {
@@ -58,7 +58,7 @@ policy_linux_adopt(const struct policy_sup *s, pid_t tid)
 {
 	if (policy_linux_ours(s, tid))
 		return true;
-	if (!policy_linux_is_serve_thread() ||
+	if (!policy_linux_is_tracer() ||
 	    ptrace(PTRACE_SEIZE, tid, 0, TRACE_OPTS) != 0)
 		return false;
 	policy_linux_task_add(tid);
@@ -73,7 +73,7 @@ policy_linux_trace_handover(struct policy_linux_call *c, pid_t tid, bool self)
 	unsigned f;
 	int i = 0;
 
-	if (!policy_linux_is_serve_thread()) {
+	if (!policy_linux_is_tracer()) {
 		return policy_linux_refuse(c, EPERM, "ptrace: a decision "
 		    "that was asked cannot hand a task over");
 	}
@@ -119,7 +119,7 @@ policy_linux_trace_handover(struct policy_linux_call *c, pid_t tid, bool self)
 /*
  * Is tid a confined task: one we trace, or one we handed over that still
  * lives (we see no exit of those: their pidfd, taken at the handover,
- * tells)?  Another thread than the serve loop's cannot tell the latter.
+ * tells)?  Only the serving threads can tell the latter.
  */
 bool
 policy_linux_confined(pid_t tid)
@@ -135,7 +135,13 @@ policy_linux_confined(pid_t tid)
 	p.events = POLLIN;
 	p.revents = 0;
 	if (poll(&p, 1, 0) != 0) {
-		policy_linux_task_del(tid);	/* gone; its id may be reused */
+		/* gone; its id may be reused.  Its cached pidfd is closed
+		 * with the gate closed, as the tracer's reaping does. */
+		if (policy_linux_is_tracer()) {
+			policy_linux_gate_close();
+			policy_linux_task_del(tid);
+			policy_linux_gate_open();
+		}
 		return false;
 	}
 	return true;
@@ -208,7 +214,7 @@ policy_linux_strict(struct policy_linux_call *c)
 {
 	struct policy_sup *s = c->c_sup;
 
-	if (!policy_linux_is_serve_thread() ||
+	if (!policy_linux_is_tracer() ||
 	    !policy_linux_ours(s, c->c_tid)) {
 		return policy_linux_refuse(c, EINVAL, "seccomp strict mode "
 		    "cannot be emulated for this task");
@@ -250,7 +256,7 @@ policy_linux_strict_stop(pid_t pid)
 	policy_linux_trace_resume(pid, 0);
 }
 
-/* The serve loop's thread, the tracer of every confined task, starts. */
+/* The tracer thread, the tracer of every confined task, starts. */
 void
 policy_linux_trace_init(void)
 {

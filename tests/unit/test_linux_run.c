@@ -618,6 +618,60 @@ t_threads(void)
 	return 0;
 }
 
+/* ---- both serving threads at once: the receiver answers file calls of
+ * two threads while the tracer handles the execs passed to it and reaps
+ * the children (its reap gate closed, calls received meanwhile checked) */
+
+static void *
+thread_busy_open(void *arg)
+{
+	int *res = arg, i, fd;
+
+	for (i = 0; i < 2000 && *res == 0; i++) {
+		if (open(th_secret, O_RDONLY) != -1 || errno != EACCES)
+			*res = 1;
+		else if ((fd = open(th_a, O_RDONLY)) < 0)
+			*res = 2;
+		else
+			close(fd);
+	}
+	return NULL;
+}
+
+static int
+t_busy(void)
+{
+	char *touch[] = { "touch", P("pub/busy"), NULL };
+	char *self_argv[] = { self, "--target", "confined", (char *)D, NULL };
+	pthread_t t[2];
+	int res[2] = { 0, 0 }, i, st;
+	pid_t pid;
+
+	snprintf(th_secret, sizeof(th_secret), "%s", P("secret"));
+	snprintf(th_a, sizeof(th_a), "%s", P("pub/a"));
+	for (i = 0; i < 2; i++)
+		T(pthread_create(&t[i], NULL, thread_busy_open, &res[i]) == 0);
+	for (i = 0; i < 40; i++) {
+		T((pid = fork()) >= 0);
+		if (pid == 0) {
+			if (i % 2) {
+				execv("/usr/bin/touch", touch);
+				_exit(errno == EACCES ? 0 : 1);
+			}
+			execv(self, self_argv);
+			_exit(99);
+		}
+		T(waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+		    WEXITSTATUS(st) == 0);
+	}
+	for (i = 0; i < 2; i++) {
+		pthread_join(t[i], NULL);
+		T(res[i] == 0);
+	}
+	T(access(P("pub/busy"), F_OK) == -1);
+	return 0;
+}
+
 /* ---- credentials: the supervisor acts with the target's (run as root) */
 
 static void *
@@ -744,6 +798,7 @@ target_main(int argc, char **argv)
 	if (strcmp(sc, "nolistener") == 0) return t_nolistener();
 	if (strcmp(sc, "arch") == 0) return t_arch();
 	if (strcmp(sc, "threads") == 0) return t_threads();
+	if (strcmp(sc, "busy") == 0) return t_busy();
 	if (strcmp(sc, "creds") == 0) return t_creds();
 	if (strcmp(sc, "exit") == 0) return atoi(argv[4]);
 	if (strcmp(sc, "signal") == 0) {
@@ -947,6 +1002,7 @@ static void test_ints(void **s) { (void)s; expect_ok("ints", NULL, NULL); }
 static void test_signals(void **s) { (void)s; expect_ok("signals", NULL, NULL); }
 static void test_arch(void **s) { (void)s; expect_ok("arch", NULL, NULL); }
 static void test_threads(void **s) { (void)s; expect_ok("threads", NULL, NULL); }
+static void test_busy(void **s) { (void)s; expect_ok("busy", NULL, NULL); }
 
 /* A root-run target that drops privileges (a thread, its capabilities,
  * the whole process) has its calls made with what it has left. */
@@ -1156,6 +1212,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_signals),
 		cmocka_unit_test(test_arch),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_busy),
 		cmocka_unit_test(test_creds),
 		cmocka_unit_test(test_nolistener),
 		cmocka_unit_test(test_log),
