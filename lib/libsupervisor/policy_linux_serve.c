@@ -53,7 +53,8 @@ static struct {
 	int		efd;		/* the tracer's doorbell */
 	int		stop;		/* the receiver is to end */
 	pthread_t	rx;
-} srv = { PTHREAD_MUTEX_INITIALIZER, NULL, &srv.head, -1, 0, 0 };
+	struct seccomp_notif *rxbuf;	/* the receiver's */
+} srv = { PTHREAD_MUTEX_INITIALIZER, NULL, &srv.head, -1, 0, 0, NULL };
 
 /* The policy a call is decided by: the caller's. */
 static void
@@ -472,7 +473,7 @@ static void *
 policy_linux_receiver(void *arg)
 {
 	struct policy_sup *s = arg;
-	struct seccomp_notif *n;
+	struct seccomp_notif *n = srv.rxbuf;
 	struct pollfd pfd;
 	uint64_t mark;
 	sigset_t set;
@@ -482,8 +483,6 @@ policy_linux_receiver(void *arg)
 	sigemptyset(&set);
 	sigaddset(&set, SIGRXSTOP);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
-	if ((n = calloc(1, s->s_sizes.seccomp_notif + 64)) == NULL)
-		return NULL;
 	while (!__atomic_load_n(&srv.stop, __ATOMIC_ACQUIRE)) {
 		mark = policy_linux_gate_mark();
 		memset(n, 0, s->s_sizes.seccomp_notif);
@@ -501,7 +500,6 @@ policy_linux_receiver(void *arg)
 		policy_linux_take(s, n, mark);
 		policy_linux_gate_leave();
 	}
-	free(n);
 	return NULL;
 }
 
@@ -513,8 +511,13 @@ policy_linux_receiver_start(struct policy_sup *s)
 	pthread_attr_t attr;
 	int r;
 
-	if ((srv.efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0)
+	if ((srv.rxbuf = calloc(1, s->s_sizes.seccomp_notif + 64)) == NULL)
 		return -1;
+	if ((srv.efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0) {
+		free(srv.rxbuf);
+		srv.rxbuf = NULL;
+		return -1;
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = policy_linux_rxstop_handler;
 	sigemptyset(&sa.sa_mask);
@@ -529,6 +532,8 @@ policy_linux_receiver_start(struct policy_sup *s)
 	if (r != 0) {
 		close(srv.efd);
 		srv.efd = -1;
+		free(srv.rxbuf);
+		srv.rxbuf = NULL;
 		return -1;
 	}
 	return 0;
@@ -537,17 +542,22 @@ policy_linux_receiver_start(struct policy_sup *s)
 /*
  * Every confined task is gone: end the receiver's wait (which no
  * notification ends now), until it has ended: a signal sent just before
- * it enters the wait would be missed, so it is sent again.
+ * it enters the wait would be missed, so it is sent again.  A receiver
+ * still busy then waits for an alarm (asked inline, its thread could not
+ * be made): that is cancelled.
  */
 static void
 policy_linux_receiver_stop(struct policy_sup *s)
 {
 	struct timespec ts;
+	int tries = 0;
 
 	if (srv.efd < 0)
 		return;
 	__atomic_store_n(&srv.stop, 1, __ATOMIC_RELEASE);
-	for (;;) {
+	for (;; tries++) {
+		if (tries == 1)
+			policy_linux_ask_cancel(true);	/* re-armed by the drain */
 		(void)pthread_kill(srv.rx, SIGRXSTOP);
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += 10000000;		/* 10 ms */
@@ -561,6 +571,8 @@ policy_linux_receiver_stop(struct policy_sup *s)
 	policy_linux_passed_run(s);	/* none: their callers are gone */
 	close(srv.efd);
 	srv.efd = -1;
+	free(srv.rxbuf);
+	srv.rxbuf = NULL;
 }
 
 int
