@@ -53,7 +53,7 @@ static struct {
 	int		efd;		/* the tracer's doorbell */
 	int		stop;		/* the receiver is to end */
 	pthread_t	rx;
-	struct seccomp_notif *rxbuf;	/* the receiver's */
+	struct seccomp_notif *rxbuf;	/* the receiver's (serve's buffer) */
 } srv = { PTHREAD_MUTEX_INITIALIZER, NULL, &srv.head, -1, 0, 0, NULL };
 
 /* The policy a call is decided by: the caller's. */
@@ -503,21 +503,18 @@ policy_linux_receiver(void *arg)
 	return NULL;
 }
 
-/* Start the receiver: 0, or -1 (the tracer receives then). */
+/* Start the receiver, receiving into buf: 0, or -1 (the tracer receives
+ * into it then). */
 static int
-policy_linux_receiver_start(struct policy_sup *s)
+policy_linux_receiver_start(struct policy_sup *s, struct seccomp_notif *buf)
 {
 	struct sigaction sa;
 	pthread_attr_t attr;
 	int r;
 
-	if ((srv.rxbuf = calloc(1, s->s_sizes.seccomp_notif + 64)) == NULL)
+	if ((srv.efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0)
 		return -1;
-	if ((srv.efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0) {
-		free(srv.rxbuf);
-		srv.rxbuf = NULL;
-		return -1;
-	}
+	srv.rxbuf = buf;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = policy_linux_rxstop_handler;
 	sigemptyset(&sa.sa_mask);
@@ -532,8 +529,6 @@ policy_linux_receiver_start(struct policy_sup *s)
 	if (r != 0) {
 		close(srv.efd);
 		srv.efd = -1;
-		free(srv.rxbuf);
-		srv.rxbuf = NULL;
 		return -1;
 	}
 	return 0;
@@ -571,8 +566,6 @@ policy_linux_receiver_stop(struct policy_sup *s)
 	policy_linux_passed_run(s);	/* none: their callers are gone */
 	close(srv.efd);
 	srv.efd = -1;
-	free(srv.rxbuf);
-	srv.rxbuf = NULL;
 }
 
 int
@@ -590,7 +583,8 @@ policy_linux_serve(struct policy_sup *s)
 	(void)policy_linux_task_setpol(s->s_child, 0);
 	policy_linux_task_cwd_enable(policy_linux_cwd_notified(s));
 	/* without a receiver, the tracer receives */
-	pfd[0].fd = policy_linux_receiver_start(s) == 0 ? -1 : s->s_listener;
+	pfd[0].fd = policy_linux_receiver_start(s, n) == 0 ? -1 :
+	    s->s_listener;
 	pfd[0].events = POLLIN;
 	pfd[1].fd = s->s_sigfd;
 	pfd[1].events = POLLIN;
