@@ -252,6 +252,8 @@ struct policy_linux_exec *policy_linux_exec_take(struct policy_sup *, pid_t);
 void	policy_linux_exec_free(struct policy_linux_exec *);
 void	policy_linux_exec_forget(struct policy_sup *, pid_t tid);
 bool	policy_linux_exec_pending(const struct policy_sup *);
+bool	policy_linux_exec_switch_pending(const struct policy_sup *,
+	    unsigned pol);
 
 /* policy_linux_count.c: calls the kernel filter decided (all calls of the
  * confined tasks, counted by a perf tracepoint counter, less those the
@@ -267,6 +269,7 @@ void	policy_linux_count_stop(void);
 
 /* policy_linux_notify.c: answering a notification */
 bool	policy_linux_valid(const struct policy_sup *, uint64_t id);
+bool	policy_linux_recheck_needed(const struct policy_sup *);
 bool	policy_linux_recheck(const struct policy_sup *, uint64_t id);
 void	policy_linux_serve_thread(bool tracer);
 bool	policy_linux_is_serve_thread(void);
@@ -328,7 +331,8 @@ unsigned policy_linux_task_setflags(pid_t, unsigned set, unsigned clear);
 int	policy_linux_read(pid_t, uint64_t addr, void *buf, size_t len);
 int	policy_linux_read_str(pid_t, uint64_t addr, char *buf, size_t cap,
 	    size_t *lenp);
-int	policy_linux_write(pid_t, uint64_t addr, const void *buf, size_t len);
+int	policy_linux_write_result(struct policy_linux_call *, uint64_t addr,
+	    const void *buf, size_t len);
 int	policy_linux_getfd(pid_t tid, int fd);
 int	policy_linux_startfd(const struct policy_sup *, pid_t tid, int dirfd,
 	    const char *path);

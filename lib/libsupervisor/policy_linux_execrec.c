@@ -81,3 +81,20 @@ policy_linux_exec_pending(const struct policy_sup *s)
 	pthread_mutex_unlock(&execrec_lock);
 	return r;
 }
+
+/*
+ * Is some execve let through and not yet seen at its exec event whose
+ * image will run under a policy other than pol?
+ */
+bool
+policy_linux_exec_switch_pending(const struct policy_sup *s, unsigned pol)
+{
+	const struct policy_linux_exec *e;
+	bool r = false;
+
+	pthread_mutex_lock(&execrec_lock);
+	for (e = s->s_execs; e != NULL && !r; e = e->pe_next)
+		r = e->pe_pol != pol;
+	pthread_mutex_unlock(&execrec_lock);
+	return r;
+}

@@ -1,6 +1,7 @@
 /* policy_linux_mem.c: the supervisor's only access to a target's memory and descriptors:
  * copying its memory once (process_vm_readv), writing results back, taking its fds. */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -76,19 +77,80 @@ policy_linux_read_str(pid_t tid, uint64_t addr, char *buf, size_t cap,
 	return -ENAMETOOLONG;
 }
 
-int
-policy_linux_write(pid_t tid, uint64_t addr, const void *buf, size_t len)
+/*
+ * Write a call's result (a struct stat, a link's text, a count) into the
+ * caller's memory, the last step before the answer.  process_vm_writev
+ * names the caller by thread id, and an execve in another thread of its
+ * process (de_thread) kills the caller and gives the thread group leader's
+ * id to the exec'ing thread: if that happens after the caller was last
+ * checked, a write to the leader's id can land in the new image.  Within
+ * one policy that gains nothing: the old image may make every call the
+ * new one may.  But an image that runs under another policy ('program:'
+ * switching) must not start with memory its caller wrote.  It has not run
+ * yet: the tracer resumes it only from its exec event, which it takes
+ * only with the reap gate closed (notify.c), and the gate is held here.
+ * So when such an exec is pending after the write, the call is checked;
+ * a leader no longer waiting (it can only have been killed, the filter
+ * waiting killably) may have written the new image, and its process is
+ * killed before that image runs.  Another thread's id is given to no one
+ * while the gate is held, so a write to it reaches the caller or nothing.
+ * Threads other than the serving ones take the gate here and check first
+ * that the call is still pending (the exec event may have been taken
+ * since their last check).  A task handed over to a confined debugger is
+ * resumed by the debugger, which may write its memory anyway.
+ */
+static void
+policy_linux_write_killed(struct policy_linux_call *c)
 {
+	struct policy_linux_cred cr;
+	pid_t tgid = c->c_tgid;
+
+	if (tgid == 0 && policy_linux_task_cred(c->c_sup, c->c_tid, &cr,
+	    &tgid) != 0)
+		return;			/* gone: not a leader whose id lives on */
+	if (tgid != c->c_tid)
+		return;
+	fprintf(c->c_sup->s_log, "policyctl: pid %d: killed: an exec to "
+	    "another policy ran while its %s result was written back, which "
+	    "the new image may hold\n", (int)c->c_tid, c->c_name);
+	fflush(c->c_sup->s_log);
+	kill(c->c_tid, SIGKILL);
+}
+
+int
+policy_linux_write_result(struct policy_linux_call *c, uint64_t addr,
+    const void *buf, size_t len)
+{
+	const struct policy_sup *s = c->c_sup;
 	struct iovec local = { (void *)(uintptr_t)buf, len };
 	struct iovec remote = { (void *)(uintptr_t)addr, len };
+	bool gate = !policy_linux_is_serve_thread();
 	ssize_t n;
 
 	if (len == 0)
 		return 0;
 	if (addr == 0)
 		return -EFAULT;
-	policy_linux_as_self(NULL);
-	n = process_vm_writev(tid, &local, 1, &remote, 1, 0);
+	if (gate && !policy_linux_gate_enter(s, c->c_id,
+	    policy_linux_gate_mark()))
+		return -ESRCH;
+	if (gate && !policy_linux_valid(s, c->c_id)) {
+		n = -1;
+		errno = ESRCH;
+	} else {
+		policy_linux_as_self(NULL);
+		n = process_vm_writev(c->c_tid, &local, 1, &remote, 1, 0);
+		/* an exec let through before now is still recorded */
+		if (n > 0 && s->s_wait_killable &&
+		    policy_linux_recheck_needed(s) &&
+		    policy_linux_exec_switch_pending(s, c->c_polidx) &&
+		    !policy_linux_valid(s, c->c_id))
+			policy_linux_write_killed(c);
+	}
+	if (gate)
+		policy_linux_gate_leave();
+	if (n < 0 && errno == ESRCH)
+		return -ESRCH;
 	return n >= 0 && (size_t)n == len ? 0 : -EFAULT;
 }
 

@@ -590,7 +590,7 @@ policy_linux_net(struct policy_linux_call *c, unsigned op)
 				break;
 			}
 			len = (unsigned)nb;
-			(void)policy_linux_write(c->c_tid, vec + i *
+			(void)policy_linux_write_result(c, vec + i *
 			    sizeof(struct mmsghdr) + offsetof(struct mmsghdr,
 			    msg_len), &len, sizeof(len));
 			sent++;

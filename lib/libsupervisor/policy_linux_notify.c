@@ -109,12 +109,21 @@ policy_linux_gate_open(void)
 	(void)pthread_rwlock_unlock(&reap_gate);
 }
 
+/*
+ * Must what was read from the target be checked with policy_linux_valid()
+ * (see above)?  Not on a serving thread while every exec is notified and
+ * none is pending.
+ */
+bool
+policy_linux_recheck_needed(const struct policy_sup *s)
+{
+	return !tl_serve || s->s_exec_unchecked || policy_linux_exec_pending(s);
+}
+
 bool
 policy_linux_recheck(const struct policy_sup *s, uint64_t id)
 {
-	if (tl_serve && !s->s_exec_unchecked && !policy_linux_exec_pending(s))
-		return true;
-	return policy_linux_valid(s, id);
+	return !policy_linux_recheck_needed(s) || policy_linux_valid(s, id);
 }
 
 

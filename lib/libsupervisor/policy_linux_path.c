@@ -90,9 +90,9 @@ policy_linux_stat_out(struct policy_linux_call *c,
 		if (statx(w->w_fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW |
 		    (fl & AT_STATX_SYNC_TYPE), (unsigned)ARG(3), &stx) != 0)
 			return -errno;
-		return policy_linux_write(c->c_tid, ARG(4), &stx, sizeof(stx));
+		return policy_linux_write_result(c, ARG(4), &stx, sizeof(stx));
 	}
-	return policy_linux_write(c->c_tid, strcmp(c->c_name, "newfstatat") == 0 ?
+	return policy_linux_write_result(c, strcmp(c->c_name, "newfstatat") == 0 ?
 	    ARG(2) : ARG(1), &w->w_st, sizeof(w->w_st));
 }
 
@@ -505,7 +505,7 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 		}
 		if (len > size)
 			len = size;
-		if ((r = policy_linux_write(c->c_tid, buf, text,
+		if ((r = policy_linux_write_result(c, buf, text,
 		    (size_t)len)) != 0)
 			err = -r;
 		ret = len;
