@@ -463,6 +463,15 @@ policy_linux_take(struct policy_sup *s, const struct seccomp_notif *n,
 		policy_linux_dispatch(s, n);
 }
 
+/* Take the next notification into n (the receiver's wait, or the
+ * tracer's after poll): false if none (errno says why). */
+static bool
+policy_linux_receive(struct policy_sup *s, struct seccomp_notif *n)
+{
+	memset(n, 0, s->s_sizes.seccomp_notif);
+	return ioctl(s->s_listener, SECCOMP_IOCTL_NOTIF_RECV, n) == 0;
+}
+
 static void
 policy_linux_rxstop_handler(int sig)
 {
@@ -485,8 +494,7 @@ policy_linux_receiver(void *arg)
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 	while (!__atomic_load_n(&srv.stop, __ATOMIC_ACQUIRE)) {
 		mark = policy_linux_gate_mark();
-		memset(n, 0, s->s_sizes.seccomp_notif);
-		if (ioctl(s->s_listener, SECCOMP_IOCTL_NOTIF_RECV, n) != 0) {
+		if (!policy_linux_receive(s, n)) {
 			/* EINTR: told to end; ENOENT: its caller is gone */
 			if (errno != EINTR && errno != ENOENT) {
 				pfd.fd = s->s_listener;
@@ -614,11 +622,9 @@ policy_linux_serve(struct policy_sup *s)
 		if ((pfd[1].revents & POLLIN) && policy_linux_signals(s))
 			reap = true;
 		if (pfd[0].revents & POLLIN) {
-			memset(n, 0, s->s_sizes.seccomp_notif);
 			/* nothing is reaped between this receipt and the
 			 * call's handling */
-			if (ioctl(s->s_listener, SECCOMP_IOCTL_NOTIF_RECV,
-			    n) == 0)
+			if (policy_linux_receive(s, n))
 				policy_linux_take(s, n,
 				    policy_linux_gate_mark());
 		} else if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
