@@ -429,13 +429,16 @@ pl_is_lib(const char *path)
 	return true;
 }
 
-/* Do the six bytes at p look made up: a digit, or both cases? */
+/* Do the six bytes at p look made up: all of mkstemp's or tempfile's
+ * alphabet ([A-Za-z0-9_]), with a digit or both cases? */
 static bool
 pl_made_up(const char *p)
 {
 	int digit = 0, upper = 0, lower = 0, i;
 
 	for (i = 0; i < 6; i++) {
+		if (!isalnum((unsigned char)p[i]) && p[i] != '_')
+			return false;
 		digit |= isdigit((unsigned char)p[i]) != 0;
 		upper |= isupper((unsigned char)p[i]) != 0;
 		lower |= islower((unsigned char)p[i]) != 0;

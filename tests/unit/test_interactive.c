@@ -558,6 +558,10 @@ test_learn_made_names(void **state)
 	static const struct { const char *made, *rule, *next; } tmp[] = {
 		{ "/tmp/ccsAb1x9.cdtor.c", "^/tmp/cc[^/]*\\\\.cdtor\\\\.c$",
 		    "/tmp/ccQz8kWp.cdtor.c" },
+		/* letters of one case only: six bytes that look made up are
+		 * never found across the extension's dot */
+		{ "/tmp/ccQWERTY.s", "^/tmp/cc[^/]*\\\\.s$", "/tmp/ccAb1x9Z.s" },
+		{ "/tmp/ccqwerty.o", "^/tmp/[^/]*\\\\.o$", "/tmp/ccAb1x9Z.o" },
 		{ "/tmp/qv70br9o", "^/tmp/[^/]*$", "/tmp/ab_4k2zz" },
 		{ "/tmp/tmpk3j_a9zq", "^/tmp/tmp[^/]*$", "/tmp/tmp_0aa9z1m" },
 		{ "/tmp/job-abcd12ef", "^/tmp/job-[^/]*$", "/tmp/job-zzzz0000" },
