@@ -168,8 +168,10 @@ setup(void **state)
 	(void)state;
 	/* the same layout in every image: inherited by policyctl's child
 	 * and kept across its execs */
-	if (personality(ADDR_NO_RANDOMIZE) == -1)
+	if (personality(ADDR_NO_RANDOMIZE) == -1) {
+		perror("test_linux_execwrite: personality(ADDR_NO_RANDOMIZE)");
 		return -1;
+	}
 	return tu_selfrun_setup("execwrite");
 }
 
