@@ -269,12 +269,13 @@ void	policy_linux_count_stop(void);
 
 /* policy_linux_notify.c: answering a notification */
 bool	policy_linux_valid(const struct policy_sup *, uint64_t id);
-bool	policy_linux_recheck_needed(const struct policy_sup *);
 bool	policy_linux_recheck(const struct policy_sup *, uint64_t id);
 void	policy_linux_serve_thread(bool tracer);
 bool	policy_linux_is_serve_thread(void);
 bool	policy_linux_is_tracer(void);
 uint64_t policy_linux_gate_mark(void);
+bool	policy_linux_gate_caller(const struct policy_sup *, uint64_t id,
+	    uint64_t mark);
 bool	policy_linux_gate_enter(const struct policy_sup *, uint64_t id,
 	    uint64_t mark);
 void	policy_linux_gate_leave(void);

@@ -126,6 +126,7 @@ policy_linux_write_result(struct policy_linux_call *c, uint64_t addr,
 	struct iovec remote = { (void *)(uintptr_t)addr, len };
 	bool gate = !policy_linux_is_serve_thread();
 	ssize_t n;
+	int r;
 
 	if (len == 0)
 		return 0;
@@ -134,24 +135,22 @@ policy_linux_write_result(struct policy_linux_call *c, uint64_t addr,
 	if (gate && !policy_linux_gate_enter(s, c->c_id,
 	    policy_linux_gate_mark()))
 		return -ESRCH;
-	if (gate && !policy_linux_valid(s, c->c_id)) {
-		n = -1;
-		errno = ESRCH;
-	} else {
+	if (gate && !policy_linux_valid(s, c->c_id))
+		r = -ESRCH;
+	else {
 		policy_linux_as_self(NULL);
 		n = process_vm_writev(c->c_tid, &local, 1, &remote, 1, 0);
+		r = n < 0 && errno == ESRCH ? -ESRCH :
+		    n >= 0 && (size_t)n == len ? 0 : -EFAULT;
 		/* an exec let through before now is still recorded */
 		if (n > 0 && s->s_wait_killable &&
-		    policy_linux_recheck_needed(s) &&
 		    policy_linux_exec_switch_pending(s, c->c_polidx) &&
 		    !policy_linux_valid(s, c->c_id))
 			policy_linux_write_killed(c);
 	}
 	if (gate)
 		policy_linux_gate_leave();
-	if (n < 0 && errno == ESRCH)
-		return -ESRCH;
-	return n >= 0 && (size_t)n == len ? 0 : -EFAULT;
+	return r;
 }
 
 /* A duplicate of the target thread's fd (same open file description). */

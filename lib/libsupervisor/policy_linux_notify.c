@@ -70,6 +70,19 @@ policy_linux_gate_mark(void)
 }
 
 /*
+ * Is notification id, received after mark was taken, still from the
+ * thread that made it: nothing reaped since, or still pending?  For the
+ * tracer, which reaps, and for the gate's holders.
+ */
+bool
+policy_linux_gate_caller(const struct policy_sup *s, uint64_t id,
+    uint64_t mark)
+{
+	return __atomic_load_n(&gate_gen, __ATOMIC_ACQUIRE) == mark ||
+	    policy_linux_valid(s, id);
+}
+
+/*
  * Hold the gate shared to handle notification id, received after mark was
  * taken.  Between the receipt and now its caller may have died and been
  * reaped, and its id given to a new task: if the gate was closed since
@@ -82,8 +95,7 @@ policy_linux_gate_enter(const struct policy_sup *s, uint64_t id,
     uint64_t mark)
 {
 	(void)pthread_rwlock_rdlock(&reap_gate);
-	if (__atomic_load_n(&gate_gen, __ATOMIC_ACQUIRE) == mark ||
-	    policy_linux_valid(s, id))
+	if (policy_linux_gate_caller(s, id, mark))
 		return true;
 	(void)pthread_rwlock_unlock(&reap_gate);
 	return false;
@@ -109,21 +121,12 @@ policy_linux_gate_open(void)
 	(void)pthread_rwlock_unlock(&reap_gate);
 }
 
-/*
- * Must what was read from the target be checked with policy_linux_valid()
- * (see above)?  Not on a serving thread while every exec is notified and
- * none is pending.
- */
-bool
-policy_linux_recheck_needed(const struct policy_sup *s)
-{
-	return !tl_serve || s->s_exec_unchecked || policy_linux_exec_pending(s);
-}
-
 bool
 policy_linux_recheck(const struct policy_sup *s, uint64_t id)
 {
-	return !policy_linux_recheck_needed(s) || policy_linux_valid(s, id);
+	if (tl_serve && !s->s_exec_unchecked && !policy_linux_exec_pending(s))
+		return true;
+	return policy_linux_valid(s, id);
 }
 
 

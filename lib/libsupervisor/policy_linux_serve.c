@@ -439,8 +439,7 @@ policy_linux_passed_run(struct policy_sup *s)
 	for (; p != NULL; p = next) {
 		next = p->p_next;
 		/* reaped since (its caller killed) and its id reused? */
-		if (policy_linux_gate_mark() == p->p_mark ||
-		    policy_linux_valid(s, p->p_notif.id))
+		if (policy_linux_gate_caller(s, p->p_notif.id, p->p_mark))
 			policy_linux_dispatch(s, &p->p_notif);
 		free(p);
 	}

@@ -577,17 +577,33 @@ t_arch(void)
 
 static char th_secret[PATH_MAX], th_a[PATH_MAX];
 
+/* The two paths the threads open. */
+static void
+th_paths(void)
+{
+	snprintf(th_secret, sizeof(th_secret), "%s", P("secret"));
+	snprintf(th_a, sizeof(th_a), "%s", P("pub/a"));
+}
+
+/* One try: 0 when the secret is refused (EACCES) and pub/a opens; 1 if
+ * the secret is not refused so, 2 if pub/a does not open. */
+static int
+th_open_once(void)
+{
+	int fd;
+
+	if (open(th_secret, O_RDONLY) != -1 || errno != EACCES)
+		return 1;
+	if ((fd = open(th_a, O_RDONLY)) < 0)
+		return 2;
+	close(fd);
+	return 0;
+}
+
 static void *
 thread_open(void *arg)
 {
-	int *res = arg, fd;
-
-	fd = open(th_secret, O_RDONLY);
-	res[0] = fd == -1 ? errno : 0;
-	fd = open(th_a, O_RDONLY);
-	res[1] = fd >= 0 ? 0 : errno;
-	if (fd >= 0)
-		close(fd);
+	*(int *)arg = th_open_once();
 	return NULL;
 }
 
@@ -595,16 +611,15 @@ static int
 t_threads(void)
 {
 	pthread_t t[4];
-	int res[4][2], i, st;
+	int res[4], i, st;
 	pid_t pid;
 
-	snprintf(th_secret, sizeof(th_secret), "%s", P("secret"));
-	snprintf(th_a, sizeof(th_a), "%s", P("pub/a"));
+	th_paths();
 	for (i = 0; i < 4; i++)
-		T(pthread_create(&t[i], NULL, thread_open, res[i]) == 0);
+		T(pthread_create(&t[i], NULL, thread_open, &res[i]) == 0);
 	for (i = 0; i < 4; i++) {
 		pthread_join(t[i], NULL);
-		T(res[i][0] == EACCES && res[i][1] == 0);
+		T(res[i] == 0);
 	}
 	/* fork, vfork */
 	T((pid = fork()) >= 0);
@@ -625,16 +640,10 @@ t_threads(void)
 static void *
 thread_busy_open(void *arg)
 {
-	int *res = arg, i, fd;
+	int *res = arg, i;
 
-	for (i = 0; i < 2000 && *res == 0; i++) {
-		if (open(th_secret, O_RDONLY) != -1 || errno != EACCES)
-			*res = 1;
-		else if ((fd = open(th_a, O_RDONLY)) < 0)
-			*res = 2;
-		else
-			close(fd);
-	}
+	for (i = 0; i < 2000 && *res == 0; i++)
+		*res = th_open_once();
 	return NULL;
 }
 
@@ -647,8 +656,7 @@ t_busy(void)
 	int res[2] = { 0, 0 }, i, st;
 	pid_t pid;
 
-	snprintf(th_secret, sizeof(th_secret), "%s", P("secret"));
-	snprintf(th_a, sizeof(th_a), "%s", P("pub/a"));
+	th_paths();
 	for (i = 0; i < 2; i++)
 		T(pthread_create(&t[i], NULL, thread_busy_open, &res[i]) == 0);
 	for (i = 0; i < 40; i++) {
