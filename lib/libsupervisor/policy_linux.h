@@ -3,6 +3,7 @@
 #ifndef _POLICY_LINUX_H_
 #define _POLICY_LINUX_H_
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -221,6 +222,33 @@ size_t	policy_linux_status(pid_t tid, char *buf, size_t cap);
 const char *policy_linux_field(const char *buf, const char *name);
 int	policy_linux_umask(pid_t tid);
 pid_t	policy_linux_tgid(pid_t tid);
+
+/* policy_linux_mounts.c: /proc/self/mountinfo */
+struct policy_linux_mount {
+	long	id;			/* mountinfo's (STATX_MNT_ID) */
+	char	dev[32];
+	char	root[PATH_MAX];		/* what of its file system it shows */
+	char	point[PATH_MAX];	/* where */
+};
+/* The next line of mountinfo f, using line (of cap bytes) to read it. */
+bool	policy_linux_mount_next(FILE *, struct policy_linux_mount *,
+	    char *line, size_t cap);
+/* The mount fd's object is on (-1: unknown), and its mountinfo line
+ * (0, or -errno: -ENOENT when gone). */
+long	policy_linux_mount_id(int fd);
+int	policy_linux_mount_find(long id, struct policy_linux_mount *);
+/* The object at path (as /proc/self/fd names it), on mount m: its path
+ * within the file system (0, or -EXDEV when not beneath m's point). */
+int	policy_linux_fs_path(const struct policy_linux_mount *,
+	    const char *path, char *out, size_t cap);
+
+/* policy_linux_selfproc.c: the supervisor's own /proc/PID */
+/* Is pid (a process or thread id) the supervisor (any of its threads)? */
+bool	policy_linux_is_us(const struct policy_sup *, long pid);
+/* Is fd's object inside the supervisor's /proc/PID (or /proc/TID) tree,
+ * whatever the route that reached it?  True too when that cannot be told
+ * of an object in a procfs; false for objects in no procfs. */
+bool	policy_linux_proc_ours(const struct policy_sup *, int fd);
 
 /* policy_linux_fdpath.c: the supervisor's own descriptors */
 int	policy_linux_fdpath(int fd, char *buf, size_t cap);

@@ -603,6 +603,14 @@ policy_linux_nr_run(const struct policy_sup *s, int nr, bool exec_unchecked,
 			r->ret = SECCOMP_RET_USER_NOTIF;
 		r->argtest = ARG_NONE;	/* O_PATH opens too */
 	}
+	/* a program that may hold CAP_SYS_PTRACE, in no Landlock domain,
+	 * could open our /proc/PID itself (policy_linux_landlock.c) */
+	if (policy_linux_landlock_exposed() &&
+	    policy_linux_syscall_op(nr) == POLICY_OP_OPEN) {
+		if (r->ret == SECCOMP_RET_ALLOW)
+			r->ret = SECCOMP_RET_USER_NOTIF;
+		r->argtest = ARG_NONE;	/* O_PATH opens too */
+	}
 	/* write opens Landlock decides (policy_linux_landlock.c) */
 	if (r->ret == SECCOMP_RET_USER_NOTIF) {
 		unsigned idx = 0;

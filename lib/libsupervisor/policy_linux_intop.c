@@ -24,15 +24,6 @@
 #define PTRACE_O_SUSPEND_SECCOMP	(1 << 21)
 #endif
 
-/* Is pid (a process or thread id, as the target passed it) the supervisor? */
-static bool
-policy_linux_targets_us(const struct policy_sup *s, int64_t pid)
-{
-	if (pid <= 0)
-		return false;
-	return pid == s->s_pid || policy_linux_tgid((pid_t)pid) == s->s_pid;
-}
-
 /*
  * A permitted ptrace request.  A task has one tracer, and every confined
  * task has the supervisor (exec verification, fork events): before a
@@ -159,7 +150,7 @@ policy_linux_intop(struct policy_linux_call *c, unsigned op)
 	case POLICY_OP_PTRACE:
 		policy_request_set_int(&c->c_req, POLICY_F_REQUEST, (int64_t)ARG(0));
 		policy_request_set_int(&c->c_req, POLICY_F_PID, (int32_t)ARG(1));
-		if (policy_linux_targets_us(s, (int32_t)ARG(1)))
+		if (policy_linux_is_us(s, (int32_t)ARG(1)))
 			why = "ptrace of the supervisor";
 		/* lifts seccomp from the tracee (the kernel refuses it to a
 		 * filtered tracer too) */
@@ -189,8 +180,8 @@ policy_linux_intop(struct policy_linux_call *c, unsigned op)
 		if (strcmp(n, "process_vm_readv") == 0 ||
 		    strcmp(n, "process_vm_writev") == 0 ||
 		    strcmp(n, "pidfd_open") == 0 || strcmp(n, "kcmp") == 0) {
-			if (policy_linux_targets_us(s, (int32_t)ARG(0)) ||
-			    (n[0] == 'k' && policy_linux_targets_us(s,
+			if (policy_linux_is_us(s, (int32_t)ARG(0)) ||
+			    (n[0] == 'k' && policy_linux_is_us(s,
 			    (int32_t)ARG(1))))
 				why = "a call on the supervisor";
 			/* writing into a process outside the confinement
@@ -204,7 +195,7 @@ policy_linux_intop(struct policy_linux_call *c, unsigned op)
 				why = "process_vm_writev to a process outside the "
 				    "confinement";
 		} else if (strcmp(n, "perf_event_open") == 0 &&
-		    policy_linux_targets_us(s, (int32_t)ARG(1)))
+		    policy_linux_is_us(s, (int32_t)ARG(1)))
 			why = "a call on the supervisor";
 		break;
 	}

@@ -1,5 +1,5 @@
 /* policy_linux_landlock.c: Landlock decides the write opens a policy decides exactly as a
- * Landlock rule set would; the filter then lets those opens through without a notification. */
+ * Landlock rule set would (the filter lets them through), and guards the supervisor's /proc. */
 /*
  * What is offloaded.  The write opens: open and openat whose flags (an
  * integer argument) ask for O_WRONLY or O_RDWR, and creat.  The policy
@@ -48,6 +48,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 
@@ -82,11 +83,77 @@ struct ll_path_beneath_attr {
 #define LL_TMPFILE_BIT	(O_TMPFILE & ~O_DIRECTORY)
 #define LL_NOTIFY_FLAGS	((uint32_t)(O_PATH | LL_TMPFILE_BIT | O_DIRECTORY))
 
+/*
+ * The guard.  The supervisor is not dumpable, which keeps a confined
+ * program from its /proc/PID (mem, environ, the fd links) unless the
+ * program holds CAP_SYS_PTRACE: run as root, it may open /proc/<our
+ * pid>/mem for writing through the kernel whenever the filter lets an
+ * open through unsupervised.  Landlock refuses a task in a domain every
+ * ptrace access (and so those /proc files) to a process outside it.  So
+ * such a program is always in a domain: the write offload's, or else
+ * this one, which handles only MAKE_BLOCK and REFER and grants both
+ * beneath "/", so that nothing else it may do changes (a domain refuses
+ * moves between directories unless REFER is granted, which it can be
+ * only when handled: ABI 2).  With no domain, every open is supervised
+ * (policy_linux_landlock_exposed), and the walk refuses our /proc/PID
+ * (policy_linux_selfproc.c).
+ */
+#define LL_FS_MAKE_BLOCK		(1ull << 11)
+#define LL_FS_REFER			(1ull << 13)	/* ABI 2 */
+#define LL_GUARD_RIGHTS	(LL_FS_MAKE_BLOCK | LL_FS_REFER)
+#define LL_GUARD_ABI	2
+
 static struct {
 	bool		prepared;
 	struct policy_linux_llplan plan;
+	bool		may_ptrace;	/* the program may hold CAP_SYS_PTRACE */
+	bool		guard;		/* no write offload: the guard domain */
 	int		ruleset;	/* -1: none */
 } ll_active = { .ruleset = -1 };
+
+/* Could a program we start hold CAP_SYS_PTRACE?  It runs with our
+ * credentials under no_new_privs: as root, or keeping a capability of
+ * ours. */
+static bool
+ll_may_ptrace(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+	uint32_t bit = 1u << (CAP_SYS_PTRACE % 32);
+	int w = CAP_SYS_PTRACE / 32;
+
+	if (getuid() == 0 || geteuid() == 0 ||
+	    syscall(SYS_capget, &h, d) != 0)
+		return true;
+	if ((d[w].permitted | d[w].inheritable | d[w].effective) & bit)
+		return true;
+	return prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_SYS_PTRACE,
+	    0, 0) == 1;
+}
+
+/* The guard's rule set, or -1. */
+static int
+ll_make_guard(void)
+{
+	struct ll_ruleset_attr attr = { LL_GUARD_RIGHTS };
+	struct ll_path_beneath_attr pb;
+	int rs;
+
+	if ((rs = (int)syscall(SYS_landlock_create_ruleset, &attr,
+	    sizeof(attr), 0)) < 0)
+		return -1;
+	pb.allowed_access = LL_GUARD_RIGHTS;
+	if ((pb.parent_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    syscall(SYS_landlock_add_rule, rs, LL_RULE_PATH_BENEATH, &pb,
+	    0) != 0) {
+		if (pb.parent_fd >= 0)
+			close(pb.parent_fd);
+		close(rs);
+		return -1;
+	}
+	close(pb.parent_fd);
+	return rs;
+}
 
 int
 policy_linux_landlock_abi(void)
@@ -185,80 +252,6 @@ ll_dir_removable(const struct policy *p, const char *dir)
 	    AT_EACCESS) == 0;
 }
 
-/* The mount the object at path is in (/proc/self/fdinfo), or -1. */
-static long
-ll_mnt_id(const char *path)
-{
-	char fdinfo[64], line[256];
-	long id = -1;
-	FILE *f;
-	int fd;
-
-	if ((fd = open(path, O_PATH | O_CLOEXEC)) < 0)
-		return -1;
-	snprintf(fdinfo, sizeof(fdinfo), "/proc/self/fdinfo/%d", fd);
-	if ((f = fopen(fdinfo, "re")) != NULL) {
-		while (fgets(line, sizeof(line), f) != NULL)
-			if (strncmp(line, "mnt_id:", 7) == 0)
-				id = strtol(line + 7, NULL, 10);
-		fclose(f);
-	}
-	close(fd);
-	return id;
-}
-
-/* mountinfo's octal escapes (\040 for a space), undone in place. */
-static void
-ll_unescape(char *s)
-{
-	char *o = s;
-
-	for (; *s != '\0'; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
-		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 +
-			    (s[3] - '0'));
-			s += 3;
-		} else
-			*o++ = *s;
-	}
-	*o = '\0';
-}
-
-/* One line of /proc/self/mountinfo: id, device, root, mount point. */
-struct ll_mount {
-	long	id;
-	char	dev[32];
-	char	root[PATH_MAX];
-	char	point[PATH_MAX];
-};
-
-static bool
-ll_mount_next(FILE *f, struct ll_mount *m, char *line, size_t cap)
-{
-	char *save, *tok[5];
-	int i;
-
-	while (fgets(line, (int)cap, f) != NULL) {
-		for (i = 0; i < 5; i++)
-			if ((tok[i] = strtok_r(i ? NULL : line, " ", &save)) ==
-			    NULL)
-				break;
-		if (i < 5 || strlen(tok[2]) >= sizeof(m->dev) ||
-		    strlen(tok[3]) >= sizeof(m->root) ||
-		    strlen(tok[4]) >= sizeof(m->point))
-			continue;
-		m->id = strtol(tok[0], NULL, 10);
-		strcpy(m->dev, tok[2]);
-		strcpy(m->root, tok[3]);
-		strcpy(m->point, tok[4]);
-		ll_unescape(m->root);
-		ll_unescape(m->point);
-		return true;
-	}
-	return false;
-}
-
 /*
  * Is the object at path (canonical) seen at that path only?  Landlock's
  * rule is bound to the object: another mount of the same file system
@@ -270,52 +263,38 @@ static const char *
 ll_mount_check(const char *path, char *why, size_t cap)
 {
 	char *line = malloc(3 * PATH_MAX), fspath[PATH_MAX];
-	struct ll_mount *m = malloc(sizeof(*m)), own;
-	long id = ll_mnt_id(path);
+	struct policy_linux_mount *m = malloc(sizeof(*m)), own;
 	const char *rv = "its mount could not be found";
-	bool found = false;
-	size_t pl, rl;
+	long id = -1;
+	size_t rl;
 	FILE *f;
+	int fd;
 
+	if ((fd = open(path, O_PATH | O_CLOEXEC)) >= 0) {
+		id = policy_linux_mount_id(fd);
+		close(fd);
+	}
 	if (line == NULL || m == NULL || id < 0 ||
+	    policy_linux_mount_find(id, &own) != 0 ||
+	    policy_linux_fs_path(&own, path, fspath, sizeof(fspath)) != 0 ||
 	    (f = fopen("/proc/self/mountinfo", "re")) == NULL) {
 		free(line);
 		free(m);
 		return rv;
 	}
-	while (!found && ll_mount_next(f, m, line, 3 * PATH_MAX))
-		if (m->id == id) {
-			own = *m;
-			found = true;
-		}
-	if (found) {
-		/* the object's path within its file system */
-		const char *suffix = path;
-
-		pl = strlen(own.point);
-		if (strcmp(own.point, "/") != 0)
-			suffix = path + pl;
-		if ((size_t)snprintf(fspath, sizeof(fspath), "%s%s",
-		    strcmp(own.root, "/") == 0 ? "" : own.root,
-		    *suffix ? suffix : (strcmp(own.root, "/") == 0 ? "/" :
-		    "")) >= sizeof(fspath))
-			found = false;
-	}
-	if (found) {
-		rv = NULL;
-		rewind(f);
-		while (rv == NULL && ll_mount_next(f, m, line, 3 * PATH_MAX)) {
-			if (m->id == id || strcmp(m->dev, own.dev) != 0)
-				continue;
-			rl = strlen(m->root);
-			if (strcmp(m->root, "/") == 0 ||
-			    (strncmp(fspath, m->root, rl) == 0 &&
-			    (fspath[rl] == '\0' || fspath[rl] == '/'))) {
-				snprintf(why, cap, "it is also reachable "
-				    "through the mount at %s, where the policy "
-				    "sees another path", m->point);
-				rv = why;
-			}
+	/* another mount of the same file system showing it */
+	rv = NULL;
+	while (rv == NULL && policy_linux_mount_next(f, m, line, 3 * PATH_MAX)) {
+		if (m->id == id || strcmp(m->dev, own.dev) != 0)
+			continue;
+		rl = strlen(m->root);
+		if (strcmp(m->root, "/") == 0 ||
+		    (strncmp(fspath, m->root, rl) == 0 &&
+		    (fspath[rl] == '\0' || fspath[rl] == '/'))) {
+			snprintf(why, cap, "it is also reachable through the "
+			    "mount at %s, where the policy sees another path",
+			    m->point);
+			rv = why;
 		}
 	}
 	fclose(f);
@@ -598,6 +577,9 @@ policy_linux_landlock_others(const struct policy *p,
 	rd.ll_why_rule = -1;
 	if (abi == 0)
 		ll_why(&rd, -1, "this kernel has no Landlock");
+	else if (policy_linux_landlock_exposed())
+		ll_why(&rd, -1, "the program may hold CAP_SYS_PTRACE and no "
+		    "Landlock domain keeps it from the supervisor's /proc/PID");
 	else if (policy_linux_op_constant(p, POLICY_OP_OPEN)) {
 		o[0].ol_where = "kernel filter";
 		ll_why(&rd, -1, "every open is decided alike");
@@ -703,13 +685,34 @@ policy_linux_landlock_prepare(const struct policy_sup *s, bool make_ruleset,
 		ll_why(&ll_active.plan, -1, "%s", err);
 		policy_linux_llplan_free(&ll_active.plan);
 	}
+	ll_active.may_ptrace = ll_may_ptrace();
+	ll_active.guard = !ll_active.plan.ll_write && ll_active.may_ptrace &&
+	    policy_linux_landlock_abi() >= LL_GUARD_ABI;
+	if (ll_active.guard && make_ruleset &&
+	    (ll_active.ruleset = ll_make_guard()) < 0)
+		ll_active.guard = false;
 	return 0;
+}
+
+bool
+policy_linux_landlock_exposed(void)
+{
+	return ll_active.prepared && ll_active.may_ptrace &&
+	    !ll_active.plan.ll_write && !ll_active.guard;
+}
+
+bool
+policy_linux_landlock_guarded(void)
+{
+	return ll_active.prepared && ll_active.may_ptrace &&
+	    (ll_active.guard || ll_active.plan.ll_write);
 }
 
 int
 policy_linux_landlock_restrict(void)
 {
-	if (!ll_active.prepared || !ll_active.plan.ll_write)
+	if (!ll_active.prepared || (!ll_active.plan.ll_write &&
+	    !ll_active.guard))
 		return 0;
 	if (ll_active.ruleset < 0)
 		return -EBADF;
@@ -729,7 +732,7 @@ policy_linux_landlock_done(void)
 	if (ll_active.prepared)
 		policy_linux_llplan_free(&ll_active.plan);
 	memset(&ll_active.plan, 0, sizeof(ll_active.plan));
-	ll_active.prepared = false;
+	ll_active.prepared = ll_active.guard = ll_active.may_ptrace = false;
 }
 
 const struct policy_linux_llplan *

@@ -54,6 +54,15 @@ void	policy_linux_llplan_free(struct policy_linux_llplan *);
  */
 int	policy_linux_landlock_prepare(const struct policy_sup *, bool make_ruleset,
 	    char *err, size_t errlen);
+/*
+ * The supervisor's /proc/PID and a program that may hold CAP_SYS_PTRACE
+ * (run as root): guarded, it is in a Landlock domain of its own (the
+ * write offload's, or one that changes nothing else), which refuses it
+ * every process outside; exposed, it would be in none (no Landlock, or
+ * ABI 1), so the filter must let no open through unsupervised.
+ */
+bool	policy_linux_landlock_guarded(void);
+bool	policy_linux_landlock_exposed(void);
 /* In the child, after no_new_privs and before the seccomp filter: enter
  * the rule set (0, or -errno: the child must not run). */
 int	policy_linux_landlock_restrict(void);

@@ -326,6 +326,10 @@ policy_linux_walk_arg(struct policy_linux_call *c, int dirfd, uint64_t path,
 			w->w_fd = -1;
 			return -EBADF;
 		}
+		if (policy_linux_proc_ours(c->c_sup, w->w_fd)) {
+			policy_linux_walk_done(w);
+			return -EACCES;
+		}
 		if (!policy_linux_recheck(c->c_sup, c->c_id)) {
 			policy_linux_walk_done(w);
 			return -ESRCH;

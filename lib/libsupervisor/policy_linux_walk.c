@@ -617,17 +617,6 @@ policy_linux_fast(struct policy_linux_call *c, int start, const char *path,
 /* ------------------------------------------------------------------ */
 /* The walk                                                            */
 
-/* Is process (by pid) us? */
-static bool
-policy_linux_is_us(const struct policy_sup *s, const char *name)
-{
-	long n = strtol(name, NULL, 10);
-
-	if (n == s->s_pid)
-		return true;
-	return policy_linux_tgid((pid_t)n) == s->s_pid;
-}
-
 /* Is /proc/<name> the target's own process (its tgid or one of its tids)? */
 static bool
 policy_linux_is_own(struct policy_linux_call *c, const char *name)
@@ -769,7 +758,7 @@ policy_linux_walk_slow(struct policy_linux_call *c, int startfd,
 		/* /proc/<n>: never ourselves; the target's own is its */
 		if (policy_linux_numeric(name) && policy_linux_is_procroot(cur,
 		    &cst)) {
-			if (policy_linux_is_us(s, name)) {
+			if (policy_linux_is_us(s, strtol(name, NULL, 10))) {
 				r = -EACCES;
 				goto fail;
 			}
@@ -832,6 +821,12 @@ policy_linux_walk_slow(struct policy_linux_call *c, int startfd,
 				if (flags & PLW_NO_MAGICLINKS ||
 				    flags & PLW_NO_SYMLINKS) {
 					r = -ELOOP;
+					goto fail;
+				}
+				/* our descriptors are not the target's
+				 * (a cwd or dirfd in our /proc/PID) */
+				if (!own && policy_linux_proc_ours(s, cur)) {
+					r = -EACCES;
 					goto fail;
 				}
 				if (scoped) {
@@ -929,6 +924,13 @@ resolved:
 		snprintf(w->w_last, sizeof(w->w_last), "%s", name);
 		break;
 	}
+	/* whatever led here (a magic link, a cwd or dirfd in it): never an
+	 * object in our own /proc/PID */
+	if (!w->w_selfproc && policy_linux_proc_ours(s, w->w_fd >= 0 ?
+	    w->w_fd : w->w_dirfd)) {
+		r = -EACCES;
+		goto fail;
+	}
 	/* the resolved names: of the object, and of its directory when the
 	 * caller acts on (dirfd, last) */
 	if (w->w_fd >= 0 && (r = policy_linux_wfdpath(w, &w->w_path,
@@ -1024,6 +1026,10 @@ policy_linux_path_arg_raw(struct policy_linux_call *c, int dirfd,
 			r = w->w_fd;
 			w->w_fd = -1;
 			return r;
+		}
+		if (policy_linux_proc_ours(s, w->w_fd)) {
+			policy_linux_walk_done(w);
+			return -EACCES;
 		}
 		if (!policy_linux_recheck(s, c->c_id)) {
 			policy_linux_walk_done(w);

@@ -311,6 +311,17 @@ policy_linux_where(FILE *out, const struct policy_sup *s,
 		    pl->ll_why_rule, pl->ll_why);
 	else
 		fprintf(out, "  write opens: supervisor: %s\n", pl->ll_why);
+	if (policy_linux_landlock_guarded())
+		fprintf(out, "  the supervisor's /proc/PID: out of reach: the "
+		    "program may hold CAP_SYS_PTRACE, and its Landlock domain "
+		    "refuses it processes outside\n");
+	else if (policy_linux_landlock_exposed())
+		fprintf(out, "  the supervisor's /proc/PID: the program may hold "
+		    "CAP_SYS_PTRACE and no Landlock domain can refuse it: "
+		    "every open is supervised\n");
+	else
+		fprintf(out, "  the supervisor's /proc/PID: out of reach: the "
+		    "supervisor is not dumpable\n");
 	policy_linux_landlock_others(p, others);
 	for (k = 0; k < POLICY_LL_OTHERS; k++) {
 		const struct policy_linux_llother *o = &others[k];
