@@ -145,6 +145,8 @@ struct policy_linux_run {
 	uint8_t		argtest2;	/* ARG_*: then a second test */
 	uint32_t	argk2;
 	uint32_t	argret2;
+	uint8_t		readtest;	/* then plain reads (READ_MASK clear) */
+	uint32_t	readret;	/* ...answered so */
 	uint8_t		landlock;	/* then write opens to Landlock */
 	uint8_t		valtest;	/* VAL_*: values of one argument */
 	uint8_t		validx;		/* the argument (0: arg0) */
@@ -164,7 +166,7 @@ static bool
 policy_linux_run_by_number(const struct policy_linux_run *r)
 {
 	return r->argtest == ARG_NONE && r->argtest2 == ARG_NONE &&
-	    r->valtest == VAL_NONE;
+	    r->valtest == VAL_NONE && !r->readtest;
 }
 
 /* The verdict one policy gives native system call nr (name, op). */
@@ -252,19 +254,25 @@ policy_linux_flags_only(const struct policy *p, const struct policy_rule *r)
 	return true;
 }
 
+/*
+ * Does p permit every open with the flags base and any of keep[] (n of
+ * them), neither logged nor asked, whatever its path: by a rule (or the
+ * default) that every open and fsread rule before it leaves to it whatever
+ * the path, those rules and the deciding one testing nothing but flags?
+ */
 static bool
-policy_linux_opath_pol(const struct policy_sup *s, const struct policy *p)
+policy_linux_flags_free(const struct policy_sup *s, const struct policy *p,
+    int base, const int *keep, unsigned n)
 {
-	static const int keep[] = { O_DIRECTORY, O_NOFOLLOW, O_CLOEXEC };
 	struct policy_request req;
 	struct policy_decision d;
 	uint32_t i, j, upto;
 	int m;
 
-	for (m = 0; m < 1 << __arraycount(keep); m++) {
-		int fl = O_PATH;
+	for (m = 0; m < 1 << n; m++) {
+		int fl = base;
 
-		for (j = 0; j < __arraycount(keep); j++)
+		for (j = 0; j < n; j++)
 			if (m & (1 << j))
 				fl |= keep[j];
 		memset(&req, 0, sizeof(req));
@@ -287,8 +295,56 @@ policy_linux_opath_pol(const struct policy_sup *s, const struct policy *p)
 				return false;
 		}
 	}
-	return policy_linux_pol_verdict(s, p, "newfstatat", POLICY_OP_STAT) ==
+	return true;
+}
+
+static bool
+policy_linux_opath_pol(const struct policy_sup *s, const struct policy *p)
+{
+	static const int keep[] = { O_DIRECTORY, O_NOFOLLOW, O_CLOEXEC };
+
+	return policy_linux_flags_free(s, p, O_PATH, keep,
+	    __arraycount(keep)) &&
+	    policy_linux_pol_verdict(s, p, "newfstatat", POLICY_OP_STAT) ==
 	    SECCOMP_RET_ALLOW;
+}
+
+/*
+ * Read opens answered in the filter.  An open with read access only and
+ * none of the flags that make it write, create or emulate (READ_MASK:
+ * O_CREAT, O_TRUNC, O_APPEND, O_EXCL, O_TMPFILE, O_PATH) is a plain read
+ * (fsread); where a policy permits every such open whatever its path, in
+ * the sense above, for every combination of the other flags it sees
+ * (O_NONBLOCK, O_DIRECTORY, O_NOFOLLOW, O_CLOEXEC, O_NOCTTY, O_SYNC), the
+ * filter lets open(2) and openat(2) with such flags through: the kernel
+ * opens the file as unconfined.  A policy that restricts only writing
+ * thus reads at native speed.
+ */
+#define READ_MASK	((uint32_t)(O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND | \
+			    O_EXCL | (O_TMPFILE & ~O_DIRECTORY) | O_PATH))
+
+static bool
+policy_linux_read_pol(const struct policy_sup *s, const struct policy *p)
+{
+	static const int keep[] = { O_NONBLOCK, O_DIRECTORY, O_NOFOLLOW,
+	    O_CLOEXEC, O_NOCTTY, O_SYNC };
+
+	return policy_linux_flags_free(s, p, O_RDONLY, keep,
+	    __arraycount(keep));
+}
+
+/* ...under every policy. */
+static bool
+policy_linux_read_free(const struct policy_sup *s)
+{
+	size_t i;
+
+	if (!policy_linux_read_pol(s, s->s_pol))
+		return false;
+	for (i = 1; i < s->s_npols; i++)
+		if (!policy_linux_read_pol(s, s->s_pols[i]))
+			return false;
+	return true;
 }
 
 /* ...under every policy. */
@@ -395,6 +451,8 @@ policy_linux_nr_verdict(const struct policy_sup *s, int nr,
 	r->argk = r->argret = r->argk2 = r->argret2 = 0;
 	r->valtest = VAL_NONE;
 	r->validx = r->nval = 0;
+	r->readtest = 0;
+	r->readret = 0;
 	memset(r->valret, 0, sizeof(r->valret));
 	memset(r->valmask, 0, sizeof(r->valmask));
 	if (name == NULL) {
@@ -439,6 +497,13 @@ policy_linux_nr_verdict(const struct policy_sup *s, int nr,
 		r->argidx = name[4] == '\0' ? 1 : 2;
 		r->argk = O_PATH;
 		r->argret = SECCOMP_RET_ALLOW;
+	}
+	if (op == POLICY_OP_OPEN && r->ret != SECCOMP_RET_ALLOW &&
+	    (strcmp(name, "open") == 0 || strcmp(name, "openat") == 0) &&
+	    policy_linux_read_free(s)) {
+		r->argidx = name[4] == '\0' ? 1 : 2;
+		r->readtest = 1;
+		r->readret = SECCOMP_RET_ALLOW;
 	}
 	if (op != POLICY_OP_SYSCALL)
 		return;
@@ -535,6 +600,14 @@ policy_linux_emit_leaf(struct policy_linux_prog *pg,
 		    BPF_K, 0, 1, r->argk);
 		emit(pg, BPF_RET | BPF_K, 0, 0, r->argret);
 	}
+	if (r->readtest) {
+		if (r->argtest == ARG_NONE && r->argtest2 == ARG_NONE)
+			emit(pg, BPF_LD | BPF_W | BPF_ABS, 0, 0,
+			    offsetof(struct seccomp_data, args[0]) +
+			    r->argidx * sizeof(uint64_t));
+		emit(pg, BPF_JMP | BPF_JSET | BPF_K, 1, 0, READ_MASK);
+		emit(pg, BPF_RET | BPF_K, 0, 0, r->readret);
+	}
 	if (r->argtest2 != ARG_NONE) {
 		emit(pg, BPF_JMP | (r->argtest2 == ARG_JSET ? BPF_JSET :
 		    BPF_JEQ) | BPF_K, 0, 1, r->argk2);
@@ -602,6 +675,7 @@ policy_linux_nr_run(const struct policy_sup *s, int nr, bool exec_unchecked,
 		if (r->ret == SECCOMP_RET_ALLOW)
 			r->ret = SECCOMP_RET_USER_NOTIF;
 		r->argtest = ARG_NONE;	/* O_PATH opens too */
+		r->readtest = 0;	/* and reads */
 	}
 	/* a program that may hold CAP_SYS_PTRACE, in no Landlock domain,
 	 * could open our /proc/PID itself (policy_linux_landlock.c) */
@@ -610,6 +684,7 @@ policy_linux_nr_run(const struct policy_sup *s, int nr, bool exec_unchecked,
 		if (r->ret == SECCOMP_RET_ALLOW)
 			r->ret = SECCOMP_RET_USER_NOTIF;
 		r->argtest = ARG_NONE;	/* O_PATH opens too */
+		r->readtest = 0;	/* and reads */
 	}
 	/* write opens Landlock decides (policy_linux_landlock.c) */
 	if (r->ret == SECCOMP_RET_USER_NOTIF) {

@@ -323,6 +323,23 @@ policy_linux_where(FILE *out, const struct policy_sup *s,
 		fprintf(out, "  the supervisor's /proc/PID: out of reach: the "
 		    "supervisor is not dumpable\n");
 	policy_linux_landlock_others(p, others);
+	/* read opens the filter lets through by their flags, every one
+	 * permitted whatever its path (policy_linux_filter.c) */
+	for (nr = 0; nr < WHERE_NR_MAX; nr++) {
+		const char *nm = policy_linux_syscall_name(nr);
+
+		if (nm != NULL && strcmp(nm, "openat") == 0 &&
+		    strcmp(others[0].ol_where, "kernel filter") != 0 &&
+		    where_place_of(&fp, nr, O_RDONLY, false, -1, 0) ==
+		    WHERE_FILTER) {
+			others[0].ol_where = "kernel filter";
+			others[0].ol_rule = -1;
+			snprintf(others[0].ol_why, sizeof(others[0].ol_why),
+			    "every one is permitted whatever its path: let "
+			    "through by its flags (no write, create or "
+			    "O_PATH flag)");
+		}
+	}
 	for (k = 0; k < POLICY_LL_OTHERS; k++) {
 		const struct policy_linux_llother *o = &others[k];
 

@@ -86,6 +86,12 @@ step(const char *op, const char *a)
 
 	if (strcmp(op, "rdonly") == 0)
 		return e(fd = open(a, O_RDONLY)) ? errno : (close(fd), 0);
+	if (strcmp(op, "rdonly-nonblock") == 0)
+		return e(fd = open(a, O_RDONLY | O_NONBLOCK)) ? errno :
+		    (close(fd), 0);
+	if (strcmp(op, "opendir") == 0)
+		return e(fd = openat(AT_FDCWD, a, O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC)) ? errno : (close(fd), 0);
 	/* a /proc/self file, through a link: ours, not the supervisor's */
 	if (strcmp(op, "read-self") == 0) {
 		char want[32];
@@ -212,6 +218,12 @@ static const char *policy_stat =
     "policy: 1\nname: open-stat\ndefault: permit\nrules:\n"
     "  - fswrite: filename match \"%1$s/t/ro/*\" then deny\n"
     "  - stat: filename eq \"%1$s/t/secret\" then deny\n";
+
+/* "nonblock": as "writes", and O_NONBLOCK opens refused by their flags. */
+static const char *policy_nonblock =
+    "policy: 1\nname: open-nonblock\ndefault: permit\nrules:\n"
+    "  - open: flags sub \"O_NONBLOCK\" then deny\n"
+    "  - fswrite: filename match \"%1$s/t/ro/*\" then deny\n";
 
 /* "opath-first": O_PATH opens permitted by their flags before any path
  * rule, so they are real (let through to the kernel) under path rules. */
@@ -409,6 +421,37 @@ test_path_rule_first(void **state)
 	confined(policy_opath_first, "wronly", "t/secret", 0, EPERM);
 }
 
+/*
+ * Where every plain read open (read access, no flag that writes, creates
+ * or asks for O_PATH) is permitted whatever its path, the filter lets
+ * them through by their flags: under "writes" a run of reads reaches the
+ * supervisor not once, with the kernel's results; a read rule with a path,
+ * or a flag rule that refuses some reads, keeps them supervised.
+ */
+static void
+test_read_by_flags(void **state)
+{
+	(void)state;
+	setenv("POLICYCTL_TALLY", "1", 1);
+	same(policy_writes, "rdonly", "t/ro/x", 0);
+	assert_true(tu_log_has("by the supervisor: 0"));
+	same(policy_writes, "opendir", "t/ldir", 0);
+	assert_true(tu_log_has("by the supervisor: 0"));
+	same(policy_writes, "rdonly", "t/missing", ENOENT);
+	assert_true(tu_log_has("by the supervisor: 0"));
+	same(policy_writes, "rdonly-nonblock", "t/f", 0);
+	assert_true(tu_log_has("by the supervisor: 0"));
+	/* writes still go to the supervisor */
+	confined(policy_writes, "wronly", "t/ro/x", 0, EPERM);
+	assert_false(tu_log_has("by the supervisor: 0"));
+	same(policy_paths, "rdonly", "t/f", 0);
+	assert_false(tu_log_has("by the supervisor: 0"));
+	confined(policy_nonblock, "rdonly-nonblock", "t/f", 0, EPERM);
+	same(policy_nonblock, "rdonly", "t/f", 0);
+	assert_false(tu_log_has("by the supervisor: 0"));
+	unsetenv("POLICYCTL_TALLY");
+}
+
 /* A stat rule with a path keeps O_PATH opens in the supervisor: fstat()
  * of a real descriptor would tell what the rule refuses. */
 static void
@@ -524,6 +567,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_path_no_escape),
 		cmocka_unit_test(test_path_emulated),
 		cmocka_unit_test(test_path_stat_rule),
+		cmocka_unit_test(test_read_by_flags),
 		cmocka_unit_test(test_write_then_exec),
 		cmocka_unit_test(test_resolve_root_mount),
 		cmocka_unit_test(test_resolve_other_mount),
