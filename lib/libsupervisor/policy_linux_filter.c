@@ -333,30 +333,17 @@ policy_linux_read_pol(const struct policy_sup *s, const struct policy *p)
 	    __arraycount(keep));
 }
 
-/* ...under every policy. */
+/* Does test hold for every policy of the run? */
 static bool
-policy_linux_read_free(const struct policy_sup *s)
+policy_linux_every_pol(const struct policy_sup *s,
+    bool (*test)(const struct policy_sup *, const struct policy *))
 {
 	size_t i;
 
-	if (!policy_linux_read_pol(s, s->s_pol))
+	if (!test(s, s->s_pol))
 		return false;
 	for (i = 1; i < s->s_npols; i++)
-		if (!policy_linux_read_pol(s, s->s_pols[i]))
-			return false;
-	return true;
-}
-
-/* ...under every policy. */
-static bool
-policy_linux_opath_free(const struct policy_sup *s)
-{
-	size_t i;
-
-	if (!policy_linux_opath_pol(s, s->s_pol))
-		return false;
-	for (i = 1; i < s->s_npols; i++)
-		if (!policy_linux_opath_pol(s, s->s_pols[i]))
+		if (!test(s, s->s_pols[i]))
 			return false;
 	return true;
 }
@@ -491,7 +478,7 @@ policy_linux_nr_verdict(const struct policy_sup *s, int nr,
 		policy_linux_nr_values(s, (unsigned)op, name, r);
 	if (op == POLICY_OP_OPEN && r->ret != SECCOMP_RET_ALLOW &&
 	    (strcmp(name, "open") == 0 || strcmp(name, "openat") == 0) &&
-	    policy_linux_opath_free(s)) {
+	    policy_linux_every_pol(s, policy_linux_opath_pol)) {
 		/* flags: open's arg1, openat's arg2 (openat2's are in memory) */
 		r->argtest = ARG_JSET;
 		r->argidx = name[4] == '\0' ? 1 : 2;
@@ -500,7 +487,7 @@ policy_linux_nr_verdict(const struct policy_sup *s, int nr,
 	}
 	if (op == POLICY_OP_OPEN && r->ret != SECCOMP_RET_ALLOW &&
 	    (strcmp(name, "open") == 0 || strcmp(name, "openat") == 0) &&
-	    policy_linux_read_free(s)) {
+	    policy_linux_every_pol(s, policy_linux_read_pol)) {
 		r->argidx = name[4] == '\0' ? 1 : 2;
 		r->readtest = 1;
 		r->readret = SECCOMP_RET_ALLOW;

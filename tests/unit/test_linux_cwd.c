@@ -104,16 +104,8 @@ step(const char *op, const char *a)
 			return -ECHILD;
 		return WIFEXITED(st2) && WEXITSTATUS(st2) == 0 ? 0 : -EIO;
 	}
-	if (strcmp(op, "mv") == 0) {
-		const char *b = strchr(a, ':');
-		char from[PATH_MAX];
-
-		if (b == NULL || (size_t)(b - a) >= sizeof(from))
-			return -EINVAL;
-		memcpy(from, a, (size_t)(b - a));
-		from[b - a] = '\0';
-		return rename(from, b + 1) == 0 ? 0 : -errno;
-	}
+	if (strcmp(op, "mv") == 0)
+		return tu_rename_pair(a);
 	if (strcmp(op, "read") == 0)
 		return readf(a);
 	if (strcmp(op, "size") == 0)
@@ -122,18 +114,6 @@ step(const char *op, const char *a)
 		return fstatat(AT_FDCWD, a, &st, 0) == 0 ? (int)st.st_size :
 		    -errno;
 	return -EINVAL;
-}
-
-static int
-target(int argc, char **argv)
-{
-	int i;
-
-	for (i = 0; i + 1 < argc; i += 2) {
-		printf("%d\n", step(argv[i], argv[i + 1]));
-		fflush(stdout);
-	}
-	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -274,6 +254,6 @@ main(int argc, char **argv)
 	};
 
 	if (argc > 1 && strcmp(argv[1], "--target") == 0)
-		return target(argc - 2, argv + 2);
+		return tu_target_steps(argc - 2, argv + 2, step);
 	return cmocka_run_group_tests(tests, setup, tu_selfrun_teardown);
 }

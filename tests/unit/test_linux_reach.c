@@ -84,29 +84,9 @@ step(const char *op, const char *a)
 		return chdir(a) == 0 ? 0 : -errno;
 	if (strcmp(op, "readlink") == 0)
 		return readlink(a, buf, sizeof(buf)) >= 0 ? 0 : -errno;
-	if (strcmp(op, "mv") == 0) {
-		const char *b = strchr(a, ':');
-		char from[PATH_MAX];
-
-		if (b == NULL || (size_t)(b - a) >= sizeof(from))
-			return -EINVAL;
-		memcpy(from, a, (size_t)(b - a));
-		from[b - a] = '\0';
-		return rename(from, b + 1) == 0 ? 0 : -errno;
-	}
+	if (strcmp(op, "mv") == 0)
+		return tu_rename_pair(a);
 	return -EINVAL;
-}
-
-static int
-target(int argc, char **argv)
-{
-	int i;
-
-	for (i = 0; i + 1 < argc; i += 2) {
-		printf("%d\n", step(argv[i], argv[i + 1]));
-		fflush(stdout);
-	}
-	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -245,6 +225,6 @@ main(int argc, char **argv)
 	};
 
 	if (argc > 1 && strcmp(argv[1], "--target") == 0)
-		return target(argc - 2, argv + 2);
+		return tu_target_steps(argc - 2, argv + 2, step);
 	return cmocka_run_group_tests(tests, setup, tu_selfrun_teardown);
 }

@@ -6,6 +6,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -148,4 +150,30 @@ tu_log_has(const char *what)
 		found = strstr(line, what) != NULL;
 	fclose(f);
 	return found;
+}
+
+int
+tu_target_steps(int argc, char **argv,
+    int (*step)(const char *op, const char *arg))
+{
+	int i;
+
+	for (i = 0; i + 1 < argc; i += 2) {
+		printf("%d\n", step(argv[i], argv[i + 1]));
+		fflush(stdout);
+	}
+	return 0;
+}
+
+int
+tu_rename_pair(const char *arg)
+{
+	const char *b = strchr(arg, ':');
+	char from[PATH_MAX];
+
+	if (b == NULL || (size_t)(b - arg) >= sizeof(from))
+		return -EINVAL;
+	memcpy(from, arg, (size_t)(b - arg));
+	from[b - arg] = '\0';
+	return rename(from, b + 1) == 0 ? 0 : -errno;
 }

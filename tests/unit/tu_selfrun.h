@@ -43,6 +43,13 @@ FILE	*tu_run_open(const char *pol, const char *args);
  * the run must exit 0.  How many were read. */
 size_t	tu_run_ints(const char *pol, const char *args, int *res, size_t max);
 
+/* The target side: runs step(op, arg) for each pair of arguments, printing
+ * each result on its own line; 0. */
+int	tu_target_steps(int argc, char **argv,
+	    int (*step)(const char *op, const char *arg));
+/* A step "mv A:B": rename(A, B), 0 or -errno. */
+int	tu_rename_pair(const char *arg);
+
 /* Some line of the confined run's log contains what. */
 bool	tu_log_has(const char *what);
 
