@@ -24,6 +24,7 @@
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include "bench_clock.h"
 
 #define ROUNDS_MAX	9
@@ -52,7 +55,8 @@ static int quick;
  * --work getpid|open|write|landlock|missing|stat N [FILE [MARKS...]]: make
  * the call N times (open: read-only open+close; write: O_WRONLY open+close;
  * landlock: the same under a bare Landlock rule set of its own, see
- * bare_landlock; missing: a read-only open that must fail with ENOENT),
+ * bare_landlock; landlockf: and a seccomp filter that reads openat's
+ * flags, see flags_filter; missing: a read-only open that must fail with ENOENT),
  * print "ns-per-call".  At each mark (a count), print "mark COUNT" and wait
  * for a byte on stdin (the runner reads the supervisor's memory meanwhile).
  */
@@ -93,6 +97,31 @@ bare_landlock(const char *file)
 	return 0;
 }
 
+/*
+ * The Landlock row's second floor: a seccomp filter that must read an
+ * open's flags to tell a write open (Landlock's) from a read.  The kernel
+ * skips a filter for the calls it answers alike whatever their arguments
+ * (its per-call cache of constant verdicts), so a filter that lets every
+ * open through by name costs an open nothing; this one runs for each
+ * openat, as policyctl's does under a policy Landlock decides.  0, or -1.
+ */
+static int
+flags_filter(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat, 0, 2),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    offsetof(struct seccomp_data, args[2])),
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, O_ACCMODE, 0, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog fp = { sizeof(f) / sizeof(f[0]), f };
+
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp);
+}
+
 static int
 work(int argc, char **argv)
 {
@@ -108,6 +137,10 @@ work(int argc, char **argv)
 	if (kind[0] == 'l' && bare_landlock(file) != 0) {
 		fprintf(stderr, "%s: no Landlock rule set (%s)\n", file,
 		    strerror(errno));
+		return 1;
+	}
+	if (strcmp(kind, "landlockf") == 0 && flags_filter() != 0) {
+		fprintf(stderr, "no seccomp filter (%s)\n", strerror(errno));
 		return 1;
 	}
 	t0 = now_ns();
@@ -816,7 +849,7 @@ main(int argc, char **argv)
 	int rounds, i, r, nrows = 0, has_strace, has_py, has_find, has_make;
 	int has_taskset, has_py3pol, has_build, has_learned, has_notify;
 	int i_open, i_stat, i_fopen = -1, i_faddfd = -1, i_fstat = -1;
-	int i_ll, i_fll;
+	int i_ll, i_fll, i_flf;
 	static char *const fl_open[] = { "-s", "openat", NULL };
 	static char *const fl_addfd[] = { "-a", "-s", "openat", NULL };
 	static char *const fl_stat[] = { "-s", "newfstatat", NULL };
@@ -945,6 +978,13 @@ main(int argc, char **argv)
 	CALLROW("open O_WRONLY+close, bare Landlock rule", "write", no * 4,
 	    no * 4, 0, 0);
 	rows[nrows - 1].bare = "landlock";
+	rows[nrows - 1].use_strace = 0;
+	rows[nrows - 1].note = "(floor)";
+	/* ...and a filter that must read the open's flags, as policyctl's */
+	i_flf = nrows;
+	CALLROW("open O_WRONLY+close, the same + filter", "write", no * 4,
+	    no * 4, 0, 0);
+	rows[nrows - 1].bare = "landlockf";
 	rows[nrows - 1].use_strace = 0;
 	rows[nrows - 1].note = "(floor)";
 	CALLROW("open O_WRONLY+close (supervised)", "write", no * 4, no, 0, 0);
@@ -1087,14 +1127,20 @@ main(int argc, char **argv)
 			    fs->med[POLICY]);
 	}
 	{
-		const struct row *l = &rows[i_ll], *fl = &rows[i_fll];
+		const struct row *l = &rows[i_ll], *fl = &rows[i_flf];
 
 		printf("\nthe floor of the Landlock row: the same open under a "
 		    "bare Landlock rule set\n(the rights policyctl's handles, "
 		    "granted beneath the file's directory), no\nseccomp filter, "
-		    "no supervisor: what the kernel's own check costs\n\n");
+		    "no supervisor: what the kernel's own check costs; then "
+		    "with\na five-instruction seccomp filter that reads "
+		    "openat's flags, as any filter\nmust that tells a write "
+		    "open (Landlock's) from a read: the kernel runs it on\n"
+		    "every openat (its cache of constant verdicts cannot "
+		    "skip it)\n\n");
 		printf("%-38s %10s %19s\n", "", mode_name[NATIVE],
 		    "bare Landlock");
+		print_row(&rows[i_fll]);
 		print_row(fl);
 		if (l->med[POLICY] > 0 && fl->med[POLICY] > 0 &&
 		    fl->med[NATIVE] > 0)
