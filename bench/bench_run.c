@@ -387,7 +387,8 @@ make_policies(void)
 	    "  - rmdir: filename eq \"%s\" then deny\n"
 	    "  - rename: filename eq \"%s\" then deny\n"
 	    "  - fswrite: filename inpath \"%s\" then permit\n"
-	    "  - fswrite: then deny\n", dir, dir, dir);
+	    "  - fswrite: then deny\n"
+	    "  - unmount: then deny\n", dir, dir, dir);
 	writefile("landlock.yaml", y);
 	writefile("supervised.yaml", supervised);
 	writefile("permit.yaml", "policy: 1\nname: bench-permit\n"

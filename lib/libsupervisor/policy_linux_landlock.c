@@ -94,9 +94,10 @@ struct ll_path_beneath_attr {
  * this one, which handles only MAKE_BLOCK and REFER and grants both
  * beneath "/", so that nothing else it may do changes (a domain refuses
  * moves between directories unless REFER is granted, which it can be
- * only when handled: ABI 2).  With no domain, every open is supervised
- * (policy_linux_landlock_exposed), and the walk refuses our /proc/PID
- * (policy_linux_selfproc.c).
+ * only when handled: ABI 2).  A domain also refuses mount and umount, so
+ * a policy that may permit them gets no guard.  With no domain, every
+ * open is supervised (policy_linux_landlock_exposed), and the walk
+ * refuses our /proc/PID (policy_linux_selfproc.c).
  */
 #define LL_FS_MAKE_BLOCK		(1ull << 11)
 #define LL_FS_REFER			(1ull << 13)	/* ABI 2 */
@@ -129,6 +130,31 @@ ll_may_ptrace(void)
 		return true;
 	return prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_SYS_PTRACE,
 	    0, 0) == 1;
+}
+
+/* May p permit some mount (or unmount: op)?  The supervisor refuses those
+ * whose rules have conditions, and mounts under path rules. */
+static bool
+ll_op_permitted(const struct policy *p, unsigned op)
+{
+	struct policy_request req;
+	struct policy_decision d;
+
+	if (!policy_linux_op_constant(p, op) ||
+	    (op == POLICY_OP_MOUNT && !policy_move_free(p)))
+		return false;
+	memset(&req, 0, sizeof(req));
+	req.pr_emul = POLICY_EMUL_NATIVE;
+	req.pr_op = (uint16_t)op;
+	policy_eval(p, &req, &d);
+	return d.pd_action != POLICY_ACT_DENY;
+}
+
+static bool
+ll_mounts_refused(const struct policy *p)
+{
+	return !ll_op_permitted(p, POLICY_OP_MOUNT) &&
+	    !ll_op_permitted(p, POLICY_OP_UNMOUNT);
 }
 
 /* The guard's rule set, or -1. */
@@ -397,6 +423,7 @@ ll_cond_why(const struct policy *p, const struct policy_rule *r)
 
 static void	ll_walk(const struct policy *, unsigned,
 		    struct policy_linux_llplan *);
+static bool	ll_mounts_refused(const struct policy *);
 
 void
 policy_linux_llplan(const struct policy_sup *s, const struct policy *p,
@@ -436,6 +463,9 @@ policy_linux_llplan(const struct policy_sup *s, const struct policy *p,
 			    "permits", natives[k].name);
 	if (h->ph_log == POLICY_LOG_ALL)
 		ll_why(pl, -1, "log: all: every decision is logged");
+	if (!ll_mounts_refused(p))
+		ll_why(pl, -1, "it may permit mount or unmount, which "
+		    "Landlock refuses a program in a domain");
 	ll_walk(p, POLICY_OP_FSWRITE, pl);
 	if (!pl->ll_write)
 		policy_linux_llplan_free(pl);
@@ -675,6 +705,8 @@ int
 policy_linux_landlock_prepare(const struct policy_sup *s, bool make_ruleset,
     char *err, size_t errlen)
 {
+	size_t i;
+
 	policy_linux_landlock_done();
 	policy_linux_llplan(s, s->s_pol, &ll_active.plan);
 	ll_active.prepared = true;
@@ -688,9 +720,20 @@ policy_linux_landlock_prepare(const struct policy_sup *s, bool make_ruleset,
 	ll_active.may_ptrace = ll_may_ptrace();
 	ll_active.guard = !ll_active.plan.ll_write && ll_active.may_ptrace &&
 	    policy_linux_landlock_abi() >= LL_GUARD_ABI;
+	for (i = 0; ll_active.guard && (i < s->s_npols || i == 0); i++)
+		ll_active.guard = ll_mounts_refused(i == 0 ? s->s_pol :
+		    s->s_pols[i]);
 	if (ll_active.guard && make_ruleset &&
 	    (ll_active.ruleset = ll_make_guard()) < 0)
 		ll_active.guard = false;
+	if (policy_linux_landlock_exposed() &&
+	    policy_linux_op_constant(s->s_pol, POLICY_OP_OPEN)) {
+		/* not the kernel filter's after all */
+		ll_active.plan.ll_why_rule = -1;
+		snprintf(ll_active.plan.ll_why, sizeof(ll_active.plan.ll_why),
+		    "the program may hold CAP_SYS_PTRACE and no Landlock "
+		    "domain keeps it from the supervisor's /proc/PID");
+	}
 	return 0;
 }
 
@@ -788,6 +831,8 @@ policy_linux_landlock_same(const struct policy_sup *s, const struct policy *p)
 
 	if (!ll_active.prepared)
 		return true;
+	if (ll_active.guard && !ll_mounts_refused(p))
+		return false;	/* the guard refuses the mounts p permits */
 	policy_linux_llplan(s, p, &pl);
 	same = pl.ll_write == ll_active.plan.ll_write &&
 	    pl.ll_ndirs == ll_active.plan.ll_ndirs;

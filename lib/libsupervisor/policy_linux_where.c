@@ -317,8 +317,9 @@ policy_linux_where(FILE *out, const struct policy_sup *s,
 		    "refuses it processes outside\n");
 	else if (policy_linux_landlock_exposed())
 		fprintf(out, "  the supervisor's /proc/PID: the program may hold "
-		    "CAP_SYS_PTRACE and no Landlock domain can refuse it: "
-		    "every open is supervised\n");
+		    "CAP_SYS_PTRACE and is in no Landlock domain (none on this "
+		    "kernel, or the policy permits mounts, which a domain "
+		    "refuses): every open is supervised\n");
 	else
 		fprintf(out, "  the supervisor's /proc/PID: out of reach: the "
 		    "supervisor is not dumpable\n");

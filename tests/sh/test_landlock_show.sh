@@ -32,6 +32,7 @@ rules:
   - rename: filename eq "$T/w" then deny
   - fswrite: filename inpath "$T/w" then permit
   - fswrite: then deny
+  - unmount: then deny
 EOF2
 sed 's/^log: none/log: deny/' "$T/offload.yaml" >"$T/logged.yaml"
 sed "s|  - fswrite: filename inpath \"$T/w\" then permit|  - open: filename re \"^$T/w/\" then permit|" "$T/offload.yaml" >"$T/regex.yaml"
@@ -94,6 +95,11 @@ has "sendto: deny rule" "$T/show" "supervisor: sendto: denials are logged (log: 
 has "logged: write opens" "$T/show" "write opens: supervisor: rule #4: its denials are logged (log: deny)"
 has "logged: rule" "$T/show" "supervisor: open (write), creat, openat (write), openat2 (write): Landlock cannot decide write opens: rule #4: its denials are logged"
 hasnt "logged: no Landlock" "$T/show" "Landlock: open"
+# unmount permitted (the default): a domain would refuse it, so no Landlock
+grep -v '^  - unmount: then deny' "$T/offload.yaml" >"$T/unmount.yaml"
+"$POLICYCTL" show "$T/unmount.yaml" >"$T/show" 2>&1
+has "unmount: why" "$T/show" "write opens: supervisor: it may permit mount or unmount, which Landlock refuses a program in a domain"
+hasnt "unmount: no Landlock" "$T/show" "Landlock: open"
 "$POLICYCTL" show "$T/regex.yaml" >"$T/show" 2>&1
 has "regex: why" "$T/show" "write opens: supervisor: rule #3: a regular expression Landlock cannot express"
 hasnt "regex: no Landlock" "$T/show" "Landlock: open"

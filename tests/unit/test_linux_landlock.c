@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <grp.h>
 #include <pthread.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -223,6 +224,16 @@ target_race(const char *b, long n)
 	return wrote > 0 && refused > 0 ? 0 : 3;	/* both ways were tried */
 }
 
+/* umount BASE/m: 0, or its errno. */
+static int
+target_umount(const char *b)
+{
+	char p[4096];
+
+	path_in(p, sizeof(p), b, "m");
+	return umount(p) == 0 ? 0 : errno;
+}
+
 static int
 target_main(int argc, char **argv)
 {
@@ -238,6 +249,8 @@ target_main(int argc, char **argv)
 		return target_race(argv[3], argc > 4 ? atol(argv[4]) : 0);
 	if (strcmp(argv[2], "devnull") == 0)
 		return target_devnull(argc > 4 ? atol(argv[4]) : 0);
+	if (strcmp(argv[2], "umount") == 0)
+		return target_umount(argv[3]);
 	return 2;
 }
 
@@ -474,6 +487,44 @@ test_move_no_exdev(void **state)
 	assert_int_equal(run(&offload_pl->pl_policy, 0, "move", 0, NULL), 0);
 }
 
+/*
+ * A Landlock domain refuses mount and umount whatever it handles: a policy
+ * that permits unmounting (here by its default) is not offloaded, and its
+ * program unmounts; with unmount denied it is, and the policy refuses.
+ */
+static void
+test_unmount_permitted(void **state)
+{
+	char m[4096], yaml[sizeof(offload_yaml)], *cut;
+	struct policy_loaded *pl;
+	struct stat st, up;
+
+	(void)state;
+	if (!have_landlock())
+		skip();
+	if (geteuid() != 0) {
+		print_message("skipped: mounting a tmpfs needs root\n");
+		skip();
+	}
+	snprintf(yaml, sizeof(yaml), "%s", offload_yaml);
+	assert_non_null(cut = strstr(yaml, "  - unmount: then deny\n"));
+	*cut = '\0';
+	assert_non_null(pl = tu_compile(yaml, NULL));
+	path_in(m, sizeof(m), base, "m");
+	assert_int_equal(mkdir(m, 0755), 0);
+	assert_int_equal(mount("none", m, "tmpfs", 0, NULL), 0);
+	assert_int_not_equal(run(&offload_pl->pl_policy, -1, "umount", 0,
+	    NULL), 0);
+	assert_int_equal(run(&pl->pl_policy, -1, "umount", 0, NULL), 0);
+	assert_int_equal(stat(m, &st), 0);
+	assert_int_equal(stat(base, &up), 0);
+	if (st.st_dev != up.st_dev)	/* still mounted: leave nothing */
+		(void)umount(m);
+	assert_int_equal(st.st_dev, up.st_dev);
+	assert_int_equal(rmdir(m), 0);
+	policy_loaded_free(pl);
+}
+
 /* policy_linux_landlock_same: a reload with the same write rules keeps
  * the rule set; one with another directory cannot. */
 static void
@@ -533,7 +584,8 @@ eq_file_child(void)
 	static const char yaml[] = "policy: 1\nname: devnull\n"
 	    "default: permit\nerrno: EACCES\nlog: none\nrules:\n"
 	    "  - open: filename eq \"/dev/null\" then permit\n"
-	    "  - fswrite: then deny\n";
+	    "  - fswrite: then deny\n"
+	    "  - unmount: then deny\n";
 	struct policy_linux_llplan plan;
 	struct policy_linux_opts o;
 	struct policy_loaded *pl;
@@ -628,7 +680,8 @@ setup(void **state)
 	    "  - rmdir: filename eq \"%s/w\" then deny\n"
 	    "  - rename: filename eq \"%s/w\" then deny\n"
 	    "  - fswrite: filename inpath \"%s/w\" then permit\n"
-	    "  - fswrite: then deny\n", base, base, base);
+	    "  - fswrite: then deny\n"
+	    "  - unmount: then deny\n", base, base, base);
 	if ((offload_pl = tu_compile(offload_yaml, NULL)) == NULL ||
 	    (quiet = fopen("/dev/null", "w")) == NULL)
 		return -1;
@@ -659,6 +712,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_write_permitted_unnotified),
 		cmocka_unit_test(test_write_denied_same),
 		cmocka_unit_test(test_move_no_exdev),
+		cmocka_unit_test(test_unmount_permitted),
 		cmocka_unit_test(test_reload_same),
 		cmocka_unit_test(test_eq_file_user),
 		cmocka_unit_test(test_symlink_race),

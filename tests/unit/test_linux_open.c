@@ -202,35 +202,43 @@ fresh_tree(void)
 }
 
 /*
- * Policies.  "writes": everything permitted, but every open goes to the
- * supervisor (an fswrite rule with a condition), except that O_PATH opens
- * (read-only: fsread) do not depend on any path under it.  "paths": a
+ * Policies (each denies unmounting: under a policy that may permit it, a
+ * program run as root is in no Landlock domain, so every open of it is
+ * supervised: policy_linux_landlock.c).  "writes": everything permitted,
+ * but every writing open goes to the supervisor (an fswrite rule with a
+ * condition); O_PATH and plain read opens (fsread) depend on no path
+ * under it, and are the kernel's.  "paths": a
  * read rule with a path, so O_PATH opens are decided by the supervisor
  * too.  "stat": as "writes", with a stat rule on a path.
  */
 static const char *policy_writes =
     "policy: 1\nname: open-writes\ndefault: permit\nrules:\n"
-    "  - fswrite: filename match \"%1$s/t/ro/*\" then deny\n";
+    "  - fswrite: filename match \"%1$s/t/ro/*\" then deny\n"
+    "  - unmount: then deny\n";
 static const char *policy_paths =
     "policy: 1\nname: open-paths\ndefault: permit\nrules:\n"
-    "  - fsread: filename eq \"%1$s/t/secret\" then deny\n";
+    "  - fsread: filename eq \"%1$s/t/secret\" then deny\n"
+    "  - unmount: then deny\n";
 static const char *policy_stat =
     "policy: 1\nname: open-stat\ndefault: permit\nrules:\n"
     "  - fswrite: filename match \"%1$s/t/ro/*\" then deny\n"
-    "  - stat: filename eq \"%1$s/t/secret\" then deny\n";
+    "  - stat: filename eq \"%1$s/t/secret\" then deny\n"
+    "  - unmount: then deny\n";
 
 /* "nonblock": as "writes", and O_NONBLOCK opens refused by their flags. */
 static const char *policy_nonblock =
     "policy: 1\nname: open-nonblock\ndefault: permit\nrules:\n"
     "  - open: flags sub \"O_NONBLOCK\" then deny\n"
-    "  - fswrite: filename match \"%1$s/t/ro/*\" then deny\n";
+    "  - fswrite: filename match \"%1$s/t/ro/*\" then deny\n"
+    "  - unmount: then deny\n";
 
 /* "opath-first": O_PATH opens permitted by their flags before any path
  * rule, so they are real (let through to the kernel) under path rules. */
 static const char *policy_opath_first =
     "policy: 1\nname: open-opath-first\ndefault: permit\nrules:\n"
     "  - open: flags sub \"O_PATH\" then permit\n"
-    "  - open: filename eq \"%1$s/t/secret\" then deny\n";
+    "  - open: filename eq \"%1$s/t/secret\" then deny\n"
+    "  - unmount: then deny\n";
 
 /* Runs one step, confined under pol (or natively: NULL); its errno. */
 static int

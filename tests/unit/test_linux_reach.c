@@ -92,16 +92,23 @@ step(const char *op, const char *a)
 /* ------------------------------------------------------------------ */
 /* The test side                                                       */
 
-/* Every open let through by name (and O_PATH ones by their flags). */
+/* Every open let through by name (and O_PATH ones by their flags); no
+ * mount (a Landlock domain refuses them: see policy_mounts). */
 static const char *policy_permit =
     "policy: 1\nname: reach-permit\ndefault: permit\nrules:\n"
-    "  - mount: then deny\n";
+    "  - mount: then deny\n"
+    "  - unmount: then deny\n";
+/* The same, mounts permitted: no domain, so every open is supervised. */
+static const char *policy_mounts =
+    "policy: 1\nname: reach-mounts\ndefault: permit\nrules:\n"
+    "  - ptrace: then deny\n";
 /* O_PATH opens by their flags; the others, and stat, supervised; chdir by
  * name. */
 static const char *policy_opath =
     "policy: 1\nname: reach-opath\ndefault: permit\nrules:\n"
     "  - open: flags sub \"O_PATH\" then permit\n"
-    "  - open: filename eq \"/nonexistent/reach\" then deny\n";
+    "  - open: filename eq \"/nonexistent/reach\" then deny\n"
+    "  - unmount: then deny\n";
 /* Every path call supervised, chdir too. */
 static const char *policy_all =
     "policy: 1\nname: reach-all\ndefault: permit\nrules:\n"
@@ -166,6 +173,20 @@ test_kernel_opens_nolandlock(void **state)
 	unsetenv("POLICY_LANDLOCK_ABI");
 }
 
+/* A policy that permits mounts: a domain would refuse them, so there is
+ * none, and every open goes to the supervisor, which refuses our /proc. */
+static void
+test_kernel_opens_mounts(void **state)
+{
+	static const int want[] = { NO, NO, NO, OK, OK };
+
+	(void)state;
+	snprintf(args, sizeof(args), "openw /proc/@/mem open /proc/@/environ "
+	    "opath /proc/@/mem open /proc/self/status mv %1$s/d1/f:%1$s/d2/f",
+	    tu_dir);
+	run_steps(policy_mounts, want, sizeof(want) / sizeof(want[0]));
+}
+
 /*
  * An O_PATH descriptor of our memory, which the kernel opened for the
  * program: reopened through /proc/self/fd (a magic link), the supervisor
@@ -220,6 +241,7 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kernel_opens),
 		cmocka_unit_test(test_kernel_opens_nolandlock),
+		cmocka_unit_test(test_kernel_opens_mounts),
 		cmocka_unit_test(test_magic_routes),
 		cmocka_unit_test(test_supervised),
 	};
