@@ -389,10 +389,13 @@ atk_main(int argc, char **argv, const struct atk_class *cl, size_t ncl)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	if (strcmp(argv[1], "policy") == 0 && !atk_fast) {
+		/* unmount denied, as no class needs it: a policy that may
+		 * permit it keeps a program run as root in no Landlock
+		 * domain, with every open supervised (policyctl(8)) */
 		printf("# toctou class %s: permit everything but the operation "
 		    "the attack tries\npolicy: 1\nname: toctou-%s\n"
-		    "default: permit\nerrno: EACCES\nlog: none\nrules:\n",
-		    c->name, c->name);
+		    "default: permit\nerrno: EACCES\nlog: none\nrules:\n"
+		    "  - unmount: then deny\n", c->name, c->name);
 		c->policy(dir, stdout);
 		return ferror(stdout) ? 2 : 0;
 	}
@@ -409,6 +412,7 @@ atk_main(int argc, char **argv, const struct atk_class *cl, size_t ncl)
 		    "call the kernel filter can decide by name decided there\n"
 		    "policy: 1\nname: toctou-%s-fast\ndefault: permit\n"
 		    "errno: EACCES\nlog: none\nrules:\n"
+		    "  - unmount: then deny\n"
 		    "  - open: flags sub \"O_PATH\" then permit\n",
 		    c->name, c->name);
 		c->policy(dir, stdout);
