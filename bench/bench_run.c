@@ -391,8 +391,13 @@ make_policies(void)
 	    "  - unmount: then deny\n", dir, dir, dir);
 	writefile("landlock.yaml", y);
 	writefile("supervised.yaml", supervised);
+	/* everything permitted but mounting and unmounting, which a policy
+	 * for a program run as root denies: else it runs in no Landlock
+	 * domain, every open supervised (policyctl(8), "The supervisor's own
+	 * process") */
 	writefile("permit.yaml", "policy: 1\nname: bench-permit\n"
-	    "default: permit\n");
+	    "default: permit\nrules:\n  - mount: then deny\n"
+	    "  - unmount: then deny\n");
 	/* 1,000 rules of the usual kinds, none matching the benchmark */
 	len = (size_t)snprintf(y, cap, "%s", supervised);
 	for (i = 0; i < 1000; i++)
@@ -828,7 +833,8 @@ static const char readonly[] =
     "  - open: filename re \"^/etc/(g?shadow-?|ssh/ssh_host_[^/]*_key)$\" "
     "then deny\n"
     "  - fswrite: then deny[EROFS]\n"
-    "  - fsread: then permit\n";
+    "  - fsread: then permit\n"
+    "  - unmount: then deny\n";
 
 int
 main(int argc, char **argv)
