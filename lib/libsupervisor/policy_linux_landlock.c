@@ -88,8 +88,10 @@ struct ll_path_beneath_attr {
  * program from its /proc/PID (mem, environ, the fd links) unless the
  * program holds CAP_SYS_PTRACE: run as root, it may open /proc/<our
  * pid>/mem for writing through the kernel whenever the filter lets an
- * open through unsupervised.  Landlock refuses a task in a domain every
- * ptrace access (and so those /proc files) to a process outside it.  So
+ * open through unsupervised.  Landlock refuses a task in a domain ptrace
+ * access to a process outside it, and with it mem, the fd links, cwd,
+ * root and exe (Linux 6.18 still lets it open environ, maps and auxv,
+ * which a ptrace read access opens: measured, test_linux_reach.c).  So
  * such a program is always in a domain: the write offload's, or else
  * this one, which handles only MAKE_BLOCK and REFER and grants both
  * beneath "/", so that nothing else it may do changes (a domain refuses
