@@ -91,7 +91,7 @@ struct ll_path_beneath_attr {
  * open through unsupervised.  Landlock refuses a task in a domain ptrace
  * access to a process outside it, and with it mem, the fd links, cwd,
  * root and exe (Linux 6.18 still lets it open environ, maps and auxv,
- * which a ptrace read access opens: measured, test_linux_reach.c).  So
+ * which a ptrace read access opens: measured; policyctl.8).  So
  * such a program is always in a domain: the write offload's, or else
  * this one, which handles only MAKE_BLOCK and REFER and grants both
  * beneath "/", so that nothing else it may do changes (a domain refuses
