@@ -980,20 +980,20 @@ main(int argc, char **argv)
 	rows[nrows - 1].policy = llpol;
 	rows[nrows - 1].use_strace = 0;
 	i_ll = nrows - 1;
-	/* its floor: the kernel's Landlock check alone */
+	/* its floors: the kernel's Landlock check alone, and with a filter
+	 * that must read the open's flags, as policyctl's */
+#define BAREROW(nm, k)							\
+	do {								\
+		CALLROW(nm, "write", no * 4, no * 4, 0, 0);		\
+		rows[nrows - 1].bare = k;				\
+		rows[nrows - 1].use_strace = 0;				\
+		rows[nrows - 1].note = "(floor)";			\
+	} while (0)
 	i_fll = nrows;
-	CALLROW("open O_WRONLY+close, bare Landlock rule", "write", no * 4,
-	    no * 4, 0, 0);
-	rows[nrows - 1].bare = "landlock";
-	rows[nrows - 1].use_strace = 0;
-	rows[nrows - 1].note = "(floor)";
-	/* ...and a filter that must read the open's flags, as policyctl's */
+	BAREROW("open O_WRONLY+close, bare Landlock rule", "landlock");
 	i_flf = nrows;
-	CALLROW("open O_WRONLY+close, the same + filter", "write", no * 4,
-	    no * 4, 0, 0);
-	rows[nrows - 1].bare = "landlockf";
-	rows[nrows - 1].use_strace = 0;
-	rows[nrows - 1].note = "(floor)";
+	BAREROW("open O_WRONLY+close, the same + filter", "landlockf");
+#undef BAREROW
 	CALLROW("open O_WRONLY+close (supervised)", "write", no * 4, no, 0, 0);
 	rows[nrows - 1].use_strace = 0;
 	rows[nrows - 1].note = "(information)";
