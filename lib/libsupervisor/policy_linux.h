@@ -209,6 +209,9 @@ bool	policy_linux_rules_test(const struct policy *, unsigned op,
 	    uint32_t fields);
 bool	policy_linux_rule_tests(const struct policy *, const struct policy_rule *,
 	    uint32_t fields);
+/* Does test hold for every policy of the run? */
+bool	policy_linux_every_pol(const struct policy_sup *,
+	    bool (*test)(const struct policy_sup *, const struct policy *));
 
 /* policy_linux_args.c: native argument conventions (and oflags above) */
 /* The *at flags the call takes: EINVAL for any other bit, as the kernel

@@ -133,3 +133,17 @@ policy_linux_rules_test(const struct policy *p, unsigned op, uint32_t fields)
 			return true;
 	return false;
 }
+
+bool
+policy_linux_every_pol(const struct policy_sup *s,
+    bool (*test)(const struct policy_sup *, const struct policy *))
+{
+	size_t i;
+
+	if (!test(s, s->s_pol))
+		return false;
+	for (i = 1; i < s->s_npols; i++)
+		if (!test(s, s->s_pols[i]))
+			return false;
+	return true;
+}

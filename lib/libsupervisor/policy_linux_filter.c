@@ -145,8 +145,8 @@ struct policy_linux_run {
 	uint8_t		argtest2;	/* ARG_*: then a second test */
 	uint32_t	argk2;
 	uint32_t	argret2;
-	uint8_t		readtest;	/* then plain reads (READ_MASK clear) */
-	uint32_t	readret;	/* ...answered so */
+	uint8_t		readtest;	/* then plain reads (READ_MASK clear)
+					 * allowed */
 	uint8_t		landlock;	/* then write opens to Landlock */
 	uint8_t		valtest;	/* VAL_*: values of one argument */
 	uint8_t		validx;		/* the argument (0: arg0) */
@@ -333,21 +333,6 @@ policy_linux_read_pol(const struct policy_sup *s, const struct policy *p)
 	    __arraycount(keep));
 }
 
-/* Does test hold for every policy of the run? */
-static bool
-policy_linux_every_pol(const struct policy_sup *s,
-    bool (*test)(const struct policy_sup *, const struct policy *))
-{
-	size_t i;
-
-	if (!test(s, s->s_pol))
-		return false;
-	for (i = 1; i < s->s_npols; i++)
-		if (!test(s, s->s_pols[i]))
-			return false;
-	return true;
-}
-
 /*
  * Calls a policy decides on a number in a register, by value.  socket:
  * the supervisor decides on the domain, the low 32 bits of arg0 ((int),
@@ -439,7 +424,6 @@ policy_linux_nr_verdict(const struct policy_sup *s, int nr,
 	r->valtest = VAL_NONE;
 	r->validx = r->nval = 0;
 	r->readtest = 0;
-	r->readret = 0;
 	memset(r->valret, 0, sizeof(r->valret));
 	memset(r->valmask, 0, sizeof(r->valmask));
 	if (name == NULL) {
@@ -477,20 +461,17 @@ policy_linux_nr_verdict(const struct policy_sup *s, int nr,
 	if (r->ret == SECCOMP_RET_USER_NOTIF)
 		policy_linux_nr_values(s, (unsigned)op, name, r);
 	if (op == POLICY_OP_OPEN && r->ret != SECCOMP_RET_ALLOW &&
-	    (strcmp(name, "open") == 0 || strcmp(name, "openat") == 0) &&
-	    policy_linux_every_pol(s, policy_linux_opath_pol)) {
-		/* flags: open's arg1, openat's arg2 (openat2's are in memory) */
-		r->argtest = ARG_JSET;
-		r->argidx = name[4] == '\0' ? 1 : 2;
-		r->argk = O_PATH;
-		r->argret = SECCOMP_RET_ALLOW;
-	}
-	if (op == POLICY_OP_OPEN && r->ret != SECCOMP_RET_ALLOW &&
-	    (strcmp(name, "open") == 0 || strcmp(name, "openat") == 0) &&
-	    policy_linux_every_pol(s, policy_linux_read_pol)) {
-		r->argidx = name[4] == '\0' ? 1 : 2;
-		r->readtest = 1;
-		r->readret = SECCOMP_RET_ALLOW;
+	    (strcmp(name, "open") == 0 || strcmp(name, "openat") == 0)) {
+		/* O_PATH opens and plain reads by their flags: open's arg1,
+		 * openat's arg2 (openat2's are in memory) */
+		if (policy_linux_every_pol(s, policy_linux_opath_pol)) {
+			r->argtest = ARG_JSET;
+			r->argk = O_PATH;
+			r->argret = SECCOMP_RET_ALLOW;
+		}
+		r->readtest = policy_linux_every_pol(s, policy_linux_read_pol);
+		if (r->argtest != ARG_NONE || r->readtest)
+			r->argidx = name[4] == '\0' ? 1 : 2;
 	}
 	if (op != POLICY_OP_SYSCALL)
 		return;
@@ -593,7 +574,7 @@ policy_linux_emit_leaf(struct policy_linux_prog *pg,
 			    offsetof(struct seccomp_data, args[0]) +
 			    r->argidx * sizeof(uint64_t));
 		emit(pg, BPF_JMP | BPF_JSET | BPF_K, 1, 0, READ_MASK);
-		emit(pg, BPF_RET | BPF_K, 0, 0, r->readret);
+		emit(pg, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
 	}
 	if (r->argtest2 != ARG_NONE) {
 		emit(pg, BPF_JMP | (r->argtest2 == ARG_JSET ? BPF_JSET :
@@ -656,17 +637,12 @@ policy_linux_nr_run(const struct policy_sup *s, int nr, bool exec_unchecked,
     struct policy_linux_run *r)
 {
 	policy_linux_nr_verdict(s, nr, r);
-	/* a "#!" interpreter's open of its script is checked against
-	 * the exec decision (policy_linux_script.c) */
-	if (!exec_unchecked && policy_linux_syscall_op(nr) == POLICY_OP_OPEN) {
-		if (r->ret == SECCOMP_RET_ALLOW)
-			r->ret = SECCOMP_RET_USER_NOTIF;
-		r->argtest = ARG_NONE;	/* O_PATH opens too */
-		r->readtest = 0;	/* and reads */
-	}
-	/* a program that may hold CAP_SYS_PTRACE, in no Landlock domain,
-	 * could open our /proc/PID itself (policy_linux_landlock.c) */
-	if (policy_linux_landlock_exposed() &&
+	/* Every open to the supervisor: while execs are checked, since a
+	 * "#!" interpreter's open of its script is checked against the exec
+	 * decision (policy_linux_script.c); and for a program that may hold
+	 * CAP_SYS_PTRACE in no Landlock domain, which could open our
+	 * /proc/PID itself (policy_linux_landlock.c). */
+	if ((!exec_unchecked || policy_linux_landlock_exposed()) &&
 	    policy_linux_syscall_op(nr) == POLICY_OP_OPEN) {
 		if (r->ret == SECCOMP_RET_ALLOW)
 			r->ret = SECCOMP_RET_USER_NOTIF;

@@ -114,6 +114,9 @@ static struct {
 	int		ruleset;	/* -1: none */
 } ll_active = { .ruleset = -1 };
 
+static const char ll_exposed_why[] = "the program may hold CAP_SYS_PTRACE "
+    "and no Landlock domain keeps it from the supervisor's /proc/PID";
+
 /* Could a program we start hold CAP_SYS_PTRACE?  It runs with our
  * credentials under no_new_privs: as root, or keeping a capability of
  * ours. */
@@ -153,10 +156,28 @@ ll_op_permitted(const struct policy *p, unsigned op)
 }
 
 static bool
-ll_mounts_refused(const struct policy *p)
+ll_mounts_refused(const struct policy_sup *s, const struct policy *p)
 {
 	return !ll_op_permitted(p, POLICY_OP_MOUNT) &&
 	    !ll_op_permitted(p, POLICY_OP_UNMOUNT);
+}
+
+/* Grant rights beneath path (opened with oflags) in rule set rs: 0, or
+ * an errno. */
+static int
+ll_add_beneath(int rs, const char *path, int oflags, uint64_t rights)
+{
+	struct ll_path_beneath_attr pb;
+	int e = 0;
+
+	if ((pb.parent_fd = open(path, O_PATH | O_CLOEXEC | oflags)) < 0)
+		return errno;
+	pb.allowed_access = rights;
+	if (syscall(SYS_landlock_add_rule, rs, LL_RULE_PATH_BENEATH, &pb,
+	    0) != 0)
+		e = errno;
+	close(pb.parent_fd);
+	return e;
 }
 
 /* The guard's rule set, or -1. */
@@ -164,22 +185,15 @@ static int
 ll_make_guard(void)
 {
 	struct ll_ruleset_attr attr = { LL_GUARD_RIGHTS };
-	struct ll_path_beneath_attr pb;
 	int rs;
 
 	if ((rs = (int)syscall(SYS_landlock_create_ruleset, &attr,
 	    sizeof(attr), 0)) < 0)
 		return -1;
-	pb.allowed_access = LL_GUARD_RIGHTS;
-	if ((pb.parent_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 ||
-	    syscall(SYS_landlock_add_rule, rs, LL_RULE_PATH_BENEATH, &pb,
-	    0) != 0) {
-		if (pb.parent_fd >= 0)
-			close(pb.parent_fd);
+	if (ll_add_beneath(rs, "/", O_DIRECTORY, LL_GUARD_RIGHTS) != 0) {
 		close(rs);
 		return -1;
 	}
-	close(pb.parent_fd);
 	return rs;
 }
 
@@ -425,7 +439,8 @@ ll_cond_why(const struct policy *p, const struct policy_rule *r)
 
 static void	ll_walk(const struct policy *, unsigned,
 		    struct policy_linux_llplan *);
-static bool	ll_mounts_refused(const struct policy *);
+static bool	ll_mounts_refused(const struct policy_sup *,
+		    const struct policy *);
 
 void
 policy_linux_llplan(const struct policy_sup *s, const struct policy *p,
@@ -465,7 +480,7 @@ policy_linux_llplan(const struct policy_sup *s, const struct policy *p,
 			    "permits", natives[k].name);
 	if (h->ph_log == POLICY_LOG_ALL)
 		ll_why(pl, -1, "log: all: every decision is logged");
-	if (!ll_mounts_refused(p))
+	if (!ll_mounts_refused(s, p))
 		ll_why(pl, -1, "it may permit mount or unmount, which "
 		    "Landlock refuses a program in a domain");
 	ll_walk(p, POLICY_OP_FSWRITE, pl);
@@ -610,8 +625,7 @@ policy_linux_landlock_others(const struct policy *p,
 	if (abi == 0)
 		ll_why(&rd, -1, "this kernel has no Landlock");
 	else if (policy_linux_landlock_exposed())
-		ll_why(&rd, -1, "the program may hold CAP_SYS_PTRACE and no "
-		    "Landlock domain keeps it from the supervisor's /proc/PID");
+		ll_why(&rd, -1, "%s", ll_exposed_why);
 	else if (policy_linux_op_constant(p, POLICY_OP_OPEN)) {
 		o[0].ol_where = "kernel filter";
 		ll_why(&rd, -1, "every open is decided alike");
@@ -674,41 +688,23 @@ ll_make_ruleset(const struct policy_linux_llplan *pl, char *err,
 		    strerror(errno));
 		return -1;
 	}
-	for (i = 0; i < pl->ll_ndirs; i++) {
-		struct ll_path_beneath_attr pb;
-		int fd = open(pl->ll_dirs[i], O_PATH | O_NOFOLLOW | O_CLOEXEC |
-		    (pl->ll_isdir[i] ? O_DIRECTORY : 0));
-
-		if (fd < 0) {
-			e = errno;
-			goto fail;
-		}
+	for (i = 0; i < pl->ll_ndirs; i++)
 		/* a file holds file rights only: no MAKE_REG */
-		pb.allowed_access = pl->ll_isdir[i] ? LL_WRITE_RIGHTS :
-		    LL_FS_WRITE_FILE | LL_FS_TRUNCATE;
-		pb.parent_fd = fd;
-		if (syscall(SYS_landlock_add_rule, rs, LL_RULE_PATH_BENEATH,
-		    &pb, 0) != 0) {
-			e = errno;
-			close(fd);
-			goto fail;
+		if ((e = ll_add_beneath(rs, pl->ll_dirs[i], O_NOFOLLOW |
+		    (pl->ll_isdir[i] ? O_DIRECTORY : 0), pl->ll_isdir[i] ?
+		    LL_WRITE_RIGHTS : LL_FS_WRITE_FILE | LL_FS_TRUNCATE)) != 0) {
+			snprintf(err, errlen, "Landlock rule for %s: %s",
+			    pl->ll_dirs[i], strerror(e));
+			close(rs);
+			return -1;
 		}
-		close(fd);
-	}
 	return rs;
-fail:
-	snprintf(err, errlen, "Landlock rule for %s: %s", pl->ll_dirs[i],
-	    strerror(e));
-	close(rs);
-	return -1;
 }
 
 int
 policy_linux_landlock_prepare(const struct policy_sup *s, bool make_ruleset,
     char *err, size_t errlen)
 {
-	size_t i;
-
 	policy_linux_landlock_done();
 	policy_linux_llplan(s, s->s_pol, &ll_active.plan);
 	ll_active.prepared = true;
@@ -721,10 +717,8 @@ policy_linux_landlock_prepare(const struct policy_sup *s, bool make_ruleset,
 	}
 	ll_active.may_ptrace = ll_may_ptrace();
 	ll_active.guard = !ll_active.plan.ll_write && ll_active.may_ptrace &&
-	    policy_linux_landlock_abi() >= LL_GUARD_ABI;
-	for (i = 0; ll_active.guard && (i < s->s_npols || i == 0); i++)
-		ll_active.guard = ll_mounts_refused(i == 0 ? s->s_pol :
-		    s->s_pols[i]);
+	    policy_linux_landlock_abi() >= LL_GUARD_ABI &&
+	    policy_linux_every_pol(s, ll_mounts_refused);
 	if (ll_active.guard && make_ruleset &&
 	    (ll_active.ruleset = ll_make_guard()) < 0)
 		ll_active.guard = false;
@@ -733,8 +727,7 @@ policy_linux_landlock_prepare(const struct policy_sup *s, bool make_ruleset,
 		/* not the kernel filter's after all */
 		ll_active.plan.ll_why_rule = -1;
 		snprintf(ll_active.plan.ll_why, sizeof(ll_active.plan.ll_why),
-		    "the program may hold CAP_SYS_PTRACE and no Landlock "
-		    "domain keeps it from the supervisor's /proc/PID");
+		    "%s", ll_exposed_why);
 	}
 	return 0;
 }
@@ -833,7 +826,7 @@ policy_linux_landlock_same(const struct policy_sup *s, const struct policy *p)
 
 	if (!ll_active.prepared)
 		return true;
-	if (ll_active.guard && !ll_mounts_refused(p))
+	if (ll_active.guard && !ll_mounts_refused(s, p))
 		return false;	/* the guard refuses the mounts p permits */
 	policy_linux_llplan(s, p, &pl);
 	same = pl.ll_write == ll_active.plan.ll_write &&

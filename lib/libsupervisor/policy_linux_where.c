@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -326,20 +327,14 @@ policy_linux_where(FILE *out, const struct policy_sup *s,
 	policy_linux_landlock_others(p, others);
 	/* read opens the filter lets through by their flags, every one
 	 * permitted whatever its path (policy_linux_filter.c) */
-	for (nr = 0; nr < WHERE_NR_MAX; nr++) {
-		const char *nm = policy_linux_syscall_name(nr);
-
-		if (nm != NULL && strcmp(nm, "openat") == 0 &&
-		    strcmp(others[0].ol_where, "kernel filter") != 0 &&
-		    where_place_of(&fp, nr, O_RDONLY, false, -1, 0) ==
-		    WHERE_FILTER) {
-			others[0].ol_where = "kernel filter";
-			others[0].ol_rule = -1;
-			snprintf(others[0].ol_why, sizeof(others[0].ol_why),
-			    "every one is permitted whatever its path: let "
-			    "through by its flags (no write, create or "
-			    "O_PATH flag)");
-		}
+	if (strcmp(others[0].ol_where, "kernel filter") != 0 &&
+	    where_place_of(&fp, SYS_openat, O_RDONLY, false, -1, 0) ==
+	    WHERE_FILTER) {
+		others[0].ol_where = "kernel filter";
+		others[0].ol_rule = -1;
+		snprintf(others[0].ol_why, sizeof(others[0].ol_why),
+		    "every one is permitted whatever its path: let through by "
+		    "its flags (no write, create or O_PATH flag)");
 	}
 	for (k = 0; k < POLICY_LL_OTHERS; k++) {
 		const struct policy_linux_llother *o = &others[k];
