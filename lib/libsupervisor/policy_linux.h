@@ -506,6 +506,7 @@ void	policy_linux_chdir_forget(pid_t);
 void	policy_linux_open(struct policy_linux_call *);		/* open.c */
 void	policy_linux_pathop(struct policy_linux_call *, unsigned op); /* path.c */
 void	policy_linux_net(struct policy_linux_call *, unsigned op);	/* net.c */
+void	policy_linux_listen(struct policy_linux_call *);
 void	policy_linux_intop(struct policy_linux_call *, unsigned op); /* intop.c */
 /* policy_linux_exec.c: execve decided, its image checked at the event */
 void	policy_linux_execve(struct policy_linux_call *);

@@ -138,6 +138,27 @@ policy_linux_name_in(int par, const struct stat *pst, const struct stat *cst)
 	return name;
 }
 
+/*
+ * An object no name leads to any more (unlinked, or replaced by a rename
+ * over it) is shown by /proc as its last name and " (deleted)".  Rules
+ * name objects by their names, and a program that kept a descriptor of
+ * one (an O_PATH open the filter let through, a cwd) must not reach it
+ * under a name no rule means: it is decided under the name it had.  Only
+ * when no link is left (a live file may be called "x (deleted)").
+ */
+#define DELETED	" (deleted)"
+
+static void
+policy_linux_undelete(int fd, char *name)
+{
+	size_t n = strlen(name), k = sizeof(DELETED) - 1;
+	struct stat st;
+
+	if (n > k && strcmp(name + n - k, DELETED) == 0 &&
+	    fstat(fd, &st) == 0 && st.st_nlink == 0)
+		name[n - k] = '\0';
+}
+
 int
 policy_linux_fdpath_dup(int fd, char **out)
 {
@@ -150,9 +171,10 @@ policy_linux_fdpath_dup(int fd, char **out)
 	if ((buf = malloc(PATH_MAX)) == NULL)
 		return -ENOMEM;
 	if ((r = policy_linux_fdpath(fd, buf, PATH_MAX)) != -ENAMETOOLONG) {
-		if (r == 0)
+		if (r == 0) {
+			policy_linux_undelete(fd, buf);
 			*out = buf;
-		else
+		} else
 			free(buf);
 		return r;
 	}

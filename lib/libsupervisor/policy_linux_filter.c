@@ -188,6 +188,13 @@ policy_linux_pol_verdict(const struct policy_sup *s, const struct policy *p,
 		    __arraycount(policy_linux_pidcheck)) ||
 		    policy_linux_name_setcred(name)))
 			return SECCOMP_RET_USER_NOTIF;
+		/* a listen may bind (policy_linux_listen): by name only
+		 * where every bind is let through by name */
+		if (d.pd_action == POLICY_ACT_PERMIT &&
+		    strcmp(name, "listen") == 0 &&
+		    policy_linux_pol_verdict(s, p, "bind", POLICY_OP_BIND) !=
+		    SECCOMP_RET_ALLOW)
+			return SECCOMP_RET_USER_NOTIF;
 		return policy_linux_verdict(s, &d);
 	}
 	if (!policy_linux_op_constant(p, (unsigned)op))

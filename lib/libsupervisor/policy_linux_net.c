@@ -1,5 +1,5 @@
-/* policy_linux_net.c: connect, bind, sendto, sendmsg and sendmmsg: the target's socket is
- * taken with pidfd_getfd and the call is made on it with the copied address and data. */
+/* policy_linux_net.c: connect, bind, sendto, sendmsg, sendmmsg and listen: the target's socket
+ * is taken with pidfd_getfd and the call is made on it with the copied address and data. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -441,22 +441,22 @@ out:
  */
 static int
 policy_linux_net_decide(struct policy_linux_call *c, unsigned op,
-    const struct policy_linux_dest *d, int hasdest)
+    const char *addr)
 {
 	int err, noted = 0;
 
 	policy_linux_req(c, op);
-	if (hasdest) {
-		policy_request_set_str(&c->c_req, POLICY_F_SOCKADDR, d->d_str);
-		if (strlen(d->d_str) >= POLICY_SOCKADDR_MAX) {
-			if (policy_linux_long_note(c, d->d_str) != 0)
+	if (addr != NULL) {
+		policy_request_set_str(&c->c_req, POLICY_F_SOCKADDR, addr);
+		if (strlen(addr) >= POLICY_SOCKADDR_MAX) {
+			if (policy_linux_long_note(c, addr) != 0)
 				return ENAMETOOLONG;
 			noted = 1;
 		}
 	}
 	err = policy_linux_decide(c);
 	if (noted)
-		policy_linux_long_forget(c, d->d_str);
+		policy_linux_long_forget(c, addr);
 	return err;
 }
 
@@ -574,7 +574,7 @@ policy_linux_net(struct policy_linux_call *c, unsigned op)
 				r = -ESRCH;
 			if (r == 0)
 				r = -policy_linux_net_decide(c, op,
-				    &mm->m_dest, mm->m_hasdest);
+				    mm->m_hasdest ? mm->m_dest.d_str : NULL);
 			if (r == 0)
 				r = policy_linux_as_target(c, 0);
 			if (r == 0) {
@@ -642,8 +642,8 @@ policy_linux_net(struct policy_linux_call *c, unsigned op)
 		policy_linux_send_free(m);
 		return;
 	}
-	if ((err = policy_linux_net_decide(c, op, &m->m_dest,
-	    m->m_hasdest)) != 0) {
+	if ((err = policy_linux_net_decide(c, op, m->m_hasdest ?
+	    m->m_dest.d_str : NULL)) != 0) {
 		policy_linux_reply(s, c->c_id, 0, err);
 		policy_linux_send_free(m);
 		return;
@@ -667,4 +667,50 @@ policy_linux_net(struct policy_linux_call *c, unsigned op)
 	    policy_linux_send_job, m) == 0)
 		return;
 	policy_linux_send_job(m);
+}
+
+/*
+ * listen(2) on a socket bound to nothing binds it first, to a port (or an
+ * abstract UNIX name) of the kernel's choosing on every address: a server
+ * no bind was asked for.  So it is decided as that bind too, as
+ * bind(2) of the same wildcard would be ("inet-0.0.0.0:0", "inet6-[::]:0",
+ * "unix-"); a connect or send that binds an unbound socket is a client's
+ * and is theirs.  Called for a listen the policy permitted by name.  Made
+ * on our copy of the socket, so that the socket checked is the one that
+ * listens (the target's fd number may name another by then).  Binding is
+ * one way: a socket found bound stays bound.
+ */
+void
+policy_linux_listen(struct policy_linux_call *c)
+{
+	const struct policy_sup *s = c->c_sup;
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss), l;
+	int sock, dom = -1, type = -1, err = 0, unbound = 0;
+
+	if ((sock = policy_linux_getfd(c->c_tid, (int)c->c_args[0])) < 0) {
+		policy_linux_reply(s, c->c_id, 0, -sock);
+		return;
+	}
+	memset(&ss, 0, sizeof(ss));
+	l = sizeof(dom);
+	(void)getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &dom, &l);
+	l = sizeof(type);
+	(void)getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &l);
+	if ((type == SOCK_STREAM || type == SOCK_SEQPACKET) &&
+	    getsockname(sock, (struct sockaddr *)&ss, &len) == 0) {
+		if (dom == AF_INET)
+			unbound = ((struct sockaddr_in *)&ss)->sin_port == 0;
+		else if (dom == AF_INET6)
+			unbound = ((struct sockaddr_in6 *)&ss)->sin6_port == 0;
+		else if (dom == AF_UNIX)
+			unbound = len <= sizeof(sa_family_t);
+	}
+	if (unbound)
+		err = policy_linux_net_decide(c, POLICY_OP_BIND, dom == AF_INET ?
+		    "inet-0.0.0.0:0" : dom == AF_INET6 ? "inet6-[::]:0" : "unix-");
+	if (err == 0 && listen(sock, (int)c->c_args[1]) != 0)
+		err = errno;
+	close(sock);
+	policy_linux_reply(s, c->c_id, 0, err);
 }

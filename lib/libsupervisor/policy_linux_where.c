@@ -383,6 +383,14 @@ policy_linux_where(FILE *out, const struct policy_sup *s,
 				where_add(lists[w], sizeof(lists[w]),
 				    op == POLICY_OP_SYSCALL ? name :
 				    policy_name_of(policy_op_names, op), "");
+				/* a listen that binds is decided as a bind
+				 * (policy_linux_listen) */
+				if (op == POLICY_OP_BIND && where_place_of(&fp,
+				    SYS_listen, 0, false, -1, 0) ==
+				    WHERE_SUPERVISOR)
+					where_add(lists[WHERE_SUPERVISOR],
+					    sizeof(lists[0]), "listen",
+					    " (an unbound socket)");
 				continue;
 			}
 			if (r->pr_op != POLICY_OP_FSWRITE &&

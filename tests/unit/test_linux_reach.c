@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 
 #include "tu_selfrun.h"
 
@@ -22,6 +24,7 @@
 /* The target side: one step per argument pair                        */
 
 static int saved = -1;		/* the last O_PATH descriptor opened */
+static int served = -1;		/* the last listening socket */
 
 /* arg with each '@' replaced by the supervisor's pid (our parent) */
 static const char *
@@ -52,11 +55,39 @@ opened(int fd)
 	return 0;
 }
 
+/* A UNIX stream socket bound to path (listening) or connected to it. */
+static int
+unix_sock(const char *path, bool listening)
+{
+	struct sockaddr_un un;
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), r;
+
+	if (s < 0)
+		return -errno;
+	memset(&un, 0, sizeof(un));
+	un.sun_family = AF_UNIX;
+	snprintf(un.sun_path, sizeof(un.sun_path), "%s", path);
+	if (listening) {
+		r = bind(s, (struct sockaddr *)&un, sizeof(un)) == 0 &&
+		    listen(s, 4) == 0 ? 0 : -errno;
+		if (r == 0)
+			served = s;
+		else
+			close(s);
+		return r;
+	}
+	r = connect(s, (struct sockaddr *)&un, sizeof(un)) == 0 ? 0 : -errno;
+	close(s);
+	return r;
+}
+
 /*
  * open PATH (read), openw PATH (read and write), opath PATH (O_PATH, kept),
  * reopen - (the kept one, read and write, through /proc/self/fd),
- * at NAME (openat of the kept one, read), cd PATH, readlink PATH,
- * mv A:B (rename).  Each prints 0 or -errno.
+ * reopenr - (the same, read only), at NAME (openat of the kept one, read),
+ * cd PATH, readlink PATH, mv A:B (rename), rm PATH, serve PATH (a
+ * listening UNIX socket there), connfd - (connect to the kept one through
+ * /proc/self/fd).  Each prints 0 or -errno.
  */
 static int
 step(const char *op, const char *a)
@@ -64,6 +95,15 @@ step(const char *op, const char *a)
 	char buf[PATH_MAX];
 
 	a = at_sup(a);
+	if (strcmp(op, "reopenr") == 0 || strcmp(op, "connfd") == 0) {
+		snprintf(buf, sizeof(buf), "/proc/self/fd/%d", saved);
+		return op[0] == 'r' ? opened(open(buf, O_RDONLY)) :
+		    unix_sock(buf, false);
+	}
+	if (strcmp(op, "rm") == 0)
+		return unlink(a) == 0 ? 0 : -errno;
+	if (strcmp(op, "serve") == 0)
+		return unix_sock(a, true);
 	if (strcmp(op, "open") == 0)
 		return opened(open(a, O_RDONLY));
 	if (strcmp(op, "openw") == 0)
@@ -131,7 +171,8 @@ run_steps(const char *pol_fmt, const int *want, size_t n)
 
 	assert_true(n <= 32);
 	tu_sh("rm -rf %1$s/d1 %1$s/d2 && mkdir %1$s/d1 %1$s/d2 && "
-	    "echo x >%1$s/d1/f", tu_dir);
+	    "echo x >%1$s/d1/f && echo x >%1$s/d1/key && echo x >%1$s/d1/sec && "
+	    "echo y >%1$s/d1/new", tu_dir);
 	assert_int_equal(tu_run_ints(pol, args, res, n), n);
 	for (i = 0; i < n; i++)
 		if ((want[i] == OK) != (res[i] == 0))
@@ -215,6 +256,47 @@ test_magic_routes(void **state)
 	run_steps(policy_opath, want, sizeof(want) / sizeof(want[0]));
 }
 
+/*
+ * Names, not objects: a descriptor kept of a file the policy denies by
+ * name (an O_PATH open, let through by its flags) whose name then goes
+ * (unlinked, or replaced by a rename over it, as passwd(1) replaces
+ * /etc/shadow) is /proc's "NAME (deleted)", which no rule for NAME
+ * matches; reopened or connected to through /proc/self/fd it is decided
+ * as NAME.  (The program itself may not rename over a name it may not
+ * open: the move check refuses it.)  A permitted file so kept stays
+ * reachable.
+ */
+static const char *policy_deleted =
+    "policy: 1\nname: reach-deleted\ndefault: permit\nrules:\n"
+    "  - open: flags sub \"O_PATH\" then permit\n"
+    "  - open: filename eq \"%1$s/d1/key\" then deny\n"
+    "  - open: filename re \"/d1/sec$\" then deny\n"
+    "  - connect: sockaddr eq \"unix-%1$s/d1/sock\" then deny\n"
+    "  - unmount: then deny\n";
+
+static void
+test_deleted_names(void **state)
+{
+	static const int want[] = {
+		NO, OK, OK, NO,		/* key: O_PATH kept, unlinked */
+		NO, OK, NO, OK, NO,	/* sec: kept, unlinked (not by mv) */
+		OK, OK, OK,		/* f, permitted: kept, unlinked */
+		OK, OK, OK, NO,		/* sock: kept, unlinked, connected */
+		OK, OK, OK, OK,		/* sock2, permitted */
+	};
+
+	(void)state;
+	snprintf(args, sizeof(args),
+	    "open %1$s/d1/key opath %1$s/d1/key rm %1$s/d1/key reopenr - "
+	    "open %1$s/d1/sec opath %1$s/d1/sec mv %1$s/d1/new:%1$s/d1/sec "
+	    "rm %1$s/d1/sec reopenr - "
+	    "opath %1$s/d1/f rm %1$s/d1/f reopenr - "
+	    "serve %1$s/d1/sock opath %1$s/d1/sock rm %1$s/d1/sock connfd - "
+	    "serve %1$s/d1/sock2 opath %1$s/d1/sock2 rm %1$s/d1/sock2 "
+	    "connfd -", tu_dir);
+	run_steps(policy_deleted, want, sizeof(want) / sizeof(want[0]));
+}
+
 /* Every path call supervised: refused by name, chdir included. */
 static void
 test_supervised(void **state)
@@ -244,6 +326,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_kernel_opens_mounts),
 		cmocka_unit_test(test_magic_routes),
 		cmocka_unit_test(test_supervised),
+		cmocka_unit_test(test_deleted_names),
 	};
 
 	if (argc > 1 && strcmp(argv[1], "--target") == 0)

@@ -414,6 +414,22 @@ t_net(const char *okport, const char *denyport)
 	T(connect(c, (struct sockaddr *)&un, sizeof(un)) == 0);
 	close(c);
 	close(l);
+	/* listen on an unbound socket binds it to every address: decided
+	 * as bind to "inet-0.0.0.0:0" (or "unix-", an abstract name of the
+	 * kernel's choosing), which the policy denies; a bound one listens */
+	T((s = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	DENIED(listen(s, 1), EACCES);
+	ok.sin_port = 0;
+	T(bind(s, (struct sockaddr *)&ok, sizeof(ok)) == 0);
+	T(listen(s, 1) == 0);
+	close(s);
+	T((s = socket(AF_UNIX, SOCK_STREAM, 0)) >= 0);
+	DENIED(listen(s, 1), EACCES);
+	close(s);
+	T((u = socket(AF_INET, SOCK_DGRAM, 0)) >= 0);
+	DENIED(listen(u, 1), EOPNOTSUPP);	/* binds nothing */
+	close(u);
+	DENIED(listen(-1, 1), EBADF);
 	return 0;
 }
 
@@ -947,6 +963,7 @@ static const char policy_fmt[] =
     "  - sendmsg: sockaddr eq \"inet-127.0.0.1:%2$d\" then deny\n"
     "  - bind: sockaddr inpath \"unix-%1$s/priv\" then deny\n"
     "  - bind: sockaddr match \"unix-%1$s/priv/*\" then deny\n"
+    "  - bind: sockaddr eq \"inet-0.0.0.0:0\" or sockaddr eq \"unix-\" then deny\n"
     "  - execve: filename eq \"/usr/bin/touch\" then deny\n"
     "  - kill: signal eq \"SIGUSR2\" then deny[EPERM]\n"
     "  - socket: domain eq \"AF_INET6\" then deny[EAFNOSUPPORT]\n"
