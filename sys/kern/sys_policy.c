@@ -1,5 +1,5 @@
 /* sys_policy.c: the per-call context of the policy system-call wrappers and the decision;
- * the socket calls (decided on a copied sockaddr, done with it) and the integer-only calls. */
+ * the socket calls (decided on a copied sockaddr, done with it; listen) and the integer-only calls. */
 #include <sys/param.h>
 #include <sys/types.h>
 #include <sys/systm.h>
@@ -182,6 +182,26 @@ policy_core_sendto(struct policy_call *pc, int s, const void *ubuf,
 	msg.msg_iov = &iov;
 	msg.msg_iovlen = 1;
 	return policy_core_sendmsg(pc, s, &msg, flags & MSG_USERFLAGS, retval);
+}
+
+/*
+ * listen(2) of a socket bound to nothing binds it first (in_pcbbind, to
+ * the wildcard address and a port of the kernel's choosing): a server no
+ * bind was asked for.  The kernel asks kauth about that bind as about the
+ * one a connect or a send makes (port 0), which the secmodel leaves alone;
+ * while this lwp is in listen it decides it as a bind (of "inet-0.0.0.0:0"
+ * or "inet6-[::]:0"), inside the very call, on the socket that listens.
+ */
+int
+policy_core_listen(struct lwp *l, sy_call_t *fn, const void *uap,
+    register_t *retval)
+{
+	int error;
+
+	policy_listen_begin();
+	error = (*fn)(l, uap, retval);
+	policy_listen_end();
+	return error;
 }
 
 /*

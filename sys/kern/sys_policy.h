@@ -207,6 +207,10 @@ int	policy_core_sendto(struct policy_call *, int s, const void *ubuf,
 int	policy_core_sendmsg(struct policy_call *, int s, struct msghdr *,
 	    int flags, register_t *);
 int	policy_core_send_noaddr(struct lwp *, unsigned op);
+/* listen(2) by the emulation's handler fn, decided by name already: the
+ * bind it makes of an unbound socket is decided as one. */
+int	policy_core_listen(struct lwp *, sy_call_t *fn, const void *uap,
+	    register_t *retval);
 int	policy_core_socket(struct lwp *, int domain, int type, int protocol);
 int	policy_core_kill(struct lwp *, pid_t pid, int signo);
 int	policy_core_ptrace(struct lwp *, int req, pid_t pid);

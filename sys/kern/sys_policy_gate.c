@@ -66,6 +66,7 @@ enum policy_slot_class {
 	POLICY_SLOT_REFUSED,	/* names objects and has no wrapper */
 	POLICY_SLOT_ALWAYS,
 	POLICY_SLOT_BYNAME,	/* decided by name, then its handler */
+	POLICY_SLOT_LISTEN,	/* by name, then its handler as a listen */
 	POLICY_SLOT_NOSYS,	/* no such call: decided by name, then ENOSYS */
 	POLICY_SLOT_NOMODULE,	/* decided by name, then autoload */
 	POLICY_SLOT_WRAPPED,	/* its copy-once wrapper */
@@ -173,7 +174,8 @@ policy_slot_make(const struct policy_shadow *ps, u_int code, sy_call_t *fn,
 		slot->ps_class = POLICY_SLOT_NOSYS;
 	else if (slot->ps_name[0] != '\0' &&
 	    policy_class_byname(slot->ps_name))
-		slot->ps_class = POLICY_SLOT_BYNAME;
+		slot->ps_class = strcmp(slot->ps_name, "listen") == 0 ?
+		    POLICY_SLOT_LISTEN : POLICY_SLOT_BYNAME;
 	else
 		slot->ps_class = POLICY_SLOT_REFUSED;
 }
@@ -267,6 +269,8 @@ policy_gate(struct lwp *l, const void *uap, register_t *retval)
 		return error;
 	if (slot->ps_class == POLICY_SLOT_NOMODULE)
 		return policy_gate_nomodule(l, ps, code, uap, retval);
+	if (slot->ps_class == POLICY_SLOT_LISTEN)
+		return policy_core_listen(l, fn, uap, retval);
 	return (*fn)(l, uap, retval);
 }
 

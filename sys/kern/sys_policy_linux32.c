@@ -29,6 +29,7 @@
 #define POLICY_LXSC_SOCKET	1
 #define POLICY_LXSC_BIND	2
 #define POLICY_LXSC_CONNECT	3
+#define POLICY_LXSC_LISTEN	4
 #define POLICY_LXSC_SEND	9
 #define POLICY_LXSC_SENDTO	11
 #define POLICY_LXSC_NCALLS	21
@@ -320,7 +321,11 @@ policy_lx32_socketcall_other(struct lwp *l,
 		    "or an unknown call");
 		policy_call_end(pc);
 	}
-	return error != 0 ? error : policy_call_orig(l, uap, retval);
+	if (error != 0)
+		return error;
+	if (what == POLICY_LXSC_LISTEN)
+		return policy_core_listen(l, l->l_sysent->sy_call, uap, retval);
+	return policy_call_orig(l, uap, retval);
 }
 
 /*

@@ -1,5 +1,5 @@
 /* test_rnet.c: sockets through the rump kernel's network stack under a policy: connect, bind,
- * sendto, sendmsg, sendmmsg decided on their addresses; rfork children confined alike. */
+ * listen, sendto, sendmsg, sendmmsg decided on their addresses; rfork children confined alike. */
 #include <poll.h>
 #include <time.h>
 #include <sys/uio.h>
@@ -546,6 +546,53 @@ test_implicit_bind(void **state)
 	assert_int_equal(rn_recv(r, 2000, buf, sizeof(buf)), 1);
 }
 
+/*
+ * listen(2) of an unbound socket binds it to every address and a port of
+ * the kernel's choosing: a server no bind(2) was asked for.  Decided as
+ * that bind ("inet-0.0.0.0:0"), which these rules do not permit; the
+ * socket stays unbound.  A socket bound where the policy permits listens,
+ * and one it may bind to the wildcard does too.
+ */
+static void
+test_listen_bind(void **state)
+{
+	struct rn_sa ok, got;
+	socklen_t len = sizeof(got.b);
+	int s, s2;
+
+	(void)state;
+	rn_sin(&ok, RN_BIND_OK, false);
+	rn_proc();
+	assert_int_equal(rt_confine(
+	    "  - socket: permit\n"
+	    "  - close: permit\n"
+	    "  - listen: permit\n"
+	    "  - getsockname: permit\n"
+	    "  - bind: sockaddr eq \"inet-127.0.0.1:17101\" then permit\n"),
+	    0);
+	rt_works(s = rump_sys_socket(RUMP_PF_INET, RUMP_SOCK_STREAM, 0));
+	rt_fails(rump_sys_listen(s, 4), EACCES);
+	rt_works(rump_sys_getsockname(s, (void *)got.b, &len));
+	assert_int_equal((got.b[2] << 8) | got.b[3], 0);
+	rt_works(s2 = rump_sys_socket(RUMP_PF_INET, RUMP_SOCK_STREAM, 0));
+	rt_works(rump_sys_bind(s2, SA(&ok), ok.len));
+	rt_works(rump_sys_listen(s2, 4));
+	rt_works(rump_sys_close(s));
+	rt_works(rump_sys_close(s2));
+	rn_exit();
+
+	rn_proc();
+	assert_int_equal(rt_confine(
+	    "  - socket: permit\n"
+	    "  - close: permit\n"
+	    "  - listen: permit\n"
+	    "  - bind: sockaddr eq \"inet-0.0.0.0:0\" then permit\n"), 0);
+	rt_works(s = rump_sys_socket(RUMP_PF_INET, RUMP_SOCK_STREAM, 0));
+	rt_works(rump_sys_listen(s, 4));
+	rt_works(rump_sys_close(s));
+	rn_exit();
+}
+
 /* ------------------------------------------------------------------ */
 /* sendto, sendmsg, sendmmsg                                          */
 
@@ -1069,6 +1116,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bind_local, rn_fresh,
 		    rn_done),
 		cmocka_unit_test_setup_teardown(test_implicit_bind, rn_fresh,
+		    rn_done),
+		cmocka_unit_test_setup_teardown(test_listen_bind, rn_fresh,
 		    rn_done),
 		cmocka_unit_test_setup_teardown(test_sendto, rn_send_setup,
 		    rn_send_teardown),

@@ -26,7 +26,7 @@ SDT_PROBE_DEFINE3(policy, , decide, done, "struct policy_request *",
 static secmodel_t policy_sm;
 volatile uint64_t policy_ndecided, policy_nrefused;
 static kauth_listener_t policy_l_process, policy_l_network, policy_l_vnode;
-static specificdata_key_t policy_pin_key;
+static specificdata_key_t policy_pin_key, policy_listen_key;
 static volatile unsigned policy_npinned;
 
 static void
@@ -202,9 +202,12 @@ policy_network_cb(kauth_cred_t cred, kauth_action_t action, void *cookie,
 	 * The kernel binds an unbound socket to a port of its choosing when it
 	 * connects or sends, and says so as a bind to port 0: that is not a
 	 * bind the process made (bind(2) itself is decided by its wrapper).
+	 * When it listens, it is: a server on every address
+	 * (policy_core_listen).
 	 */
 	if (action == KAUTH_NETWORK_BIND && sa != NULL &&
-	    !policy_autobind(sa)) {
+	    (!policy_autobind(sa) ||
+	    lwp_getspecific(policy_listen_key) != NULL)) {
 		r = policy_second_line(cred, &req, &pol, POLICY_OP_BIND);
 		if (r >= 0)
 			return r;
@@ -239,6 +242,19 @@ policy_unpin_vnode(void)
 	atomic_dec_uint(&policy_npinned);
 }
 
+/* The current lwp is in listen(2), or no longer (policy_core_listen). */
+void
+policy_listen_begin(void)
+{
+	lwp_setspecific(policy_listen_key, &policy_listen_key);
+}
+
+void
+policy_listen_end(void)
+{
+	lwp_setspecific(policy_listen_key, NULL);
+}
+
 static int
 policy_vnode_cb(kauth_cred_t cred, kauth_action_t action, void *cookie,
     void *arg0, void *arg1, void *arg2, void *arg3)
@@ -269,6 +285,10 @@ policy_init(void)
 	    policy_network_cb, NULL);
 	if ((error = lwp_specific_key_create(&policy_pin_key, NULL)) != 0)
 		goto fail_key;
+	if ((error = lwp_specific_key_create(&policy_listen_key, NULL)) != 0) {
+		lwp_specific_key_delete(policy_pin_key);
+		goto fail_key;
+	}
 	policy_l_vnode = kauth_listen_scope(KAUTH_SCOPE_VNODE,
 	    policy_vnode_cb, NULL);
 	policy_gate_init();
@@ -278,6 +298,7 @@ policy_init(void)
 fail_listen:
 	(void)policy_gate_fini();
 	kauth_unlisten_scope(policy_l_vnode);
+	lwp_specific_key_delete(policy_listen_key);
 	lwp_specific_key_delete(policy_pin_key);
 fail_key:
 	kauth_unlisten_scope(policy_l_network);
@@ -311,6 +332,7 @@ policy_fini(void)
 	}
 	(void)policy_gate_fini();
 	kauth_unlisten_scope(policy_l_vnode);
+	lwp_specific_key_delete(policy_listen_key);
 	lwp_specific_key_delete(policy_pin_key);
 	kauth_unlisten_scope(policy_l_network);
 	kauth_unlisten_scope(policy_l_process);

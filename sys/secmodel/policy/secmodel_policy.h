@@ -64,6 +64,8 @@ int	policy_refuse(struct lwp *, struct policy_cred *,
 struct vnode;
 void	policy_pin_vnode(struct vnode *);
 void	policy_unpin_vnode(void);
+void	policy_listen_begin(void);
+void	policy_listen_end(void);
 
 /* Decisions taken (rules evaluated) and calls refused, since boot. */
 extern volatile uint64_t policy_ndecided, policy_nrefused;
