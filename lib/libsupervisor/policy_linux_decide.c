@@ -140,7 +140,9 @@ policy_linux_decide1(struct policy_linux_call *c)
 		policy_linux_log_verdict(c, "would deny", NULL);
 		return 0;
 	}
-	if (s->s_verbose || d->pd_log || d->pd_action == POLICY_ACT_DENY)
+	/* log: none logs only rules marked log (policy.5), as the filter's
+	 * denials and a Landlock domain's are not */
+	if (s->s_verbose || d->pd_log)
 		policy_linux_log_verdict(c, "deny", NULL);
 	return d->pd_errno > 0 ? d->pd_errno : EPERM;
 }

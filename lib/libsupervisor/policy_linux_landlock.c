@@ -266,6 +266,19 @@ ll_decide(const struct policy *p, unsigned op, const char *path)
 	return d.pd_action;
 }
 
+/* The first rule that says widen (a rename or link let past the move
+ * check: policy_move_permitted), or p_nrules. */
+static uint32_t
+ll_widen_rule(const struct policy *p)
+{
+	uint32_t i;
+
+	for (i = 0; i < p->p_nrules; i++)
+		if (p->p_rules[i].pr_flags & POLICY_RULE_WIDEN)
+			break;
+	return i;
+}
+
 /*
  * Can the program take DIR away (so that a new directory could stand at
  * its path, one Landlock's rule is not bound to)?  Not when the policy
@@ -363,7 +376,7 @@ ll_file_check(const char *file, char *why, size_t cap)
 	if (realpath(file, real) == NULL || strcmp(real, file) != 0)
 		return "the file's name is not its resolved path (a symbolic "
 		    "link on the way)";
-	if (S_ISREG(st.st_mode) && st.st_nlink != 1)
+	if (st.st_nlink != 1)		/* a FIFO or a device node too */
 		return "the file has other hard links, at paths the policy "
 		    "decides otherwise";
 	strcpy(parent, file);
@@ -483,6 +496,11 @@ policy_linux_llplan(const struct policy_sup *s, const struct policy *p,
 	if (!ll_mounts_refused(s, p))
 		ll_why(pl, -1, "it may permit mount or unmount, which "
 		    "Landlock refuses a program in a domain");
+	if ((k = ll_widen_rule(p)) < p->p_nrules)
+		ll_why(pl, (int)k, "it widens: a move it permits is let past "
+		    "the move check, and Landlock's rights would go with the "
+		    "directory or file moved, where the policy's rules see "
+		    "another path");
 	ll_walk(p, POLICY_OP_FSWRITE, pl);
 	if (!pl->ll_write)
 		policy_linux_llplan_free(pl);

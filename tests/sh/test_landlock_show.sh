@@ -95,6 +95,19 @@ has "sendto: deny rule" "$T/show" "supervisor: sendto: denials are logged (log: 
 has "logged: write opens" "$T/show" "write opens: supervisor: rule #4: its denials are logged (log: deny)"
 has "logged: rule" "$T/show" "supervisor: open (write), creat, openat (write), openat2 (write): Landlock cannot decide write opens: rule #4: its denials are logged"
 hasnt "logged: no Landlock" "$T/show" "Landlock: open"
+# a widen rule lets a move past the move check: Landlock's grant would go
+# with the directory moved, so no Landlock
+sed "s|^rules:|rules:\n  - rename: filename eq \"$T/w\" and filename2 eq \"$T/w2\" then permit widen|" \
+    "$T/offload.yaml" >"$T/widen.yaml"
+"$POLICYCTL" show "$T/widen.yaml" >"$T/show" 2>&1
+has "widen: why" "$T/show" "write opens: supervisor: rule #0: it widens"
+hasnt "widen: no Landlock" "$T/show" "Landlock: open"
+# a file named alone with a second name (a FIFO too) is not offloaded
+mkfifo "$T/fifo" && ln "$T/fifo" "$T/fifo2"
+sed "s|  - fswrite: filename inpath \"$T/w\" then permit|  - fswrite: filename eq \"$T/fifo\" then permit|" \
+    "$T/offload.yaml" >"$T/fifo.yaml"
+"$POLICYCTL" show "$T/fifo.yaml" >"$T/show" 2>&1
+has "fifo: why" "$T/show" "the file has other hard links"
 # unmount permitted (the default): a domain would refuse it, so no Landlock
 grep -v '^  - unmount: then deny' "$T/offload.yaml" >"$T/unmount.yaml"
 "$POLICYCTL" show "$T/unmount.yaml" >"$T/show" 2>&1
@@ -159,6 +172,8 @@ for a in "" 0; do
 	has "run abi=$a: moved across directories" "$T/run$a" "moved4"
 	has "run abi=$a: content" "$T/run$a" "two"
 	[ ! -e "$T/out/g" ] && ok || bad "run abi=$a: denied file made"
+	# log: none: no denial logged, supervised or not
+	hasnt "run abi=$a: log: none" "$T/runerr$a" " deny "
 done
 if cmp -s "$T/run" "$T/run0"; then ok; else bad "Landlock and supervised runs differ"; diff "$T/run" "$T/run0"; fi
 
