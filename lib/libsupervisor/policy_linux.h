@@ -505,6 +505,26 @@ void	policy_linux_chdir_forget(pid_t);
 
 void	policy_linux_open(struct policy_linux_call *);		/* open.c */
 void	policy_linux_pathop(struct policy_linux_call *, unsigned op); /* path.c */
+
+/* policy_linux_xattr.c: extended attributes, copied once, done on our fd */
+#define PLX_SET		0
+#define PLX_REMOVE	1
+#define PLX_GET		2
+#define PLX_LIST	3
+struct policy_linux_xattr {
+	int		x_kind;			/* PLX_* */
+	char		x_name[256];		/* XATTR_NAME_MAX + 1 */
+	void		*x_value;		/* to set: malloc'd */
+	size_t		x_size;
+	int		x_flags;		/* XATTR_CREATE, XATTR_REPLACE */
+	uint64_t	x_buf;			/* get, list: the caller's buffer */
+};
+bool	policy_linux_is_xattr(const char *name);
+int	policy_linux_xattr_copy(struct policy_linux_call *,
+	    struct policy_linux_xattr *);
+int	policy_linux_xattr_do(struct policy_linux_call *,
+	    const struct policy_linux_xattr *, const char *proc, int64_t *ret);
+void	policy_linux_xattr_free(struct policy_linux_xattr *);
 void	policy_linux_net(struct policy_linux_call *, unsigned op);	/* net.c */
 void	policy_linux_listen(struct policy_linux_call *);
 void	policy_linux_intop(struct policy_linux_call *, unsigned op); /* intop.c */

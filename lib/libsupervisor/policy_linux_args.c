@@ -1,10 +1,11 @@
 /* policy_linux_args.c: native argument conventions the supervisor reads from registers:
- * open(2) flags as POLICY_O_* bits, and the *at flags each call accepts. */
+ * open(2) flags as POLICY_O_* bits, and the *at (and xattr) flags each call accepts. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 
 #include "policy_linux.h"
 
@@ -30,6 +31,9 @@ policy_linux_atflags_ok(const char *n, const uint64_t *args)
 		{ "execveat", 4, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH },
 		{ "renameat2", 4, RENAME_NOREPLACE | RENAME_EXCHANGE |
 		    RENAME_WHITEOUT },
+		{ "setxattr", 4, XATTR_CREATE | XATTR_REPLACE },
+		{ "lsetxattr", 4, XATTR_CREATE | XATTR_REPLACE },
+		{ "fsetxattr", 4, XATTR_CREATE | XATTR_REPLACE },
 	};
 	size_t i;
 

@@ -69,6 +69,15 @@ static const struct {
 	    "program's file calls and cannot apply a Landlock domain the "
 	    "program gives itself" },
 	{ "clone3", ENOSYS, NULL },	/* flags in memory: libc uses clone */
+	/* a path the kernel then reads or writes, with no emulation here */
+	{ "acct", EPERM, "the kernel appends to a file no decision covers" },
+	{ "swapon", EPERM, "the kernel writes to a file no decision covers" },
+	{ "swapoff", EPERM, "it names a file no decision covers" },
+	{ "uselib", EPERM, "the kernel maps a file no decision covers" },
+	{ "quotactl", EPERM, "it names a device and a quota file no "
+	    "decision covers" },
+	{ "fanotify_init", EPERM, "fanotify's events hand over descriptors "
+	    "of files no decision covers" },
 };
 
 /*

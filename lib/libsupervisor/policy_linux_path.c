@@ -1,5 +1,5 @@
-/* policy_linux_path.c: path operations (stat family, access, readlink, chdir, unlink,
- * rename, mkdir, rmdir, link, symlink, chmod, chown, truncate, utimes) done on our fds. */
+/* policy_linux_path.c: path operations (stat family, access, readlink, chdir, unlink, rename,
+ * mkdir, rmdir, link, symlink, chmod, chown, truncate, utimes, xattrs) done on our fds. */
 /*
  * Each path is walked once to an fd (the object, or its parent directory
  * plus the final name for calls that create or remove names); the policy
@@ -220,6 +220,14 @@ policy_linux_truncate(struct policy_linux_call *c,
 	return EFBIG;
 }
 
+/* Does the call act on its first argument, a descriptor, alone? */
+static bool
+policy_linux_fd_form(const char *n)
+{
+	return strcmp(n, "fchmod") == 0 || strcmp(n, "fchown") == 0 ||
+	    (n[0] == 'f' && policy_linux_is_xattr(n));
+}
+
 /*
  * Where the (first) path of each call is: dirfd argument (-1: AT_FDCWD),
  * path argument, walk flags, AT_EMPTY_PATH allowed.
@@ -256,7 +264,8 @@ policy_linux_first(struct policy_linux_call *c, unsigned op, int *dirfd,
 		atflags = (int)ARG(2);
 	else if (strcmp(n, "fchownat") == 0 || strcmp(n, "linkat") == 0)
 		atflags = (int)ARG(4);
-	if (strcmp(n, "lstat") == 0 || strcmp(n, "lchown") == 0)
+	if (strcmp(n, "lstat") == 0 || strcmp(n, "lchown") == 0 ||
+	    (n[0] == 'l' && policy_linux_is_xattr(n)))
 		atflags |= AT_SYMLINK_NOFOLLOW;
 
 	switch (op) {
@@ -284,6 +293,12 @@ policy_linux_first(struct policy_linux_call *c, unsigned op, int *dirfd,
 		break;
 	default:
 		break;
+	}
+	/* fchmod, fchown, fsetxattr, fremovexattr: the descriptor's object */
+	if (policy_linux_fd_form(n)) {
+		*dirfd = DIRFD(0);
+		*path = 0;
+		*emptyok = 2;
 	}
 	if (op == POLICY_OP_SYMLINK) {
 		/* symlink(target, linkpath), symlinkat(target, dirfd, linkpath) */
@@ -315,7 +330,7 @@ policy_linux_walk_arg(struct policy_linux_call *c, int dirfd, uint64_t path,
     int wflags, int emptyok, struct policy_linux_walk *w)
 {
 	if (emptyok == 2) {
-		/* utimensat(fd, NULL, ...): the fd itself */
+		/* utimensat(fd, NULL, ...), fchmod...: the fd itself */
 		int r;
 
 		memset(w, 0, sizeof(*w));	/* no path: walk_done frees */
@@ -352,6 +367,7 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 	char *path1 = NULL, *path2 = NULL, text[PATH_MAX];
 	char proc[64];
 	struct timespec ts[2], *tsp = NULL;
+	struct policy_linux_xattr xa;
 	const char *n = c->c_name;
 	uint64_t paddr, p2addr;
 	int dirfd, d2, wflags, emptyok, err = 0, r;
@@ -360,6 +376,7 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 
 	memset(&w2, 0, sizeof(w2));	/* no path: walk_done frees */
 	policy_linux_walk_init(&w2);
+	memset(&xa, 0, sizeof(xa));
 	/* flags the kernel refuses before it looks a path up */
 	if ((r = policy_linux_atflags_ok(n, c->c_args)) != 0) {
 		policy_linux_reply(s, c->c_id, 0, r);
@@ -398,10 +415,23 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 		policy_linux_reply(s, c->c_id, 0, -r);
 		return;
 	}
-	if ((r = policy_linux_walk_arg(c, dirfd, paddr, wflags, emptyok,
-	    &w)) != 0) {
+	/* the attribute's name and value, before the path (as the kernel) */
+	if (policy_linux_is_xattr(n) &&
+	    (r = policy_linux_xattr_copy(c, &xa)) != 0) {
+		policy_linux_xattr_free(&xa);
 		policy_linux_reply(s, c->c_id, 0, -r);
 		return;
+	}
+	if ((r = policy_linux_walk_arg(c, dirfd, paddr, wflags, emptyok,
+	    &w)) != 0) {
+		policy_linux_xattr_free(&xa);
+		policy_linux_reply(s, c->c_id, 0, -r);
+		return;
+	}
+	/* a descriptor opened O_PATH changes nothing (the kernel: EBADF) */
+	if (policy_linux_fd_form(n) && (fcntl(w.w_fd, F_GETFL) & O_PATH)) {
+		err = EBADF;
+		goto out;
 	}
 	if (op == POLICY_OP_RENAME || op == POLICY_OP_LINK) {
 		policy_linux_second(c, &d2, &p2addr);
@@ -430,7 +460,7 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 	}
 	if (op == POLICY_OP_SYMLINK)
 		policy_request_set_str(&c->c_req, POLICY_F_FILENAME2, text);
-	if (op == POLICY_OP_CHMOD)
+	if (op == POLICY_OP_CHMOD && !policy_linux_is_xattr(n))
 		policy_request_set_int(&c->c_req, POLICY_F_MODE,
 		    (int64_t)(ARG(strncmp(n, "fchmodat", 8) == 0 ? 2 : 1) & 07777));
 	if (op == POLICY_OP_MKDIR)
@@ -486,7 +516,9 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 		break;
 	}
 	case POLICY_OP_STAT:
-		if ((r = policy_linux_stat_out(c, &w,
+		if (policy_linux_is_xattr(n))
+			err = policy_linux_xattr_do(c, &xa, proc, &ret);
+		else if ((r = policy_linux_stat_out(c, &w,
 		    strcmp(n, "statx") == 0)) != 0)
 			err = -r;
 		break;
@@ -559,7 +591,9 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 			err = errno;
 		break;
 	case POLICY_OP_CHMOD:
-		if (S_ISLNK(w.w_st.st_mode))
+		if (policy_linux_is_xattr(n))
+			err = policy_linux_xattr_do(c, &xa, proc, &ret);
+		else if (S_ISLNK(w.w_st.st_mode))
 			err = EOPNOTSUPP;
 		else if (chmod(proc, (mode_t)ARG(
 		    strncmp(n, "fchmodat", 8) == 0 ? 2 : 1) & 07777) != 0)
@@ -592,6 +626,7 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 		break;
 	}
 out:
+	policy_linux_xattr_free(&xa);
 	policy_linux_walk_done(&w);
 	policy_linux_walk_done(&w2);
 	policy_linux_reqpath_free(c, path1);

@@ -30,9 +30,18 @@ static const struct {
 	{ "link", POLICY_OP_LINK }, { "linkat", POLICY_OP_LINK },
 	{ "symlink", POLICY_OP_SYMLINK }, { "symlinkat", POLICY_OP_SYMLINK },
 	{ "chmod", POLICY_OP_CHMOD }, { "fchmodat", POLICY_OP_CHMOD },
-	{ "fchmodat2", POLICY_OP_CHMOD },
+	{ "fchmodat2", POLICY_OP_CHMOD }, { "fchmod", POLICY_OP_CHMOD },
 	{ "chown", POLICY_OP_CHOWN }, { "lchown", POLICY_OP_CHOWN },
-	{ "fchownat", POLICY_OP_CHOWN },
+	{ "fchownat", POLICY_OP_CHOWN }, { "fchown", POLICY_OP_CHOWN },
+	/* extended attributes: set and remove as chmod, get and list as stat
+	 * (as NetBSD's wrappers decide them); fgetxattr and flistxattr, as
+	 * fstat, by name */
+	{ "setxattr", POLICY_OP_CHMOD }, { "lsetxattr", POLICY_OP_CHMOD },
+	{ "fsetxattr", POLICY_OP_CHMOD }, { "removexattr", POLICY_OP_CHMOD },
+	{ "lremovexattr", POLICY_OP_CHMOD },
+	{ "fremovexattr", POLICY_OP_CHMOD },
+	{ "getxattr", POLICY_OP_STAT }, { "lgetxattr", POLICY_OP_STAT },
+	{ "listxattr", POLICY_OP_STAT }, { "llistxattr", POLICY_OP_STAT },
 	{ "truncate", POLICY_OP_TRUNCATE },
 	{ "utime", POLICY_OP_UTIMES }, { "utimes", POLICY_OP_UTIMES },
 	{ "utimensat", POLICY_OP_UTIMES }, { "futimesat", POLICY_OP_UTIMES },

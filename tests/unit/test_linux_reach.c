@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/xattr.h>
 
 #include "tu_selfrun.h"
 
@@ -87,7 +88,8 @@ unix_sock(const char *path, bool listening)
  * reopenr - (the same, read only), at NAME (openat of the kept one, read),
  * cd PATH, readlink PATH, mv A:B (rename), rm PATH, serve PATH (a
  * listening UNIX socket there), connfd - (connect to the kept one through
- * /proc/self/fd).  Each prints 0 or -errno.
+ * /proc/self/fd), fchmod - and fsetxattr - (of the kept one).  Each prints 0 or
+ * -errno.
  */
 static int
 step(const char *op, const char *a)
@@ -102,6 +104,10 @@ step(const char *op, const char *a)
 	}
 	if (strcmp(op, "rm") == 0)
 		return unlink(a) == 0 ? 0 : -errno;
+	if (strcmp(op, "fchmod") == 0)
+		return fchmod(saved, 0600) == 0 ? 0 : -errno;
+	if (strcmp(op, "fsetxattr") == 0)
+		return fsetxattr(saved, "user.reach", "x", 1, 0) == 0 ? 0 : -errno;
 	if (strcmp(op, "serve") == 0)
 		return unix_sock(a, true);
 	if (strcmp(op, "open") == 0)
@@ -297,6 +303,30 @@ test_deleted_names(void **state)
 	run_steps(policy_deleted, want, sizeof(want) / sizeof(want[0]));
 }
 
+/*
+ * A real O_PATH descriptor (let through by its flags) changes nothing
+ * through fchmod or fsetxattr, which the kernel refuses (EBADF) and the
+ * supervisor, deciding them on the descriptor's object, must too.
+ */
+static const char *policy_fdforms =
+    "policy: 1\nname: reach-fdforms\ndefault: permit\nrules:\n"
+    "  - open: flags sub \"O_PATH\" then permit\n"
+    "  - fswrite: filename eq \"%1$s/d1/key\" then deny\n"
+    "  - unmount: then deny\n";
+
+static void
+test_fd_forms(void **state)
+{
+	static const int want[] = { OK, NO, NO, OK, NO, NO };
+
+	(void)state;
+	snprintf(args, sizeof(args), "opath %1$s/d1/f fchmod - fsetxattr - "
+	    "opath %1$s/d1/key fchmod - fsetxattr -", tu_dir);
+	run_steps(policy_fdforms, want, sizeof(want) / sizeof(want[0]));
+	/* refused before any decision, as the kernel refuses it */
+	assert_false(tu_log_has("deny chmod"));
+}
+
 /* Every path call supervised: refused by name, chdir included. */
 static void
 test_supervised(void **state)
@@ -327,6 +357,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_magic_routes),
 		cmocka_unit_test(test_supervised),
 		cmocka_unit_test(test_deleted_names),
+		cmocka_unit_test(test_fd_forms),
 	};
 
 	if (argc > 1 && strcmp(argv[1], "--target") == 0)

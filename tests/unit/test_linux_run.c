@@ -28,6 +28,8 @@
 #include <sys/un.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <sys/swap.h>
+#include <sys/xattr.h>
 #include <grp.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
@@ -803,6 +805,79 @@ t_creds(void)
 	return 0;
 }
 
+/*
+ * Extended attributes: set and remove decided as chmod, get and list as
+ * stat, by path (l forms on a link itself) or on a descriptor's object;
+ * fchmod and fchown on the descriptor's object; the kernel's errors for
+ * the name, value and flags as unconfined.  Calls that make the kernel
+ * read or write a path it decides nothing on are refused.
+ */
+static int
+t_xattr(void)
+{
+	char big[300], buf[64];
+	int fd;
+
+	memset(big, 'u', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	/* permitted: a file of pub */
+	T(setxattr(P("pub/a"), "user.k", "vv", 2, 0) == 0);
+	T(getxattr(P("pub/a"), "user.k", buf, sizeof(buf)) == 2 &&
+	    memcmp(buf, "vv", 2) == 0);
+	T(getxattr(P("pub/a"), "user.k", NULL, 0) == 2);
+	DENIED(getxattr(P("pub/a"), "user.k", buf, 1), ERANGE);
+	T(listxattr(P("pub/a"), buf, sizeof(buf)) == 7 &&
+	    strcmp(buf, "user.k") == 0);
+	DENIED(setxattr(P("pub/a"), "user.k", "w", 1, XATTR_CREATE), EEXIST);
+	DENIED(setxattr(P("pub/a"), "user.k", "w", 1, 8), EINVAL);
+	DENIED(setxattr(P("pub/a"), "", "w", 1, 0), ERANGE);
+	DENIED(setxattr(P("pub/a"), big, "w", 1, 0), ERANGE);
+	/* hostile sizes and addresses, past the compiler's checks */
+	DENIED((int)syscall(SYS_setxattr, P("pub/a"), "user.k", "w", 70000, 0),
+	    E2BIG);
+	DENIED((int)syscall(SYS_setxattr, P("pub/a"), "user.k", 1, 1, 0),
+	    EFAULT);
+	DENIED((int)syscall(SYS_getxattr, P("pub/a"), "user.k", 1, 8), EFAULT);
+	DENIED(getxattr(P("pub/none"), "user.k", buf, sizeof(buf)), ENOENT);
+	T(removexattr(P("pub/a"), "user.k") == 0);
+	DENIED(removexattr(P("pub/a"), "user.k"), ENODATA);
+	/* a link itself has no user attributes; the file it names does */
+	T(symlink("a", P("pub/ln")) == 0);
+	T(setxattr(P("pub/ln"), "user.l", "l", 1, 0) == 0);
+	DENIED(lgetxattr(P("pub/ln"), "user.l", buf, sizeof(buf)), ENODATA);
+	DENIED(lsetxattr(P("pub/ln"), "user.l", "l", 1, 0), EPERM);
+	T(getxattr(P("pub/a"), "user.l", buf, sizeof(buf)) == 1);
+	/* denied: the secret file, by path and by a link to it */
+	DENIED(setxattr(P("secret"), "user.k", "v", 1, 0), EACCES);
+	DENIED(lsetxattr(P("secret"), "user.k", "v", 1, 0), EACCES);
+	DENIED(removexattr(P("secret"), "user.k"), EACCES);
+	DENIED(getxattr(P("secret"), "user.k", buf, sizeof(buf)), EACCES);
+	DENIED(listxattr(P("secret"), buf, sizeof(buf)), EACCES);
+	T(symlink(P("secret"), P("pub/tosecret")) == 0);
+	DENIED(setxattr(P("pub/tosecret"), "user.k", "v", 1, 0), EACCES);
+	/* a file read but not written: its descriptor changes nothing */
+	T((fd = open(P("pub/ro"), O_RDONLY)) >= 0);
+	DENIED(fsetxattr(fd, "user.k", "v", 1, 0), EACCES);
+	DENIED(fremovexattr(fd, "user.k"), EACCES);
+	DENIED(fchmod(fd, 0600), EACCES);
+	DENIED(fchown(fd, (uid_t)-1, (gid_t)-1), EACCES);
+	T(fgetxattr(fd, "user.k", buf, sizeof(buf)) == -1 && errno == ENODATA);
+	close(fd);
+	/* one written: they do */
+	T((fd = open(P("pub/a"), O_RDWR)) >= 0);
+	T(fsetxattr(fd, "user.f", "f", 1, 0) == 0);
+	T(fremovexattr(fd, "user.f") == 0);
+	T(fchmod(fd, 0640) == 0);
+	T(fchown(fd, (uid_t)-1, (gid_t)-1) == 0);
+	close(fd);
+	/* (a real O_PATH descriptor: test_linux_reach test_fd_forms; this
+	 * policy's O_PATH opens are emulated, read-only: policyctl.8) */
+	/* the kernel would read or write a path: refused */
+	DENIED(acct(P("pub/a")), EPERM);
+	DENIED(swapoff(P("pub/a")), EPERM);
+	return 0;
+}
+
 static int
 target_main(int argc, char **argv)
 {
@@ -815,6 +890,7 @@ target_main(int argc, char **argv)
 	if (strcmp(sc, "path") == 0) return t_path();
 	if (strcmp(sc, "resolve") == 0) return t_resolve();
 	if (strcmp(sc, "net") == 0 && argc > 5) return t_net(argv[4], argv[5]);
+	if (strcmp(sc, "xattr") == 0) return t_xattr();
 	if (strcmp(sc, "exec") == 0) return t_exec();
 	if (strcmp(sc, "confined") == 0) return t_confined();
 	if (strcmp(sc, "ints") == 0) return t_ints();
@@ -914,6 +990,7 @@ setup(void **state)
 	mksub("priv");
 	mksub("priv/sub");
 	mkfile("pub/a", "A");
+	mkfile("pub/ro", "R");
 	mkfile("pub/r1", "r");
 	mkfile("pub/t", "tttt");
 	mkfile("secret", "S");
@@ -953,6 +1030,7 @@ static const char policy_fmt[] =
     "rules:\n"
     "  - fsread: filename eq \"%1$s/secret\" then deny\n"
     "  - fswrite: filename eq \"%1$s/secret\" then deny\n"
+    "  - fswrite: filename eq \"%1$s/pub/ro\" then deny\n"
     "  - fsread: filename inpath \"%1$s/priv\" then deny\n"
     "  - fswrite: filename inpath \"%1$s/priv\" then deny\n"
     "  - mkdir: filename eq \"%1$s/pub/eperm\" then deny[EPERM]\n"
@@ -1066,6 +1144,7 @@ test_creds(void **s)
 	expect_ok("creds", NULL, NULL);
 }
 static void test_nolistener(void **s) { (void)s; expect_ok("nolistener", NULL, NULL); }
+static void test_xattr(void **s) { (void)s; expect_ok("xattr", NULL, NULL); }
 
 static void
 test_net(void **s)
@@ -1232,6 +1311,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_path),
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_net),
+		cmocka_unit_test(test_xattr),
 		cmocka_unit_test(test_exec),
 		cmocka_unit_test(test_ints),
 		cmocka_unit_test(test_signals),
