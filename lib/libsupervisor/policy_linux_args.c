@@ -71,7 +71,9 @@ policy_linux_oflags(int fl)
 
 	switch (fl & O_ACCMODE) {
 	case O_WRONLY: v = POLICY_O_WRONLY; break;
-	case O_RDWR: v = POLICY_O_RDWR; break;
+	/* 3: a descriptor for ioctls, which the kernel gives for read and
+	 * write permission both: decided as a read and write open */
+	case O_RDWR: case O_WRONLY | O_RDWR: v = POLICY_O_RDWR; break;
 	default: break;
 	}
 	for (i = 0; i < __arraycount(map); i++)

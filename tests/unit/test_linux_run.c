@@ -90,6 +90,10 @@ t_open(void)
 	T(readfile(P("pub/a"), buf, sizeof(buf)) == 1 && buf[0] == 'A');
 	DENIED(open(P("secret"), O_RDONLY), EACCES);
 	DENIED(open(P("priv/x"), O_RDONLY), EACCES);
+	/* access mode 3 (ioctls only) needs write permission too */
+	T((fd = open(P("pub/ro"), O_RDONLY)) >= 0);
+	close(fd);
+	DENIED(open(P("pub/ro"), O_WRONLY | O_RDWR), EACCES);
 	DENIED(open(P("nonexistent"), O_RDONLY), ENOENT);
 	/* relative, "..", dirfd */
 	T(chdir(P("pub")) == 0);
