@@ -208,8 +208,6 @@ policy_linux_intop(struct policy_linux_call *c, unsigned op)
 		policy_linux_reply(s, c->c_id, 0, err);
 	else if (op == POLICY_OP_PTRACE)
 		policy_linux_intop_ptrace(c);
-	else if (op == POLICY_OP_SYSCALL && strcmp(n, "listen") == 0)
-		policy_linux_listen(c);		/* the bind it may make */
 	else if (op == POLICY_OP_SYSCALL && ((strcmp(n, "prctl") == 0 &&
 	    (int)ARG(0) == PR_SET_SECCOMP && ARG(1) == SECCOMP_MODE_STRICT) ||
 	    (strcmp(n, "seccomp") == 0 &&

@@ -675,7 +675,7 @@ policy_linux_net(struct policy_linux_call *c, unsigned op)
  * no bind was asked for.  So it is decided as that bind too, as
  * bind(2) of the same wildcard would be ("inet-0.0.0.0:0", "inet6-[::]:0",
  * "unix-"); a connect or send that binds an unbound socket is a client's
- * and is theirs.  Called for a listen the policy permitted by name.  Made
+ * and is theirs.  Decided by name first, then as that bind.  Made
  * on our copy of the socket, so that the socket checked is the one that
  * listens (the target's fd number may name another by then).  Binding is
  * one way: a socket found bound stays bound.
@@ -688,6 +688,12 @@ policy_linux_listen(struct policy_linux_call *c)
 	socklen_t len = sizeof(ss), l;
 	int sock, dom = -1, type = -1, err = 0, unbound = 0;
 
+	/* first as itself, by name */
+	policy_linux_req(c, POLICY_OP_SYSCALL);
+	if ((err = policy_linux_decide(c)) != 0) {
+		policy_linux_reply(s, c->c_id, 0, err);
+		return;
+	}
 	if ((sock = policy_linux_getfd(c->c_tid, (int)c->c_args[0])) < 0) {
 		policy_linux_reply(s, c->c_id, 0, -sock);
 		return;

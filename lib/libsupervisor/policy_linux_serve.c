@@ -178,7 +178,12 @@ policy_linux_dispatch(struct policy_sup *s, const struct seccomp_notif *n)
 		policy_linux_reply(s, c.c_id, 0, ENOSYS);
 		break;
 	case H_INT:
-		policy_linux_intop(&c, (unsigned)op);
+		/* listen: by name, and as the bind it may make (net.c) */
+		if (op == POLICY_OP_SYSCALL && c.c_name != NULL &&
+		    strcmp(c.c_name, "listen") == 0)
+			policy_linux_listen(&c);
+		else
+			policy_linux_intop(&c, (unsigned)op);
 		break;
 	}
 	policy_linux_worker_call(NULL);
