@@ -520,6 +520,7 @@ struct policy_linux_xattr {
 	uint64_t	x_buf;			/* get, list: the caller's buffer */
 };
 bool	policy_linux_is_xattr(const char *name);
+bool	policy_linux_xattr_grants(const struct policy_linux_xattr *);
 int	policy_linux_xattr_copy(struct policy_linux_call *,
 	    struct policy_linux_xattr *);
 int	policy_linux_xattr_do(struct policy_linux_call *,

@@ -139,24 +139,55 @@ policy_linux_name_in(int par, const struct stat *pst, const struct stat *cst)
 }
 
 /*
- * An object no name leads to any more (unlinked, or replaced by a rename
- * over it) is shown by /proc as its last name and " (deleted)".  Rules
- * name objects by their names, and a program that kept a descriptor of
- * one (an O_PATH open the filter let through, a cwd) must not reach it
- * under a name no rule means: it is decided under the name it had.  Only
- * when no link is left (a live file may be called "x (deleted)").
+ * A name that no longer leads to the object (unlinked, or replaced by a
+ * rename over it, while other hard links may remain) is shown by /proc as
+ * that name and " (deleted)".  Rules name objects by their names, and a
+ * program that kept a descriptor of one (an O_PATH open the filter let
+ * through, a cwd) must not reach it under a name no rule means: it is
+ * decided under the name it had.  A live file may itself be called
+ * "x (deleted)": the suffix is dropped only when that path does not lead
+ * to the object, and the name is read again after that test, so that an
+ * unlink or rename meanwhile (which changes it) is seen and the test made
+ * anew.  0, or -ESTALE if the name never holds still.
  */
-#define DELETED	" (deleted)"
+#define DELETED		" (deleted)"
+#define UNDELETE_TRIES	8
 
-static void
-policy_linux_undelete(int fd, char *name)
+static int
+policy_linux_undelete(int fd, char *name, size_t cap)
 {
-	size_t n = strlen(name), k = sizeof(DELETED) - 1;
-	struct stat st;
+	size_t k = sizeof(DELETED) - 1, n = strlen(name);
+	struct stat fst, pst;
+	char *again;
+	int i, r, gone;
 
-	if (n > k && strcmp(name + n - k, DELETED) == 0 &&
-	    fstat(fd, &st) == 0 && st.st_nlink == 0)
-		name[n - k] = '\0';
+	if (n <= k || strcmp(name + n - k, DELETED) != 0)
+		return 0;
+	if ((again = malloc(cap)) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < UNDELETE_TRIES; i++) {
+		n = strlen(name);
+		if (n <= k || strcmp(name + n - k, DELETED) != 0) {
+			free(again);
+			return 0;
+		}
+		gone = fstat(fd, &fst) != 0 || fstatat(AT_FDCWD, name, &pst,
+		    AT_SYMLINK_NOFOLLOW) != 0 || pst.st_dev != fst.st_dev ||
+		    pst.st_ino != fst.st_ino;
+		if ((r = policy_linux_fdpath(fd, again, cap)) != 0) {
+			free(again);
+			return r;
+		}
+		if (strcmp(again, name) == 0) {
+			if (gone)
+				name[n - k] = '\0';
+			free(again);
+			return 0;
+		}
+		memcpy(name, again, strlen(again) + 1);
+	}
+	free(again);
+	return -ESTALE;
 }
 
 int
@@ -171,10 +202,11 @@ policy_linux_fdpath_dup(int fd, char **out)
 	if ((buf = malloc(PATH_MAX)) == NULL)
 		return -ENOMEM;
 	if ((r = policy_linux_fdpath(fd, buf, PATH_MAX)) != -ENAMETOOLONG) {
-		if (r == 0) {
-			policy_linux_undelete(fd, buf);
+		if (r == 0)
+			r = policy_linux_undelete(fd, buf, PATH_MAX);
+		if (r == 0)
 			*out = buf;
-		} else
+		else
 			free(buf);
 		return r;
 	}

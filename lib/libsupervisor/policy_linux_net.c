@@ -670,12 +670,13 @@ policy_linux_net(struct policy_linux_call *c, unsigned op)
 }
 
 /*
- * listen(2) on a socket bound to nothing binds it first, to a port (or an
- * abstract UNIX name) of the kernel's choosing on every address: a server
- * no bind was asked for.  So it is decided as that bind too, as
- * bind(2) of the same wildcard would be ("inet-0.0.0.0:0", "inet6-[::]:0",
- * "unix-"); a connect or send that binds an unbound socket is a client's
- * and is theirs.  Decided by name first, then as that bind.  Made
+ * listen(2) on an inet socket with no port binds it first, to a port of
+ * the kernel's choosing on its address (every address, unless it was
+ * bound with IP_BIND_ADDRESS_NO_PORT): a server no bind was asked for.
+ * So it is decided as that bind too, as bind(2) of the same address and
+ * port 0 would be ("inet-0.0.0.0:0", "inet6-[::]:0"); a connect or send
+ * that binds an unbound socket is a client's and is theirs (a UNIX
+ * socket's listen binds nothing: EINVAL).  By name first.  Made
  * on our copy of the socket, so that the socket checked is the one that
  * listens (the target's fd number may name another by then).  Binding is
  * one way: a socket found bound stays bound.
@@ -686,6 +687,7 @@ policy_linux_listen(struct policy_linux_call *c)
 	const struct policy_sup *s = c->c_sup;
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss), l;
+	char addr[sizeof("inet6-[]:65535") + INET6_ADDRSTRLEN];
 	int sock, dom = -1, type = -1, err = 0, unbound = 0;
 
 	/* first as itself, by name */
@@ -709,12 +711,12 @@ policy_linux_listen(struct policy_linux_call *c)
 			unbound = ((struct sockaddr_in *)&ss)->sin_port == 0;
 		else if (dom == AF_INET6)
 			unbound = ((struct sockaddr_in6 *)&ss)->sin6_port == 0;
-		else if (dom == AF_UNIX)
-			unbound = len <= sizeof(sa_family_t);
 	}
-	if (unbound)
-		err = policy_linux_net_decide(c, POLICY_OP_BIND, dom == AF_INET ?
-		    "inet-0.0.0.0:0" : dom == AF_INET6 ? "inet6-[::]:0" : "unix-");
+	/* its address (the wildcard, or one bound with
+	 * IP_BIND_ADDRESS_NO_PORT) and port 0, the kernel's choice */
+	if (unbound && (err = -policy_linux_sockaddr_str(&ss, len, addr,
+	    sizeof(addr))) == 0)
+		err = policy_linux_net_decide(c, POLICY_OP_BIND, addr);
 	if (err == 0 && listen(sock, (int)c->c_args[1]) != 0)
 		err = errno;
 	close(sock);

@@ -225,7 +225,7 @@ static bool
 policy_linux_fd_form(const char *n)
 {
 	return strcmp(n, "fchmod") == 0 || strcmp(n, "fchown") == 0 ||
-	    (n[0] == 'f' && policy_linux_is_xattr(n));
+	    strcmp(n, "fsetxattr") == 0 || strcmp(n, "fremovexattr") == 0;
 }
 
 /*
@@ -265,7 +265,8 @@ policy_linux_first(struct policy_linux_call *c, unsigned op, int *dirfd,
 	else if (strcmp(n, "fchownat") == 0 || strcmp(n, "linkat") == 0)
 		atflags = (int)ARG(4);
 	if (strcmp(n, "lstat") == 0 || strcmp(n, "lchown") == 0 ||
-	    (n[0] == 'l' && policy_linux_is_xattr(n)))
+	    strcmp(n, "lsetxattr") == 0 || strcmp(n, "lgetxattr") == 0 ||
+	    strcmp(n, "llistxattr") == 0 || strcmp(n, "lremovexattr") == 0)
 		atflags |= AT_SYMLINK_NOFOLLOW;
 
 	switch (op) {
@@ -415,6 +416,11 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 		policy_linux_reply(s, c->c_id, 0, -r);
 		return;
 	}
+	/* a descriptor form given no descriptor (AT_FDCWD is none here) */
+	if (policy_linux_fd_form(n) && DIRFD(0) < 0) {
+		policy_linux_reply(s, c->c_id, 0, EBADF);
+		return;
+	}
 	/* the attribute's name and value, before the path (as the kernel) */
 	if (policy_linux_is_xattr(n) &&
 	    (r = policy_linux_xattr_copy(c, &xa)) != 0) {
@@ -463,6 +469,10 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 	if (op == POLICY_OP_CHMOD && !policy_linux_is_xattr(n))
 		policy_request_set_int(&c->c_req, POLICY_F_MODE,
 		    (int64_t)(ARG(strncmp(n, "fchmodat", 8) == 0 ? 2 : 1) & 07777));
+	else if (op == POLICY_OP_CHMOD && xa.x_kind == PLX_SET &&
+	    policy_linux_xattr_grants(&xa))
+		/* an ACL or a file capability: as the widest chmod */
+		policy_request_set_int(&c->c_req, POLICY_F_MODE, 07777);
 	if (op == POLICY_OP_MKDIR)
 		policy_request_set_int(&c->c_req, POLICY_F_MODE, (int64_t)(ARG(
 		    strcmp(n, "mkdirat") == 0 || strcmp(n, "mknodat") == 0 ?

@@ -26,6 +26,24 @@ policy_linux_is_xattr(const char *n)
 	return strstr(n, "xattr") != NULL;
 }
 
+/*
+ * Does setting it grant what a mode grants?  Any attribute but a user.*
+ * one means what the kernel makes of it: a POSIX ACL (system.) rewrites
+ * the permission bits and adds to them, a file capability (security.) is
+ * what a set-user-ID bit is for, labels decide access under an LSM,
+ * trusted.* ones steer overlayfs.  Such a set is decided as a chmod to
+ * every mode bit (07777), so that a rule on mode (no set-user-ID, no
+ * write for others) refuses it too; NetBSD decides its system namespace
+ * (system., security., trusted.) alike.
+ */
+bool
+policy_linux_xattr_grants(const struct policy_linux_xattr *x)
+{
+	return strncmp(x->x_name, "system.", 7) == 0 ||
+	    strncmp(x->x_name, "security.", 9) == 0 ||
+	    strncmp(x->x_name, "trusted.", 8) == 0;
+}
+
 void
 policy_linux_xattr_free(struct policy_linux_xattr *x)
 {

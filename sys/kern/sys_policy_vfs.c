@@ -1659,6 +1659,21 @@ policy_xattr_do(struct policy_call *pc, struct policy_obj *po, void *arg)
 	return error;
 }
 
+/*
+ * Setting an attribute of the system namespace (an ACL, a capability, a
+ * label: what the kernel makes of it grants access as a mode does) is
+ * decided as a chmod to every mode bit, so that rules on mode refuse it.
+ */
+static void
+policy_xattr_prep(struct policy_request *req, void *arg)
+{
+	const struct policy_xattr_args *xa = arg;
+
+	if (xa->xa_px->px_kind == POLICY_XATTR_SET &&
+	    xa->xa_px->px_ns == EXTATTR_NAMESPACE_SYSTEM)
+		policy_req_int(req, POLICY_F_MODE, 07777);
+}
+
 int
 policy_core_xattr(struct lwp *l, const char *upath, bool follow,
     struct policy_xattr *px, register_t *rv)
@@ -1669,7 +1684,7 @@ policy_core_xattr(struct lwp *l, const char *upath, bool follow,
 
 	return policy_path_call(l, reads ? POLICY_OP_STAT : POLICY_OP_CHMOD,
 	    AT_FDCWD, upath, LOOKUP, follow ? FOLLOW : NOFOLLOW,
-	    policy_xattr_do, &xa, NULL);
+	    policy_xattr_do, &xa, policy_xattr_prep);
 }
 
 /* ------------------------------------------------------------------ */

@@ -1207,6 +1207,37 @@ test_symlink_text(void **state)
 /* ------------------------------------------------------------------ */
 /* Attributes                                                         */
 
+/*
+ * Extended attributes of the system namespace (ACLs, capabilities,
+ * labels) are set as a chmod to mode 07777: a rule on mode refuses them;
+ * one of the user namespace has no mode, and the rule passes it by (the
+ * file system's own answer then stands).
+ */
+#define RV_NS_USER	1	/* EXTATTR_NAMESPACE_USER */
+#define RV_NS_SYSTEM	2	/* EXTATTR_NAMESPACE_SYSTEM */
+
+static void
+test_xattr_mode(void **state)
+{
+	int e;
+
+	(void)state;
+	rv_tree();
+	rv_confine("  - chmod: mode sub 04000 then deny\n" RV_OK);
+	rt_fails(rump_sys_extattr_set_file(OK "/a", RV_NS_SYSTEM, "acl", "v",
+	    1), EACCES);
+	rt_fails(rump_sys_setxattr(OK "/a", "security.capability", "v", 1, 0),
+	    EACCES);
+	rt_fails(rump_sys_setxattr(OK "/a", "trusted.x", "v", 1, 0), EACCES);
+	e = rt_err(rump_sys_extattr_set_file(OK "/a", RV_NS_USER, "x", "v", 1));
+	assert_int_not_equal(e, EACCES);
+	e = rt_err(rump_sys_setxattr(OK "/a", "user.x", "v", 1, 0));
+	assert_int_not_equal(e, EACCES);
+	/* outside /t/ok: the path decides, whatever the namespace */
+	rt_fails(rump_sys_setxattr(NO "/secret", "user.x", "v", 1, 0), EACCES);
+	rv_end();
+}
+
 static void
 test_chmod(void **state)
 {
@@ -2176,6 +2207,7 @@ main(void)
 		T(test_link),
 		T(test_symlink),
 		T(test_symlink_text),
+		T(test_xattr_mode),
 		T(test_chmod),
 		T(test_chown),
 		T(test_chflags),

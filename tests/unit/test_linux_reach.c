@@ -83,13 +83,36 @@ unix_sock(const char *path, bool listening)
 }
 
 /*
+ * An attribute that grants: a POSIX access ACL giving others rwx (setacl),
+ * a file capability CAP_SETUID (setcap); or one that does not (setx).
+ */
+static int
+set_attr(const char *op, const char *path)
+{
+	/* version 2; USER_OBJ rwx, GROUP_OBJ r, OTHER rwx */
+	static const uint32_t acl[] = { 2, 0x00070001, ~0u, 0x00040004, ~0u,
+	    0x00070020, ~0u };
+	/* VFS_CAP_REVISION_2 | effective; permitted CAP_SETUID (7) */
+	static const uint32_t cap[] = { 0x02000001, 1u << 7, 0, 0, 0 };
+	int r;
+
+	if (op[3] == 'a')
+		r = setxattr(path, "system.posix_acl_access", acl, sizeof(acl), 0);
+	else if (op[3] == 'c')
+		r = setxattr(path, "security.capability", cap, sizeof(cap), 0);
+	else
+		r = setxattr(path, "user.reach", "x", 1, 0);
+	return r == 0 ? 0 : -errno;
+}
+
+/*
  * open PATH (read), openw PATH (read and write), opath PATH (O_PATH, kept),
  * reopen - (the kept one, read and write, through /proc/self/fd),
  * reopenr - (the same, read only), at NAME (openat of the kept one, read),
  * cd PATH, readlink PATH, mv A:B (rename), rm PATH, serve PATH (a
  * listening UNIX socket there), connfd - (connect to the kept one through
- * /proc/self/fd), fchmod - and fsetxattr - (of the kept one).  Each prints 0 or
- * -errno.
+ * /proc/self/fd), fchmod - and fsetxattr - (of the kept one), ln A:B (link),
+ * setacl, setcap, setx PATH (set_attr).  Each prints 0 or -errno.
  */
 static int
 step(const char *op, const char *a)
@@ -106,6 +129,11 @@ step(const char *op, const char *a)
 		return unlink(a) == 0 ? 0 : -errno;
 	if (strcmp(op, "fchmod") == 0)
 		return fchmod(saved, 0600) == 0 ? 0 : -errno;
+	if (strcmp(op, "ln") == 0)
+		return tu_link_pair(a);
+	if (strcmp(op, "setacl") == 0 || strcmp(op, "setcap") == 0 ||
+	    strcmp(op, "setx") == 0)
+		return set_attr(op, a);
 	if (strcmp(op, "fsetxattr") == 0)
 		return fsetxattr(saved, "user.reach", "x", 1, 0) == 0 ? 0 : -errno;
 	if (strcmp(op, "serve") == 0)
@@ -178,7 +206,7 @@ run_steps(const char *pol_fmt, const int *want, size_t n)
 	assert_true(n <= 32);
 	tu_sh("rm -rf %1$s/d1 %1$s/d2 && mkdir %1$s/d1 %1$s/d2 && "
 	    "echo x >%1$s/d1/f && echo x >%1$s/d1/key && echo x >%1$s/d1/sec && "
-	    "echo y >%1$s/d1/new", tu_dir);
+	    "echo x >%1$s/d1/sec2 && echo y >%1$s/d1/new", tu_dir);
 	assert_int_equal(tu_run_ints(pol, args, res, n), n);
 	for (i = 0; i < n; i++)
 		if ((want[i] == OK) != (res[i] == 0))
@@ -276,7 +304,7 @@ static const char *policy_deleted =
     "policy: 1\nname: reach-deleted\ndefault: permit\nrules:\n"
     "  - open: flags sub \"O_PATH\" then permit\n"
     "  - open: filename eq \"%1$s/d1/key\" then deny\n"
-    "  - open: filename re \"/d1/sec$\" then deny\n"
+    "  - open: filename re \"/d1/sec[0-9]?$\" then deny\n"
     "  - connect: sockaddr eq \"unix-%1$s/d1/sock\" then deny\n"
     "  - unmount: then deny\n";
 
@@ -289,6 +317,7 @@ test_deleted_names(void **state)
 		OK, OK, OK,		/* f, permitted: kept, unlinked */
 		OK, OK, OK, NO,		/* sock: kept, unlinked, connected */
 		OK, OK, OK, OK,		/* sock2, permitted */
+		OK, OK, OK, NO,		/* sec2: a second name kept */
 	};
 
 	(void)state;
@@ -299,7 +328,9 @@ test_deleted_names(void **state)
 	    "opath %1$s/d1/f rm %1$s/d1/f reopenr - "
 	    "serve %1$s/d1/sock opath %1$s/d1/sock rm %1$s/d1/sock connfd - "
 	    "serve %1$s/d1/sock2 opath %1$s/d1/sock2 rm %1$s/d1/sock2 "
-	    "connfd -", tu_dir);
+	    "connfd - "
+	    "ln %1$s/d1/sec2:%1$s/d1/sec3 opath %1$s/d1/sec2 rm %1$s/d1/sec2 "
+	    "reopenr -", tu_dir);
 	run_steps(policy_deleted, want, sizeof(want) / sizeof(want[0]));
 }
 
@@ -325,6 +356,31 @@ test_fd_forms(void **state)
 	run_steps(policy_fdforms, want, sizeof(want) / sizeof(want[0]));
 	/* refused before any decision, as the kernel refuses it */
 	assert_false(tu_log_has("deny chmod"));
+}
+
+/*
+ * Attributes that grant what a mode grants: a POSIX ACL (it rewrites the
+ * permission bits), a file capability (what set-user-ID is for).  Set by
+ * setxattr, they are decided as a chmod to every bit, so that rules on
+ * mode refuse them; an attribute that grants nothing is decided on its
+ * path alone.
+ */
+static const char *policy_grants =
+    "policy: 1\nname: reach-grants\ndefault: permit\nrules:\n"
+    "  - chmod: mode sub 04000 then deny\n"
+    "  - chmod: mode sub 0002 then deny\n"
+    "  - unmount: then deny\n";
+
+static void
+test_xattr_grants(void **state)
+{
+	static const int want[] = { NO, NO, OK };
+
+	(void)state;
+	snprintf(args, sizeof(args), "setacl %1$s/d1/f setcap %1$s/d1/f "
+	    "setx %1$s/d1/f", tu_dir);
+	run_steps(policy_grants, want, sizeof(want) / sizeof(want[0]));
+	assert_true(tu_log_has("deny chmod"));
 }
 
 /* Every path call supervised: refused by name, chdir included. */
@@ -358,6 +414,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_supervised),
 		cmocka_unit_test(test_deleted_names),
 		cmocka_unit_test(test_fd_forms),
+		cmocka_unit_test(test_xattr_grants),
 	};
 
 	if (argc > 1 && strcmp(argv[1], "--target") == 0)

@@ -421,16 +421,25 @@ t_net(const char *okport, const char *denyport)
 	close(c);
 	close(l);
 	/* listen on an unbound socket binds it to every address: decided
-	 * as bind to "inet-0.0.0.0:0" (or "unix-", an abstract name of the
-	 * kernel's choosing), which the policy denies; a bound one listens */
+	 * as bind to "inet-0.0.0.0:0", which the policy denies; a bound one
+	 * listens, and so does one bound to an address with its port left
+	 * to listen (IP_BIND_ADDRESS_NO_PORT): "inet-127.0.0.1:0" */
 	T((s = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
 	DENIED(listen(s, 1), EACCES);
 	ok.sin_port = 0;
 	T(bind(s, (struct sockaddr *)&ok, sizeof(ok)) == 0);
 	T(listen(s, 1) == 0);
 	close(s);
+	T((s = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	c = 1;
+	T(setsockopt(s, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &c,
+	    sizeof(c)) == 0);
+	T(bind(s, (struct sockaddr *)&ok, sizeof(ok)) == 0);
+	T(listen(s, 1) == 0);
+	close(s);
+	/* a UNIX socket's listen binds nothing: EINVAL, as unconfined */
 	T((s = socket(AF_UNIX, SOCK_STREAM, 0)) >= 0);
-	DENIED(listen(s, 1), EACCES);
+	DENIED(listen(s, 1), EINVAL);
 	close(s);
 	T((u = socket(AF_INET, SOCK_DGRAM, 0)) >= 0);
 	DENIED(listen(u, 1), EOPNOTSUPP);	/* binds nothing */
@@ -851,6 +860,8 @@ t_xattr(void)
 	DENIED(lgetxattr(P("pub/ln"), "user.l", buf, sizeof(buf)), ENODATA);
 	DENIED(lsetxattr(P("pub/ln"), "user.l", "l", 1, 0), EPERM);
 	T(getxattr(P("pub/a"), "user.l", buf, sizeof(buf)) == 1);
+	T(listxattr(P("pub/ln"), buf, sizeof(buf)) == 7);	/* a's */
+	T(llistxattr(P("pub/ln"), buf, sizeof(buf)) == 0);	/* ln's */
 	/* denied: the secret file, by path and by a link to it */
 	DENIED(setxattr(P("secret"), "user.k", "v", 1, 0), EACCES);
 	DENIED(lsetxattr(P("secret"), "user.k", "v", 1, 0), EACCES);
@@ -1045,7 +1056,7 @@ static const char policy_fmt[] =
     "  - sendmsg: sockaddr eq \"inet-127.0.0.1:%2$d\" then deny\n"
     "  - bind: sockaddr inpath \"unix-%1$s/priv\" then deny\n"
     "  - bind: sockaddr match \"unix-%1$s/priv/*\" then deny\n"
-    "  - bind: sockaddr eq \"inet-0.0.0.0:0\" or sockaddr eq \"unix-\" then deny\n"
+    "  - bind: sockaddr eq \"inet-0.0.0.0:0\" then deny\n"
     "  - execve: filename eq \"/usr/bin/touch\" then deny\n"
     "  - kill: signal eq \"SIGUSR2\" then deny[EPERM]\n"
     "  - socket: domain eq \"AF_INET6\" then deny[EAFNOSUPPORT]\n"

@@ -165,15 +165,40 @@ tu_target_steps(int argc, char **argv,
 	return 0;
 }
 
-int
-tu_rename_pair(const char *arg)
+/* "A:B" into from (A) and *to (B); 0 or -EINVAL. */
+static int
+tu_pair(const char *arg, char *from, size_t cap, const char **to)
 {
 	const char *b = strchr(arg, ':');
-	char from[PATH_MAX];
 
-	if (b == NULL || (size_t)(b - arg) >= sizeof(from))
+	if (b == NULL || (size_t)(b - arg) >= cap)
 		return -EINVAL;
 	memcpy(from, arg, (size_t)(b - arg));
 	from[b - arg] = '\0';
-	return rename(from, b + 1) == 0 ? 0 : -errno;
+	*to = b + 1;
+	return 0;
+}
+
+int
+tu_rename_pair(const char *arg)
+{
+	char from[PATH_MAX];
+	const char *to;
+	int r;
+
+	if ((r = tu_pair(arg, from, sizeof(from), &to)) != 0)
+		return r;
+	return rename(from, to) == 0 ? 0 : -errno;
+}
+
+int
+tu_link_pair(const char *arg)
+{
+	char from[PATH_MAX];
+	const char *to;
+	int r;
+
+	if ((r = tu_pair(arg, from, sizeof(from), &to)) != 0)
+		return r;
+	return link(from, to) == 0 ? 0 : -errno;
 }

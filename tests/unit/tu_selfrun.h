@@ -49,6 +49,8 @@ int	tu_target_steps(int argc, char **argv,
 	    int (*step)(const char *op, const char *arg));
 /* A step "mv A:B": rename(A, B), 0 or -errno. */
 int	tu_rename_pair(const char *arg);
+/* The same, linking A to B. */
+int	tu_link_pair(const char *arg);
 
 /* Some line of the confined run's log contains what. */
 bool	tu_log_has(const char *what);
