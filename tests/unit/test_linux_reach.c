@@ -195,15 +195,19 @@ static const char *policy_all =
 
 static char args[4096];
 
-/* Runs the steps confined under pol; each must succeed (OK) or fail (NO). */
+/*
+ * Runs the steps of steps_fmt (its "%1$s": the scratch directory)
+ * confined under pol; each must succeed (OK) or fail (NO).
+ */
 static void
-run_steps(const char *pol_fmt, const int *want, size_t n)
+run_steps(const char *pol_fmt, const int *want, size_t n, const char *steps_fmt)
 {
 	const char *pol = tu_write_policy("p", pol_fmt, tu_dir);
 	int res[32];
 	size_t i;
 
 	assert_true(n <= 32);
+	snprintf(args, sizeof(args), steps_fmt, tu_dir);
 	tu_sh("rm -rf %1$s/d1 %1$s/d2 && mkdir %1$s/d1 %1$s/d2 && "
 	    "echo x >%1$s/d1/f && echo x >%1$s/d1/key && echo x >%1$s/d1/sec && "
 	    "echo x >%1$s/d1/sec2 && echo y >%1$s/d1/new", tu_dir);
@@ -213,6 +217,8 @@ run_steps(const char *pol_fmt, const int *want, size_t n)
 			fail_msg("step %zu: %d, want %s (%s)", i, res[i],
 			    want[i] == OK ? "success" : "an error", args);
 }
+#define RUN_STEPS(pol, want, steps_fmt) \
+	run_steps(pol, want, sizeof(want) / sizeof(want[0]), steps_fmt)
 
 /*
  * Opens the kernel makes itself (the filter lets them through by name):
@@ -226,11 +232,10 @@ test_kernel_opens(void **state)
 	static const int want[] = { NO, NO, NO, NO, NO, OK, OK, OK };
 
 	(void)state;
-	snprintf(args, sizeof(args), "openw /proc/@/mem open /proc/@/mem "
+	RUN_STEPS(policy_permit, want,
+	    "openw /proc/@/mem open /proc/@/mem "
 	    "readlink /proc/@/fd/0 open /proc/@/cwd/. open /proc/@/root/. "
-	    "open /proc/self/status openw /proc/self/mem mv %1$s/d1/f:%1$s/d2/f",
-	    tu_dir);
-	run_steps(policy_permit, want, sizeof(want) / sizeof(want[0]));
+	    "open /proc/self/status openw /proc/self/mem mv %1$s/d1/f:%1$s/d2/f");
 }
 
 /* The same with no Landlock: every open is then supervised. */
@@ -241,10 +246,10 @@ test_kernel_opens_nolandlock(void **state)
 
 	(void)state;
 	setenv("POLICY_LANDLOCK_ABI", "0", 1);
-	snprintf(args, sizeof(args), "openw /proc/@/mem open /proc/@/environ "
+	RUN_STEPS(policy_permit, want,
+	    "openw /proc/@/mem open /proc/@/environ "
 	    "opath /proc/@/mem open /proc/@/root/. open /proc/self/status "
-	    "mv %1$s/d1/f:%1$s/d2/f", tu_dir);
-	run_steps(policy_permit, want, sizeof(want) / sizeof(want[0]));
+	    "mv %1$s/d1/f:%1$s/d2/f");
 	unsetenv("POLICY_LANDLOCK_ABI");
 }
 
@@ -256,10 +261,9 @@ test_kernel_opens_mounts(void **state)
 	static const int want[] = { NO, NO, NO, OK, OK };
 
 	(void)state;
-	snprintf(args, sizeof(args), "openw /proc/@/mem open /proc/@/environ "
-	    "opath /proc/@/mem open /proc/self/status mv %1$s/d1/f:%1$s/d2/f",
-	    tu_dir);
-	run_steps(policy_mounts, want, sizeof(want) / sizeof(want[0]));
+	RUN_STEPS(policy_mounts, want,
+	    "openw /proc/@/mem open /proc/@/environ "
+	    "opath /proc/@/mem open /proc/self/status mv %1$s/d1/f:%1$s/d2/f");
 }
 
 /*
@@ -281,13 +285,12 @@ test_magic_routes(void **state)
 	};
 
 	(void)state;
-	snprintf(args, sizeof(args),
+	RUN_STEPS(policy_opath, want,
 	    "opath /proc/@/mem reopen - "
 	    "opath /proc/@ at mem at environ at fd/0 "
 	    "cd /proc/@ open mem open environ open fd/0 "
 	    "opath %1$s/d1/f reopen - "
-	    "opath /proc/self at status cd /proc/self", tu_dir);
-	run_steps(policy_opath, want, sizeof(want) / sizeof(want[0]));
+	    "opath /proc/self at status cd /proc/self");
 }
 
 /*
@@ -321,7 +324,7 @@ test_deleted_names(void **state)
 	};
 
 	(void)state;
-	snprintf(args, sizeof(args),
+	RUN_STEPS(policy_deleted, want,
 	    "open %1$s/d1/key opath %1$s/d1/key rm %1$s/d1/key reopenr - "
 	    "open %1$s/d1/sec opath %1$s/d1/sec mv %1$s/d1/new:%1$s/d1/sec "
 	    "rm %1$s/d1/sec reopenr - "
@@ -330,8 +333,7 @@ test_deleted_names(void **state)
 	    "serve %1$s/d1/sock2 opath %1$s/d1/sock2 rm %1$s/d1/sock2 "
 	    "connfd - "
 	    "ln %1$s/d1/sec2:%1$s/d1/sec3 opath %1$s/d1/sec2 rm %1$s/d1/sec2 "
-	    "reopenr -", tu_dir);
-	run_steps(policy_deleted, want, sizeof(want) / sizeof(want[0]));
+	    "reopenr -");
 }
 
 /*
@@ -351,9 +353,9 @@ test_fd_forms(void **state)
 	static const int want[] = { OK, NO, NO, OK, NO, NO };
 
 	(void)state;
-	snprintf(args, sizeof(args), "opath %1$s/d1/f fchmod - fsetxattr - "
-	    "opath %1$s/d1/key fchmod - fsetxattr -", tu_dir);
-	run_steps(policy_fdforms, want, sizeof(want) / sizeof(want[0]));
+	RUN_STEPS(policy_fdforms, want,
+	    "opath %1$s/d1/f fchmod - fsetxattr - "
+	    "opath %1$s/d1/key fchmod - fsetxattr -");
 	/* refused before any decision, as the kernel refuses it */
 	assert_false(tu_log_has("deny chmod"));
 }
@@ -377,9 +379,9 @@ test_xattr_grants(void **state)
 	static const int want[] = { NO, NO, OK };
 
 	(void)state;
-	snprintf(args, sizeof(args), "setacl %1$s/d1/f setcap %1$s/d1/f "
-	    "setx %1$s/d1/f", tu_dir);
-	run_steps(policy_grants, want, sizeof(want) / sizeof(want[0]));
+	RUN_STEPS(policy_grants, want,
+	    "setacl %1$s/d1/f setcap %1$s/d1/f "
+	    "setx %1$s/d1/f");
 	assert_true(tu_log_has("deny chmod"));
 }
 
@@ -390,10 +392,10 @@ test_supervised(void **state)
 	static const int want[] = { NO, NO, NO, NO, OK, OK };
 
 	(void)state;
-	snprintf(args, sizeof(args), "cd /proc/@ openw /proc/@/mem "
+	RUN_STEPS(policy_all, want,
+	    "cd /proc/@ openw /proc/@/mem "
 	    "opath /proc/@/environ readlink /proc/@/exe "
 	    "open /proc/self/status cd /proc/self");
-	run_steps(policy_all, want, sizeof(want) / sizeof(want[0]));
 }
 
 static int
