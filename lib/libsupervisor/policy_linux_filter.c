@@ -197,6 +197,13 @@ policy_linux_pol_verdict(const struct policy_sup *s, const struct policy *p,
 		    __arraycount(policy_linux_pidcheck)) ||
 		    policy_linux_name_setcred(name)))
 			return SECCOMP_RET_USER_NOTIF;
+		/* pidfd_send_signal: by name only where every kill is
+		 * (policy_linux_intop.c refuses it otherwise) */
+		if (d.pd_action == POLICY_ACT_PERMIT &&
+		    strcmp(name, "pidfd_send_signal") == 0 &&
+		    policy_linux_pol_verdict(s, p, "kill", POLICY_OP_KILL) !=
+		    SECCOMP_RET_ALLOW)
+			return SECCOMP_RET_USER_NOTIF;
 		/* a listen may bind (policy_linux_listen): by name only
 		 * where every bind is let through by name */
 		if (d.pd_action == POLICY_ACT_PERMIT &&

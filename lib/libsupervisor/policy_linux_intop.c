@@ -24,6 +24,16 @@
 #define PTRACE_O_SUSPEND_SECCOMP	(1 << 21)
 #endif
 
+/* Is pid a live process outside the confinement? */
+static bool
+policy_linux_outside(pid_t pid)
+{
+	/* alive: signalable, or not by us (another user's) */
+	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM) &&
+	    !policy_linux_confined(pid) &&
+	    !policy_linux_confined(policy_linux_tgid(pid));
+}
+
 /*
  * A permitted ptrace request.  A task has one tracer, and every confined
  * task has the supervisor (exec verification, fork events): before a
@@ -133,10 +143,14 @@ policy_linux_intop(struct policy_linux_call *c, unsigned op)
 		policy_request_set_int(&c->c_req, POLICY_F_PROTOCOL, (int)ARG(2));
 		break;
 	case POLICY_OP_KILL: {
-		int si = strcmp(n, "tgkill") == 0 ? 2 : 1;
+		/* tgkill, rt_tgsigqueueinfo: (tgid, tid, sig); the others
+		 * (pid, sig) */
+		bool tg = strcmp(n, "tgkill") == 0 ||
+		    strcmp(n, "rt_tgsigqueueinfo") == 0;
+		int si = tg ? 2 : 1;
 
 		policy_request_set_int(&c->c_req, POLICY_F_PID,
-		    (int32_t)ARG(strcmp(n, "tgkill") == 0 ? 1 : 0));
+		    (int32_t)ARG(tg ? 1 : 0));
 		/* no such signal: the kernel fails the call (EINVAL, or
 		 * ESRCH first), signalling nothing; it reads only registers */
 		if ((int64_t)(int32_t)ARG(si) < 0 || (int32_t)ARG(si) > 64) {
@@ -184,19 +198,31 @@ policy_linux_intop(struct policy_linux_call *c, unsigned op)
 			    (n[0] == 'k' && policy_linux_is_us(s,
 			    (int32_t)ARG(1))))
 				why = "a call on the supervisor";
-			/* writing into a process outside the confinement
-			 * would make it do anything for us */
-			else if (strcmp(n, "process_vm_writev") == 0 &&
-			    (int32_t)ARG(0) > 0 &&
-			    kill((pid_t)(int32_t)ARG(0), 0) == 0 &&
-			    !policy_linux_confined((pid_t)(int32_t)ARG(0)) &&
-			    !policy_linux_confined(policy_linux_tgid(
-			    (pid_t)(int32_t)ARG(0))))
-				why = "process_vm_writev to a process outside the "
-				    "confinement";
+			/* a process outside the confinement is out of
+			 * reach: writing into it would make it do anything
+			 * for us, its memory and (through a pidfd,
+			 * pidfd_getfd) its descriptors hold what no
+			 * decision covers.  A confined pid is not reused
+			 * meanwhile: its task stays a zombie until this
+			 * thread, its tracer, reaps it. */
+			else if (n[0] != 'k' && policy_linux_outside(
+			    (pid_t)(int32_t)ARG(0)))
+				why = strcmp(n, "pidfd_open") == 0 ?
+				    "pidfd_open of a process outside the "
+				    "confinement (its descriptors, by "
+				    "pidfd_getfd)" : "process_vm_readv or "
+				    "process_vm_writev of a process outside "
+				    "the confinement";
 		} else if (strcmp(n, "perf_event_open") == 0 &&
 		    policy_linux_is_us(s, (int32_t)ARG(1)))
 			why = "a call on the supervisor";
+		/* its target is a descriptor, which another thread may
+		 * point elsewhere after a check: kill rules decide pids */
+		else if (strcmp(n, "pidfd_send_signal") == 0 &&
+		    !policy_linux_op_constant(c->c_pol != NULL ? c->c_pol :
+		    s->s_pol, POLICY_OP_KILL))
+			why = "pidfd_send_signal under kill rules that test "
+			    "the pid or signal";
 		break;
 	}
 	if (why != NULL) {

@@ -52,6 +52,9 @@ static const struct {
 	{ "socket", POLICY_OP_SOCKET },
 	{ "kill", POLICY_OP_KILL }, { "tkill", POLICY_OP_KILL },
 	{ "tgkill", POLICY_OP_KILL },
+	/* a signal with data: the same pid and signal in the same places */
+	{ "rt_sigqueueinfo", POLICY_OP_KILL },
+	{ "rt_tgsigqueueinfo", POLICY_OP_KILL },
 	{ "ptrace", POLICY_OP_PTRACE },
 	{ "mount", POLICY_OP_MOUNT }, { "umount2", POLICY_OP_UNMOUNT },
 	/* the new mount API: each can put a tree where a path names it */

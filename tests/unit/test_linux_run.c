@@ -540,6 +540,8 @@ t_ints(void)
 	pid_t pp = getppid();
 	char buf[8];
 	struct iovec l = { buf, sizeof(buf) }, r = { buf, sizeof(buf) };
+	siginfo_t si;
+	int pfd;
 
 	signal(SIGUSR1, on_sig);
 	signal(SIGUSR2, on_sig);
@@ -554,6 +556,25 @@ t_ints(void)
 	DENIED((int)ptrace(PTRACE_ATTACH, pp, 0, 0), EPERM);
 	DENIED((int)process_vm_readv(pp, &l, 1, &r, 1, 0), EPERM);
 	DENIED((int)syscall(SYS_pidfd_open, pp, 0), EPERM);
+	/* signals with data are kill rules' too; a pidfd's target is a
+	 * descriptor kill rules cannot name: refused under them */
+	memset(&si, 0, sizeof(si));
+	si.si_code = SI_QUEUE;
+	si.si_signo = SIGUSR2;
+	DENIED((int)syscall(SYS_rt_sigqueueinfo, getpid(), SIGUSR2, &si), EPERM);
+	DENIED((int)syscall(SYS_rt_tgsigqueueinfo, getpid(), gettid(), SIGUSR2,
+	    &si), EPERM);
+	si.si_signo = SIGUSR1;
+	got = 0;
+	T(syscall(SYS_rt_sigqueueinfo, getpid(), SIGUSR1, &si) == 0 &&
+	    got == SIGUSR1);
+	T((pfd = (int)syscall(SYS_pidfd_open, getpid(), 0)) >= 0);
+	DENIED((int)syscall(SYS_pidfd_send_signal, pfd, SIGUSR1, NULL, 0), EPERM);
+	close(pfd);
+	/* a process outside the confinement (init): not its memory, not a
+	 * pidfd of it */
+	DENIED((int)process_vm_readv(1, &l, 1, &r, 1, 0), EPERM);
+	DENIED((int)syscall(SYS_pidfd_open, 1, 0), EPERM);
 	return 0;
 }
 
