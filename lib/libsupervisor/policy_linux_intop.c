@@ -210,9 +210,11 @@ policy_linux_intop(struct policy_linux_call *c, unsigned op)
 				why = strcmp(n, "pidfd_open") == 0 ?
 				    "pidfd_open of a process outside the "
 				    "confinement (its descriptors, by "
-				    "pidfd_getfd)" : "process_vm_readv or "
-				    "process_vm_writev of a process outside "
-				    "the confinement";
+				    "pidfd_getfd)" : strcmp(n,
+				    "process_vm_writev") == 0 ?
+				    "process_vm_writev to a process outside "
+				    "the confinement" : "process_vm_readv of "
+				    "a process outside the confinement";
 		} else if (strcmp(n, "perf_event_open") == 0 &&
 		    policy_linux_is_us(s, (int32_t)ARG(1)))
 			why = "a call on the supervisor";
