@@ -67,6 +67,8 @@ struct policy_learn {
 	size_t		nmade;
 	const char	**excl;		/* and files (an exclusive create) */
 	size_t		nexcl;
+	const char	**gone;		/* names it renamed away or unlinked */
+	size_t		ngone;
 };
 
 static uint64_t
@@ -525,10 +527,11 @@ pl_made_collect(struct policy_learn *l)
 {
 	size_t i;
 
-	l->nmade = l->nexcl = 0;
+	l->nmade = l->nexcl = l->ngone = 0;
 	l->made = calloc(l->n + 1, sizeof(*l->made));
 	l->excl = calloc(l->n + 1, sizeof(*l->excl));
-	if (l->made == NULL || l->excl == NULL)
+	l->gone = calloc(l->n + 1, sizeof(*l->gone));
+	if (l->made == NULL || l->excl == NULL || l->gone == NULL)
 		return;
 	for (i = 0; i < l->cap; i++) {
 		const struct pl_rec *r = l->tab[i];
@@ -541,9 +544,12 @@ pl_made_collect(struct policy_learn *l)
 		else if (r->op == POLICY_OP_OPEN &&
 		    (r->ints[POLICY_F_FLAGS - POLICY_F_NSTR] & POLICY_O_EXCL))
 			l->excl[l->nexcl++] = r->str[POLICY_F_FILENAME];
+		else if (r->op == POLICY_OP_RENAME || r->op == POLICY_OP_UNLINK)
+			l->gone[l->ngone++] = r->str[POLICY_F_FILENAME];
 	}
 	qsort(l->made, l->nmade, sizeof(*l->made), pl_strpcmp);
 	qsort(l->excl, l->nexcl, sizeof(*l->excl), pl_strpcmp);
+	qsort(l->gone, l->ngone, sizeof(*l->gone), pl_strpcmp);
 }
 
 static void
@@ -551,8 +557,9 @@ pl_made_free(struct policy_learn *l)
 {
 	free(l->made);
 	free(l->excl);
-	l->made = l->excl = NULL;
-	l->nmade = l->nexcl = 0;
+	free(l->gone);
+	l->made = l->excl = l->gone = NULL;
+	l->nmade = l->nexcl = l->ngone = 0;
 }
 
 static bool
@@ -609,20 +616,29 @@ pl_made_root(struct policy_learn *l, const char *path, char *buf, size_t cap)
  * beside the file they replace.  Its pattern keeps the directory and the
  * name's fixed stem and extension, with exactly six bytes of mkstemp's
  * alphabet between them, so that the next run's name matches and hardly
- * any file of the tree does.  False if path is no such file.
+ * any file of the tree does.  False if path is no such file.  Six bytes
+ * of one case and no digit look like a word, not mkstemp's; but a file
+ * the run made exclusively and then renamed away or unlinked was its
+ * temporary whatever the draw (mkstemp gives "sedqwerty" one time in
+ * about a hundred), so then any six of its alphabet do.
  */
 static bool
 pl_made_temp(struct policy_learn *l, const char *path, struct pl_str *pat)
 {
 	const char *name = strrchr(path, '/');
-	size_t nlen, pre, ext;
+	size_t nlen, pre, ext, i;
+	bool alnum = true;
 
 	if (name == NULL || path[0] != '/' || !pl_in(l->excl, l->nexcl, path))
 		return false;
 	name++;
 	nlen = strlen(name);
-	if (!pl_tmp_split(name, nlen, &pre, &ext) ||
-	    !pl_made_up(name + ext - 6))
+	if (!pl_tmp_split(name, nlen, &pre, &ext))
+		return false;
+	for (i = ext - 6; i < ext; i++)
+		alnum = alnum && isalnum((unsigned char)name[i]);
+	if (!pl_made_up(name + ext - 6) &&
+	    !(alnum && ext > 6 && pl_in(l->gone, l->ngone, path)))
 		return false;
 	ps_cat(pat, "^");
 	ps_rx_lit(pat, path, (size_t)(name - path));
