@@ -416,6 +416,9 @@ int	policy_linux_walk(struct policy_linux_call *, int startfd,
 	    const char *path, int flags, struct policy_linux_walk *);
 void	policy_linux_walk_init(struct policy_linux_walk *);
 void	policy_linux_walk_done(struct policy_linux_walk *);
+/* w->w_fd (ours, of the target's descriptor) as a walk's object. */
+int	policy_linux_walk_fd(struct policy_linux_call *,
+	    struct policy_linux_walk *);
 /* Open the path (dirfd, path, flags) names for the target, as the walk does. */
 int	policy_linux_path_arg(struct policy_linux_call *, int dirfd,
 	    uint64_t addr, int flags, int emptyok, struct policy_linux_walk *);

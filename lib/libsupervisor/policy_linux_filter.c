@@ -178,6 +178,20 @@ policy_linux_run_by_number(const struct policy_linux_run *r)
 	    r->valtest == VAL_NONE && !r->readtest;
 }
 
+/*
+ * Calls let through by name only where another call, whose decision they
+ * share, is: listen may bind (policy_linux_listen), pidfd_send_signal
+ * signals (policy_linux_intop.c refuses it under kill rules with tests).
+ */
+static const struct {
+	const char	*name;
+	const char	*other;
+	unsigned	op;
+} policy_linux_byname_if[] = {
+	{ "listen", "bind", POLICY_OP_BIND },
+	{ "pidfd_send_signal", "kill", POLICY_OP_KILL },
+};
+
 /* The verdict one policy gives native system call nr (name, op). */
 static uint32_t
 policy_linux_pol_verdict(const struct policy_sup *s, const struct policy *p,
@@ -185,6 +199,7 @@ policy_linux_pol_verdict(const struct policy_sup *s, const struct policy *p,
 {
 	struct policy_request req;
 	struct policy_decision d;
+	size_t i;
 
 	memset(&req, 0, sizeof(req));
 	req.pr_emul = POLICY_EMUL_NATIVE;
@@ -197,20 +212,14 @@ policy_linux_pol_verdict(const struct policy_sup *s, const struct policy *p,
 		    __arraycount(policy_linux_pidcheck)) ||
 		    policy_linux_name_setcred(name)))
 			return SECCOMP_RET_USER_NOTIF;
-		/* pidfd_send_signal: by name only where every kill is
-		 * (policy_linux_intop.c refuses it otherwise) */
-		if (d.pd_action == POLICY_ACT_PERMIT &&
-		    strcmp(name, "pidfd_send_signal") == 0 &&
-		    policy_linux_pol_verdict(s, p, "kill", POLICY_OP_KILL) !=
-		    SECCOMP_RET_ALLOW)
-			return SECCOMP_RET_USER_NOTIF;
-		/* a listen may bind (policy_linux_listen): by name only
-		 * where every bind is let through by name */
-		if (d.pd_action == POLICY_ACT_PERMIT &&
-		    strcmp(name, "listen") == 0 &&
-		    policy_linux_pol_verdict(s, p, "bind", POLICY_OP_BIND) !=
-		    SECCOMP_RET_ALLOW)
-			return SECCOMP_RET_USER_NOTIF;
+		for (i = 0; d.pd_action == POLICY_ACT_PERMIT &&
+		    i < __arraycount(policy_linux_byname_if); i++)
+			if (strcmp(name, policy_linux_byname_if[i].name) == 0 &&
+			    policy_linux_pol_verdict(s, p,
+			    policy_linux_byname_if[i].other,
+			    (int)policy_linux_byname_if[i].op) !=
+			    SECCOMP_RET_ALLOW)
+				return SECCOMP_RET_USER_NOTIF;
 		return policy_linux_verdict(s, &d);
 	}
 	if (!policy_linux_op_constant(p, (unsigned)op))

@@ -334,28 +334,17 @@ policy_linux_walk_arg(struct policy_linux_call *c, int dirfd, uint64_t path,
 		/* utimensat(fd, NULL, ...), fchmod...: the fd itself */
 		int r;
 
-		memset(w, 0, sizeof(*w));	/* no path: walk_done frees */
-		w->w_fd = w->w_dirfd = -1;
+		policy_linux_walk_init(w);	/* no path: walk_done frees */
+		w->w_call = c;
 		if (dirfd == AT_FDCWD)
 			return -EFAULT;
 		if ((w->w_fd = policy_linux_getfd(c->c_tid, dirfd)) < 0) {
 			w->w_fd = -1;
 			return -EBADF;
 		}
-		if (policy_linux_proc_ours(c->c_sup, w->w_fd)) {
-			policy_linux_walk_done(w);
-			return -EACCES;
-		}
-		if (!policy_linux_recheck(c->c_sup, c->c_id)) {
-			policy_linux_walk_done(w);
-			return -ESRCH;
-		}
-		if (fstat(w->w_fd, &w->w_st) != 0 || (r =
-		    policy_linux_fdpath_dup(w->w_fd, &w->w_path)) != 0) {
-			policy_linux_walk_done(w);
-			return -EBADF;
-		}
-		return 0;
+		/* any other failure to take it: not a descriptor */
+		r = policy_linux_walk_fd(c, w);
+		return r == 0 || r == -EACCES || r == -ESRCH ? r : -EBADF;
 	}
 	return policy_linux_path_arg(c, dirfd, path, wflags, emptyok, w);
 }
@@ -370,6 +359,7 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 	struct timespec ts[2], *tsp = NULL;
 	struct policy_linux_xattr xa;
 	const char *n = c->c_name;
+	bool xattr = policy_linux_is_xattr(n);
 	uint64_t paddr, p2addr;
 	int dirfd, d2, wflags, emptyok, err = 0, r;
 	int64_t ret = 0;
@@ -422,8 +412,7 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 		return;
 	}
 	/* the attribute's name and value, before the path (as the kernel) */
-	if (policy_linux_is_xattr(n) &&
-	    (r = policy_linux_xattr_copy(c, &xa)) != 0) {
+	if (xattr && (r = policy_linux_xattr_copy(c, &xa)) != 0) {
 		policy_linux_xattr_free(&xa);
 		policy_linux_reply(s, c->c_id, 0, -r);
 		return;
@@ -466,7 +455,7 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 	}
 	if (op == POLICY_OP_SYMLINK)
 		policy_request_set_str(&c->c_req, POLICY_F_FILENAME2, text);
-	if (op == POLICY_OP_CHMOD && !policy_linux_is_xattr(n))
+	if (op == POLICY_OP_CHMOD && !xattr)
 		policy_request_set_int(&c->c_req, POLICY_F_MODE,
 		    (int64_t)(ARG(strncmp(n, "fchmodat", 8) == 0 ? 2 : 1) & 07777));
 	else if (op == POLICY_OP_CHMOD && xa.x_kind == PLX_SET &&
@@ -526,7 +515,7 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 		break;
 	}
 	case POLICY_OP_STAT:
-		if (policy_linux_is_xattr(n))
+		if (xattr)
 			err = policy_linux_xattr_do(c, &xa, proc, &ret);
 		else if ((r = policy_linux_stat_out(c, &w,
 		    strcmp(n, "statx") == 0)) != 0)
@@ -601,7 +590,7 @@ policy_linux_pathop(struct policy_linux_call *c, unsigned op)
 			err = errno;
 		break;
 	case POLICY_OP_CHMOD:
-		if (policy_linux_is_xattr(n))
+		if (xattr)
 			err = policy_linux_xattr_do(c, &xa, proc, &ret);
 		else if (S_ISLNK(w.w_st.st_mode))
 			err = EOPNOTSUPP;

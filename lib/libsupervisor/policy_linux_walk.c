@@ -617,6 +617,34 @@ policy_linux_fast(struct policy_linux_call *c, int start, const char *path,
 /* ------------------------------------------------------------------ */
 /* The walk                                                            */
 
+/*
+ * w->w_fd, our copy of a descriptor the target named (or of its cwd), as
+ * the object of a walk with no path: never one in our own /proc/PID; the
+ * caller still waiting; stat and name it.  0, or -errno with w done.
+ */
+int
+policy_linux_walk_fd(struct policy_linux_call *c, struct policy_linux_walk *w)
+{
+	int r = 0;
+
+	if (policy_linux_proc_ours(c->c_sup, w->w_fd)) {
+		policy_linux_walk_done(w);
+		return -EACCES;
+	}
+	if (!policy_linux_recheck(c->c_sup, c->c_id)) {
+		policy_linux_walk_done(w);
+		return -ESRCH;
+	}
+	if (fstat(w->w_fd, &w->w_st) != 0 ||
+	    (r = policy_linux_wfdpath(w, &w->w_path, w->w_fd)) != 0) {
+		r = r ? r : -errno;
+		policy_linux_walk_done(w);
+		return r;
+	}
+	snprintf(w->w_last, sizeof(w->w_last), ".");
+	return 0;
+}
+
 /* Is /proc/<name> the target's own process (its tgid or one of its tids)? */
 static bool
 policy_linux_is_own(struct policy_linux_call *c, const char *name)
@@ -1027,21 +1055,8 @@ policy_linux_path_arg_raw(struct policy_linux_call *c, int dirfd,
 			w->w_fd = -1;
 			return r;
 		}
-		if (policy_linux_proc_ours(s, w->w_fd)) {
-			policy_linux_walk_done(w);
-			return -EACCES;
-		}
-		if (!policy_linux_recheck(s, c->c_id)) {
-			policy_linux_walk_done(w);
-			return -ESRCH;
-		}
-		if (fstat(w->w_fd, &w->w_st) != 0 ||
-		    (r = policy_linux_wfdpath(w, &w->w_path, w->w_fd)) != 0) {
-			r = r ? r : -errno;
-			policy_linux_walk_done(w);
+		if ((r = policy_linux_walk_fd(c, w)) != 0)
 			return r;
-		}
-		snprintf(w->w_last, sizeof(w->w_last), ".");
 		return policy_linux_as_target(c, 0);
 	}
 	if (path[0] == '\0')
